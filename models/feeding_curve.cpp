@@ -1,0 +1,110 @@
+#include "models/feeding_curve.hpp"
+
+#include <array>
+#include <cmath>
+
+#include "models/parameters.hpp"
+#include "sim/errors.hpp"
+
+namespace models {
+namespace {
+
+struct Knot {
+  int age;
+  const char* parameter;
+};
+
+constexpr std::array<Knot, 6> kExclusiveKnots{{{0, "feeding.exclusive_at_birth"},
+                                               {kAge1Week, "feeding.exclusive_1w"},
+                                               {kAge6Weeks, "feeding.exclusive_6w"},
+                                               {kAge3Months, "feeding.exclusive_3m"},
+                                               {kAge4Months, "feeding.exclusive_4m"},
+                                               {kAge6Months, "feeding.exclusive_6m"}}};
+constexpr std::array<Knot, 4> kAnyKnots{{{0, "feeding.initiation"},
+                                         {kAge1Week, "feeding.any_1w"},
+                                         {kAge6Weeks, "feeding.any_6w"},
+                                         {kAge6Months, "feeding.any_6m"}}};
+
+[[noreturn]] void impossible(const sim::ParameterSet& parameters, const char* parameter, const std::string& why) {
+  throw sim::InputError(parameters.where(parameter), "key '" + std::string(parameter) + "': " + why);
+}
+
+// Shares (exclusive, partial) at age `to`, from (e, p) at age `from`, with
+// partial hazard `partial` on that stretch.
+std::pair<double, double> advance(const FeedingCurve& curve, int from, int to, double e, double p, double partial) {
+  for (int s = from + 1; s <= to; ++s) {
+    const double leave = e * (1.0 - std::exp(-curve.exclusive_hazard[s]));
+    const double stop = p * (1.0 - std::exp(-partial));
+    e -= leave;
+    p += leave * (1.0 - curve.exit_to_none) - stop;
+  }
+  return {e, p};
+}
+
+}  // namespace
+
+FeedingCurve derive_feeding_curve(const sim::ParameterSet& parameters) {
+  FeedingCurve curve;
+  curve.initiation = parameters.real("feeding.initiation");
+  curve.exclusive_at_birth = parameters.real("feeding.exclusive_at_birth");
+  curve.exit_to_none = parameters.real("feeding.exclusive_exit_to_none");
+  curve.exclusive_hazard.assign(kAge6Months + 1, 0.0);
+  curve.partial_hazard.assign(kAge6Months + 1, 0.0);
+
+  for (std::size_t k = 1; k < kExclusiveKnots.size(); ++k) {
+    const double before = parameters.real(kExclusiveKnots[k - 1].parameter);
+    const double after = parameters.real(kExclusiveKnots[k].parameter);
+    if (after > before) impossible(parameters, kExclusiveKnots[k].parameter, "exclusive breastfeeding cannot rise with age");
+    if (after <= 0.0) impossible(parameters, kExclusiveKnots[k].parameter, "must be above 0 (the hazard would be infinite)");
+    const double hazard = std::log(before / after) / (kExclusiveKnots[k].age - kExclusiveKnots[k - 1].age);
+    for (int s = kExclusiveKnots[k - 1].age + 1; s <= kExclusiveKnots[k].age; ++s) curve.exclusive_hazard[s] = hazard;
+  }
+  for (const auto& knot : kAnyKnots) {
+    // Any breastfeeding includes exclusive at every age of the table.
+    const auto age = knot.age;
+    for (const auto& exclusive : kExclusiveKnots)
+      if (exclusive.age == age && parameters.real(exclusive.parameter) > parameters.real(knot.parameter))
+        impossible(parameters, exclusive.parameter, "exclusive breastfeeding exceeds any breastfeeding at that age");
+  }
+
+  double e = curve.exclusive_at_birth;
+  double p = curve.initiation - e;
+  for (std::size_t k = 1; k < kAnyKnots.size(); ++k) {
+    const int from = kAnyKnots[k - 1].age, to = kAnyKnots[k].age;
+    const double target = parameters.real(kAnyKnots[k].parameter);
+    const auto any_at_end = [&](double hazard) {
+      const auto [e_end, p_end] = advance(curve, from, to, e, p, hazard);
+      return e_end + p_end;
+    };
+    double low = 0.0, high = 10.0;
+    if (any_at_end(low) < target - 1e-12)
+      impossible(parameters, kAnyKnots[k].parameter,
+                 "cannot be reached: mothers leaving exclusive breastfeeding who stop altogether already bring it "
+                 "lower; lower feeding.exclusive_exit_to_none");
+    if (any_at_end(high) > target)
+      impossible(parameters, kAnyKnots[k].parameter, "falls too steeply from the previous age to be modelled");
+    for (int iteration = 0; iteration < 200; ++iteration) {
+      const double middle = 0.5 * (low + high);
+      (any_at_end(middle) > target ? low : high) = middle;
+    }
+    const double hazard = 0.5 * (low + high);
+    for (int s = from + 1; s <= to; ++s) curve.partial_hazard[s] = hazard;
+    std::tie(e, p) = advance(curve, from, to, e, p, hazard);
+  }
+  return curve;
+}
+
+FeedingCurve::Shares FeedingCurve::expected_shares() const {
+  Shares shares;
+  double e = exclusive_at_birth, p = initiation - exclusive_at_birth;
+  shares.any.push_back(e + p);
+  shares.exclusive.push_back(e);
+  for (int s = 1; s <= kAge6Months; ++s) {
+    std::tie(e, p) = advance(*this, s - 1, s, e, p, partial_hazard[s]);
+    shares.any.push_back(e + p);
+    shares.exclusive.push_back(e);
+  }
+  return shares;
+}
+
+}  // namespace models

@@ -1,0 +1,45 @@
+#include "models/model.hpp"
+
+#include <cmath>
+
+#include "models/feeding_curve.hpp"
+#include "models/modules.hpp"
+#include "models/parameters.hpp"
+
+namespace models {
+
+int simulated_days(const sim::ParameterSet& parameters) {
+  return static_cast<int>(std::lround(parameters.real("horizon")));
+}
+
+void check_parameters(const sim::ParameterSet& parameters) {
+  const int days = simulated_days(parameters);
+  const auto from = std::lround(parameters.real("measurement.from"));
+  if (days - 1 - kAge6Months < from)
+    throw sim::InputError(parameters.where("horizon"),
+                          "key 'horizon': no mother born after measurement.from (day " + std::to_string(from) +
+                              ") can be followed to 26 weeks within " + std::to_string(days) +
+                              " days; make the horizon at least " + std::to_string(from + kAge6Months + 1) + " days");
+  if (parameters.shares("population.cultural_groups").size() > 255)
+    throw sim::InputError(parameters.where("population.cultural_groups"),
+                          "key 'population.cultural_groups': at most 255 groups");
+  if (parameters.integer("population.localities") > 65535)
+    throw sim::InputError(parameters.where("population.localities"), "key 'population.localities': at most 65535");
+  (void)derive_feeding_curve(parameters);  // throws when the survey table is impossible
+}
+
+sim::Plan build_plan(const sim::ParameterSet& parameters) {
+  (void)parameters;
+  auto world = std::make_shared<World>();
+  sim::Plan plan;
+  plan.modules.push_back(make_demography(*world));
+  plan.modules.push_back(make_professional_care(*world));
+  plan.modules.push_back(make_referral(*world));
+  plan.modules.push_back(make_peer_support(*world));
+  plan.modules.push_back(make_feeding(*world));
+  plan.modules.push_back(make_outcomes(*world));
+  plan.shared_state = std::move(world);
+  return plan;
+}
+
+}  // namespace models

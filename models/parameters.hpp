@@ -1,0 +1,17 @@
+#pragma once
+// Every parameter of the breastfeeding peer-support model, declared once.
+#include "sim/parameters.hpp"
+
+namespace models {
+
+// The registry of all model parameters (built on first use, then shared).
+const sim::ParameterRegistry& parameter_registry();
+
+// Checkpoint ages of the Infant Feeding Survey table, in days.
+inline constexpr int kAge1Week = 7;
+inline constexpr int kAge6Weeks = 42;
+inline constexpr int kAge3Months = 91;
+inline constexpr int kAge4Months = 122;
+inline constexpr int kAge6Months = 182;  // mothers are followed to 26 weeks
+
+}  // namespace models

@@ -1,0 +1,18 @@
+#pragma once
+// Named random streams of the model. A draw is keyed by (seed, stream, agent,
+// day), so adding a stream or a draw elsewhere never shifts these numbers.
+#include <cstdint>
+
+namespace models::stream {
+
+enum : std::uint32_t {
+  births = 1,         // agent: 0
+  mother_setup,       // agent: mother id; locality, culture, professionals, initiation
+  volunteer_setup,    // agent: volunteer id
+  referral,           // agent: mother id
+  first_contact,      // agent: mother id
+  contact_request,    // agent: mother id
+  feeding,            // agent: mother id
+};
+
+}  // namespace models::stream

@@ -1,0 +1,226 @@
+#include "sim/hdf5.hpp"
+
+#include <algorithm>
+
+#include "sim/errors.hpp"
+
+namespace sim::hdf5 {
+namespace {
+
+herr_t collect_message(unsigned, const H5E_error2_t* error, void* out) {
+  auto* text = static_cast<std::string*>(out);
+  if (error && error->desc) *text = error->desc;  // keep the innermost cause
+  return 0;
+}
+
+std::string library_message() {
+  std::string text;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_message, &text);
+  H5Eclear2(H5E_DEFAULT);
+  return text.empty() ? "HDF5 error" : text;
+}
+
+hid_t checked_id(hid_t id, const std::string& what) {
+  if (id < 0) throw RuntimeFailure(what + ": " + library_message());
+  return id;
+}
+
+}  // namespace
+
+Handle::Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(checked_id(id, what)), close_(close) {}
+
+Handle& Handle::operator=(Handle&& other) noexcept {
+  if (this != &other) {
+    reset();
+    id_ = other.id_;
+    close_ = other.close_;
+    other.id_ = H5I_INVALID_HID;
+  }
+  return *this;
+}
+
+void Handle::reset() {
+  if (id_ >= 0 && close_) close_(id_);
+  id_ = H5I_INVALID_HID;
+}
+
+void silence_library_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw RuntimeFailure(what + ": " + library_message());
+}
+
+Handle create_file(const std::string& path) {
+  return {H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "cannot create " + path};
+}
+
+Handle open_file_read_only(const std::string& path) {
+  return {H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "cannot open " + path + " as HDF5"};
+}
+
+Handle create_group(hid_t parent, const std::string& name) {
+  // Members keep the order they were declared in, which is the order people read.
+  const Handle properties(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "cannot make group properties");
+  check(H5Pset_link_creation_order(properties.id(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+        "cannot track creation order");
+  return {H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, properties.id(), H5P_DEFAULT), H5Gclose,
+          "cannot create group " + name};
+}
+
+Handle open_group(hid_t parent, const std::string& name) {
+  return {H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose, "cannot open group " + name};
+}
+
+bool exists(hid_t parent, const std::string& name) { return H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0; }
+
+static bool tracks_creation_order(hid_t group) {
+  const Handle properties(H5Gget_create_plist(group), H5Pclose, "cannot read group properties");
+  unsigned flags = 0;
+  return H5Pget_link_creation_order(properties.id(), &flags) >= 0 && (flags & H5P_CRT_ORDER_INDEXED);
+}
+
+std::vector<std::string> list_members(hid_t group) {
+  H5G_info_t info;
+  check(H5Gget_info(group, &info), "cannot list group");
+  const H5_index_t order = tracks_creation_order(group) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
+  std::vector<std::string> names;
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    const ssize_t size = H5Lget_name_by_idx(group, ".", order, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    if (size < 0) check(-1, "cannot read a member name");
+    std::string name(static_cast<std::size_t>(size), '\0');
+    check(static_cast<herr_t>(H5Lget_name_by_idx(group, ".", order, H5_ITER_INC, i, name.data(), name.size() + 1,
+                                                 H5P_DEFAULT)),
+          "cannot read a member name");
+    names.push_back(name);
+  }
+  return names;
+}
+
+static Handle string_type() {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "cannot make a string type");
+  check(H5Tset_size(type.id(), H5T_VARIABLE), "cannot size a string type");
+  check(H5Tset_cset(type.id(), H5T_CSET_UTF8), "cannot set UTF-8");
+  return type;
+}
+
+void write_string_attribute(hid_t object, const std::string& name, const std::string& value) {
+  const Handle type = string_type();
+  const Handle space(H5Screate(H5S_SCALAR), H5Sclose, "cannot make a scalar space");
+  const Handle attribute(H5Acreate2(object, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+                         "cannot create attribute " + name);
+  const char* text = value.c_str();
+  check(H5Awrite(attribute.id(), type.id(), &text), "cannot write attribute " + name);
+}
+
+void write_uint64_attribute(hid_t object, const std::string& name, std::uint64_t value) {
+  const Handle space(H5Screate(H5S_SCALAR), H5Sclose, "cannot make a scalar space");
+  const Handle attribute(H5Acreate2(object, name.c_str(), H5T_STD_U64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+                         H5Aclose, "cannot create attribute " + name);
+  check(H5Awrite(attribute.id(), H5T_NATIVE_UINT64, &value), "cannot write attribute " + name);
+}
+
+bool has_attribute(hid_t object, const std::string& name) { return H5Aexists(object, name.c_str()) > 0; }
+
+std::string read_string_attribute(hid_t object, const std::string& name) {
+  const Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, "cannot open attribute " + name);
+  const Handle stored(H5Aget_type(attribute.id()), H5Tclose, "cannot read the type of " + name);
+  if (H5Tget_class(stored.id()) != H5T_STRING) throw RuntimeFailure("attribute " + name + " is not text");
+  if (H5Tis_variable_str(stored.id()) > 0) {
+    const Handle type = string_type();
+    char* text = nullptr;
+    check(H5Aread(attribute.id(), type.id(), &text), "cannot read attribute " + name);
+    std::string value = text ? text : "";
+    H5free_memory(text);
+    return value;
+  }
+  std::string value(H5Tget_size(stored.id()), '\0');
+  check(H5Aread(attribute.id(), stored.id(), value.data()), "cannot read attribute " + name);
+  return value.substr(0, value.find('\0'));
+}
+
+Dataset Dataset::create(hid_t parent, const std::string& name, std::vector<hsize_t> shape, hid_t type) {
+  const Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), H5Sclose,
+                     "cannot make the shape of " + name);
+  const Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "cannot make dataset properties");
+  if (shape.size() == 2 && shape[0] > 0 && shape[1] > 0) {
+    // One row per chunk: a run's whole series is written, and usually read, at once.
+    const hsize_t chunk[2] = {1, shape[1]};
+    check(H5Pset_chunk(properties.id(), 2, chunk), "cannot chunk " + name);
+    check(H5Pset_shuffle(properties.id()), "cannot shuffle " + name);
+    check(H5Pset_deflate(properties.id(), 4), "cannot compress " + name);
+  }
+  // Fixed fill timing keeps files from different runs comparable byte for byte.
+  check(H5Pset_fill_time(properties.id(), H5D_FILL_TIME_ALLOC), "cannot set fill time");
+  return {Handle(H5Dcreate2(parent, name.c_str(), type, space.id(), H5P_DEFAULT, properties.id(), H5P_DEFAULT),
+                 H5Dclose, "cannot create dataset " + name),
+          name};
+}
+
+Dataset Dataset::create_doubles(hid_t parent, const std::string& name, std::vector<hsize_t> shape) {
+  return create(parent, name, std::move(shape), H5T_IEEE_F64LE);
+}
+
+Dataset Dataset::create_uint64s(hid_t parent, const std::string& name, std::vector<hsize_t> shape) {
+  return create(parent, name, std::move(shape), H5T_STD_U64LE);
+}
+
+Dataset Dataset::open(hid_t parent, const std::string& name) {
+  return {Handle(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open dataset " + name), name};
+}
+
+std::vector<hsize_t> Dataset::shape() const {
+  const Handle space(H5Dget_space(handle_.id()), H5Sclose, "cannot read the shape of " + name_);
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  if (rank < 0) check(rank, "cannot read the rank of " + name_);
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  return dims;
+}
+
+void Dataset::write_row_of(hsize_t row, const void* values, hid_t memory_type) {
+  const auto dims = shape();
+  const Handle file_space(H5Dget_space(handle_.id()), H5Sclose, "cannot select in " + name_);
+  std::vector<hsize_t> start(dims.size(), 0), count = dims;
+  start[0] = row;
+  count[0] = 1;
+  check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+        "cannot select row of " + name_);
+  const hsize_t elements = dims.size() == 2 ? dims[1] : 1;
+  const Handle memory_space(H5Screate_simple(1, &elements, nullptr), H5Sclose, "cannot make a row space");
+  check(H5Dwrite(handle_.id(), memory_type, memory_space.id(), file_space.id(), H5P_DEFAULT, values),
+        "cannot write " + name_);
+}
+
+void Dataset::write_row(hsize_t row, const double* values) { write_row_of(row, values, H5T_NATIVE_DOUBLE); }
+void Dataset::write_row(hsize_t row, const std::uint64_t* values) { write_row_of(row, values, H5T_NATIVE_UINT64); }
+
+void Dataset::write_all(const double* values) {
+  check(H5Dwrite(handle_.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), "cannot write " + name_);
+}
+
+void Dataset::describe(const std::string& units, const std::string& description) {
+  write_string_attribute(handle_.id(), "units", units);
+  write_string_attribute(handle_.id(), "description", description);
+}
+
+std::vector<double> Dataset::read_doubles() const {
+  const auto dims = shape();
+  hsize_t total = 1;
+  for (const auto dim : dims) total *= dim;
+  std::vector<double> values(total);
+  check(H5Dread(handle_.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+        "cannot read " + name_);
+  return values;
+}
+
+std::vector<std::uint64_t> Dataset::read_uint64s() const {
+  const auto dims = shape();
+  hsize_t total = 1;
+  for (const auto dim : dims) total *= dim;
+  std::vector<std::uint64_t> values(total);
+  check(H5Dread(handle_.id(), H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+        "cannot read " + name_);
+  return values;
+}
+
+}  // namespace sim::hdf5

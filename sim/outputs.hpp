@@ -1,0 +1,47 @@
+#pragma once
+// Results are declared up front (name, unit, description), so the HDF5
+// layout, the documentation and the summary table are known before a run.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sim {
+
+struct OutputSpec {
+  std::string name;
+  std::string unit;
+  std::string description;
+};
+
+class OutputCatalog {
+ public:
+  // Each returns the index the model records under; names are unique.
+  std::size_t add_series(OutputSpec spec);   // one value per day
+  std::size_t add_summary(OutputSpec spec);  // one value per run
+
+  [[nodiscard]] const std::vector<OutputSpec>& series() const { return series_; }
+  [[nodiscard]] const std::vector<OutputSpec>& summaries() const { return summaries_; }
+  [[nodiscard]] std::size_t series_index(const std::string& name) const;
+  [[nodiscard]] std::size_t summary_index(const std::string& name) const;
+
+ private:
+  std::vector<OutputSpec> series_, summaries_;
+  std::map<std::string, std::size_t> series_index_, summary_index_;
+};
+
+// Everything one run produces.
+struct RunResult {
+  std::uint64_t run_index = 0;  // position in the command's list of runs
+  std::uint64_t replicate = 0;
+  std::uint64_t seed = 0;                  // the run's own (derived) seed
+  int days = 0;
+  std::vector<double> series;   // [series][day], series-major, days values each
+  std::vector<double> summary;  // one per declared summary, NaN when undefined
+
+  [[nodiscard]] double at(std::size_t series_index, int day) const {
+    return series[series_index * static_cast<std::size_t>(days) + static_cast<std::size_t>(day)];
+  }
+};
+
+}  // namespace sim

@@ -1,0 +1,123 @@
+#pragma once
+// The one parameter registry. Every parameter is declared once, with its
+// type, default, unit, range, description, source and whether an
+// intervention may change it during a run. The scenario loader, `ppisim
+// params`, the ODD tables and the web sliders are all generated from it.
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "sim/errors.hpp"
+
+namespace sim {
+
+enum class ParameterKind {
+  real,           // a number; `unit` says what of
+  integer,        // a whole number
+  boolean,        // true / false
+  choice,         // one word from `choices`
+  text,           // free text (names, descriptions)
+  duration,       // written "6 weeks", stored in days
+  rate,           // written "3000 per year", stored per day
+  shares,         // a map of names to shares that sum to 1
+  duration_list,  // a list of durations, stored in days
+};
+
+// Where a default comes from. Users quote these numbers, so every default
+// says whether it is measured, fitted or assumed.
+enum class Provenance {
+  data,        // taken from a cited measurement
+  calibrated,  // fitted so the model reproduces cited data
+  assumption,  // no data: a modelling choice, and a candidate for sweeps
+  setting,     // a run setting (seed, horizon), not a property of the world
+};
+
+struct Source {
+  Provenance kind = Provenance::assumption;
+  std::string reference;  // citation, calibration target or rationale
+};
+
+using Shares = std::vector<std::pair<std::string, double>>;
+using ParameterValue = std::variant<double, bool, std::string, std::vector<double>, Shares>;
+
+struct ParameterSpec {
+  std::string path;  // dotted YAML path, e.g. "scheme.boundary_clarity"
+  ParameterKind kind = ParameterKind::real;
+  std::optional<ParameterValue> default_value;  // none: the scenario must set it
+  std::string unit;                             // canonical unit after conversion
+  double min = 0.0;                             // inclusive range for numbers
+  double max = 0.0;
+  std::vector<std::string> choices;  // for ParameterKind::choice
+  std::string description;           // one line
+  Source source;
+  std::string finding;              // the study finding(s) it models, e.g. "F5"
+  bool runtime_changeable = false;  // interventions and the web page may change it
+
+  [[nodiscard]] bool required() const { return !default_value.has_value(); }
+  [[nodiscard]] bool is_numeric() const;
+};
+
+class ParameterRegistry {
+ public:
+  // Declares a parameter; throws std::logic_error for duplicates or bad specs
+  // (a programming error, caught by the test suite).
+  void add(ParameterSpec spec);
+
+  [[nodiscard]] const ParameterSpec* find(const std::string& path) const;
+  [[nodiscard]] const std::vector<ParameterSpec>& all() const { return specs_; }
+
+  // True when `path` is a section that contains parameters ("scheme").
+  [[nodiscard]] bool is_section(const std::string& path) const;
+
+  // The known path closest to `path`, for "did you mean" suggestions.
+  [[nodiscard]] std::optional<std::string> nearest(const std::string& path) const;
+
+ private:
+  std::vector<ParameterSpec> specs_;
+  std::map<std::string, std::size_t> index_;
+};
+
+// Resolved values of every parameter of a scenario, with where each was set.
+class ParameterSet {
+ public:
+  explicit ParameterSet(const ParameterRegistry& registry);
+
+  // Sets a value already converted and checked against the spec.
+  void set(const std::string& path, ParameterValue value, SourceLocation where);
+
+  [[nodiscard]] double real(const std::string& path) const;
+  [[nodiscard]] long long integer(const std::string& path) const;
+  [[nodiscard]] bool boolean(const std::string& path) const;
+  [[nodiscard]] const std::string& text(const std::string& path) const;  // text and choice
+  [[nodiscard]] const std::vector<double>& list(const std::string& path) const;
+  [[nodiscard]] const Shares& shares(const std::string& path) const;
+
+  [[nodiscard]] const ParameterValue& value(const std::string& path) const;
+  [[nodiscard]] bool is_set(const std::string& path) const;
+  [[nodiscard]] const SourceLocation& where(const std::string& path) const;
+  [[nodiscard]] const ParameterRegistry& registry() const { return *registry_; }
+
+ private:
+  struct Entry {
+    ParameterValue value;
+    SourceLocation where;
+  };
+  const Entry& entry(const std::string& path) const;
+
+  const ParameterRegistry* registry_;
+  std::map<std::string, Entry> values_;
+};
+
+const char* to_string(ParameterKind kind);
+const char* to_string(Provenance kind);
+
+// A value in the words a scenario file would use ("42 days", "0.3").
+std::string format_value(const ParameterSpec& spec, const ParameterValue& value);
+
+// Shortest text that reads back as exactly the same double.
+std::string format_number(double value);
+
+}  // namespace sim

@@ -1,0 +1,106 @@
+#include "sim/quantity.hpp"
+
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <utility>
+
+namespace sim {
+namespace {
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t");
+  return text.substr(first, last - first + 1);
+}
+
+// Splits "6 weeks" into ("6", "weeks"); "6weeks" works too.
+std::pair<std::string_view, std::string_view> split_number_and_unit(std::string_view text) {
+  text = trim(text);
+  std::size_t end = 0;
+  while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.' ||
+                               text[end] == ',' || text[end] == '-' || text[end] == '+' ||
+                               ((text[end] == 'e' || text[end] == 'E') && end > 0 && end + 1 < text.size() &&
+                                (std::isdigit(static_cast<unsigned char>(text[end + 1])) || text[end + 1] == '-' ||
+                                 text[end + 1] == '+'))))
+    ++end;
+  return {text.substr(0, end), trim(text.substr(end))};
+}
+
+std::string_view singular(std::string_view unit) {
+  if (unit.size() > 1 && unit.back() == 's') unit.remove_suffix(1);
+  return unit;
+}
+
+}  // namespace
+
+double parse_number(std::string_view text) {
+  text = trim(text);
+  std::string digits;
+  digits.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    // A comma is a thousands separator only between digit groups: "3,000".
+    if (text[i] == ',' && i > 0 && std::isdigit(static_cast<unsigned char>(text[i - 1])) && i + 3 < text.size() + 1)
+      continue;
+    digits.push_back(text[i]);
+  }
+  if (!digits.empty() && digits.front() == '+') digits.erase(0, 1);
+  double value = 0.0;
+  const auto* begin = digits.data();
+  const auto* end = digits.data() + digits.size();
+  const auto [stop, error] = std::from_chars(begin, end, value);
+  if (digits.empty() || error != std::errc{} || stop != end)
+    throw QuantityError("expected a number, got '" + std::string(text) + "'");
+  if (!std::isfinite(value)) throw QuantityError("expected a finite number, got '" + std::string(text) + "'");
+  return value;
+}
+
+double days_per_unit(std::string_view unit) {
+  static constexpr std::array<std::pair<std::string_view, double>, 10> kUnits{{
+      {"hour", 1.0 / 24.0}, {"h", 1.0 / 24.0}, {"day", 1.0}, {"d", 1.0}, {"week", kDaysPerWeek},
+      {"wk", kDaysPerWeek}, {"month", kDaysPerMonth}, {"year", kDaysPerYear}, {"yr", kDaysPerYear},
+      {"y", kDaysPerYear},
+  }};
+  const auto name = singular(trim(unit));
+  for (const auto& [known, days] : kUnits)
+    if (name == known) return days;
+  throw QuantityError("unknown time unit '" + std::string(unit) + "' (use hours, days, weeks, months or years)");
+}
+
+double parse_duration_days(std::string_view text) {
+  text = trim(text);
+  if (text.starts_with("day ")) return parse_number(text.substr(4));  // "day 14": a point on the timeline
+  const auto [number, unit] = split_number_and_unit(text);
+  if (number.empty())
+    throw QuantityError("expected a duration such as '6 weeks' or '48 hours', got '" + std::string(text) + "'");
+  const double value = parse_number(number);
+  return unit.empty() ? value : value * days_per_unit(unit);
+}
+
+double parse_rate_per_day(std::string_view text) {
+  text = trim(text);
+  auto per = text.find(" per ");
+  std::size_t skip = 5;
+  if (per == std::string_view::npos) {
+    per = text.find('/');
+    skip = 1;
+  }
+  if (per == std::string_view::npos) return parse_number(text);
+  auto [number, counted] = split_number_and_unit(text.substr(0, per));
+  (void)counted;  // "3000 births per year": the counted noun is decoration
+  if (number.empty())
+    throw QuantityError("expected a rate such as '3000 per year', got '" + std::string(text) + "'");
+  return parse_number(number) / days_per_unit(text.substr(per + skip));
+}
+
+double parse_count(std::string_view text, std::string_view unit) {
+  const auto [number, word] = split_number_and_unit(text);
+  if (number.empty()) throw QuantityError("expected a number, got '" + std::string(trim(text)) + "'");
+  if (!word.empty() && singular(word) != singular(unit))
+    throw QuantityError("expected a number of " + std::string(unit) + ", got '" + std::string(trim(text)) + "'");
+  return parse_number(number);
+}
+
+}  // namespace sim

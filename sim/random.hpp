@@ -1,0 +1,77 @@
+#pragma once
+// Keyed random streams. Every draw is a pure function of
+// (seed, stream, agent, day, draw index) computed by the Philox4x32-10
+// counter-based generator (Salmon et al., SC'11). Nothing is carried from one
+// draw to the next, so results do not depend on thread count or on the order
+// in which agents are visited, and two scenarios run with one seed share
+// their random numbers (common random numbers).
+#include <array>
+#include <cstdint>
+
+namespace sim {
+
+using Counter = std::array<std::uint32_t, 4>;
+using Key = std::array<std::uint32_t, 2>;
+
+// The Philox4x32 bijection with 10 rounds: 4 words of output per counter.
+Counter philox4x32(Counter counter, Key key);
+
+// A uniform double in [0, 1) from two 32-bit words (53 bits of precision).
+inline double to_unit_interval(std::uint32_t high, std::uint32_t low) {
+  const std::uint64_t bits = (std::uint64_t{high} << 21) ^ (std::uint64_t{low} >> 11);
+  return static_cast<double>(bits & ((std::uint64_t{1} << 53) - 1)) * 0x1.0p-53;
+}
+
+// Mixes a 64-bit value (SplitMix64 finaliser); used to derive seeds.
+std::uint64_t mix64(std::uint64_t value);
+
+// The seed of replicate `replicate` of a run with base seed `seed`. Replicate r
+// of two scenarios with the same base seed get the same random numbers.
+std::uint64_t replicate_seed(std::uint64_t seed, std::uint64_t replicate);
+
+// The draws of one (stream, agent, day): a short sequence of uniforms, each
+// one a fixed position in the keyed sequence.
+class Draws {
+ public:
+  Draws(Key key, std::uint32_t stream, std::uint32_t agent, std::uint32_t day)
+      : key_(key), stream_(stream), agent_(agent), day_(day) {}
+
+  // The next uniform in [0, 1).
+  double uniform();
+  // True with probability p.
+  bool bernoulli(double p) { return uniform() < p; }
+  // A whole number in [0, n).
+  std::uint32_t below(std::uint32_t n);
+  // A standard normal deviate (Box–Muller).
+  double normal();
+  // A Poisson count with mean `mean` (inversion for small means, PTRS
+  // transformed rejection (Hörmann 1993) for large ones).
+  std::uint64_t poisson(double mean);
+
+ private:
+  void refill();
+
+  Key key_;
+  std::uint32_t stream_, agent_, day_;
+  std::uint32_t block_ = 0;  // which Philox block of this (stream, agent, day)
+  Counter words_{};
+  int next_word_ = 4;  // index into words_; 4 means empty
+};
+
+// The generator of one run: a key from the run's seed, streams by number.
+class RandomStreams {
+ public:
+  explicit RandomStreams(std::uint64_t seed)
+      : key_{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)} {}
+
+  [[nodiscard]] Draws draws(std::uint32_t stream, std::uint32_t agent, std::uint32_t day) const {
+    return Draws(key_, stream, agent, day);
+  }
+  // The first uniform of (stream, agent, day): the common case, one draw.
+  [[nodiscard]] double uniform(std::uint32_t stream, std::uint32_t agent, std::uint32_t day) const;
+
+ private:
+  Key key_;
+};
+
+}  // namespace sim

@@ -1,0 +1,195 @@
+#include "sim/results_file.hpp"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+
+#include "sim/errors.hpp"
+#include "sim/version.hpp"
+
+namespace sim {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string utc_now() {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+fs::path partial_name(const fs::path& final_path) {
+  return final_path.parent_path() / ("." + final_path.filename().string() + ".partial-" + std::to_string(getpid()));
+}
+
+void sync_path(const fs::path& path, int flags) {
+  const int fd = ::open(path.c_str(), flags);
+  if (fd < 0) return;  // best effort: some file systems refuse to open folders
+  ::fsync(fd);
+  ::close(fd);
+}
+
+double as_number(const ParameterValue& value) {
+  if (const auto* number = std::get_if<double>(&value)) return *number;
+  if (const auto* flag = std::get_if<bool>(&value)) return *flag ? 1.0 : 0.0;
+  return std::nan("");
+}
+
+}  // namespace
+
+void check_output_path(const fs::path& path, bool overwrite) {
+  std::error_code error;
+  const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  if (!fs::is_directory(folder, error))
+    throw InputError(SourceLocation{path.string(), 0, 0}, "the output folder '" + folder.string() + "' does not exist");
+  if (fs::is_directory(path, error))
+    throw InputError(SourceLocation{path.string(), 0, 0}, "the output path is a folder; name a file such as out.h5");
+  if (fs::exists(path, error) && !overwrite)
+    throw InputError(SourceLocation{path.string(), 0, 0}, "the output file exists; add --force to overwrite it");
+  if (::access(folder.c_str(), W_OK) != 0)
+    throw InputError(SourceLocation{path.string(), 0, 0},
+                     "cannot write to the folder '" + folder.string() + "': " + std::strerror(errno));
+}
+
+ResultsWriter::ResultsWriter(fs::path final_path, bool overwrite, const OutputCatalog& catalog,
+                             const ParameterRegistry& registry, std::size_t runs, int days,
+                             const RunProvenance& provenance)
+    : final_path_(std::move(final_path)), partial_path_(partial_name(final_path_)), overwrite_(overwrite),
+      registry_(registry) {
+  check_output_path(final_path_, overwrite_);
+  hdf5::silence_library_errors();
+  std::error_code ignored;
+  fs::remove(partial_path_, ignored);  // a leftover of a killed process with our pid
+  file_ = hdf5::create_file(partial_path_.string());
+  const hid_t root = file_.id();
+
+  hdf5::write_string_attribute(root, "format", kResultsFormat);
+  hdf5::write_uint64_attribute(root, "format_version", kResultsFormatVersion);
+  hdf5::write_string_attribute(root, "ppisim_version", kVersion);
+  hdf5::write_string_attribute(root, "git_revision", kGitRevision);
+  hdf5::write_string_attribute(root, "created", utc_now());
+  hdf5::write_string_attribute(root, "command_line", provenance.command_line);
+  hdf5::write_string_attribute(root, "scenario_name", provenance.scenario_name);
+  hdf5::write_string_attribute(root, "scenario_yaml", provenance.scenario_yaml);
+  hdf5::write_uint64_attribute(root, "seed", provenance.base_seed);
+  hdf5::write_uint64_attribute(root, "replicates", provenance.replicates);
+  hdf5::write_uint64_attribute(root, "runs", runs);
+  hdf5::write_uint64_attribute(root, "days", static_cast<std::uint64_t>(days));
+
+  const auto run_count = static_cast<hsize_t>(runs);
+  const auto day_count = static_cast<hsize_t>(days);
+  {
+    const auto group = hdf5::create_group(root, "time");
+    auto day = hdf5::Dataset::create_doubles(group.id(), "day", {day_count});
+    std::vector<double> numbers(day_count);
+    for (hsize_t d = 0; d < day_count; ++d) numbers[d] = static_cast<double>(d);
+    if (day_count) day.write_all(numbers.data());
+    day.describe("days", "Simulated day of each time-series column, counted from 0");
+  }
+  const auto runs_group = hdf5::create_group(root, "runs");
+  seeds_ = hdf5::Dataset::create_uint64s(runs_group.id(), "seed", {run_count});
+  seeds_->describe("1", "The run's own random seed, derived from the base seed and the replicate number");
+  replicates_ = hdf5::Dataset::create_uint64s(runs_group.id(), "replicate", {run_count});
+  replicates_->describe("1", "Replicate number of the run, from 0");
+
+  const auto series_group = hdf5::create_group(root, "timeseries");
+  for (const auto& spec : catalog.series()) {
+    series_.push_back(hdf5::Dataset::create_doubles(series_group.id(), spec.name, {run_count, day_count}));
+    series_.back().describe(spec.unit, spec.description);
+  }
+  const auto summary_group = hdf5::create_group(root, "summary");
+  for (const auto& spec : catalog.summaries()) {
+    summaries_.push_back(hdf5::Dataset::create_doubles(summary_group.id(), spec.name, {run_count}));
+    summaries_.back().describe(spec.unit, spec.description);
+  }
+  const auto parameter_group = hdf5::create_group(root, "parameters");
+  for (const auto& spec : registry.all()) {
+    if (!spec.is_numeric() && spec.kind != ParameterKind::boolean) continue;
+    numeric_parameters_.push_back(spec.path);
+    parameters_.push_back(hdf5::Dataset::create_doubles(parameter_group.id(), spec.path, {run_count}));
+    parameters_.back().describe(spec.kind == ParameterKind::boolean ? "1 = true" : spec.unit.empty() ? "1" : spec.unit,
+                                spec.description);
+  }
+}
+
+ResultsWriter::~ResultsWriter() {
+  if (committed_) return;
+  file_.reset();
+  std::error_code ignored;
+  fs::remove(partial_path_, ignored);
+}
+
+void ResultsWriter::write(const RunResult& result, const ParameterSet& parameters) {
+  const hsize_t row = result.run_index;
+  for (std::size_t i = 0; i < series_.size(); ++i)
+    series_[i].write_row(row, result.series.data() + i * static_cast<std::size_t>(result.days));
+  for (std::size_t i = 0; i < summaries_.size(); ++i) summaries_[i].write_row(row, &result.summary[i]);
+  for (std::size_t i = 0; i < parameters_.size(); ++i) {
+    const double value = as_number(parameters.value(numeric_parameters_[i]));
+    parameters_[i].write_row(row, &value);
+  }
+  seeds_->write_row(row, &result.seed);
+  replicates_->write_row(row, &result.replicate);
+}
+
+void ResultsWriter::commit() {
+  series_.clear();
+  summaries_.clear();
+  parameters_.clear();
+  seeds_.reset();
+  replicates_.reset();
+  hdf5::check(H5Fflush(file_.id(), H5F_SCOPE_GLOBAL), "cannot flush " + partial_path_.string());
+  file_.reset();
+  sync_path(partial_path_, O_RDONLY);
+  // Without --force, refuse to replace a file that appeared while we ran.
+  const unsigned flags = overwrite_ ? 0u : RENAME_NOREPLACE;
+  if (::renameat2(AT_FDCWD, partial_path_.c_str(), AT_FDCWD, final_path_.c_str(), flags) != 0) {
+    const std::string reason = std::strerror(errno);
+    committed_ = true;  // keep the finished results rather than delete them
+    throw RuntimeFailure("cannot move the results into " + final_path_.string() + " (" + reason +
+                         "); they are kept in " + partial_path_.string());
+  }
+  committed_ = true;
+  sync_path(final_path_.parent_path().empty() ? fs::path(".") : final_path_.parent_path(), O_RDONLY | O_DIRECTORY);
+}
+
+ResultsContents read_results(const fs::path& path) {
+  hdf5::silence_library_errors();
+  std::error_code error;
+  if (!fs::exists(path, error)) throw InputError(SourceLocation{path.string(), 0, 0}, "no such file");
+  if (H5Fis_hdf5(path.c_str()) <= 0)
+    throw InputError(SourceLocation{path.string(), 0, 0}, "not an HDF5 file (expected a ppisim results file)");
+  const auto file = hdf5::open_file_read_only(path.string());
+  const hid_t root = file.id();
+  if (!hdf5::has_attribute(root, "format") || hdf5::read_string_attribute(root, "format") != kResultsFormat)
+    throw InputError(SourceLocation{path.string(), 0, 0}, "an HDF5 file, but not a ppisim results file");
+
+  ResultsContents contents;
+  for (const char* name : {"ppisim_version", "git_revision", "created", "command_line", "scenario_name"})
+    if (hdf5::has_attribute(root, name)) contents.attributes[name] = hdf5::read_string_attribute(root, name);
+  contents.seeds = hdf5::Dataset::open(root, "runs/seed").read_uint64s();
+  contents.replicates = hdf5::Dataset::open(root, "runs/replicate").read_uint64s();
+
+  const auto summary = hdf5::open_group(root, "summary");
+  for (const auto& name : hdf5::list_members(summary.id())) {
+    const auto dataset = hdf5::Dataset::open(summary.id(), name);
+    contents.summary_specs.push_back({name, hdf5::read_string_attribute(dataset.id(), "units"),
+                                      hdf5::read_string_attribute(dataset.id(), "description")});
+    contents.summary_values.push_back(dataset.read_doubles());
+  }
+  const auto parameters = hdf5::open_group(root, "parameters");
+  for (const auto& name : hdf5::list_members(parameters.id()))
+    contents.parameters.emplace_back(name, hdf5::Dataset::open(parameters.id(), name).read_doubles());
+  return contents;
+}
+
+}  // namespace sim

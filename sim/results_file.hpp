@@ -1,0 +1,74 @@
+#pragma once
+// The ppisim results file (layout in docs/hdf5-layout.md). Written under a
+// hidden partial name beside the target and renamed into place only when
+// complete, so an interrupted or failed command never leaves a half-written
+// file, and an existing file is never replaced without permission.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/hdf5.hpp"
+#include "sim/outputs.hpp"
+#include "sim/parameters.hpp"
+
+namespace sim {
+
+inline constexpr const char* kResultsFormat = "ppisim-results";
+inline constexpr std::uint64_t kResultsFormatVersion = 1;
+
+struct RunProvenance {
+  std::string command_line;
+  std::string scenario_name;
+  std::string scenario_yaml;  // the fully resolved scenario
+  std::uint64_t base_seed = 0;
+  std::uint64_t replicates = 0;
+};
+
+// Fails with InputError when `path` exists and `overwrite` is false, or when
+// its folder is missing; called before any work so a run is not wasted.
+void check_output_path(const std::filesystem::path& path, bool overwrite);
+
+class ResultsWriter {
+ public:
+  ResultsWriter(std::filesystem::path final_path, bool overwrite, const OutputCatalog& catalog,
+                const ParameterRegistry& registry, std::size_t runs, int days, const RunProvenance& provenance);
+  ~ResultsWriter();
+  ResultsWriter(const ResultsWriter&) = delete;
+  ResultsWriter& operator=(const ResultsWriter&) = delete;
+
+  // Stores one run in row `result.run_index`, with the parameters it ran with.
+  void write(const RunResult& result, const ParameterSet& parameters);
+  // Closes, syncs and renames the file into place. Nothing is visible before.
+  void commit();
+
+  [[nodiscard]] const std::filesystem::path& partial_path() const { return partial_path_; }
+
+ private:
+  std::filesystem::path final_path_, partial_path_;
+  bool overwrite_;
+  bool committed_ = false;
+  const ParameterRegistry& registry_;
+  std::vector<std::string> numeric_parameters_;
+  hdf5::Handle file_;
+  std::vector<hdf5::Dataset> series_, summaries_, parameters_;
+  std::optional<hdf5::Dataset> seeds_, replicates_;
+};
+
+// What `ppisim summary` and the tests read back.
+struct ResultsContents {
+  std::map<std::string, std::string> attributes;  // root text attributes
+  std::vector<OutputSpec> summary_specs;
+  std::vector<std::vector<double>> summary_values;  // [outcome][run]
+  std::vector<std::uint64_t> seeds, replicates;
+  std::vector<std::pair<std::string, std::vector<double>>> parameters;  // [name] -> per run
+
+  [[nodiscard]] std::size_t runs() const { return seeds.size(); }
+};
+
+// Reads a results file; InputError if it is not one.
+ResultsContents read_results(const std::filesystem::path& path);
+
+}  // namespace sim

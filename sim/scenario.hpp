@@ -1,0 +1,37 @@
+#pragma once
+// Scenario files: YAML checked against the parameter registry. A scenario may
+// `extends:` another (path relative to the file); command-line `--set`
+// overrides go through the same checks. Every error names file:line:column.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sim/parameters.hpp"
+
+namespace YAML {
+class Node;
+}
+
+namespace sim {
+
+struct Scenario {
+  ParameterSet parameters;
+  std::filesystem::path file;                // the file the user named
+  std::vector<std::filesystem::path> chain;  // that file and every file it extends, outermost first
+
+  // The fully resolved scenario as YAML: every parameter, defaults included,
+  // in canonical units. It reloads to the same values.
+  [[nodiscard]] std::string resolved_yaml() const;
+};
+
+Scenario load_scenario(const std::filesystem::path& file, const ParameterRegistry& registry,
+                       const std::vector<std::string>& overrides = {});
+
+// Applies one "path=value" override (as given to --set).
+void apply_override(ParameterSet& parameters, const std::string& assignment);
+
+// Converts a YAML value to the parameter's canonical form and checks it;
+// throws InputError located at `where`.
+ParameterValue convert_value(const ParameterSpec& spec, const YAML::Node& node, const SourceLocation& where);
+
+}  // namespace sim
