@@ -1,0 +1,26 @@
+#pragma once
+// The ppisim subcommands. Each returns the process exit code; bad input is
+// reported by throwing sim::InputError (exit 2), failures by
+// sim::RuntimeFailure (exit 1).
+#include <string>
+#include <vector>
+
+namespace cli {
+
+struct RunOptions {
+  std::string scenario;
+  std::string output;  // empty: <scenario stem>.h5
+  std::vector<std::string> overrides;
+  long long replicates = -1;  // -1: the scenario's
+  long long seed = -1;        // -1: the scenario's
+  int threads = 0;            // 0: all cores
+  bool force = false, quiet = false, print_plan = false;
+  std::string command_line;
+};
+
+int run_command(const RunOptions& options);
+int validate_command(const std::string& scenario, const std::vector<std::string>& overrides);
+int params_command(const std::string& format);
+int summary_command(const std::string& file, const std::string& format, bool per_run);
+
+}  // namespace cli

@@ -1,0 +1,139 @@
+// `ppisim params` and `ppisim summary`: reading the registry and results files.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/summary_table.hpp"
+#include "models/parameters.hpp"
+#include "sim/errors.hpp"
+#include "sim/results_file.hpp"
+#include "sim/statistics.hpp"
+
+namespace cli {
+namespace {
+
+std::string range_of(const sim::ParameterSpec& spec) {
+  if (spec.kind == sim::ParameterKind::choice) {
+    std::string words;
+    for (const auto& choice : spec.choices) words += (words.empty() ? "" : " | ") + choice;
+    return words;
+  }
+  if (!spec.is_numeric() && spec.kind != sim::ParameterKind::duration_list) return "";
+  return fmt::format("{} to {}", sim::format_number(spec.min), sim::format_number(spec.max));
+}
+
+std::string default_of(const sim::ParameterSpec& spec) {
+  return spec.default_value ? sim::format_value(spec, *spec.default_value) : "(required)";
+}
+
+std::string escape_cell(std::string text) {
+  for (std::size_t at = 0; (at = text.find('|', at)) != std::string::npos; at += 2) text.replace(at, 1, "\\|");
+  return text;
+}
+
+void print_markdown(const sim::ParameterRegistry& registry) {
+  fmt::print("| parameter | type | default | unit | range | changes at run time | source | description |\n");
+  fmt::print("|---|---|---|---|---|---|---|---|\n");
+  for (const auto& spec : registry.all()) {
+    const std::string source = std::string(sim::to_string(spec.source.kind)) +
+                               (spec.source.reference.empty() ? "" : ": " + spec.source.reference);
+    const std::string finding = spec.finding.empty() ? "" : " (" + spec.finding + ")";
+    fmt::print("| `{}` | {} | {} | {} | {} | {} | {} | {}{} |\n", spec.path, sim::to_string(spec.kind),
+               escape_cell(default_of(spec)), spec.unit, escape_cell(range_of(spec)),
+               spec.runtime_changeable ? "yes" : "no", escape_cell(source), escape_cell(spec.description), finding);
+  }
+}
+
+void print_yaml(const sim::ParameterRegistry& registry) {
+  YAML::Emitter out;
+  out << YAML::BeginSeq;
+  for (const auto& spec : registry.all()) {
+    out << YAML::BeginMap << YAML::Key << "path" << YAML::Value << spec.path << YAML::Key << "type" << YAML::Value
+        << sim::to_string(spec.kind) << YAML::Key << "default" << YAML::Value << default_of(spec);
+    if (!spec.unit.empty()) out << YAML::Key << "unit" << YAML::Value << spec.unit;
+    if (const auto range = range_of(spec); !range.empty()) out << YAML::Key << "range" << YAML::Value << range;
+    out << YAML::Key << "runtime_changeable" << YAML::Value << spec.runtime_changeable << YAML::Key << "source"
+        << YAML::Value << sim::to_string(spec.source.kind);
+    if (!spec.source.reference.empty()) out << YAML::Key << "reference" << YAML::Value << spec.source.reference;
+    if (!spec.finding.empty()) out << YAML::Key << "finding" << YAML::Value << spec.finding;
+    out << YAML::Key << "description" << YAML::Value << spec.description << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  fmt::print("{}\n", out.c_str());
+}
+
+std::string csv_number(double value) { return std::isfinite(value) ? sim::format_number(value) : ""; }
+
+nlohmann::json json_number(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(); }
+
+void print_per_run(const sim::ResultsContents& contents, const std::string& format) {
+  nlohmann::json rows = nlohmann::json::array();
+  if (format == "csv") {
+    fmt::print("run,replicate,seed");
+    for (const auto& [name, values] : contents.parameters) fmt::print(",{}", name);
+    for (const auto& spec : contents.summary_specs) fmt::print(",{}", spec.name);
+    fmt::print("\n");
+  }
+  for (std::size_t run = 0; run < contents.runs(); ++run) {
+    if (format == "csv") {
+      fmt::print("{},{},{}", run, contents.replicates[run], contents.seeds[run]);
+      for (const auto& [name, values] : contents.parameters) fmt::print(",{}", csv_number(values[run]));
+      for (const auto& values : contents.summary_values) fmt::print(",{}", csv_number(values[run]));
+      fmt::print("\n");
+      continue;
+    }
+    nlohmann::json row{{"run", run}, {"replicate", contents.replicates[run]}, {"seed", contents.seeds[run]}};
+    for (const auto& [name, values] : contents.parameters) row["parameters"][name] = json_number(values[run]);
+    for (std::size_t k = 0; k < contents.summary_specs.size(); ++k)
+      row["outcomes"][contents.summary_specs[k].name] = json_number(contents.summary_values[k][run]);
+    rows.push_back(row);
+  }
+  if (format == "json") fmt::print("{}\n", rows.dump(2));
+}
+
+}  // namespace
+
+int params_command(const std::string& format) {
+  const auto& registry = models::parameter_registry();
+  if (format == "markdown")
+    print_markdown(registry);
+  else
+    print_yaml(registry);
+  return 0;
+}
+
+int summary_command(const std::string& file, const std::string& format, bool per_run) {
+  const auto contents = sim::read_results(file);
+  if (per_run && format == "table") throw sim::InputError("--per-run needs --format csv or json");
+  if (per_run) {
+    print_per_run(contents, format);
+    return 0;
+  }
+  if (format == "table") {
+    fmt::print("{} ({} runs; ppisim {}, revision {})\n\n", contents.attributes.at("scenario_name"), contents.runs(),
+               contents.attributes.at("ppisim_version"), contents.attributes.at("git_revision"));
+    fmt::print("{}", format_summary_table(contents.summary_specs, contents.summary_values));
+    return 0;
+  }
+  nlohmann::json outcomes = nlohmann::json::array();
+  if (format == "csv") fmt::print("outcome,mean,lo95,hi95,n\n");
+  for (std::size_t k = 0; k < contents.summary_specs.size(); ++k) {
+    const auto estimate = sim::estimate_mean(contents.summary_values[k]);
+    const auto& spec = contents.summary_specs[k];
+    if (format == "csv")
+      fmt::print("{},{},{},{},{}\n", spec.name, csv_number(estimate.mean), csv_number(estimate.lo95),
+                 csv_number(estimate.hi95), estimate.n);
+    else
+      outcomes.push_back({{"outcome", spec.name}, {"unit", spec.unit}, {"mean", json_number(estimate.mean)},
+                          {"lo95", json_number(estimate.lo95)}, {"hi95", json_number(estimate.hi95)},
+                          {"n", estimate.n}});
+  }
+  if (format == "json") fmt::print("{}\n", outcomes.dump(2));
+  return 0;
+}
+
+}  // namespace cli

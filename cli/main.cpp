@@ -1,0 +1,82 @@
+// ppisim: the command line. Exit codes: 0 success, 1 runtime failure,
+// 2 bad input or usage, 130 interrupted (SIGINT/SIGTERM).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "cli/commands.hpp"
+#include "cli/terminal.hpp"
+#include "sim/errors.hpp"
+#include "sim/simulation.hpp"
+#include "sim/version.hpp"
+
+namespace {
+
+constexpr int kUsage = static_cast<int>(sim::ExitCode::bad_input);
+
+int dispatch(int argc, char** argv) {
+  CLI::App app{"ppisim: agent-based simulator of the peer-professional interface in breastfeeding peer support"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", fmt::format("ppisim {} (revision {})", sim::kVersion, sim::kGitRevision));
+  app.footer("Exit codes: 0 success, 1 runtime failure, 2 bad input or usage, 130 interrupted.");
+
+  cli::RunOptions run;
+  run.command_line = cli::join_command_line(argc, argv);
+  auto* run_app = app.add_subcommand("run", "Run a scenario's replicates and write an HDF5 results file");
+  run_app->add_option("scenario", run.scenario, "Scenario YAML file")->required();
+  run_app->add_option("-o,--output", run.output, "Results file (default: <scenario name>.h5 here)");
+  run_app->add_option("--replicates", run.replicates, "Replicate runs (overrides the scenario)")->check(CLI::Range(1LL, 1'000'000LL));
+  run_app->add_option("--seed", run.seed, "Base random seed (overrides the scenario)")->check(CLI::NonNegativeNumber);
+  run_app->add_option("--threads", run.threads, "Worker threads (default 0: all cores)")->check(CLI::Range(0, 4096));
+  run_app->add_option("--set", run.overrides, "Override a parameter: path=value (repeatable)");
+  run_app->add_flag("--force", run.force, "Overwrite an existing results file");
+  run_app->add_flag("--quiet", run.quiet, "No progress bar and no summary table");
+  run_app->add_flag("--print-plan", run.print_plan, "Print the daily order of modules and exit");
+
+  std::string validate_file;
+  std::vector<std::string> validate_overrides;
+  auto* validate_app = app.add_subcommand("validate", "Check a scenario and print it fully resolved; runs nothing");
+  validate_app->add_option("scenario", validate_file, "Scenario YAML file")->required();
+  validate_app->add_option("--set", validate_overrides, "Override a parameter: path=value (repeatable)");
+
+  std::string params_format = "markdown";
+  auto* params_app = app.add_subcommand("params", "List every parameter with default, unit, range and source");
+  params_app->add_option("--format", params_format, "markdown or yaml")->check(CLI::IsMember({"markdown", "yaml"}));
+
+  std::string summary_file, summary_format = "table";
+  bool per_run = false;
+  auto* summary_app = app.add_subcommand("summary", "Summary outcomes of a results file, as replicate means with 95% intervals");
+  summary_app->add_option("file", summary_file, "Results file (.h5)")->required();
+  summary_app->add_option("--format", summary_format, "table, csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
+  summary_app->add_flag("--per-run", per_run, "One row per run, with its parameters and seed");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : kUsage;
+  }
+  if (*run_app) return cli::run_command(run);
+  if (*validate_app) return cli::validate_command(validate_file, validate_overrides);
+  if (*params_app) return cli::params_command(params_format);
+  return cli::summary_command(summary_file, summary_format, per_run);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return dispatch(argc, argv);
+  } catch (const sim::InputError& error) {
+    fmt::print(stderr, "ppisim: error: {}\n", error.what());
+    return kUsage;
+  } catch (const sim::Interrupted&) {
+    fmt::print(stderr, "\nppisim: interrupted; no results file was written\n");
+    return static_cast<int>(sim::ExitCode::interrupted);
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "ppisim: failed: {}\n", error.what());
+    return static_cast<int>(sim::ExitCode::runtime_failure);
+  }
+}

@@ -1,0 +1,20 @@
+#pragma once
+// The replicate summary as a table people read: one row per outcome, the
+// mean and its 95% interval, shares shown as percentages.
+#include <string>
+#include <vector>
+
+#include "sim/outputs.hpp"
+
+namespace cli {
+
+// `values[k]` holds outcome k of every run; only outcomes named in `only` are
+// shown when it is non-empty.
+std::string format_summary_table(const std::vector<sim::OutputSpec>& specs,
+                                 const std::vector<std::vector<double>>& values,
+                                 const std::vector<std::string>& only = {});
+
+// Outcomes printed when a run ends.
+const std::vector<std::string>& key_outcomes();
+
+}  // namespace cli
