@@ -118,6 +118,8 @@ const char* to_string(Provenance kind) {
 }
 
 std::string format_number(double value) {
+  // Whole numbers read as whole numbers ("1000000", not "1e+06").
+  if (value == std::floor(value) && std::abs(value) < 1e15) return std::to_string(static_cast<long long>(value));
   char buffer[64];
   const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
   return error == std::errc{} ? std::string(buffer, end) : std::to_string(value);

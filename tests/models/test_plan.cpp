@@ -1,0 +1,14 @@
+#include <catch2/catch.hpp>
+
+#include "models/model.hpp"
+#include "models/parameters.hpp"
+
+TEST_CASE("the daily plan runs the modules in this order") {
+  sim::ParameterSet p(models::parameter_registry());
+  p.set("name", std::string("t"), {});
+  const auto plan = models::build_plan(p);
+  std::vector<std::string> names;
+  for (const auto& module : plan.modules) names.push_back(module->name());
+  CHECK(names == std::vector<std::string>{"demography", "professional_care", "referral", "peer_support", "feeding",
+                                          "outcomes"});
+}

@@ -1,0 +1,42 @@
+#include <catch2/catch.hpp>
+
+#include "sim/quantity.hpp"
+
+using namespace sim;
+
+TEST_CASE("durations are converted to days once, at load") {
+  CHECK(parse_duration_days("6 weeks") == 42.0);
+  CHECK(parse_duration_days("48 hours") == 2.0);
+  CHECK(parse_duration_days("1 week") == 7.0);
+  CHECK(parse_duration_days("3 years") == Approx(3 * 365.25));
+  CHECK(parse_duration_days("6 months") == Approx(182.625));
+  CHECK(parse_duration_days("day 14") == 14.0);
+  CHECK(parse_duration_days("10") == 10.0);
+  CHECK(parse_duration_days("2.5 d") == 2.5);
+}
+
+TEST_CASE("rates are converted to events per day") {
+  CHECK(parse_rate_per_day("3000 per year") == Approx(3000.0 / 365.25));
+  CHECK(parse_rate_per_day("3,000 per year") == Approx(3000.0 / 365.25));
+  CHECK(parse_rate_per_day("2 per week") == Approx(2.0 / 7.0));
+  CHECK(parse_rate_per_day("0.1/day") == Approx(0.1));
+  CHECK(parse_rate_per_day("3000 births per year") == Approx(3000.0 / 365.25));
+  CHECK(parse_rate_per_day("0.25") == 0.25);
+}
+
+TEST_CASE("counts may carry their unit word") {
+  CHECK(parse_count("6 mothers", "mothers") == 6.0);
+  CHECK(parse_count("1 mother", "mothers") == 1.0);
+  CHECK_THROWS_AS(parse_count("6 weeks", "mothers"), QuantityError);
+}
+
+TEST_CASE("malformed quantities are refused with what was expected") {
+  CHECK_THROWS_WITH(parse_duration_days("3 fortnights"), Catch::Contains("unknown time unit 'fortnights'"));
+  CHECK_THROWS_WITH(parse_number("many"), Catch::Contains("expected a number"));
+  CHECK_THROWS_AS(parse_number("nan"), QuantityError);
+  CHECK_THROWS_AS(parse_number("inf"), QuantityError);
+  CHECK_THROWS_AS(parse_number("1e999"), QuantityError);
+  CHECK_THROWS_AS(parse_duration_days("weeks"), QuantityError);
+  CHECK_THROWS_AS(parse_rate_per_day("lots per year"), QuantityError);
+  CHECK_THROWS_AS(parse_number(""), QuantityError);
+}

@@ -1,0 +1,102 @@
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "models/parameters.hpp"
+#include "sim/results_file.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Fixture {
+  fs::path folder = fs::temp_directory_path() / ("ppisim-results-" + std::to_string(::getpid()));
+  sim::OutputCatalog catalog;
+  sim::ParameterSet parameters{models::parameter_registry()};
+  Fixture() {
+    fs::create_directories(folder);
+    catalog.add_series({"alpha", "mothers", "A daily series"});
+    catalog.add_summary({"beta", "share of mothers", "A summary"});
+    parameters.set("name", std::string("fixture"), {});
+  }
+  ~Fixture() { fs::remove_all(folder); }
+
+  sim::RunResult result(std::uint64_t run) const {
+    sim::RunResult r;
+    r.run_index = run;
+    r.replicate = run;
+    r.seed = 100 + run;
+    r.days = 3;
+    r.series = {static_cast<double>(run), 2.0, 3.5};
+    r.summary = {0.25 * static_cast<double>(run)};
+    return r;
+  }
+  std::size_t files_in_folder() const {
+    return static_cast<std::size_t>(std::distance(fs::directory_iterator(folder), fs::directory_iterator()));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("results round-trip through the HDF5 file") {
+  Fixture f;
+  const auto path = f.folder / "out.h5";
+  {
+    sim::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), 2, 3, {"ppisim run x", "fixture", "name: fixture\n", 7, 2});
+    writer.write(f.result(1), f.parameters);  // any order
+    writer.write(f.result(0), f.parameters);
+    CHECK_FALSE(fs::exists(path));  // nothing visible before commit
+    writer.commit();
+  }
+  REQUIRE(fs::exists(path));
+  CHECK(f.files_in_folder() == 1);
+  const auto contents = sim::read_results(path);
+  CHECK(contents.seeds == std::vector<std::uint64_t>{100, 101});
+  CHECK(contents.summary_specs.at(0).name == "beta");
+  CHECK(contents.summary_specs.at(0).unit == "share of mothers");
+  CHECK(contents.summary_values.at(0) == std::vector<double>{0.0, 0.25});
+  CHECK(contents.attributes.at("command_line") == "ppisim run x");
+  CHECK(contents.attributes.at("scenario_name") == "fixture");
+}
+
+TEST_CASE("an abandoned writer leaves no file behind") {
+  Fixture f;
+  const auto path = f.folder / "out.h5";
+  {
+    sim::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), 1, 3, {});
+    CHECK(fs::exists(writer.partial_path()));
+  }
+  CHECK(f.files_in_folder() == 0);
+}
+
+TEST_CASE("an existing file is never replaced without permission") {
+  Fixture f;
+  const auto path = f.folder / "out.h5";
+  std::ofstream(path) << "precious";
+  CHECK_THROWS_WITH(sim::check_output_path(path, false), Catch::Contains("exists; add --force"));
+  CHECK_THROWS_AS(sim::ResultsWriter(path, false, f.catalog, models::parameter_registry(), 1, 3, {}), sim::InputError);
+  std::ifstream kept(path);
+  std::string text;
+  kept >> text;
+  CHECK(text == "precious");
+  CHECK(f.files_in_folder() == 1);
+}
+
+TEST_CASE("a file that appears during a run is kept, and so are the results") {
+  Fixture f;
+  const auto path = f.folder / "out.h5";
+  sim::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), 1, 3, {});
+  writer.write(f.result(0), f.parameters);
+  std::ofstream(path) << "someone else's";
+  CHECK_THROWS_WITH(writer.commit(), Catch::Contains("they are kept in"));
+  CHECK(fs::exists(writer.partial_path()));
+  CHECK(fs::file_size(path) == std::string("someone else's").size());
+}
+
+TEST_CASE("reading something that is not a results file is bad input") {
+  Fixture f;
+  const auto text_file = f.folder / "notes.h5";
+  std::ofstream(text_file) << "not hdf5";
+  CHECK_THROWS_WITH(sim::read_results(text_file), Catch::Contains("not an HDF5 file"));
+  CHECK_THROWS_WITH(sim::read_results(f.folder / "missing.h5"), Catch::Contains("no such file"));
+}
