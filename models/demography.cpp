@@ -43,7 +43,21 @@ class Demography final : public sim::Module {
     world_.volunteers_in.assign(localities_, {});
     add_professionals(Role::midwife, p.integer("professionals.midwives"), p);
     add_professionals(Role::health_visitor, p.integer("professionals.health_visitors"), p);
+    cohort_tie_probability_ = p.real("network.cohort_tie_probability");
+    working_tie_probability_ = p.real("network.working_tie_probability");
+    world_.graph = sim::SocialGraph(world_.professionals.count());
+    for (std::uint16_t locality = 0; locality < localities_; ++locality)
+      sim::add_small_world(world_.graph, team_of(locality), static_cast<int>(p.integer("network.team_neighbours")),
+                           p.real("network.team_rewiring"), layer::team, context.random(), stream::team_ties);
     if (peer_support_) add_volunteers(context, static_cast<int>(p.integer("volunteers.initial")), 0);
+  }
+
+  // Midwives and health visitors of a locality work as one team.
+  std::vector<std::size_t> team_of(std::uint16_t locality) const {
+    std::vector<std::size_t> team;
+    for (const auto id : world_.midwives_in[locality]) team.push_back(static_cast<std::size_t>(id));
+    for (const auto id : world_.health_visitors_in[locality]) team.push_back(static_cast<std::size_t>(id));
+    return team;
   }
 
   void on_step(sim::RunContext& context) override {
@@ -69,6 +83,7 @@ class Demography final : public sim::Module {
 
   void add_volunteers(sim::RunContext& context, int count, std::uint16_t cohort) {
     auto& volunteers = world_.volunteers;
+    std::vector<std::size_t> cohort_vertices;
     for (int i = 0; i < count; ++i) {
       const auto id = static_cast<std::uint32_t>(volunteers.count());
       auto draws = context.random().draws(stream::volunteer_setup, id, 0);
@@ -76,7 +91,13 @@ class Demography final : public sim::Module {
       const auto locality = static_cast<std::uint16_t>(id % localities_);
       world_.volunteers_in[locality].push_back(static_cast<std::int32_t>(id));
       volunteers.add(locality, pick_group(cumulative_culture_, draws.uniform()), context.day(), cohort, capacity_);
+      const auto vertex = world_.graph.add_vertex();
+      cohort_vertices.push_back(vertex);
+      sim::add_bipartite_ties(world_.graph, team_of(locality), {vertex}, working_tie_probability_, layer::working,
+                              context.random(), stream::working_ties);
     }
+    sim::add_random_ties(world_.graph, cohort_vertices, cohort_tie_probability_, layer::cohort, context.random(),
+                         stream::cohort_ties);
   }
 
   bool is_cohort_day(int day) const {
@@ -126,6 +147,7 @@ class Demography final : public sim::Module {
   std::uint16_t localities_ = 1;
   std::vector<double> cumulative_culture_;
   double cohort_every_ = 0.0, cohort_first_ = 0.0;
+  double cohort_tie_probability_ = 0.0, working_tie_probability_ = 0.0;
   int cohort_size_ = 0;
   std::uint16_t cohorts_ = 0, capacity_ = 1;
   bool peer_support_ = true;

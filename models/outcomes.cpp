@@ -86,6 +86,25 @@ class Outcomes final : public sim::Module {
     context.set_summary(summary::reached_by_volunteer, per_mother(static_cast<double>(tally.reached)));
     context.set_summary(summary::peer_contacts_per_mother, per_mother(static_cast<double>(tally.peer_contacts)));
     context.set_summary(summary::referrals_per_mother, per_mother(static_cast<double>(tally.referred)));
+    record_network(context);
+  }
+
+  // Metrics of the static layers, once per run (over everyone who ever joined).
+  void record_network(sim::RunContext& context) const {
+    const std::size_t professionals = world_.professionals.count();
+    std::vector<std::size_t> pros(professionals), volunteers(world_.graph.vertex_count() - professionals);
+    for (std::size_t v = 0; v < pros.size(); ++v) pros[v] = v;
+    for (std::size_t v = 0; v < volunteers.size(); ++v) volunteers[v] = professionals + v;
+    const auto team = world_.graph.metrics(layer::team, pros);
+    const auto cohort = world_.graph.metrics(layer::cohort, volunteers);
+    const auto working = world_.graph.metrics(layer::working, volunteers);
+    const auto defined = [](const sim::LayerMetrics& m, double value) { return m.vertices ? value : std::nan(""); };
+    context.set_summary(summary::network_team_mean_degree, defined(team, team.mean_degree));
+    context.set_summary(summary::network_team_clustering, defined(team, team.clustering));
+    context.set_summary(summary::network_team_components, defined(team, static_cast<double>(team.components)));
+    context.set_summary(summary::network_cohort_mean_degree, defined(cohort, cohort.mean_degree));
+    context.set_summary(summary::network_cohort_clustering, defined(cohort, cohort.clustering));
+    context.set_summary(summary::network_working_ties_per_volunteer, defined(working, working.mean_degree));
   }
 
   World& world_;

@@ -48,6 +48,19 @@ sim::OutputCatalog build_catalog() {
           {"peer_contacts_per_mother", "contacts per mother", "Peer-support contacts per mother (all mothers)"});
   summary(summary::referrals_per_mother,
           {"referrals_per_mother", "referrals per mother", "Referrals to a volunteer per mother (all mothers)"});
+  summary(summary::network_team_mean_degree,
+          {"network_team_mean_degree", "colleagues", "Mean number of team ties per professional (graph layer 'team')"});
+  summary(summary::network_team_clustering,
+          {"network_team_clustering", "coefficient", "Mean local clustering of the professionals' team layer"});
+  summary(summary::network_team_components,
+          {"network_team_components", "components", "Connected components of the team layer (at least one per locality)"});
+  summary(summary::network_cohort_mean_degree,
+          {"network_cohort_mean_degree", "volunteers", "Mean number of cohort ties per volunteer (layer 'cohort')"});
+  summary(summary::network_cohort_clustering,
+          {"network_cohort_clustering", "coefficient", "Mean local clustering of the volunteers' cohort layer"});
+  summary(summary::network_working_ties_per_volunteer,
+          {"network_working_ties_per_volunteer", "professionals",
+           "Mean number of professionals a volunteer works with (layer 'working')"});
   return c;
 }
 

@@ -40,6 +40,12 @@ enum : std::size_t {
   reached_by_volunteer,
   peer_contacts_per_mother,
   referrals_per_mother,
+  network_team_mean_degree,
+  network_team_clustering,
+  network_team_components,
+  network_cohort_mean_degree,
+  network_cohort_clustering,
+  network_working_ties_per_volunteer,
   count
 };
 }

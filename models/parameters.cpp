@@ -191,6 +191,22 @@ void declare_peer_support(sim::ParameterRegistry& r) {
          .source = assumption("about two weeks")});
 }
 
+void declare_network(sim::ParameterRegistry& r) {
+  r.add({.path = "network.team_neighbours", .kind = ParameterKind::integer, .default_value = 4.0, .unit = "colleagues",
+         .min = 0.0, .max = 100.0,
+         .description = "Close colleagues of each professional in the locality team (small-world ring, even)",
+         .source = assumption("small community teams; concern spreads over these ties"), .finding = "F5"});
+  r.add(share("network.team_rewiring", 0.1,
+              "Chance that a team tie links to another colleague of the locality at random (small-world rewiring)",
+              assumption("Watts-Strogatz default for clustered but short-path teams"), "F5"));
+  r.add(share("network.cohort_tie_probability", 0.8,
+              "Chance that two volunteers of one training cohort become friends (dense within a cohort)",
+              assumption("training groups of a few women mostly bond"), "F1"));
+  r.add(share("network.working_tie_probability", 0.3,
+              "Chance that a professional and a volunteer of the same locality work together",
+              assumption("a few working relationships per volunteer"), "F6"));
+}
+
 sim::ParameterRegistry build_registry() {
   sim::ParameterRegistry registry;
   declare_run_settings(registry);
@@ -200,6 +216,7 @@ sim::ParameterRegistry build_registry() {
   declare_volunteers(registry);
   declare_scheme(registry);
   declare_peer_support(registry);
+  declare_network(registry);
   return registry;
 }
 

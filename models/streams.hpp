@@ -13,6 +13,9 @@ enum : std::uint32_t {
   first_contact,      // agent: mother id
   contact_request,    // agent: mother id
   feeding,            // agent: mother id
+  team_ties,          // agent: professional vertex; day: ring step
+  cohort_ties,        // agent, day: the pair of volunteer vertices
+  working_ties,       // agent, day: the (professional, volunteer) vertices
 };
 
 }  // namespace models::stream

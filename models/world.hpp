@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/feeding_curve.hpp"
+#include "sim/social_graph.hpp"
 
 namespace models {
 
@@ -78,8 +79,15 @@ struct Tally {
   std::uint64_t any_at[5] = {}, exclusive_at[5] = {};  // at 1w, 6w, 3m, 4m, 6m
 };
 
+// Layers of the social graph. Vertices: professionals first, then volunteers
+// in the order they joined (vertex = professionals.count() + volunteer id).
+namespace layer {
+enum : std::uint8_t { team = 0, cohort = 1, working = 2 };
+}
+
 struct World {
   FeedingCurve curve;
+  sim::SocialGraph graph;
   Mothers mothers;
   Volunteers volunteers;
   Professionals professionals;
