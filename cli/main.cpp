@@ -26,9 +26,10 @@ int dispatch(int argc, char** argv) {
   run.command_line = cli::join_command_line(argc, argv);
   auto* run_app = app.add_subcommand("run", "Run a scenario's replicates and write an HDF5 results file");
   run_app->add_option("scenario", run.scenario, "Scenario YAML file")->required();
-  run_app->add_option("-o,--output", run.output, "Results file (default: <scenario name>.h5 here)");
+  run_app->add_option("-o,--output", run.output, "Results file (default: the scenario file's stem + .h5, here)");
   run_app->add_option("--replicates", run.replicates, "Replicate runs (overrides the scenario)")->check(CLI::Range(1LL, 1'000'000LL));
-  run_app->add_option("--seed", run.seed, "Base random seed (overrides the scenario)")->check(CLI::NonNegativeNumber);
+  run_app->add_option("--seed", run.seed, "Base random seed (overrides the scenario)")
+      ->check(CLI::Range(0LL, 9007199254740992LL));
   run_app->add_option("--threads", run.threads, "Worker threads (default 0: all cores)")->check(CLI::Range(0, 4096));
   run_app->add_option("--set", run.overrides, "Override a parameter: path=value (repeatable)");
   run_app->add_flag("--force", run.force, "Overwrite an existing results file");
@@ -54,9 +55,15 @@ int dispatch(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& request) {
+    return app.exit(request);
+  } catch (const CLI::CallForAllHelp& request) {
+    return app.exit(request);
+  } catch (const CLI::CallForVersion& request) {
+    return app.exit(request);
   } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error);
-    return code == 0 ? 0 : kUsage;
+    fmt::print(stderr, "ppisim: error: {} (see ppisim --help)\n", error.what());
+    return kUsage;
   }
   if (*run_app) return cli::run_command(run);
   if (*validate_app) return cli::validate_command(validate_file, validate_overrides);

@@ -42,6 +42,8 @@ int validate_command(const std::string& scenario_file, const std::vector<std::st
 }
 
 int run_command(const RunOptions& options) {
+  // Before any file exists, so a signal at any moment still removes the partial file.
+  const auto& stop = install_stop_handlers();
   std::vector<std::string> overrides = options.overrides;
   if (options.seed >= 0) overrides.push_back("seed=" + std::to_string(options.seed));
   if (options.replicates >= 0) overrides.push_back("replicates=" + std::to_string(options.replicates));
@@ -73,7 +75,7 @@ int run_command(const RunOptions& options) {
   sim::RunOptions run_options;
   run_options.days = days;
   run_options.threads = options.threads == 0 ? default_threads() : options.threads;
-  run_options.stop = &install_stop_handlers();
+  run_options.stop = &stop;
   run_options.on_progress = [&](double done) { progress.update(done); };
   sim::run_all(requests, models::build_plan, catalog, run_options, [&](sim::RunResult&& result) {
     writer.write(result, parameters);

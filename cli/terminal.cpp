@@ -54,7 +54,9 @@ std::string join_command_line(int argc, char** argv) {
   std::string line;
   for (int i = 0; i < argc; ++i) {
     std::string word = argv[i];
-    const bool plain = !word.empty() && word.find_first_of(" \t\n'\"\\$`*?;&|<>()") == std::string::npos;
+    // Only words made of these characters are safe unquoted in every shell position.
+    const bool plain = !word.empty() && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                                "0123456789_./=:@%+-") == std::string::npos;
     if (!plain) {
       std::string quoted = "'";
       for (const char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);

@@ -16,6 +16,8 @@ std::uint8_t pick_group(const std::vector<double>& cumulative, double u) {
   return group;
 }
 
+constexpr std::size_t kTrainingGroup = 12;
+
 class Demography final : public sim::Module {
  public:
   explicit Demography(World& world) : Module("demography", "mothers leave at 26 weeks; training cohorts; births and initiation"), world_(world) {}
@@ -96,8 +98,13 @@ class Demography final : public sim::Module {
       sim::add_bipartite_ties(world_.graph, team_of(locality), {vertex}, working_tie_probability_, layer::working,
                               context.random(), stream::working_ties);
     }
-    sim::add_random_ties(world_.graph, cohort_vertices, cohort_tie_probability_, layer::cohort, context.random(),
-                         stream::cohort_ties);
+    // A course trains at most kTrainingGroup women together; ties form within a group.
+    for (std::size_t start = 0; start < cohort_vertices.size(); start += kTrainingGroup) {
+      const auto end = std::min(cohort_vertices.size(), start + kTrainingGroup);
+      sim::add_random_ties(world_.graph, {cohort_vertices.begin() + static_cast<std::ptrdiff_t>(start),
+                                          cohort_vertices.begin() + static_cast<std::ptrdiff_t>(end)},
+                           cohort_tie_probability_, layer::cohort, context.random(), stream::cohort_ties);
+    }
   }
 
   bool is_cohort_day(int day) const {

@@ -29,6 +29,15 @@ constexpr std::array<Knot, 4> kAnyKnots{{{0, "feeding.initiation"},
   throw sim::InputError(parameters.where(parameter), "key '" + std::string(parameter) + "': " + why);
 }
 
+// Two keys conflict: name both, and point at the one the user set.
+[[noreturn]] void conflict(const sim::ParameterSet& parameters, const char* first, const char* second,
+                           const std::string& why) {
+  const bool first_is_default = parameters.where(first).file.empty();
+  throw sim::InputError(parameters.where(first_is_default ? second : first),
+                        "keys '" + std::string(first) + "' (" + sim::format_number(parameters.real(first)) +
+                            ") and '" + second + "' (" + sim::format_number(parameters.real(second)) + "): " + why);
+}
+
 // Shares (exclusive, partial) at age `to`, from (e, p) at age `from`, with
 // partial hazard `partial` on that stretch.
 std::pair<double, double> advance(const FeedingCurve& curve, int from, int to, double e, double p, double partial) {
@@ -64,7 +73,8 @@ FeedingCurve derive_feeding_curve(const sim::ParameterSet& parameters) {
     const auto age = knot.age;
     for (const auto& exclusive : kExclusiveKnots)
       if (exclusive.age == age && parameters.real(exclusive.parameter) > parameters.real(knot.parameter))
-        impossible(parameters, exclusive.parameter, "exclusive breastfeeding exceeds any breastfeeding at that age");
+        conflict(parameters, exclusive.parameter, knot.parameter,
+                 "exclusive breastfeeding cannot exceed any breastfeeding at the same age");
   }
 
   double e = curve.exclusive_at_birth;

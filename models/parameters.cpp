@@ -200,7 +200,7 @@ void declare_network(sim::ParameterRegistry& r) {
               "Chance that a team tie links to another colleague of the locality at random (small-world rewiring)",
               assumption("Watts-Strogatz default for clustered but short-path teams"), "F5"));
   r.add(share("network.cohort_tie_probability", 0.8,
-              "Chance that two volunteers of one training cohort become friends (dense within a cohort)",
+              "Chance that two volunteers trained in the same group (at most 12) become friends (dense within a cohort)",
               assumption("training groups of a few women mostly bond"), "F1"));
   r.add(share("network.working_tie_probability", 0.3,
               "Chance that a professional and a volunteer of the same locality work together",

@@ -56,7 +56,7 @@ std::optional<std::string> ParameterRegistry::nearest(const std::string& path) c
 
 ParameterSet::ParameterSet(const ParameterRegistry& registry) : registry_(&registry) {
   for (const auto& spec : registry.all())
-    if (spec.default_value) values_.emplace(spec.path, Entry{*spec.default_value, SourceLocation{"default", 0, 0}});
+    if (spec.default_value) values_.emplace(spec.path, Entry{*spec.default_value, SourceLocation{}});  // a default has no place in a file
 }
 
 void ParameterSet::set(const std::string& path, ParameterValue value, SourceLocation where) {

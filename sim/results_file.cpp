@@ -114,6 +114,8 @@ ResultsWriter::ResultsWriter(fs::path final_path, bool overwrite, const OutputCa
   const auto parameter_group = hdf5::create_group(root, "parameters");
   for (const auto& spec : registry.all()) {
     if (!spec.is_numeric() && spec.kind != ParameterKind::boolean) continue;
+    // The base seed and replicate count describe the plan of runs (root attributes, /runs), not a run.
+    if (spec.path == "seed" || spec.path == "replicates") continue;
     numeric_parameters_.push_back(spec.path);
     parameters_.push_back(hdf5::Dataset::create_doubles(parameter_group.id(), spec.path, {run_count}));
     parameters_.back().describe(spec.kind == ParameterKind::boolean ? "1 = true" : spec.unit.empty() ? "1" : spec.unit,
@@ -162,12 +164,23 @@ void ResultsWriter::commit() {
   sync_path(final_path_.parent_path().empty() ? fs::path(".") : final_path_.parent_path(), O_RDONLY | O_DIRECTORY);
 }
 
+static ResultsContents read_results_file(const fs::path& path);
+
 ResultsContents read_results(const fs::path& path) {
   hdf5::silence_library_errors();
   std::error_code error;
   if (!fs::exists(path, error)) throw InputError(SourceLocation{path.string(), 0, 0}, "no such file");
   if (H5Fis_hdf5(path.c_str()) <= 0)
     throw InputError(SourceLocation{path.string(), 0, 0}, "not an HDF5 file (expected a ppisim results file)");
+  try {
+    return read_results_file(path);
+  } catch (const RuntimeFailure& failure) {
+    throw InputError(SourceLocation{path.string(), 0, 0},
+                     std::string("not a readable ppisim results file (truncated or damaged?): ") + failure.what());
+  }
+}
+
+static ResultsContents read_results_file(const fs::path& path) {
   const auto file = hdf5::open_file_read_only(path.string());
   const hid_t root = file.id();
   if (!hdf5::has_attribute(root, "format") || hdf5::read_string_attribute(root, "format") != kResultsFormat)

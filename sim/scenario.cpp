@@ -282,7 +282,7 @@ void apply_override(ParameterSet& parameters, const std::string& assignment) {
   const SourceLocation where{"--set " + assignment, 0, 0};
   const auto equals = assignment.find('=');
   if (equals == std::string::npos || equals == 0)
-    throw InputError(where, "expected path=value, e.g. --set scheme.boundary_clarity=0.7");
+    throw InputError(where, "expected path=value, e.g. --set professionals.initial.gatekeeping=0.7");
   const std::string path = assignment.substr(0, equals);
   const auto* spec = parameters.registry().find(path);
   if (!spec) {

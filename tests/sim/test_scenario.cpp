@@ -31,7 +31,7 @@ std::string error_of(const fs::path& file, const std::vector<std::string>& overr
 
 }  // namespace
 
-TEST_CASE("a scenario needs only a name; everything else has a default") {
+TEST_CASE("a scenario needs only a name, everything else has a default") {
   ScenarioFolder folder;
   const auto scenario = sim::load_scenario(folder.write("ok.yaml", "name: tiny\n"), models::parameter_registry());
   CHECK(scenario.parameters.text("name") == "tiny");
@@ -120,7 +120,7 @@ TEST_CASE("extends cycles and missing parents are located errors") {
              Catch::Contains("orphan.yaml:2:10: cannot read scenario file") && Catch::Contains("no such file"));
 }
 
-TEST_CASE("--set overrides pass the same checks") {
+TEST_CASE("command-line overrides pass the same checks") {
   ScenarioFolder folder;
   const auto file = folder.write("s.yaml", "name: s\n");
   const auto scenario =
@@ -129,7 +129,7 @@ TEST_CASE("--set overrides pass the same checks") {
   CHECK(error_of(file, {"population.birth=3"}) ==
         "--set population.birth=3: unknown key 'population.birth'; did you mean 'population.births'?");
   CHECK(error_of(file, {"scheme.boundary"}) ==
-        "--set scheme.boundary: expected path=value, e.g. --set scheme.boundary_clarity=0.7");
+        "--set scheme.boundary: expected path=value, e.g. --set professionals.initial.gatekeeping=0.7");
   CHECK_THAT(error_of(file, {"professionals.initial.gatekeeping=2"}), Catch::Contains("out of range"));
 }
 
