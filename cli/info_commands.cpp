@@ -114,8 +114,12 @@ int summary_command(const std::string& file, const std::string& format, bool per
     return 0;
   }
   if (format == "table") {
-    fmt::print("{} ({} runs; ppisim {}, revision {})\n\n", contents.attributes.at("scenario_name"), contents.runs(),
-               contents.attributes.at("ppisim_version"), contents.attributes.at("git_revision"));
+    const auto attribute = [&](const char* name) {
+      const auto found = contents.attributes.find(name);
+      return found == contents.attributes.end() ? std::string("unknown") : found->second;
+    };
+    fmt::print("{} ({} runs; ppisim {}, revision {})\n\n", attribute("scenario_name"), contents.runs(),
+               attribute("ppisim_version"), attribute("git_revision"));
     fmt::print("{}", format_summary_table(contents.summary_specs, contents.summary_values));
     return 0;
   }

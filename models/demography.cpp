@@ -48,8 +48,9 @@ class Demography final : public sim::Module {
     cohort_tie_probability_ = p.real("network.cohort_tie_probability");
     working_tie_probability_ = p.real("network.working_tie_probability");
     world_.graph = sim::SocialGraph(world_.professionals.count());
+    for (std::uint16_t locality = 0; locality < localities_; ++locality) teams_.push_back(team_of(locality));
     for (std::uint16_t locality = 0; locality < localities_; ++locality)
-      sim::add_small_world(world_.graph, team_of(locality), static_cast<int>(p.integer("network.team_neighbours")),
+      sim::add_small_world(world_.graph, teams_[locality], static_cast<int>(p.integer("network.team_neighbours")),
                            p.real("network.team_rewiring"), layer::team, context.random(), stream::team_ties);
     if (peer_support_) add_volunteers(context, static_cast<int>(p.integer("volunteers.initial")), 0);
   }
@@ -95,7 +96,7 @@ class Demography final : public sim::Module {
       volunteers.add(locality, pick_group(cumulative_culture_, draws.uniform()), context.day(), cohort, capacity_);
       const auto vertex = world_.graph.add_vertex();
       cohort_vertices.push_back(vertex);
-      sim::add_bipartite_ties(world_.graph, team_of(locality), {vertex}, working_tie_probability_, layer::working,
+      sim::add_bipartite_ties(world_.graph, teams_[locality], {vertex}, working_tie_probability_, layer::working,
                               context.random(), stream::working_ties);
     }
     // A course trains at most kTrainingGroup women together; ties form within a group.
@@ -153,6 +154,7 @@ class Demography final : public sim::Module {
   double births_per_day_ = 0.0, exclusive_given_initiation_ = 0.0;
   std::uint16_t localities_ = 1;
   std::vector<double> cumulative_culture_;
+  std::vector<std::vector<std::size_t>> teams_;  // graph vertices of each locality's professionals
   double cohort_every_ = 0.0, cohort_first_ = 0.0;
   double cohort_tie_probability_ = 0.0, working_tie_probability_ = 0.0;
   int cohort_size_ = 0;

@@ -24,10 +24,13 @@ class Outcomes final : public sim::Module {
     const int day = context.day();
     const auto& mothers = world_.mothers;
     auto& tally = world_.tally;
+    any_today_ = exclusive_today_ = 0;
     for (std::size_t i = mothers.departed; i < mothers.count(); ++i) {
+      const Feeding state = mothers.feeding[i];
+      any_today_ += state != Feeding::none;
+      exclusive_today_ += state == Feeding::exclusive;
       if (!world_.measured(mothers.birth_day[i])) continue;
       const int age = day - mothers.birth_day[i];
-      const Feeding state = mothers.feeding[i];
       if (age == 0) {
         ++tally.mothers;
         if (state != Feeding::none) ++tally.initiated;
@@ -41,11 +44,6 @@ class Outcomes final : public sim::Module {
 
   void on_record(sim::RunContext& context) override {
     const auto& mothers = world_.mothers;
-    std::size_t any = 0, exclusive = 0;
-    for (std::size_t i = mothers.departed; i < mothers.count(); ++i) {
-      any += mothers.feeding[i] != Feeding::none;
-      exclusive += mothers.feeding[i] == Feeding::exclusive;
-    }
     const auto followed = static_cast<double>(mothers.count() - mothers.departed);
     const auto share = [&](std::size_t n) { return followed > 0 ? static_cast<double>(n) / followed : 0.0; };
     std::size_t active = 0, capacity = 0, caseload = 0;
@@ -58,8 +56,8 @@ class Outcomes final : public sim::Module {
     }
     context.record(series::mothers_followed, followed);
     context.record(series::births, world_.births_today);
-    context.record(series::any_bf_share, share(any));
-    context.record(series::exclusive_bf_share, share(exclusive));
+    context.record(series::any_bf_share, share(any_today_));
+    context.record(series::exclusive_bf_share, share(exclusive_today_));
     context.record(series::professional_contacts, static_cast<double>(world_.contacts_today.size()));
     context.record(series::referrals, world_.referrals_today);
     context.record(series::mothers_waiting, static_cast<double>(world_.waiting.size()));
@@ -109,6 +107,7 @@ class Outcomes final : public sim::Module {
 
   World& world_;
   std::array<int, kAge6Months + 1> checkpoint_of_age_{};
+  std::size_t any_today_ = 0, exclusive_today_ = 0;  // counted in on_step, the module's one pass over mothers
 };
 
 }  // namespace

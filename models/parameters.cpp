@@ -35,10 +35,12 @@ void declare_run_settings(sim::ParameterRegistry& r) {
          .source = setting("chosen by the author of the scenario")});
   r.add({.path = "seed", .kind = ParameterKind::integer, .default_value = 1.0, .unit = "1", .min = 0.0,
          .max = 9007199254740992.0, .description = "Base random seed; replicate r runs with a seed derived from it",
-         .source = setting("any whole number; equal seeds give common random numbers across scenarios")});
+         .source = setting("any whole number; equal seeds give common random numbers across scenarios"),
+         .describes_run_plan = true});
   r.add({.path = "replicates", .kind = ParameterKind::integer, .default_value = 20.0, .unit = "runs", .min = 1.0,
          .max = 1'000'000.0, .description = "Number of replicate runs (different seeds, same parameters)",
-         .source = setting("20 gives 95% intervals of about +-1 point on breastfeeding shares at town scale")});
+         .source = setting("20 gives 95% intervals of about +-1 point on breastfeeding shares at town scale"),
+         .describes_run_plan = true});
   r.add({.path = "horizon", .kind = ParameterKind::duration, .default_value = 3 * sim::kDaysPerYear, .unit = "days",
          .min = 1.0, .max = 100 * sim::kDaysPerYear, .description = "Simulated time from the start of the scheme",
          .source = setting("3 years covers several training cohorts")});

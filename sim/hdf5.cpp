@@ -71,8 +71,6 @@ Handle open_group(hid_t parent, const std::string& name) {
   return {H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose, "cannot open group " + name};
 }
 
-bool exists(hid_t parent, const std::string& name) { return H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0; }
-
 static bool tracks_creation_order(hid_t group) {
   const Handle properties(H5Gget_create_plist(group), H5Pclose, "cannot read group properties");
   unsigned flags = 0;

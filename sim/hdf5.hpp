@@ -37,7 +37,6 @@ Handle create_file(const std::string& path);  // fails if it exists
 Handle open_file_read_only(const std::string& path);
 Handle create_group(hid_t parent, const std::string& name);
 Handle open_group(hid_t parent, const std::string& name);
-bool exists(hid_t parent, const std::string& name);
 std::vector<std::string> list_members(hid_t group);
 
 void write_string_attribute(hid_t object, const std::string& name, const std::string& value);

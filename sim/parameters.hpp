@@ -55,6 +55,7 @@ struct ParameterSpec {
   Source source;
   std::string finding;              // the study finding(s) it models, e.g. "F5"
   bool runtime_changeable = false;  // interventions and the web page may change it
+  bool describes_run_plan = false;  // seed, replicates: stored once for the file, not per run
 
   [[nodiscard]] bool required() const { return !default_value.has_value(); }
   [[nodiscard]] bool is_numeric() const;

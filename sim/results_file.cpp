@@ -113,9 +113,7 @@ ResultsWriter::ResultsWriter(fs::path final_path, bool overwrite, const OutputCa
   }
   const auto parameter_group = hdf5::create_group(root, "parameters");
   for (const auto& spec : registry.all()) {
-    if (!spec.is_numeric() && spec.kind != ParameterKind::boolean) continue;
-    // The base seed and replicate count describe the plan of runs (root attributes, /runs), not a run.
-    if (spec.path == "seed" || spec.path == "replicates") continue;
+    if ((!spec.is_numeric() && spec.kind != ParameterKind::boolean) || spec.describes_run_plan) continue;
     numeric_parameters_.push_back(spec.path);
     parameters_.push_back(hdf5::Dataset::create_doubles(parameter_group.id(), spec.path, {run_count}));
     parameters_.back().describe(spec.kind == ParameterKind::boolean ? "1 = true" : spec.unit.empty() ? "1" : spec.unit,
