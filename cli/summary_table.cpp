@@ -12,6 +12,9 @@ namespace {
 
 bool is_share(const sim::OutputSpec& spec) { return spec.unit.starts_with("share"); }
 
+// "share of mothers" reads as "% of mothers"; a bare "share" as "%".
+std::string share_unit(const std::string& unit) { return "%" + unit.substr(std::string("share").size()); }
+
 std::string number(double value, bool share) {
   if (!std::isfinite(value)) return "-";
   return share ? fmt::format("{:.1f}%", 100.0 * value) : fmt::format("{:.4g}", value);
@@ -46,7 +49,7 @@ std::string format_summary_table(const std::vector<sim::OutputSpec>& specs,
                                      ? fmt::format("[{}, {}]", number(estimate.lo95, share), number(estimate.hi95, share))
                                      : "-";
     table += fmt::format("{:<{}}  {:>8}  {:>19}  {:>4}  {}\n", specs[k].name, width, number(estimate.mean, share),
-                         interval, estimate.n, share ? "% of mothers" : specs[k].unit);
+                         interval, estimate.n, share ? share_unit(specs[k].unit) : specs[k].unit);
   }
   return table;
 }

@@ -1,8 +1,10 @@
 // Feeding transitions (the outcome): each day a breastfeeding mother may
-// leave exclusive breastfeeding or stop, with the baseline hazards of the
-// usual-care curve (feeding_curve.hpp) scaled by the hazard ratios of recent
-// peer and professional support. Decisions use the state at the start of the
-// day: a mother who moves to partial today does not also stop today.
+// leave exclusive breastfeeding or stop, with the usual-care hazards of the
+// feeding curve (feeding_curve.hpp) times exp(-effect * (confidence -
+// baseline)). Support raises confidence; it then falls back towards the
+// baseline, so under usual care the survey's curve holds exactly. Decisions
+// use the state at the start of the day: a mother who moves to partial today
+// does not also stop today.
 #include <cmath>
 
 #include "models/modules.hpp"
@@ -15,14 +17,15 @@ namespace {
 class FeedingTransitions final : public sim::Module {
  public:
   explicit FeedingTransitions(World& world)
-      : Module("feeding", "mothers move exclusive -> partial -> none; support lowers the hazards"), world_(world) {}
+      : Module("feeding", "mothers move exclusive -> partial -> none; confidence from support lowers the hazards"),
+        world_(world) {}
 
  private:
   void on_initialize(sim::RunContext& context) override {
     const auto& p = context.parameters();
-    peer_hazard_ratio_ = p.real("peer_support.hazard_ratio");
-    professional_hazard_ratio_ = p.real("professionals.contact_hazard_ratio");
-    protection_ = static_cast<std::int32_t>(std::lround(p.real("support.protection")));
+    baseline_ = p.real("mothers.confidence.baseline");
+    effect_ = p.real("mothers.confidence.effect");
+    keep_ = std::exp(-p.real("mothers.confidence.decay"));
   }
 
   void on_step(sim::RunContext& context) override {
@@ -32,10 +35,10 @@ class FeedingTransitions final : public sim::Module {
     for (std::size_t i = mothers.departed; i < mothers.count(); ++i) {
       const Feeding state = mothers.feeding[i];
       const int age = day - mothers.birth_day[i];
+      const double above_baseline = mothers.confidence[i] - baseline_;
+      mothers.confidence[i] = baseline_ + keep_ * above_baseline;
       if (state == Feeding::none || age < 1) continue;
-      double ratio = 1.0;
-      if (day - mothers.last_peer_contact[i] < protection_) ratio *= peer_hazard_ratio_;
-      if (day - mothers.last_professional_contact[i] < protection_) ratio *= professional_hazard_ratio_;
+      const double ratio = above_baseline == 0.0 ? 1.0 : std::exp(-effect_ * above_baseline);
       const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
       auto draws = context.random().draws(stream::feeding, id, static_cast<std::uint32_t>(day));
       const auto a = static_cast<std::size_t>(age);
@@ -49,8 +52,7 @@ class FeedingTransitions final : public sim::Module {
   }
 
   World& world_;
-  double peer_hazard_ratio_ = 1.0, professional_hazard_ratio_ = 1.0;
-  std::int32_t protection_ = 0;
+  double baseline_ = 0.5, effect_ = 0.0, keep_ = 1.0;
 };
 
 }  // namespace

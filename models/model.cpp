@@ -32,10 +32,15 @@ sim::Plan build_plan(const sim::ParameterSet& parameters) {
   (void)parameters;
   auto world = std::make_shared<World>();
   sim::Plan plan;
+  plan.modules.push_back(make_interventions(*world));
   plan.modules.push_back(make_demography(*world));
   plan.modules.push_back(make_professional_care(*world));
   plan.modules.push_back(make_referral(*world));
   plan.modules.push_back(make_peer_support(*world));
+  plan.modules.push_back(make_boundary(*world));
+  plan.modules.push_back(make_learning(*world));
+  plan.modules.push_back(make_volunteer_experience(*world));
+  plan.modules.push_back(make_professional_attitudes(*world));
   plan.modules.push_back(make_feeding(*world));
   plan.modules.push_back(make_outcomes(*world));
   plan.shared_state = std::move(world);

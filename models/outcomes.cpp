@@ -6,15 +6,48 @@
 #include "models/modules.hpp"
 #include "models/outputs.hpp"
 #include "models/parameters.hpp"
+#include "sim/quantity.hpp"
 
 namespace models {
 namespace {
 
 constexpr std::array<int, 5> kCheckpointAges{kAge1Week, kAge6Weeks, kAge3Months, kAge4Months, kAge6Months};
 
+// Summary outcomes that are means (or yearly rates) of a daily series over the measured days.
+struct SeriesSummary {
+  std::size_t series, summary;
+  bool per_year;  // a count per day, reported per year
+};
+constexpr std::array kSeriesSummaries{
+    SeriesSummary{series::volunteer_self_esteem, summary::mean_volunteer_self_esteem, false},
+    SeriesSummary{series::prof_trust_in_volunteers, summary::mean_trust_prof_in_vol, false},
+    SeriesSummary{series::volunteer_trust_in_professionals, summary::mean_trust_vol_in_prof, false},
+    SeriesSummary{series::prof_boundary_concern, summary::mean_boundary_concern, false},
+    SeriesSummary{series::prof_gatekeeping, summary::mean_gatekeeping, false},
+    SeriesSummary{series::prof_surveillance, summary::mean_surveillance, false},
+    SeriesSummary{series::perceived_transgressions, summary::perceived_transgressions, true},
+    SeriesSummary{series::false_alarms, summary::false_alarms, true},
+    SeriesSummary{series::real_transgressions, summary::real_transgressions, true},
+    SeriesSummary{series::prof_cultural_knowledge, summary::prof_cultural_knowledge, false},
+    SeriesSummary{series::prof_workload, summary::prof_workload, false},
+    SeriesSummary{series::tension_index, summary::tension_index, false},
+};
+
+// Running mean of values, ignoring days on which the value is undefined.
+struct Mean {
+  double total = 0.0;
+  std::size_t n = 0;
+  void add(double value) {
+    if (std::isnan(value)) return;
+    total += value;
+    ++n;
+  }
+  [[nodiscard]] double value() const { return n ? total / static_cast<double>(n) : std::nan(""); }
+};
+
 class Outcomes final : public sim::Module {
  public:
-  explicit Outcomes(World& world) : Module("outcomes", "tally mothers at 1 and 6 weeks, 3, 4 and 6 months"), world_(world) {
+  explicit Outcomes(World& world) : Module("outcomes", "tally mothers at 1 and 6 weeks, 3, 4 and 6 months; record the day"), world_(world) {
     checkpoint_of_age_.fill(-1);
     for (std::size_t k = 0; k < kCheckpointAges.size(); ++k) checkpoint_of_age_[kCheckpointAges[k]] = static_cast<int>(k);
   }
@@ -25,10 +58,12 @@ class Outcomes final : public sim::Module {
     const auto& mothers = world_.mothers;
     auto& tally = world_.tally;
     any_today_ = exclusive_today_ = 0;
+    confidence_today_ = 0.0;
     for (std::size_t i = mothers.departed; i < mothers.count(); ++i) {
       const Feeding state = mothers.feeding[i];
       any_today_ += state != Feeding::none;
       exclusive_today_ += state == Feeding::exclusive;
+      confidence_today_ += mothers.confidence[i];
       if (!world_.measured(mothers.birth_day[i])) continue;
       const int age = day - mothers.birth_day[i];
       if (age == 0) {
@@ -43,28 +78,93 @@ class Outcomes final : public sim::Module {
   }
 
   void on_record(sim::RunContext& context) override {
+    record_mothers(context);
+    record_interface_events(context);
+    const double volunteer_tension = record_volunteers(context);
+    const double professional_tension = record_professionals(context);
+    double clarity = 0.0;
+    for (const auto& scheme : world_.scheme) clarity += scheme.boundary_clarity;
+    context.record(series::boundary_clarity, clarity / static_cast<double>(world_.scheme.size()));
+    // Six terms when volunteers are active, four when not.
+    const double tension = std::isnan(volunteer_tension) ? professional_tension / 4.0
+                                                         : (professional_tension + volunteer_tension) / 6.0;
+    record(context, series::tension_index, tension);
+    if (context.day() >= world_.measure_from)
+      for (const auto& [from, to, per_year] : kSeriesSummaries) means_[to].add(last_[from]);
+  }
+
+  void record(sim::RunContext& context, std::size_t index, double value) {
+    context.record(index, value);
+    last_[index] = value;
+  }
+
+  void record_mothers(sim::RunContext& context) {
     const auto& mothers = world_.mothers;
     const auto followed = static_cast<double>(mothers.count() - mothers.departed);
-    const auto share = [&](std::size_t n) { return followed > 0 ? static_cast<double>(n) / followed : 0.0; };
-    std::size_t active = 0, capacity = 0, caseload = 0;
-    const auto& volunteers = world_.volunteers;
-    for (std::size_t v = 0; v < volunteers.count(); ++v) {
-      if (!volunteers.active[v]) continue;
-      ++active;
-      capacity += volunteers.capacity[v];
-      caseload += volunteers.caseload[v];
-    }
+    const auto share = [&](double n) { return followed > 0 ? n / followed : 0.0; };
     context.record(series::mothers_followed, followed);
     context.record(series::births, world_.births_today);
-    context.record(series::any_bf_share, share(any_today_));
-    context.record(series::exclusive_bf_share, share(exclusive_today_));
+    context.record(series::any_bf_share, share(static_cast<double>(any_today_)));
+    context.record(series::exclusive_bf_share, share(static_cast<double>(exclusive_today_)));
+    context.record(series::mean_confidence, followed > 0 ? confidence_today_ / followed : std::nan(""));
     context.record(series::professional_contacts, static_cast<double>(world_.contacts_today.size()));
     context.record(series::referrals, world_.referrals_today);
     context.record(series::mothers_waiting, static_cast<double>(world_.waiting.size()));
     context.record(series::peer_contacts, world_.peer_contacts_today);
-    context.record(series::volunteers_active, static_cast<double>(active));
+  }
+
+  void record_interface_events(sim::RunContext& context) {
+    record(context, series::referrals_withheld, world_.referrals_withheld_today);
+    record(context, series::access_granted, world_.access_granted_today);
+    record(context, series::access_refused, world_.access_refused_today);
+    record(context, series::real_transgressions, world_.real_transgressions_today);
+    record(context, series::perceived_transgressions, world_.perceived_today);
+    record(context, series::false_alarms, world_.false_alarms_today);
+    record(context, series::joint_supports, world_.joint_supports_today);
+    record(context, series::knowledge_transfers, world_.knowledge_transfers_today);
+    record(context, series::recruits, world_.recruits_today);
+    record(context, series::dropouts, world_.dropouts_today);
+  }
+
+  // Returns the volunteers' terms of the tension index (NaN with no active volunteer).
+  double record_volunteers(sim::RunContext& context) {
+    const auto& vo = world_.volunteers;
+    std::array<Mean, 7> means;
+    std::size_t capacity = 0, caseload = 0;
+    for (std::size_t v = 0; v < vo.count(); ++v) {
+      if (!vo.active[v]) continue;
+      capacity += vo.capacity[v];
+      caseload += vo.caseload[v];
+      const std::array values{vo.self_esteem[v], vo.social_support[v], vo.skill[v], vo.autonomy[v],
+                              vo.trust_in_professionals[v], vo.felt_surveillance[v], vo.commitment[v]};
+      for (std::size_t k = 0; k < values.size(); ++k) means[k].add(values[k]);
+    }
+    context.record(series::volunteers_active, static_cast<double>(means[0].n));
     context.record(series::volunteer_utilisation,
                    capacity ? static_cast<double>(caseload) / static_cast<double>(capacity) : 0.0);
+    constexpr std::array columns{series::volunteer_self_esteem, series::volunteer_social_support, series::volunteer_skill,
+                                 series::volunteer_autonomy,    series::volunteer_trust_in_professionals,
+                                 series::volunteer_felt_surveillance, series::volunteer_commitment};
+    for (std::size_t k = 0; k < columns.size(); ++k) record(context, columns[k], means[k].value());
+    return (1.0 - means[4].value()) + means[5].value();
+  }
+
+  // Returns the professionals' terms of the tension index.
+  double record_professionals(sim::RunContext& context) {
+    const auto& pros = world_.professionals;
+    std::array<Mean, 7> means;
+    for (std::size_t k = 0; k < pros.count(); ++k) {
+      double known = 0.0;
+      for (std::size_t g = 0; g < world_.groups; ++g) known += pros.knowledge[k * world_.groups + g];
+      const std::array values{world_.trust_of(k), pros.concern[k], pros.gatekeeping[k], pros.surveillance[k],
+                              pros.workload[k], known / static_cast<double>(world_.groups), pros.orientation[k]};
+      for (std::size_t m = 0; m < values.size(); ++m) means[m].add(values[m]);
+    }
+    constexpr std::array columns{series::prof_trust_in_volunteers, series::prof_boundary_concern, series::prof_gatekeeping,
+                                 series::prof_surveillance,        series::prof_workload,
+                                 series::prof_cultural_knowledge,  series::prof_orientation};
+    for (std::size_t m = 0; m < columns.size(); ++m) record(context, columns[m], means[m].value());
+    return means[1].value() + means[2].value() + means[3].value() + (1.0 - means[0].value());
   }
 
   void on_finalize(sim::RunContext& context) override {
@@ -84,7 +184,25 @@ class Outcomes final : public sim::Module {
     context.set_summary(summary::reached_by_volunteer, per_mother(static_cast<double>(tally.reached)));
     context.set_summary(summary::peer_contacts_per_mother, per_mother(static_cast<double>(tally.peer_contacts)));
     context.set_summary(summary::referrals_per_mother, per_mother(static_cast<double>(tally.referred)));
+    for (const auto& [from, to, per_year] : kSeriesSummaries)
+      context.set_summary(to, means_[to].value() * (per_year ? sim::kDaysPerYear : 1.0));
+    record_volunteer_outcomes(context);
     record_network(context);
+  }
+
+  void record_volunteer_outcomes(sim::RunContext& context) const {
+    const auto& vo = world_.volunteers;
+    std::size_t active = 0, eligible = 0, retained = 0;
+    const int last_day = context.days() - 1;
+    for (std::size_t v = 0; v < vo.count(); ++v) {
+      active += vo.active[v];
+      if (last_day - vo.joined_day[v] < 365) continue;
+      ++eligible;
+      retained += vo.active[v] || vo.left_day[v] - vo.joined_day[v] >= 365;
+    }
+    context.set_summary(summary::volunteers_active_end, static_cast<double>(active));
+    context.set_summary(summary::volunteer_retention_1y,
+                        eligible ? static_cast<double>(retained) / static_cast<double>(eligible) : std::nan(""));
   }
 
   // Metrics of the static layers, once per run (over everyone who ever joined).
@@ -108,6 +226,9 @@ class Outcomes final : public sim::Module {
   World& world_;
   std::array<int, kAge6Months + 1> checkpoint_of_age_{};
   std::size_t any_today_ = 0, exclusive_today_ = 0;  // counted in on_step, the module's one pass over mothers
+  double confidence_today_ = 0.0;
+  std::array<double, series::count> last_{};       // today's value of the series feeding a summary
+  std::array<Mean, summary::count> means_{};
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "models/outputs.hpp"
 
 #include <stdexcept>
+#include <string>
 
 namespace models {
 namespace {
@@ -27,6 +28,47 @@ sim::OutputCatalog build_catalog() {
   series(series::volunteers_active, {"volunteers_active", "volunteers", "Volunteers active in the scheme"});
   series(series::volunteer_utilisation,
          {"volunteer_utilisation", "share", "Mothers supported as a share of volunteers' total capacity"});
+  const auto per_day = [&](std::size_t index, const char* name, const char* unit, const char* description) {
+    series(index, {name, unit, description});
+  };
+  per_day(series::referrals_withheld, "referrals_withheld", "contacts per day",
+          "Contacts with a breastfeeding, unreferred mother at which the professional did not refer (F6)");
+  per_day(series::access_granted, "access_granted", "requests per day", "Volunteers' requests for direct access granted (F6)");
+  per_day(series::access_refused, "access_refused", "requests per day", "Volunteers' requests for direct access refused (F6)");
+  per_day(series::real_transgressions, "real_transgressions", "events per day", "Peer contacts in which the volunteer acted outside the role (F5)");
+  per_day(series::perceived_transgressions, "perceived_transgressions", "events per day",
+          "Boundary events professionals noticed and took as transgressions, real or not (F5, F7)");
+  per_day(series::false_alarms, "false_alarms", "events per day", "Ambiguous acts perceived as transgressions (F5)");
+  per_day(series::joint_supports, "joint_supports", "contacts per day",
+          "Professional contacts with a mother a volunteer is supporting (F3, F4)");
+  per_day(series::knowledge_transfers, "knowledge_transfers", "events per day",
+          "Joint cases in which a professional learned from a trusted volunteer (F4)");
+  per_day(series::recruits, "recruits", "volunteers per day", "Supported mothers who joined a cohort as volunteers (F8)");
+  per_day(series::dropouts, "dropouts", "volunteers per day", "Volunteers who left the scheme");
+  per_day(series::mean_confidence, "mean_confidence", "score 0-1", "Mean breastfeeding confidence of followed mothers");
+  const char* const score = "score 0-1";
+  per_day(series::volunteer_self_esteem, "volunteer_self_esteem", score, "Mean self-esteem of active volunteers (F2)");
+  per_day(series::volunteer_social_support, "volunteer_social_support", score, "Mean social support of active volunteers (F1)");
+  per_day(series::volunteer_skill, "volunteer_skill", score, "Mean skill of active volunteers (F2)");
+  per_day(series::volunteer_autonomy, "volunteer_autonomy", score, "Mean autonomy of active volunteers (F8)");
+  per_day(series::volunteer_trust_in_professionals, "volunteer_trust_in_professionals", score,
+          "Mean trust of active volunteers in professionals");
+  per_day(series::volunteer_felt_surveillance, "volunteer_felt_surveillance", score,
+          "Mean surveillance felt by active volunteers (F7)");
+  per_day(series::volunteer_commitment, "volunteer_commitment", score, "Mean commitment of active volunteers");
+  per_day(series::prof_trust_in_volunteers, "prof_trust_in_volunteers", score,
+          "Mean over professionals of their mean trust in the volunteers they work with");
+  per_day(series::prof_boundary_concern, "prof_boundary_concern", score, "Mean boundary concern of professionals (F5)");
+  per_day(series::prof_gatekeeping, "prof_gatekeeping", score, "Mean gate-keeping of professionals (F6)");
+  per_day(series::prof_surveillance, "prof_surveillance", score, "Mean surveillance of professionals (F7)");
+  per_day(series::prof_workload, "prof_workload", "ratio to recommended caseload", "Mean workload of professionals (F3)");
+  per_day(series::prof_cultural_knowledge, "prof_cultural_knowledge", score,
+          "Mean cultural knowledge professionals have learned, over professionals and groups (F4)");
+  per_day(series::prof_orientation, "prof_orientation", score, "Mean orientation of professionals: 0 = for, 1 = with (F8)");
+  per_day(series::boundary_clarity, "boundary_clarity", score, "Mean boundary clarity over localities (F5, F9)");
+  per_day(series::tension_index, "tension_index", score,
+          "Tension at the interface: mean of concern, gate-keeping, surveillance, 1 - trust either way and felt "
+          "surveillance (volunteer terms left out when there are none)");
 
   const char* const per_mother = "share of mothers";
   summary(summary::mothers_measured,
@@ -61,6 +103,26 @@ sim::OutputCatalog build_catalog() {
   summary(summary::network_working_ties_per_volunteer,
           {"network_working_ties_per_volunteer", "professionals",
            "Mean number of professionals a volunteer works with (layer 'working')"});
+  const char* const measured_days = " over the measured days (from measurement.from)";
+  const auto mean_of = [&](std::size_t index, const char* name, const char* unit, std::string what) {
+    summary(index, {name, unit, what + measured_days});
+  };
+  summary(summary::volunteers_active_end, {"volunteers_active_end", "volunteers", "Volunteers active on the last day"});
+  summary(summary::volunteer_retention_1y,
+          {"volunteer_retention_1y", "share of volunteers",
+           "Share of volunteers who joined at least a year before the end and were still active a year after joining"});
+  mean_of(summary::mean_volunteer_self_esteem, "mean_volunteer_self_esteem", score, "Mean self-esteem of active volunteers");
+  mean_of(summary::mean_trust_prof_in_vol, "mean_trust_prof_in_vol", score, "Mean trust of professionals in volunteers");
+  mean_of(summary::mean_trust_vol_in_prof, "mean_trust_vol_in_prof", score, "Mean trust of volunteers in professionals");
+  mean_of(summary::mean_boundary_concern, "mean_boundary_concern", score, "Mean boundary concern of professionals");
+  mean_of(summary::mean_gatekeeping, "mean_gatekeeping", score, "Mean gate-keeping of professionals");
+  mean_of(summary::mean_surveillance, "mean_surveillance", score, "Mean surveillance of professionals");
+  mean_of(summary::perceived_transgressions, "perceived_transgressions", "events per year", "Perceived transgressions");
+  mean_of(summary::false_alarms, "false_alarms", "events per year", "False alarms (ambiguous acts perceived as transgressions)");
+  mean_of(summary::real_transgressions, "real_transgressions", "events per year", "Real transgressions");
+  mean_of(summary::prof_cultural_knowledge, "prof_cultural_knowledge", score, "Mean cultural knowledge of professionals");
+  mean_of(summary::prof_workload, "prof_workload", "ratio to recommended caseload", "Mean workload of professionals");
+  mean_of(summary::tension_index, "tension_index", score, "Mean tension index");
   return c;
 }
 

@@ -27,6 +27,20 @@ ParameterSpec share(std::string path, double value, std::string description, Sou
           .finding = std::move(finding), .runtime_changeable = runtime};
 }
 
+ParameterSpec number(std::string path, double value, std::string unit, double min, double max,
+                     std::string description, Source source, std::string finding = {}, bool runtime = false) {
+  return {.path = std::move(path), .kind = ParameterKind::real, .default_value = value, .unit = std::move(unit),
+          .min = min, .max = max, .description = std::move(description), .source = std::move(source),
+          .finding = std::move(finding), .runtime_changeable = runtime};
+}
+
+ParameterSpec daily_rate(std::string path, double per_day, std::string description, Source source,
+                         std::string finding = {}) {
+  return {.path = std::move(path), .kind = ParameterKind::rate, .default_value = per_day, .unit = "per day",
+          .min = 0.0, .max = 1.0, .description = std::move(description), .source = std::move(source),
+          .finding = std::move(finding)};
+}
+
 void declare_run_settings(sim::ParameterRegistry& r) {
   r.add({.path = "name", .kind = ParameterKind::text, .description = "Short name of the scenario, used in reports",
          .source = setting("chosen by the author of the scenario")});
@@ -114,16 +128,45 @@ void declare_professionals(sim::ParameterRegistry& r) {
   r.add(share("professionals.initial.gatekeeping", 0.5,
               "Professionals' initial propensity to withhold referral of a mother to a volunteer (0 = refer freely, "
               "1 = never refer)",
-              assumption("the study describes some gate-keeping; no measured value"), "F6", true));
+              assumption("the study describes some gate-keeping; no measured value"), "F6"));
+  r.add(share("professionals.initial.boundary_concern", 0.3, "Professionals' initial concern about volunteers' boundaries",
+              assumption("the study describes concern; no measured value"), "F5"));
+  r.add(share("professionals.concern_baseline", 0.2, "Level that concern returns to without incidents",
+              assumption("no data"), "F5"));
+  r.add(share("professionals.initial.trust_in_volunteers", 0.5, "Professionals' initial trust in a volunteer",
+              assumption("no data"), "F5"));
+  r.add(share("professionals.initial.surveillance", 0.3,
+              "Professionals' initial surveillance: the chance of noticing what a volunteer does with their mothers",
+              assumption("the study describes surveillance; no measured value"), "F7"));
+  r.add(share("professionals.initial.orientation", 0.4,
+              "Professionals' initial orientation: 0 = volunteers work for me, 1 = with me",
+              assumption("the study: some prefer volunteers to work 'for' them"), "F8"));
+  r.add(share("professionals.surveillance_max", 1.0, "Cap on surveillance set by policy (1 = no cap)",
+              setting("policy lever (surveillance policy)"), "F7", true));
+  r.add({.path = "professionals.handover_age", .kind = ParameterKind::duration, .default_value = 14.0,
+         .unit = "days", .min = 1.0, .max = 182.0,
+         .description = "Age of the baby at which the health visitor takes over from the midwife",
+         .source = data("midwife care ends at 10-28 days (NICE CG37; Healthy Child Programme)"), .finding = "F3"});
+  r.add(number("professionals.recommended_births_per_midwife", 28.0, "births per year", 1.0, 1000.0,
+               "Births per full-time midwife per year at which workload is 1",
+               data("Birthrate Plus / RCM recommended ratio 1:28"), "F3"));
+  r.add(number("professionals.recommended_families_per_health_visitor", 250.0, "families", 1.0, 10000.0,
+               "Families (children under 5) per health visitor at which workload is 1",
+               data("Unite/CPHVA recommendation of 250-300 families"), "F3"));
+  r.add(share("professionals.load_relief", 0.3,
+              "Share of a mother's demand on her professional taken over while a volunteer supports her",
+              assumption("'spread the load' (study finding F3); no measured value"), "F3"));
+  r.add(number("professionals.load_push", 0.5, "per unit of excess workload", 0.0, 10.0,
+               "Relative rise of the referral chance per unit of workload above 1",
+               assumption("busy professionals refer more (F3)"), "F3"));
+  r.add(share("professionals.confidence_gain", 0.3,
+              "Share of the gap to full confidence a professional contact closes, times the professional's knowledge "
+              "of the mother's culture (learned from volunteers)",
+              assumption("usual care is in the baseline; only learned cultural knowledge adds to it"), "F4"));
   r.add(share("professionals.referral_probability", 0.5,
               "Chance that a professional with no gate-keeping refers a breastfeeding mother to a volunteer at a "
               "scheduled contact",
               assumption("no data on referral rates; a candidate for sensitivity analysis"), "F3, F6", true));
-  r.add({.path = "professionals.contact_hazard_ratio", .kind = ParameterKind::real, .default_value = 1.0,
-         .unit = "ratio", .min = 0.0, .max = 10.0,
-         .description = "Relative hazard of stopping breastfeeding during the protection period after a professional "
-                        "contact, beyond usual care",
-         .source = assumption("1: the IFS curves already include usual professional care")});
 }
 
 void declare_volunteers(sim::ParameterRegistry& r) {
@@ -180,17 +223,114 @@ void declare_scheme(sim::ParameterRegistry& r) {
          .source = assumption("about one request in three weeks"), .runtime_changeable = true});
 }
 
+void declare_mothers(sim::ParameterRegistry& r) {
+  r.add(share("mothers.confidence.baseline", 0.5,
+              "Breastfeeding confidence (self-efficacy) of a mother under usual care; support raises it",
+              assumption("a mid-scale starting point; only differences from it change the hazard")));
+  r.add(number("mothers.confidence.effect", 1.2, "per unit of confidence", 0.0, 20.0,
+               "How confidence above the baseline lowers the hazards of stopping: hazard ratio "
+               "exp(-effect * (confidence - baseline))",
+               {Provenance::calibrated, "proactive support with >= 4 contacts: relative risk of stopping any "
+                                        "breastfeeding by 6 weeks about 0.77 (McFadden et al. 2019)"}));
+  r.add(daily_rate("mothers.confidence.decay", 0.05,
+                   "How fast confidence gained from support falls back towards the baseline",
+                   assumption("support wears off over about three weeks")));
+}
+
 void declare_peer_support(sim::ParameterRegistry& r) {
-  r.add({.path = "peer_support.hazard_ratio", .kind = ParameterKind::real, .default_value = 0.6, .unit = "ratio",
-         .min = 0.0, .max = 10.0,
-         .description = "Relative hazard of stopping breastfeeding (any or exclusive) during the protection period "
-                        "after a peer contact",
-         .source = assumption("set so proactive support gives a relative risk near 0.77 at 6 weeks "
-                              "(McFadden et al. 2019); recalibrated with the full model")});
-  r.add({.path = "support.protection", .kind = ParameterKind::duration, .default_value = 14.0, .unit = "days",
-         .min = 0.0, .max = 182.0,
-         .description = "How long a supportive contact (peer or professional) keeps its hazard ratio in force",
-         .source = assumption("about two weeks")});
+  r.add(share("peer_support.confidence_gain", 0.5,
+              "Share of the gap to full confidence that one contact by a fully skilled volunteer closes",
+              {Provenance::calibrated, "with mothers.confidence.effect, to the McFadden et al. 2019 effect"}));
+  r.add(share("peer_support.culture_mismatch", 0.3,
+              "How much less a contact achieves when volunteer and mother are of different cultural groups",
+              assumption("experiential and cultural knowledge matter (study finding F4)"), "F4"));
+  r.add({.path = "peer_support.direct_access_rate", .kind = ParameterKind::rate, .default_value = 1.0 / 7.0,
+         .unit = "per day", .min = 0.0, .max = 10.0,
+         .description = "Mothers a volunteer with free capacity meets directly (ward, clinic, group) when access "
+                        "is granted, per day at full autonomy",
+         .source = assumption("about one a week; volunteers push for access as autonomy grows (F8)"),
+         .finding = "F6, F8"});
+  r.add(share("peer_support.recruitment", 0.01,
+              "Chance that a supported mother still breastfeeding at 26 weeks trains and qualifies as a volunteer "
+              "(joins the next cohort)",
+              assumption("schemes recruit from supported mothers; about a third of those who start qualify"), "F8"));
+}
+
+void declare_interface(sim::ParameterRegistry& r) {
+  r.add(share("scheme.boundary_clarity", 0.3, "How well the volunteer role is defined and agreed (0 = not at all)",
+              assumption("the study found poorly defined boundaries"), "F5", true));
+  r.add({.path = "scheme.ward_access", .kind = ParameterKind::choice, .default_value = std::string("granted_by_staff"),
+         .choices = {"none", "granted_by_staff", "guaranteed"},
+         .description = "Volunteers' direct access to mothers on the ward and in clinics: never, when the "
+                        "locality's professionals allow it (chance 1 - their mean gate-keeping), or always",
+         .source = setting("policy lever"), .finding = "F6", .runtime_changeable = true});
+  r.add(share("boundary.transgression_probability", 0.1,
+              "Chance that a fully autonomous volunteer acts outside the role in a contact when boundaries are "
+              "wholly undefined (scaled by autonomy and 1 - clarity)",
+              assumption("no data; a lever for sensitivity analysis"), "F5, F8"));
+  r.add(share("boundary.ambiguity_probability", 0.3,
+              "Chance that an ordinary act in a contact is ambiguous when boundaries are wholly undefined (scaled "
+              "by 1 - clarity)",
+              assumption("no data"), "F5"));
+  r.add(share("concern.jump", 0.2, "Share of the gap to full concern added by one perceived transgression",
+              assumption("no data"), "F5"));
+  r.add(daily_rate("concern.spread", 0.05, "Daily weight of colleagues' mean concern in a professional's own (team layer)",
+                   assumption("opinion averaging in small teams"), "F5"));
+  r.add(daily_rate("concern.decay", 0.01, "Daily return of concern towards professionals.concern_baseline",
+                   assumption("concern fades over a few months without new incidents"), "F5"));
+  r.add(share("trust.drop", 0.2, "Share of a professional's trust in a volunteer lost per perceived transgression",
+              assumption("no data"), "F5"));
+  r.add(share("trust.gain", 0.05,
+              "Share of the gap to full trust in a volunteer gained when a mother they both support ends her peer "
+              "support still breastfeeding",
+              assumption("good outcomes build trust slowly"), "F3, F5"));
+  r.add(daily_rate("control.rate", 0.02, "Daily speed at which gate-keeping and surveillance follow their targets",
+                   assumption("practice changes over weeks"), "F6, F7"));
+  r.add(share("control.concern_weight", 0.6, "Weight of concern (above baseline) in gate-keeping and surveillance targets",
+              assumption("no data"), "F6, F7"));
+  r.add(share("control.trust_weight", 0.4, "Weight of trust (around 0.5) in the gate-keeping target",
+              assumption("no data"), "F6"));
+  r.add(share("control.orientation_weight", 0.3, "Weight of orientation (around 0.5) in gate-keeping and surveillance targets",
+              assumption("no data"), "F6, F8"));
+  r.add(share("orientation.joint_gain", 0.05,
+              "Share of the gap to 'with' closed per successful joint case (working with volunteers)",
+              assumption("no data"), "F8"));
+  r.add(daily_rate("orientation.concern_pull", 0.005, "Daily pull towards 'for' per unit of concern",
+                   assumption("no data"), "F8"));
+  r.add(share("learning.threshold", 0.5,
+              "Trust in a volunteer above which a professional works 'with' her and learns from joint cases",
+              assumption("no data"), "F4"));
+  r.add(share("learning.rate", 0.05,
+              "Share of the gap to full cultural knowledge of a group learned per joint case with a trusted volunteer",
+              assumption("no data"), "F4"));
+}
+
+void declare_experience(sim::ParameterRegistry& r) {
+  const Source none = assumption("no data; a candidate for sensitivity analysis");
+  r.add(share("volunteers.on_joining.self_esteem", 0.5, "Self-esteem of a newly trained volunteer", none, "F2"));
+  r.add(share("volunteers.on_joining.social_support", 0.4, "Social support of a newly trained volunteer", none, "F1"));
+  r.add(share("volunteers.on_joining.skill", 0.5, "Skill and knowledge of a newly trained volunteer", none, "F2"));
+  r.add(share("volunteers.on_joining.autonomy", 0.2, "Autonomy (proactivity) of a newly trained volunteer", none, "F8"));
+  r.add(share("volunteers.on_joining.trust_in_professionals", 0.6, "A new volunteer's trust in professionals", none));
+  r.add(share("volunteers.on_joining.commitment", 0.7, "Commitment of a newly trained volunteer", none));
+  r.add(share("volunteers.esteem_gain", 0.02, "Share of the gap to full self-esteem gained per mother helped", none, "F2"));
+  r.add(share("volunteers.skill_gain", 0.01, "Share of the gap to full skill gained per contact", none, "F2"));
+  r.add(daily_rate("volunteers.autonomy_growth", 0.003,
+                   "Daily growth of autonomy, scaled by self-esteem (semi-autonomous development)", none, "F8"));
+  r.add(daily_rate("volunteers.surveillance_cost", 0.01,
+                   "Daily loss of self-esteem, autonomy and trust in professionals per unit of felt surveillance",
+                   none, "F7"));
+  r.add(daily_rate("volunteers.support_rate", 0.02, "Daily speed at which social support follows cohort ties", none, "F1"));
+  r.add(number("volunteers.support_half", 2.0, "ties", 0.1, 100.0,
+               "Active cohort ties that give half of full social support", none, "F1"));
+  r.add(share("volunteers.trust_gain", 0.02, "Share of the gap to full trust in professionals gained per referral received",
+              none, "F6"));
+  r.add(daily_rate("volunteers.commitment_rate", 0.02,
+                   "Daily speed at which commitment follows the mean of self-esteem, support, use and trust", none));
+  r.add({.path = "volunteers.dropout_rate", .kind = ParameterKind::rate, .default_value = 1.0 / sim::kDaysPerYear,
+         .unit = "per day", .min = 0.0, .max = 1.0,
+         .description = "Dropout hazard of a volunteer with no commitment; it falls as (1 - commitment)^2",
+         .source = assumption("peer-support schemes report losing many volunteers within a year"), .finding = "F8"});
 }
 
 void declare_network(sim::ParameterRegistry& r) {
@@ -217,7 +357,10 @@ sim::ParameterRegistry build_registry() {
   declare_professionals(registry);
   declare_volunteers(registry);
   declare_scheme(registry);
+  declare_mothers(registry);
   declare_peer_support(registry);
+  declare_interface(registry);
+  declare_experience(registry);
   declare_network(registry);
   return registry;
 }

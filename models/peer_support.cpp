@@ -1,7 +1,10 @@
 // Peer support: volunteers contact the mothers assigned to them, on a
 // proactive schedule (first contact within 48 hours, then every interval) or
-// reactively, only when the mother asks. A case closes after the planned
-// number of contacts or when the mother stops breastfeeding, freeing room.
+// reactively, only when the mother asks. A contact raises the mother's
+// confidence, more with the volunteer's skill and a shared culture (F4); in
+// some contacts the volunteer acts outside the role, or does something that
+// unclear boundaries make ambiguous (F5, F8). A case closes after the planned
+// contacts or when the mother stops breastfeeding, freeing room.
 #include <cmath>
 
 #include "models/modules.hpp"
@@ -13,15 +16,16 @@ namespace {
 class PeerSupport final : public sim::Module {
  public:
   explicit PeerSupport(World& world)
-      : Module("peer_support", "volunteers contact assigned mothers, proactively or on request"), world_(world) {}
+      : Module("peer_support", "volunteers contact assigned mothers; some contacts cross unclear boundaries (F5)"),
+        world_(world) {}
 
  private:
   void on_initialize(sim::RunContext& context) override {
     const auto& p = context.parameters();
-    proactive_ = p.text("scheme.contact_schedule.mode") == "proactive";
-    planned_contacts_ = static_cast<std::uint16_t>(p.integer("scheme.contact_schedule.contacts"));
-    interval_ = static_cast<std::int32_t>(std::max(1L, std::lround(p.real("scheme.contact_schedule.interval"))));
-    request_probability_ = 1.0 - std::exp(-p.real("scheme.contact_schedule.request_rate"));
+    confidence_gain_ = p.real("peer_support.confidence_gain");
+    culture_mismatch_ = p.real("peer_support.culture_mismatch");
+    transgression_probability_ = p.real("boundary.transgression_probability");
+    ambiguity_probability_ = p.real("boundary.ambiguity_probability");
   }
 
   void on_step(sim::RunContext& context) override {
@@ -33,21 +37,29 @@ class PeerSupport final : public sim::Module {
         close_case(i);
         continue;
       }
+      const auto& scheme = world_.scheme[mothers.locality[i]];
       const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
-      const bool due = proactive_ ? mothers.next_peer_contact[i] == day
-                                  : context.random().uniform(stream::contact_request, id,
-                                                             static_cast<std::uint32_t>(day)) < request_probability_;
+      const bool due = scheme.proactive ? mothers.next_peer_contact[i] == day
+                                        : context.random().uniform(stream::contact_request, id,
+                                                                   static_cast<std::uint32_t>(day)) <
+                                              scheme.request_probability;
       if (!due) continue;
-      contact(i, day);
-      if (mothers.peer_contacts[i] >= planned_contacts_)
+      contact(context, i, day);
+      if (mothers.peer_contacts[i] >= scheme.planned_contacts) {
+        // Ended still breastfeeding: good joint work in the eyes of her professional (F3).
+        if (const auto professional = world_.professional_of(i, day); professional != kNobody)
+          world_.joint_successes.push_back({professional, mothers.volunteer[i]});
         close_case(i);
-      else if (proactive_)
-        mothers.next_peer_contact[i] = day + interval_;
+      } else if (scheme.proactive) {
+        mothers.next_peer_contact[i] = day + scheme.interval;
+      }
     }
   }
 
-  void contact(std::size_t i, int day) {
+  void contact(sim::RunContext& context, std::size_t i, int day) {
     auto& mothers = world_.mothers;
+    auto& volunteers = world_.volunteers;
+    const auto v = static_cast<std::size_t>(mothers.volunteer[i]);
     if (world_.measured(mothers.birth_day[i])) {
       ++world_.tally.peer_contacts;
       if (mothers.peer_contacts[i] == 0) ++world_.tally.reached;
@@ -55,6 +67,24 @@ class PeerSupport final : public sim::Module {
     ++mothers.peer_contacts[i];
     mothers.last_peer_contact[i] = day;
     ++world_.peer_contacts_today;
+    ++volunteers.contacts_today[v];
+    const double match = volunteers.culture[v] == mothers.culture[i] ? 1.0 : 1.0 - culture_mismatch_;
+    mothers.confidence[i] += confidence_gain_ * volunteers.skill[v] * match * (1.0 - mothers.confidence[i]);
+    record_boundary_event(context, i, v, day);
+  }
+
+  void record_boundary_event(sim::RunContext& context, std::size_t i, std::size_t v, int day) {
+    const auto& mothers = world_.mothers;
+    const double unclear = 1.0 - world_.scheme[mothers.locality[i]].boundary_clarity;
+    const std::int64_t mother = mothers.first_id + static_cast<std::int64_t>(i);
+    auto draws =
+        context.random().draws(stream::boundary, static_cast<std::uint32_t>(mother), static_cast<std::uint32_t>(day));
+    const bool real = draws.uniform() < transgression_probability_ * world_.volunteers.autonomy[v] * unclear;
+    const bool ambiguous = !real && draws.uniform() < ambiguity_probability_ * unclear;
+    if (!real && !ambiguous) return;
+    if (real) ++world_.real_transgressions_today;
+    world_.boundary_events_today.push_back(
+        {mother, static_cast<std::int32_t>(v), world_.professional_of(i, day), real});
   }
 
   void close_case(std::size_t i) {
@@ -65,10 +95,8 @@ class PeerSupport final : public sim::Module {
   }
 
   World& world_;
-  bool proactive_ = true;
-  std::uint16_t planned_contacts_ = 4;
-  std::int32_t interval_ = 7;
-  double request_probability_ = 0.0;
+  double confidence_gain_ = 0.0, culture_mismatch_ = 0.0;
+  double transgression_probability_ = 0.0, ambiguity_probability_ = 0.0;
 };
 
 }  // namespace

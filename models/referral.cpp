@@ -1,8 +1,11 @@
-// Referral and gate-keeping (F6, F3): at a contact with a breastfeeding
-// mother not yet referred, the professional refers her to a volunteer with a
-// chance that falls with gate-keeping; under opt-out every breastfeeding
-// mother is referred. Referred mothers are matched to a volunteer in their
-// locality with free capacity, or wait until one is free.
+// Referral and access (F6, F3): at a contact with a breastfeeding mother not
+// yet referred, the professional refers her to a volunteer with a chance that
+// falls with gate-keeping and rises with workload; under opt-out every
+// breastfeeding mother is referred. Volunteers with room also meet mothers
+// directly on the ward and in clinics where the locality's professionals let
+// them in. Referred mothers are matched to a volunteer of their locality with
+// free capacity, or wait until one is free.
+#include <algorithm>
 #include <cmath>
 
 #include "models/modules.hpp"
@@ -14,36 +17,46 @@ namespace {
 class Referral final : public sim::Module {
  public:
   explicit Referral(World& world)
-      : Module("referral", "professionals refer breastfeeding mothers to volunteers, or withhold (F6)"), world_(world) {}
+      : Module("referral", "professionals refer or withhold (F6, F3); volunteers' direct access is granted or refused"),
+        world_(world) {}
 
  private:
   void on_initialize(sim::RunContext& context) override {
     const auto& p = context.parameters();
     enabled_ = p.boolean("scheme.peer_support");
-    opt_out_ = p.text("scheme.referral_policy") == "opt_out";
-    referral_probability_ = p.real("professionals.referral_probability");
-    proactive_ = p.text("scheme.contact_schedule.mode") == "proactive";
-    first_within_ = std::max(1L, std::lround(p.real("scheme.contact_schedule.first_within")));
+    load_push_ = p.real("professionals.load_push");
+    direct_access_rate_ = p.real("peer_support.direct_access_rate");
   }
 
   void on_step(sim::RunContext& context) override {
     if (!enabled_) return;
     const int day = context.day();
+    refer_at_contacts(context, day);
+    match_waiting_mothers(context, day);
+    meet_mothers_directly(context, day);
+  }
+
+  void refer_at_contacts(sim::RunContext& context, int day) {
     auto& mothers = world_.mothers;
+    const auto& pros = world_.professionals;
     for (const auto& contact : world_.contacts_today) {
       const auto i = mothers.index(contact.mother);
       if (mothers.feeding[i] == Feeding::none || mothers.referred_day[i] != kNever) continue;
-      const double gatekeeping = world_.professionals.gatekeeping[static_cast<std::size_t>(contact.professional)];
-      const double chance = opt_out_ ? 1.0 : referral_probability_ * (1.0 - gatekeeping);
+      const auto& scheme = world_.scheme[mothers.locality[i]];
+      const auto k = static_cast<std::size_t>(contact.professional);
+      const double push = 1.0 + load_push_ * std::max(0.0, pros.workload[k] - 1.0);
+      const double chance =
+          scheme.opt_out ? 1.0 : std::min(1.0, scheme.referral_probability * (1.0 - pros.gatekeeping[k]) * push);
       if (context.random().uniform(stream::referral, static_cast<std::uint32_t>(contact.mother),
-                                   static_cast<std::uint32_t>(day)) >= chance)
+                                   static_cast<std::uint32_t>(day)) >= chance) {
+        ++world_.referrals_withheld_today;
         continue;
+      }
       mothers.referred_day[i] = day;
       ++world_.referrals_today;
       if (world_.measured(mothers.birth_day[i])) ++world_.tally.referred;
       world_.waiting.push_back(contact.mother);
     }
-    match_waiting_mothers(context, day);
   }
 
   // Oldest referral first; a mother who stopped breastfeeding or left no longer waits.
@@ -53,21 +66,79 @@ class Referral final : public sim::Module {
     for (const auto id : world_.waiting) {
       if (id < mothers.first_id + static_cast<std::int64_t>(mothers.departed)) continue;
       const auto i = mothers.index(id);
-      if (mothers.feeding[i] == Feeding::none) continue;
+      if (mothers.feeding[i] == Feeding::none || mothers.volunteer[i] != kNobody) continue;
       const auto volunteer = free_volunteer(mothers.locality[i]);
       if (volunteer == kNobody) {
         world_.waiting[kept++] = id;
         continue;
       }
-      mothers.volunteer[i] = volunteer;
-      ++world_.volunteers.caseload[static_cast<std::size_t>(volunteer)];
-      if (proactive_) {
-        const auto delay = context.random().draws(stream::first_contact, static_cast<std::uint32_t>(id),
-                                                  static_cast<std::uint32_t>(day)).below(static_cast<std::uint32_t>(first_within_));
-        mothers.next_peer_contact[i] = day + 1 + static_cast<std::int32_t>(delay);
-      }
+      ++world_.volunteers.referrals_today[static_cast<std::size_t>(volunteer)];
+      assign(context, i, volunteer, day);
     }
     world_.waiting.resize(kept);
+  }
+
+  void assign(sim::RunContext& context, std::size_t i, std::int32_t volunteer, int day) {
+    auto& mothers = world_.mothers;
+    mothers.volunteer[i] = volunteer;
+    ++world_.volunteers.caseload[static_cast<std::size_t>(volunteer)];
+    const auto& scheme = world_.scheme[mothers.locality[i]];
+    if (!scheme.proactive) return;
+    const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
+    const auto delay = context.random().draws(stream::first_contact, id, static_cast<std::uint32_t>(day))
+                           .below(static_cast<std::uint32_t>(scheme.first_within));
+    mothers.next_peer_contact[i] = day + 1 + static_cast<std::int32_t>(delay);
+  }
+
+  // Volunteers with room push for access to new mothers, more as their
+  // autonomy grows (F8); staff grant it with a chance of 1 - their mean
+  // gate-keeping, unless access is guaranteed or barred (F6).
+  void meet_mothers_directly(sim::RunContext& context, int day) {
+    auto& volunteers = world_.volunteers;
+    for (std::size_t v = 0; v < volunteers.count(); ++v) {
+      if (!volunteers.active[v] || volunteers.caseload[v] >= volunteers.capacity[v]) continue;
+      const auto& scheme = world_.scheme[volunteers.locality[v]];
+      if (scheme.ward_access == LocalScheme::Access::none) continue;
+      auto draws = context.random().draws(stream::direct_access, static_cast<std::uint32_t>(v), static_cast<std::uint32_t>(day));
+      const double attempt = 1.0 - std::exp(-direct_access_rate_ * volunteers.autonomy[v]);
+      if (draws.uniform() >= attempt) continue;
+      const bool granted = scheme.ward_access == LocalScheme::Access::guaranteed ||
+                           draws.uniform() < 1.0 - mean_gatekeeping(volunteers.locality[v]);
+      if (!granted) {
+        ++world_.access_refused_today;
+        continue;
+      }
+      ++world_.access_granted_today;
+      if (const auto i = newest_unsupported_mother(volunteers.locality[v], day); i != kNoMother) {
+        world_.mothers.referred_day[i] = day;
+        assign(context, i, static_cast<std::int32_t>(v), day);
+      }
+    }
+  }
+
+  static constexpr std::size_t kNoMother = static_cast<std::size_t>(-1);
+
+  // A breastfeeding mother still with her midwife, not referred: the newest first.
+  std::size_t newest_unsupported_mother(std::uint16_t locality, int day) const {
+    const auto& mothers = world_.mothers;
+    for (std::size_t i = mothers.count(); i-- > mothers.departed;) {
+      if (day - mothers.birth_day[i] >= world_.handover_age) break;
+      if (mothers.locality[i] == locality && mothers.feeding[i] != Feeding::none &&
+          mothers.referred_day[i] == kNever && mothers.volunteer[i] == kNobody)
+        return i;
+    }
+    return kNoMother;
+  }
+
+  double mean_gatekeeping(std::uint16_t locality) const {
+    double total = 0.0;
+    std::size_t count = 0;
+    for (const auto* group : {&world_.midwives_in[locality], &world_.health_visitors_in[locality]})
+      for (const auto k : *group) {
+        total += world_.professionals.gatekeeping[static_cast<std::size_t>(k)];
+        ++count;
+      }
+    return count ? total / static_cast<double>(count) : 0.0;
   }
 
   // The least-loaded active volunteer of the locality with room; lowest id on ties.
@@ -83,9 +154,8 @@ class Referral final : public sim::Module {
   }
 
   World& world_;
-  bool enabled_ = true, opt_out_ = false, proactive_ = true;
-  double referral_probability_ = 0.0;
-  long first_within_ = 2;
+  bool enabled_ = true;
+  double load_push_ = 0.0, direct_access_rate_ = 0.0;
 };
 
 }  // namespace

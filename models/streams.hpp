@@ -16,6 +16,12 @@ enum : std::uint32_t {
   team_ties,          // agent: professional vertex; day: ring step
   cohort_ties,        // agent, day: the pair of volunteer vertices
   working_ties,       // agent, day: the (professional, volunteer) vertices
+  recruitment,        // agent: mother id
+  boundary,           // agent: mother id; transgression, ambiguity
+  noticing,           // agent: mother id; surveillance, reading as transgression
+  direct_access,      // agent: volunteer id
+  dropout,            // agent: volunteer id
+  meetings,           // agent: professional or volunteer vertex
 };
 
 }  // namespace models::stream

@@ -17,6 +17,7 @@ void Mothers::add(std::int32_t day, std::uint16_t locality_of, std::uint8_t cult
   last_professional_contact.push_back(kNever);
   peer_contacts.push_back(0);
   professional_contacts.push_back(0);
+  confidence.push_back(0.0);
 }
 
 template <typename T>
@@ -41,6 +42,7 @@ void Mothers::retire_oldest(std::size_t retired) {
   erase_front(last_professional_contact, n);
   erase_front(peer_contacts, n);
   erase_front(professional_contacts, n);
+  erase_front(confidence, n);
   first_id += static_cast<std::int64_t>(n);
   departed = 0;
 }
@@ -54,6 +56,50 @@ void Volunteers::add(std::uint16_t locality_of, std::uint8_t culture_of, std::in
   cohort.push_back(cohort_of);
   caseload.push_back(0);
   active.push_back(1);
+  left_day.push_back(kNever);
+  for (auto* column : {&self_esteem, &social_support, &skill, &autonomy, &trust_in_professionals, &felt_surveillance,
+                       &commitment})
+    column->push_back(0.0);
+  contacts_today.push_back(0);
+  referrals_today.push_back(0);
+}
+
+double World::trust_between(std::int32_t professional, std::int32_t volunteer) const {
+  for (const auto& [v, value] : trust[static_cast<std::size_t>(professional)])
+    if (v == volunteer) return value;
+  return initial_trust;
+}
+
+double& World::trust_edge(std::int32_t professional, std::int32_t volunteer) {
+  auto& ties = trust[static_cast<std::size_t>(professional)];
+  for (auto& [v, value] : ties)
+    if (v == volunteer) return value;
+  ties.emplace_back(volunteer, initial_trust);
+  return ties.back().second;
+}
+
+double World::trust_of(std::size_t professional) const {
+  const auto& ties = trust[professional];
+  if (ties.empty()) return initial_trust;
+  double total = 0.0;
+  for (const auto& [v, value] : ties) total += value;
+  return total / static_cast<double>(ties.size());
+}
+
+}  // namespace models
+
+namespace models {
+
+void World::begin_day() {
+  contacts_today.clear();
+  boundary_events_today.clear();
+  perceived.clear();
+  joint_successes.clear();
+  joint_contacts.clear();
+  births_today = referrals_today = peer_contacts_today = 0;
+  referrals_withheld_today = access_granted_today = access_refused_today = 0;
+  perceived_today = false_alarms_today = real_transgressions_today = 0;
+  knowledge_transfers_today = joint_supports_today = recruits_today = dropouts_today = 0;
 }
 
 }  // namespace models

@@ -33,6 +33,7 @@ struct Mothers {
   std::vector<std::int32_t> next_peer_contact;         // day of the next proactive contact, kNever if none
   std::vector<std::int32_t> last_peer_contact, last_professional_contact;
   std::vector<std::uint16_t> peer_contacts, professional_contacts;
+  std::vector<double> confidence;  // breastfeeding self-efficacy; usual care holds it at the baseline
 
   [[nodiscard]] std::int64_t end_id() const { return first_id + static_cast<std::int64_t>(birth_day.size()); }
   [[nodiscard]] std::size_t count() const { return birth_day.size(); }
@@ -53,6 +54,12 @@ struct Volunteers {
   std::vector<std::uint16_t> capacity;  // mothers at a time
   std::vector<std::uint16_t> caseload;  // mothers supported now
   std::vector<std::uint8_t> active;
+  std::vector<std::int32_t> left_day;   // kNever while active
+  // Experience (F1, F2, F8), all in [0, 1].
+  std::vector<double> self_esteem, social_support, skill, autonomy, trust_in_professionals, felt_surveillance,
+      commitment;
+  // Today's events, reset each day.
+  std::vector<std::uint16_t> contacts_today, referrals_today;
 
   [[nodiscard]] std::size_t count() const { return locality.size(); }
   void add(std::uint16_t locality_of, std::uint8_t culture_of, std::int32_t day, std::uint16_t cohort_of,
@@ -62,7 +69,12 @@ struct Volunteers {
 struct Professionals {
   std::vector<Role> role;
   std::vector<std::uint16_t> locality;
-  std::vector<double> gatekeeping;  // propensity to withhold referral (F6)
+  std::vector<double> gatekeeping;   // propensity to withhold referral (F6)
+  std::vector<double> concern;       // boundary concern (F5)
+  std::vector<double> surveillance;  // chance of noticing what a volunteer does (F7)
+  std::vector<double> orientation;   // 0 = volunteers work for me, 1 = with me (F8)
+  std::vector<double> workload;      // demand / capacity (F3)
+  std::vector<double> knowledge;     // [professional * groups + group]: cultural knowledge learned (F4)
 
   [[nodiscard]] std::size_t count() const { return role.size(); }
 };
@@ -73,10 +85,39 @@ struct Contact {
   std::int32_t professional;
 };
 
+// A peer contact today in which the volunteer acted outside the role, or
+// did something that unclear boundaries make ambiguous (F5).
+struct BoundaryEvent {
+  std::int64_t mother;  // a mother has at most one peer contact a day, so this keys the draws
+  std::int32_t volunteer;
+  std::int32_t professional;  // the mother's professional, who may notice
+  bool real;                  // a real transgression; otherwise an ambiguous act
+};
+
 // Running totals for the summary outcomes, over mothers born in the measured window.
 struct Tally {
   std::uint64_t mothers = 0, initiated = 0, referred = 0, reached = 0, peer_contacts = 0;
   std::uint64_t any_at[5] = {}, exclusive_at[5] = {};  // at 1w, 6w, 3m, 4m, 6m
+};
+
+// Interface events counted over the measured days (from measurement.from).
+struct InterfaceTally {
+  std::uint64_t real_transgressions = 0, perceived_transgressions = 0, false_alarms = 0;
+  std::uint64_t referrals_withheld = 0, access_granted = 0, access_refused = 0, knowledge_transfers = 0;
+  std::uint64_t joint_supports = 0, recruits = 0, dropouts = 0;
+};
+
+// Scheme settings of one locality that interventions may change during a run.
+struct LocalScheme {
+  double boundary_clarity = 0.0;  // state: raised by protocols and the development process (F5, F9)
+  bool opt_out = false;
+  enum class Access : std::uint8_t { none, granted_by_staff, guaranteed } ward_access = Access::granted_by_staff;
+  bool proactive = true;
+  std::uint16_t planned_contacts = 4;
+  std::int32_t first_within = 2, interval = 7;
+  double request_probability = 0.0;
+  double referral_probability = 0.0;
+  double surveillance_max = 1.0;
 };
 
 // Layers of the social graph. Vertices: professionals first, then volunteers
@@ -93,13 +134,48 @@ struct World {
   Professionals professionals;
   std::vector<std::vector<std::int32_t>> midwives_in, health_visitors_in, volunteers_in;  // by locality
 
+  std::vector<LocalScheme> scheme;  // by locality
+  std::size_t groups = 1;           // cultural groups
+
+  // Trust of professional p in volunteer v, on working ties (F5, F6);
+  // created at the first joint work when the graph has no tie.
+  std::vector<std::vector<std::pair<std::int32_t, double>>> trust;  // [professional] -> (volunteer, trust)
+  double initial_trust = 0.5;
+  [[nodiscard]] double trust_between(std::int32_t professional, std::int32_t volunteer) const;
+  double& trust_edge(std::int32_t professional, std::int32_t volunteer);
+  // Mean trust of a professional in the volunteers she works with (initial trust when none).
+  [[nodiscard]] double trust_of(std::size_t professional) const;
+
+  // The professional responsible for a mother of this age: midwife, then health visitor.
+  int handover_age = 14;
+  [[nodiscard]] std::int32_t professional_of(std::size_t mother_index, int day) const {
+    return day - mothers.birth_day[mother_index] < handover_age ? mothers.midwife[mother_index]
+                                                                : mothers.health_visitor[mother_index];
+  }
+
   // Today's events (cleared each day).
   std::vector<Contact> contacts_today;
+  std::vector<BoundaryEvent> boundary_events_today;
+  std::uint32_t referrals_withheld_today = 0, access_granted_today = 0, access_refused_today = 0;
+  std::uint32_t perceived_today = 0, false_alarms_today = 0, real_transgressions_today = 0;
+  std::uint32_t knowledge_transfers_today = 0, joint_supports_today = 0, recruits_today = 0, dropouts_today = 0;
+  std::vector<std::uint16_t> candidates;  // localities of supported mothers who will join the next cohort
+  struct Pair {
+    std::int32_t professional, volunteer;
+  };
+  std::vector<Pair> perceived;         // perceived transgressions today (F5)
+  std::vector<Pair> joint_successes;   // peer support ended with the mother still breastfeeding (F3)
+  std::vector<Pair> joint_contacts;  // professional contacts with a mother a volunteer supports (F4)
   std::vector<std::int64_t> waiting;  // referred mothers with no volunteer yet, oldest first
   std::uint32_t births_today = 0, referrals_today = 0, peer_contacts_today = 0;
 
   Tally tally;
+  InterfaceTally interface;
+  bool measuring = false;  // today counts towards the interface tallies
   int measure_from = 0, measure_until = 0;  // birth days counted in the summary, inclusive
+
+  // Clears the day's events before any module runs.
+  void begin_day();
 
   [[nodiscard]] bool measured(std::int32_t birth_day) const {
     return birth_day >= measure_from && birth_day <= measure_until;

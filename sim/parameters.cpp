@@ -21,6 +21,10 @@ void ParameterRegistry::add(ParameterSpec spec) {
     throw std::logic_error("choice parameter '" + spec.path + "' lists no choices");
   if (spec.is_numeric() && spec.min > spec.max)
     throw std::logic_error("parameter '" + spec.path + "' has an empty range");
+  // A path cannot be both a value and a section: YAML could not hold both.
+  for (const auto& other : specs_)
+    if (other.path.starts_with(spec.path + ".") || spec.path.starts_with(other.path + "."))
+      throw std::logic_error("parameter '" + spec.path + "' clashes with '" + other.path + "'");
   index_.emplace(spec.path, specs_.size());
   specs_.push_back(std::move(spec));
 }

@@ -27,6 +27,15 @@ void SocialGraph::add_edge(std::size_t a, std::size_t b, std::uint8_t layer, dou
   boost::add_edge(a, b, SocialEdge{layer, weight}, graph_);
 }
 
+std::vector<std::size_t> SocialGraph::neighbours(std::size_t vertex, std::uint8_t layer) const {
+  std::vector<std::size_t> result;
+  for (auto [edge, end] = boost::out_edges(vertex, graph_); edge != end; ++edge)
+    if (graph_[*edge].layer == layer) result.push_back(boost::target(*edge, graph_));
+  std::sort(result.begin(), result.end());
+  result.erase(std::unique(result.begin(), result.end()), result.end());
+  return result;
+}
+
 LayerMetrics SocialGraph::metrics(std::uint8_t layer, const std::vector<std::size_t>& members) const {
   const boost::filtered_graph<SocialGraphBase, InLayer> view(graph_, InLayer{&graph_, layer});
   LayerMetrics m;
@@ -35,17 +44,14 @@ LayerMetrics SocialGraph::metrics(std::uint8_t layer, const std::vector<std::siz
   std::set<std::size_t> member_set(members.begin(), members.end());
   double degree_sum = 0.0, clustering_sum = 0.0;
   for (const auto v : members) {
-    std::vector<std::size_t> neighbours;
-    for (auto [edge, end] = boost::out_edges(v, view); edge != end; ++edge) neighbours.push_back(boost::target(*edge, view));
-    std::sort(neighbours.begin(), neighbours.end());
-    neighbours.erase(std::unique(neighbours.begin(), neighbours.end()), neighbours.end());
-    degree_sum += static_cast<double>(neighbours.size());
-    if (neighbours.size() < 2) continue;
+    const auto adjacent = neighbours(v, layer);
+    degree_sum += static_cast<double>(adjacent.size());
+    if (adjacent.size() < 2) continue;
     std::size_t links = 0;
-    for (std::size_t i = 0; i < neighbours.size(); ++i)
-      for (std::size_t j = i + 1; j < neighbours.size(); ++j) links += boost::edge(neighbours[i], neighbours[j], view).second;
+    for (std::size_t i = 0; i < adjacent.size(); ++i)
+      for (std::size_t j = i + 1; j < adjacent.size(); ++j) links += boost::edge(adjacent[i], adjacent[j], view).second;
     clustering_sum += 2.0 * static_cast<double>(links) /
-                      (static_cast<double>(neighbours.size()) * static_cast<double>(neighbours.size() - 1));
+                      (static_cast<double>(adjacent.size()) * static_cast<double>(adjacent.size() - 1));
   }
   for (auto [edge, end] = boost::edges(view); edge != end; ++edge)
     m.edges += member_set.contains(boost::source(*edge, view)) && member_set.contains(boost::target(*edge, view));

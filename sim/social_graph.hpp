@@ -35,6 +35,9 @@ class SocialGraph {
   [[nodiscard]] std::size_t vertex_count() const { return boost::num_vertices(graph_); }
   [[nodiscard]] const SocialGraphBase& graph() const { return graph_; }
 
+  // Distinct neighbours of `vertex` in one layer.
+  [[nodiscard]] std::vector<std::size_t> neighbours(std::size_t vertex, std::uint8_t layer) const;
+
   // Metrics of one layer over the given member vertices.
   [[nodiscard]] LayerMetrics metrics(std::uint8_t layer, const std::vector<std::size_t>& members) const;
 

@@ -18,8 +18,7 @@ sim::ParameterSet no_support_effects(bool peer_support_runs) {
   sim::apply_override(p, "name=science");
   sim::apply_override(p, "population.births=20000 per year");
   sim::apply_override(p, "horizon=2 years");
-  sim::apply_override(p, "peer_support.hazard_ratio=1");
-  sim::apply_override(p, "professionals.contact_hazard_ratio=1");
+  sim::apply_override(p, "mothers.confidence.effect=0");
   sim::apply_override(p, peer_support_runs ? "scheme.peer_support=true" : "scheme.peer_support=false");
   return p;
 }
@@ -53,9 +52,9 @@ TEST_CASE("peer contacts with no effect leave the feeding curve unchanged") {
   check_against_closed_form(p, 12);
 }
 
-TEST_CASE("peer support with a protective hazard ratio raises breastfeeding at 6 weeks") {
+TEST_CASE("peer support that raises confidence raises breastfeeding at 6 weeks") {
   auto with = no_support_effects(true);
-  sim::apply_override(with, "peer_support.hazard_ratio=0.5");
+  sim::apply_override(with, "mothers.confidence.effect=3");
   sim::apply_override(with, "scheme.referral_policy=opt_out");
   sim::apply_override(with, "volunteers.initial=2000");
   const auto without = no_support_effects(false);

@@ -9,6 +9,8 @@ TEST_CASE("the daily plan runs the modules in this order") {
   const auto plan = models::build_plan(p);
   std::vector<std::string> names;
   for (const auto& module : plan.modules) names.push_back(module->name());
-  CHECK(names == std::vector<std::string>{"demography", "professional_care", "referral", "peer_support", "feeding",
-                                          "outcomes"});
+  // Volunteers' experience reads professionals' surveillance before professional_attitudes writes day t+1.
+  CHECK(names == std::vector<std::string>{"interventions", "demography", "professional_care", "referral",
+                                          "peer_support", "boundary", "learning", "volunteer_experience",
+                                          "professional_attitudes", "feeding", "outcomes"});
 }

@@ -61,7 +61,9 @@ TEST_CASE("bad scenarios give located errors with suggestions") {
        f + ":3:3: unknown key 'population.birhts'; did you mean 'population.births'?"},
       {"name: x\nhorizn: 1 year\n", f + ":2:1: unknown key 'horizn'; did you mean 'horizon'?"},
       {"name: x\nvolunteers:\n  boundary_clarity: 0.5\n",
-       f + ":3:3: unknown key 'volunteers.boundary_clarity'; run 'ppisim params' to list the known keys"},
+       f + ":3:3: unknown key 'volunteers.boundary_clarity'; did you mean 'scheme.boundary_clarity'?"},
+      {"name: x\nvolunteers:\n  xylophone: 0.5\n",
+       f + ":3:3: unknown key 'volunteers.xylophone'; run 'ppisim params' to list the known keys"},
       {"name: x\npopulation:\n  localities: many\n",
        f + ":3:15: key 'population.localities': expected a whole number between 1 and 10000 localities, got 'many' "
            "(expected a number, got 'many')"},

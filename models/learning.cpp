@@ -1,0 +1,42 @@
+// Learning (F4): when a professional sees a mother whom a volunteer supports
+// and trusts that volunteer above the threshold (she works "with" her), she
+// learns about the volunteer's cultural group. Knowledge is read by
+// professional_care on later days.
+#include "models/modules.hpp"
+
+namespace models {
+namespace {
+
+class Learning final : public sim::Module {
+ public:
+  explicit Learning(World& world)
+      : Module("learning", "professionals who trust a volunteer learn her cultural knowledge in joint cases (F4)"),
+        world_(world) {}
+
+ private:
+  void on_initialize(sim::RunContext& context) override {
+    threshold_ = context.parameters().real("learning.threshold");
+    rate_ = context.parameters().real("learning.rate");
+  }
+
+  void on_step(sim::RunContext&) override {
+    auto& knowledge = world_.professionals.knowledge;
+    for (const auto& [professional, volunteer] : world_.joint_contacts) {
+      ++world_.joint_supports_today;
+      if (world_.trust_between(professional, volunteer) <= threshold_) continue;
+      const auto group = world_.volunteers.culture[static_cast<std::size_t>(volunteer)];
+      double& known = knowledge[static_cast<std::size_t>(professional) * world_.groups + group];
+      known += rate_ * (1.0 - known);
+      ++world_.knowledge_transfers_today;
+    }
+  }
+
+  World& world_;
+  double threshold_ = 0.5, rate_ = 0.0;
+};
+
+}  // namespace
+
+std::unique_ptr<sim::Module> make_learning(World& world) { return std::make_unique<Learning>(world); }
+
+}  // namespace models

@@ -1,0 +1,124 @@
+// Volunteer experience (F1, F2, F7, F8): felt surveillance is the mean
+// surveillance of the professionals a volunteer works with. Helping mothers
+// raises self-esteem and skill; cohort ties give social support; self-esteem
+// grows autonomy (semi-autonomous development); surveillance wears down
+// self-esteem, autonomy and trust in professionals. Commitment follows
+// self-esteem, support, being used and trust; dropout falls with it.
+// Reads the professionals' state of day t; each volunteer's update reads
+// only her own values, so updating in place is read-then-write.
+#include <cmath>
+
+#include "models/modules.hpp"
+#include "models/streams.hpp"
+
+namespace models {
+namespace {
+
+struct ExperienceRates {
+  double esteem_gain, skill_gain, autonomy_growth, surveillance_cost, support_rate, support_half, trust_gain,
+      commitment_rate, dropout_rate;
+};
+
+class VolunteerExperience final : public sim::Module {
+ public:
+  explicit VolunteerExperience(World& world)
+      : Module("volunteer_experience", "self-esteem, support, skill, autonomy, trust, commitment, dropout (F1, F2, F7, F8)"),
+        world_(world) {}
+
+ private:
+  void on_initialize(sim::RunContext& context) override {
+    const auto& p = context.parameters();
+    rates_ = {p.real("volunteers.esteem_gain"),      p.real("volunteers.skill_gain"),
+              p.real("volunteers.autonomy_growth"),  p.real("volunteers.surveillance_cost"),
+              p.real("volunteers.support_rate"),     p.real("volunteers.support_half"),
+              p.real("volunteers.trust_gain"),       p.real("volunteers.commitment_rate"),
+              p.real("volunteers.dropout_rate")};
+  }
+
+  void on_step(sim::RunContext& context) override {
+    auto& volunteers = world_.volunteers;
+    update_felt_surveillance();
+    const std::size_t professionals = world_.professionals.count();
+    for (std::size_t v = 0; v < volunteers.count(); ++v) {
+      if (!volunteers.active[v]) continue;
+      const double ties = static_cast<double>(active_cohort_ties(professionals + v, professionals));
+      develop(v, ties);
+      if (leaves(context, v)) drop_out(v, context.day());
+    }
+    std::fill(volunteers.contacts_today.begin(), volunteers.contacts_today.end(), 0);
+    std::fill(volunteers.referrals_today.begin(), volunteers.referrals_today.end(), 0);
+  }
+
+  void develop(std::size_t v, double ties) {
+    auto& vo = world_.volunteers;
+    const double helped = vo.contacts_today[v], referred = vo.referrals_today[v];  // counts today
+    const double felt = vo.felt_surveillance[v] * rates_.surveillance_cost;
+    const double esteem = vo.self_esteem[v], autonomy = vo.autonomy[v], trust = vo.trust_in_professionals[v];
+    vo.self_esteem[v] = clamp01(esteem + rates_.esteem_gain * helped * (1.0 - esteem) - felt * esteem);
+    vo.skill[v] = clamp01(vo.skill[v] + rates_.skill_gain * helped * (1.0 - vo.skill[v]));
+    vo.autonomy[v] = clamp01(autonomy + rates_.autonomy_growth * esteem * (1.0 - autonomy) - felt * autonomy);
+    vo.trust_in_professionals[v] = clamp01(trust + rates_.trust_gain * referred * (1.0 - trust) - felt * trust);
+    vo.social_support[v] += rates_.support_rate * (ties / (ties + rates_.support_half) - vo.social_support[v]);
+    const double used = static_cast<double>(vo.caseload[v]) / static_cast<double>(vo.capacity[v]);
+    const double target = (esteem + vo.social_support[v] + used + trust) / 4.0;
+    vo.commitment[v] += rates_.commitment_rate * (target - vo.commitment[v]);
+  }
+
+  bool leaves(sim::RunContext& context, std::size_t v) const {
+    const double uncommitted = 1.0 - world_.volunteers.commitment[v];
+    const double hazard = rates_.dropout_rate * uncommitted * uncommitted;
+    return context.random().uniform(stream::dropout, static_cast<std::uint32_t>(v),
+                                    static_cast<std::uint32_t>(context.day())) < 1.0 - std::exp(-hazard);
+  }
+
+  // Her mothers go back to the waiting list (if still breastfeeding).
+  void drop_out(std::size_t v, int day) {
+    auto& volunteers = world_.volunteers;
+    volunteers.active[v] = 0;
+    volunteers.left_day[v] = day;
+    ++world_.dropouts_today;
+    auto& mothers = world_.mothers;
+    for (std::size_t i = mothers.departed; i < mothers.count() && volunteers.caseload[v] > 0; ++i) {
+      if (mothers.volunteer[i] != static_cast<std::int32_t>(v)) continue;
+      mothers.volunteer[i] = kNobody;
+      mothers.next_peer_contact[i] = kNever;
+      --volunteers.caseload[v];
+      if (mothers.feeding[i] != Feeding::none) world_.waiting.push_back(mothers.first_id + static_cast<std::int64_t>(i));
+    }
+  }
+
+  std::size_t active_cohort_ties(std::size_t vertex, std::size_t professionals) const {
+    std::size_t ties = 0;
+    for (const auto other : world_.graph.neighbours(vertex, layer::cohort))
+      ties += world_.volunteers.active[other - professionals];
+    return ties;
+  }
+
+  void update_felt_surveillance() {
+    auto& volunteers = world_.volunteers;
+    sums_.assign(volunteers.count(), 0.0);
+    counts_.assign(volunteers.count(), 0);
+    for (std::size_t k = 0; k < world_.trust.size(); ++k)
+      for (const auto& [v, trust] : world_.trust[k]) {
+        sums_[static_cast<std::size_t>(v)] += world_.professionals.surveillance[k];
+        ++counts_[static_cast<std::size_t>(v)];
+      }
+    for (std::size_t v = 0; v < volunteers.count(); ++v)
+      volunteers.felt_surveillance[v] = counts_[v] ? sums_[v] / static_cast<double>(counts_[v]) : 0.0;
+  }
+
+  static double clamp01(double x) { return std::clamp(x, 0.0, 1.0); }
+
+  World& world_;
+  ExperienceRates rates_{};
+  std::vector<double> sums_;
+  std::vector<std::size_t> counts_;
+};
+
+}  // namespace
+
+std::unique_ptr<sim::Module> make_volunteer_experience(World& world) {
+  return std::make_unique<VolunteerExperience>(world);
+}
+
+}  // namespace models

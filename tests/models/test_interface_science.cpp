@@ -1,0 +1,74 @@
+// Degenerate cases of the interface mechanisms: switching a cause off must
+// switch its effect off exactly, whatever the seed.
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "run_world.hpp"
+
+using models::series::false_alarms;
+using models::series::perceived_transgressions;
+using models::series::real_transgressions;
+using models::series::referrals;
+using test_support::run_world;
+
+namespace {
+// A busy scheme with many contacts, so that events happen when allowed.
+const std::vector<std::string> kBusy{"horizon=1 year", "population.births=3000 per year", "volunteers.initial=60",
+                                     "scheme.referral_policy=opt_out", "professionals.initial.surveillance=0.8",
+                                     "professionals.initial.boundary_concern=0.8"};
+
+std::vector<std::string> busy_with(std::vector<std::string> extra) {
+  auto all = kBusy;
+  all.insert(all.end(), extra.begin(), extra.end());
+  return all;
+}
+}  // namespace
+
+TEST_CASE("the busy scheme used below does produce every kind of boundary event") {
+  const auto run = run_world(kBusy);
+  CHECK(run->total(real_transgressions) > 10);
+  CHECK(run->total(false_alarms) > 10);
+  CHECK(run->total(perceived_transgressions) > run->total(false_alarms));
+}
+
+TEST_CASE("no transgressions: everything perceived is a false alarm from ambiguity") {
+  const auto run = run_world(busy_with({"boundary.transgression_probability=0"}));
+  CHECK(run->total(real_transgressions) == 0);
+  CHECK(run->total(perceived_transgressions) == run->total(false_alarms));
+  CHECK(run->total(false_alarms) > 0);
+  const auto clear = run_world(busy_with({"boundary.transgression_probability=0", "scheme.boundary_clarity=1"}));
+  CHECK(clear->total(perceived_transgressions) == 0);  // clear boundaries leave nothing ambiguous
+}
+
+TEST_CASE("no surveillance: nothing is noticed") {
+  const auto run = run_world(busy_with({"professionals.initial.surveillance=0", "control.rate=0"}));
+  CHECK(run->total(real_transgressions) > 0);
+  CHECK(run->total(perceived_transgressions) == 0);
+}
+
+TEST_CASE("no professional network: concern does not spread, it only decays") {
+  const auto run = run_world(busy_with({"network.team_neighbours=0", "professionals.initial.boundary_concern=0.6",
+                                        "professionals.concern_baseline=0.2", "boundary.transgression_probability=0",
+                                        "boundary.ambiguity_probability=0"}));
+  const auto& pros = run->world().professionals;
+  const double keep = std::exp(-run->parameters.real("concern.decay"));
+  const double expected = 0.2 + 0.4 * std::pow(keep, run->result.days);
+  for (const double concern : pros.concern) CHECK(concern == Approx(expected).epsilon(1e-9));
+}
+
+TEST_CASE("full gate-keeping: no professional ever refers") {
+  const auto run = run_world({"horizon=1 year", "professionals.initial.gatekeeping=1", "control.rate=0",
+                              "scheme.ward_access=none"});
+  CHECK(run->total(referrals) == 0);
+  CHECK(run->summary(models::summary::reached_by_volunteer) == 0);
+  const auto open = run_world({"horizon=1 year", "professionals.initial.gatekeeping=0", "control.rate=0",
+                               "scheme.ward_access=none"});
+  CHECK(open->total(referrals) > 100);
+}
+
+TEST_CASE("without peer support nothing happens at the interface") {
+  const auto run = run_world({"horizon=1 year", "scheme.peer_support=false"});
+  CHECK(run->total(perceived_transgressions) == 0);
+  CHECK(run->total(models::series::joint_supports) == 0);
+  CHECK(run->world().volunteers.count() == 0);
+}
