@@ -22,5 +22,8 @@ int run_command(const RunOptions& options);
 int validate_command(const std::string& scenario, const std::vector<std::string>& overrides);
 int params_command(const std::string& format);
 int summary_command(const std::string& file, const std::string& format, bool per_run);
+// Markdown generated from the code: topic "odd", "parameters" or "outputs";
+// to stdout, or atomically to `output` when it is not empty.
+int docs_command(const std::string& topic, const std::string& output);
 
 }  // namespace cli

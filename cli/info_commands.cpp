@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/markdown_tables.hpp"
 #include "cli/summary_table.hpp"
 #include "models/parameters.hpp"
 #include "sim/errors.hpp"
@@ -16,46 +17,14 @@
 namespace cli {
 namespace {
 
-std::string range_of(const sim::ParameterSpec& spec) {
-  if (spec.kind == sim::ParameterKind::choice) {
-    std::string words;
-    for (const auto& choice : spec.choices) words += (words.empty() ? "" : " | ") + choice;
-    return words;
-  }
-  if (!spec.is_numeric() && spec.kind != sim::ParameterKind::duration_list) return "";
-  return fmt::format("{} to {}", sim::format_number(spec.min), sim::format_number(spec.max));
-}
-
-std::string default_of(const sim::ParameterSpec& spec) {
-  return spec.default_value ? sim::format_value(spec, *spec.default_value) : "(required)";
-}
-
-std::string escape_cell(std::string text) {
-  for (std::size_t at = 0; (at = text.find('|', at)) != std::string::npos; at += 2) text.replace(at, 1, "\\|");
-  return text;
-}
-
-void print_markdown(const sim::ParameterRegistry& registry) {
-  fmt::print("| parameter | type | default | unit | range | changes at run time | source | description |\n");
-  fmt::print("|---|---|---|---|---|---|---|---|\n");
-  for (const auto& spec : registry.all()) {
-    const std::string source = std::string(sim::to_string(spec.source.kind)) +
-                               (spec.source.reference.empty() ? "" : ": " + spec.source.reference);
-    const std::string finding = spec.finding.empty() ? "" : " (" + spec.finding + ")";
-    fmt::print("| `{}` | {} | {} | {} | {} | {} | {} | {}{} |\n", spec.path, sim::to_string(spec.kind),
-               escape_cell(default_of(spec)), spec.unit, escape_cell(range_of(spec)),
-               spec.runtime_changeable ? "yes" : "no", escape_cell(source), escape_cell(spec.description), finding);
-  }
-}
-
 void print_yaml(const sim::ParameterRegistry& registry) {
   YAML::Emitter out;
   out << YAML::BeginSeq;
   for (const auto& spec : registry.all()) {
     out << YAML::BeginMap << YAML::Key << "path" << YAML::Value << spec.path << YAML::Key << "type" << YAML::Value
-        << sim::to_string(spec.kind) << YAML::Key << "default" << YAML::Value << default_of(spec);
+        << sim::to_string(spec.kind) << YAML::Key << "default" << YAML::Value << parameter_default(spec);
     if (!spec.unit.empty()) out << YAML::Key << "unit" << YAML::Value << spec.unit;
-    if (const auto range = range_of(spec); !range.empty()) out << YAML::Key << "range" << YAML::Value << range;
+    if (const auto range = parameter_range(spec); !range.empty()) out << YAML::Key << "range" << YAML::Value << range;
     out << YAML::Key << "runtime_changeable" << YAML::Value << spec.runtime_changeable << YAML::Key << "source"
         << YAML::Value << sim::to_string(spec.source.kind);
     if (!spec.source.reference.empty()) out << YAML::Key << "reference" << YAML::Value << spec.source.reference;
@@ -99,10 +68,13 @@ void print_per_run(const sim::ResultsContents& contents, const std::string& form
 
 int params_command(const std::string& format) {
   const auto& registry = models::parameter_registry();
-  if (format == "markdown")
-    print_markdown(registry);
-  else
+  if (format == "yaml") {
     print_yaml(registry);
+    return 0;
+  }
+  std::vector<const sim::ParameterSpec*> specs;
+  for (const auto& spec : registry.all()) specs.push_back(&spec);
+  fmt::print("{}", parameter_table(specs));
   return 0;
 }
 

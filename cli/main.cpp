@@ -53,6 +53,14 @@ int dispatch(int argc, char** argv) {
   summary_app->add_option("--format", summary_format, "table, csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
   summary_app->add_flag("--per-run", per_run, "One row per run, with its parameters and seed");
 
+  std::string docs_topic, docs_output;
+  auto* docs_app =
+      app.add_subcommand("docs", "Write the ODD model description, or its parameter or output tables, as Markdown");
+  docs_app->add_option("topic", docs_topic, "odd (the whole description), parameters or outputs")
+      ->required()
+      ->check(CLI::IsMember({"odd", "parameters", "outputs"}));
+  docs_app->add_option("-o,--output", docs_output, "Write to this file (replaced atomically) instead of stdout");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& request) {
@@ -68,6 +76,7 @@ int dispatch(int argc, char** argv) {
   if (*run_app) return cli::run_command(run);
   if (*validate_app) return cli::validate_command(validate_file, validate_overrides);
   if (*params_app) return cli::params_command(params_format);
+  if (*docs_app) return cli::docs_command(docs_topic, docs_output);
   return cli::summary_command(summary_file, summary_format, per_run);
 }
 
