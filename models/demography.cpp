@@ -82,6 +82,10 @@ class Demography final : public sim::Module {
       world_.candidates.clear();
       add_volunteers(context, localities, ++cohorts_);
     }
+    if (peer_support_ && !world_.extra_cohort.empty()) {
+      add_volunteers(context, world_.extra_cohort, ++cohorts_);
+      world_.extra_cohort.clear();
+    }
     give_births(context, day);
   }
 

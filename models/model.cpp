@@ -25,6 +25,13 @@ void check_parameters(const sim::ParameterSet& parameters) {
                           "key 'population.cultural_groups': at most 255 groups");
   if (parameters.integer("population.localities") > 65535)
     throw sim::InputError(parameters.where("population.localities"), "key 'population.localities': at most 65535");
+  const auto localities = parameters.integer("population.localities");
+  for (const auto& intervention : parameters.interventions)
+    for (const int target : intervention.targets)
+      if (target > localities)
+        throw sim::InputError(intervention.where, "intervention '" + intervention.kind + "' targets locality " +
+                                                      std::to_string(target) + ", but there are only " +
+                                                      std::to_string(localities) + " (population.localities)");
   (void)derive_feeding_curve(parameters);  // throws when the survey table is impossible
 }
 

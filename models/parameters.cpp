@@ -349,6 +349,66 @@ void declare_network(sim::ParameterRegistry& r) {
               assumption("a few working relationships per volunteer"), "F6"));
 }
 
+void declare_development(sim::ParameterRegistry& r) {
+  const Source none = assumption("no data; the study recommends such a process (F9) without measuring it");
+  r.add(share("development.concern_relief", 0.3,
+              "Share of a professional's concern above the baseline that one joint meeting diffuses", none, "F9"));
+  r.add(share("development.trust_gain", 0.1,
+              "Share of the gap to full trust gained between professionals and volunteers who meet", none, "F9"));
+  r.add(share("development.orientation_gain", 0.1,
+              "Share of the gap to working 'with' volunteers closed per meeting attended", none, "F8, F9"));
+  r.add(share("development.clarity_gain", 0.05,
+              "Share of the gap to fully agreed boundaries closed per meeting in the locality", none, "F5, F9"));
+  r.add(share("development.support_gain", 0.1,
+              "Share of the gap to full social support and self-esteem a volunteer gains per meeting", none, "F1, F2, F9"));
+}
+
+void declare_interventions(sim::ParameterRegistry& r) {
+  using sim::InterventionKind;
+  r.add_intervention({.name = "development_process",
+                      .description = "Joint meetings of volunteers and professionals every k days: diffuse concern, "
+                                     "agree boundaries, build trust, support volunteers",
+                      .finding = "F9",
+                      .fields = {{.path = "every", .kind = ParameterKind::duration, .default_value = 28.0,
+                                  .unit = "days", .min = 1.0, .max = 3652.5, .description = "Time between meetings",
+                                  .source = setting("policy lever")},
+                                 share("attendance", 0.6, "Chance that each professional and volunteer attends a meeting",
+                                       setting("policy lever"))}});
+  r.add_intervention({.name = "boundary_protocol",
+                      .description = "A written, agreed definition of the volunteer role: boundary clarity rises to "
+                                     "the given level at the start",
+                      .finding = "F5",
+                      .setters = {{"clarity", "scheme.boundary_clarity"}}});
+  r.add_intervention({.name = "guaranteed_ward_access",
+                      .description = "Volunteers may always meet mothers on the ward and in clinics",
+                      .finding = "F6",
+                      .fixed = {{"scheme.ward_access", "guaranteed"}}});
+  r.add_intervention({.name = "opt_out_referral",
+                      .description = "Every breastfeeding mother is referred unless she declines",
+                      .finding = "F6",
+                      .fixed = {{"scheme.referral_policy", "opt_out"}}});
+  r.add_intervention({.name = "contact_schedule",
+                      .description = "A different peer contact schedule (proactive or reactive, contacts, timing)",
+                      .setters = {{"mode", "scheme.contact_schedule.mode"},
+                                  {"contacts", "scheme.contact_schedule.contacts"},
+                                  {"first_within", "scheme.contact_schedule.first_within"},
+                                  {"interval", "scheme.contact_schedule.interval"},
+                                  {"request_rate", "scheme.contact_schedule.request_rate"}}});
+  r.add_intervention({.name = "extra_training_cohort",
+                      .description = "An extra cohort of newly trained volunteers joins at the start",
+                      .finding = "F8",
+                      .fields = {{.path = "size", .kind = ParameterKind::integer, .default_value = 8.0,
+                                  .unit = "volunteers", .min = 1.0, .max = 100'000.0,
+                                  .description = "Volunteers in the extra cohort", .source = setting("policy lever")}}});
+  r.add_intervention({.name = "surveillance_policy",
+                      .description = "A cap on professionals' surveillance of volunteers (light-touch supervision)",
+                      .finding = "F7",
+                      .setters = {{"max_surveillance", "professionals.surveillance_max"}}});
+  r.add_intervention({.name = "set",
+                      .description = "Sets any parameter that can change during a run, for the given period",
+                      .free_settings = true});
+}
+
 sim::ParameterRegistry build_registry() {
   sim::ParameterRegistry registry;
   declare_run_settings(registry);
@@ -362,6 +422,8 @@ sim::ParameterRegistry build_registry() {
   declare_interface(registry);
   declare_experience(registry);
   declare_network(registry);
+  declare_development(registry);
+  declare_interventions(registry);
   return registry;
 }
 

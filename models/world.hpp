@@ -159,7 +159,8 @@ struct World {
   std::uint32_t referrals_withheld_today = 0, access_granted_today = 0, access_refused_today = 0;
   std::uint32_t perceived_today = 0, false_alarms_today = 0, real_transgressions_today = 0;
   std::uint32_t knowledge_transfers_today = 0, joint_supports_today = 0, recruits_today = 0, dropouts_today = 0;
-  std::vector<std::uint16_t> candidates;  // localities of supported mothers who will join the next cohort
+  std::vector<std::uint16_t> candidates;    // localities of supported mothers who will join the next cohort
+  std::vector<std::uint16_t> extra_cohort;  // localities of an extra cohort joining today (intervention)
   struct Pair {
     std::int32_t professional, volunteer;
   };

@@ -58,6 +58,37 @@ std::optional<std::string> ParameterRegistry::nearest(const std::string& path) c
   return std::nullopt;
 }
 
+void ParameterRegistry::add_intervention(InterventionKind kind) {
+  if (find_intervention(kind.name)) throw std::logic_error("intervention '" + kind.name + "' declared twice");
+  const auto check_changeable = [&](const std::string& path) {
+    const auto* spec = find(path);
+    if (!spec || !spec->runtime_changeable)
+      throw std::logic_error("intervention '" + kind.name + "' sets '" + path + "', which cannot change at run time");
+  };
+  for (const auto& [field, path] : kind.setters) check_changeable(path);
+  for (const auto& [path, value] : kind.fixed) check_changeable(path);
+  interventions_.push_back(std::move(kind));
+}
+
+const InterventionKind* ParameterRegistry::find_intervention(const std::string& name) const {
+  for (const auto& kind : interventions_)
+    if (kind.name == name) return &kind;
+  return nullptr;
+}
+
+double Intervention::number(const std::string& field) const {
+  for (const auto& [name, value] : numbers)
+    if (name == field) return value;
+  throw std::logic_error("intervention '" + kind + "' has no field '" + field + "'");
+}
+
+bool Intervention::targets_locality(int locality_from_0) const {
+  if (targets.empty()) return true;
+  for (const int target : targets)
+    if (target == locality_from_0 + 1) return true;
+  return false;
+}
+
 ParameterSet::ParameterSet(const ParameterRegistry& registry) : registry_(&registry) {
   for (const auto& spec : registry.all())
     if (spec.default_value) values_.emplace(spec.path, Entry{*spec.default_value, SourceLocation{}});  // a default has no place in a file

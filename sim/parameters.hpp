@@ -3,6 +3,7 @@
 // type, default, unit, range, description, source and whether an
 // intervention may change it during a run. The scenario loader, `ppisim
 // params`, the ODD tables and the web sliders are all generated from it.
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -61,6 +62,35 @@ struct ParameterSpec {
   [[nodiscard]] bool is_numeric() const;
 };
 
+// Interventions: changes scheduled on a scenario's timeline, each with a
+// start, an optional end and the localities it targets. A kind is declared
+// once, here, with its own fields and the parameters it sets; only
+// parameters marked changeable at run time can be set, checked at load with
+// the same rules as any scenario value.
+struct InterventionKind {
+  std::string name;         // the YAML key, e.g. "development_process"
+  std::string description;  // one line
+  std::string finding;      // the study finding(s) it acts on
+  std::vector<ParameterSpec> fields;                         // its own fields (path = field name)
+  std::vector<std::pair<std::string, std::string>> setters;  // field name -> the parameter it sets
+  std::vector<std::pair<std::string, std::string>> fixed;    // parameter -> the value it sets (scenario text)
+  bool free_settings = false;  // takes `values: {parameter: value, ...}` for any changeable parameter
+};
+
+struct Intervention {
+  std::string kind;
+  double start = 0.0;                                    // day
+  double end = std::numeric_limits<double>::infinity();  // in force while start <= day < end
+  std::vector<int> targets;                              // localities counted from 1; empty: all
+  std::vector<std::pair<std::string, double>> numbers;   // its own numeric fields
+  std::vector<std::pair<std::string, ParameterValue>> settings;  // parameter -> value, in file order
+  SourceLocation where;
+
+  [[nodiscard]] double number(const std::string& field) const;
+  [[nodiscard]] bool in_force(int day) const { return day >= start && day < end; }
+  [[nodiscard]] bool targets_locality(int locality_from_0) const;
+};
+
 class ParameterRegistry {
  public:
   // Declares a parameter; throws std::logic_error for duplicates or bad specs
@@ -76,7 +106,13 @@ class ParameterRegistry {
   // The known path closest to `path`, for "did you mean" suggestions.
   [[nodiscard]] std::optional<std::string> nearest(const std::string& path) const;
 
+  // Declares an intervention kind; its setters must name changeable parameters.
+  void add_intervention(InterventionKind kind);
+  [[nodiscard]] const InterventionKind* find_intervention(const std::string& name) const;
+  [[nodiscard]] const std::vector<InterventionKind>& interventions() const { return interventions_; }
+
  private:
+  std::vector<InterventionKind> interventions_;
   std::vector<ParameterSpec> specs_;
   std::map<std::string, std::size_t> index_;
 };
@@ -100,6 +136,9 @@ class ParameterSet {
   [[nodiscard]] bool is_set(const std::string& path) const;
   [[nodiscard]] const SourceLocation& where(const std::string& path) const;
   [[nodiscard]] const ParameterRegistry& registry() const { return *registry_; }
+
+  // Scheduled interventions, in file order.
+  std::vector<Intervention> interventions;
 
  private:
   struct Entry {

@@ -92,7 +92,11 @@ double parse_rate_per_day(std::string_view text) {
   (void)counted;  // "3000 births per year": the counted noun is decoration
   if (number.empty())
     throw QuantityError("expected a rate such as '3000 per year', got '" + std::string(text) + "'");
-  return parse_number(number) / days_per_unit(text.substr(per + skip));
+  // "1 per 3 weeks": the period may carry its own count.
+  const auto [period_count, period_unit] = split_number_and_unit(text.substr(per + skip));
+  const double periods = period_count.empty() ? 1.0 : parse_number(period_count);
+  if (!(periods > 0.0)) throw QuantityError("the period of a rate must be positive, got '" + std::string(text) + "'");
+  return parse_number(number) / (periods * days_per_unit(period_unit));
 }
 
 double parse_count(std::string_view text, std::string_view unit) {

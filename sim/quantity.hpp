@@ -25,7 +25,7 @@ double parse_number(std::string_view text);
 // number of days.
 double parse_duration_days(std::string_view text);
 
-// A rate in events per day: "3000 per year", "2 per week", "0.1/day", or a
+// A rate in events per day: "3000 per year", "2 per week", "1 per 3 weeks", "0.1/day", or a
 // bare number per day. `what` names the counted thing for messages ("births").
 double parse_rate_per_day(std::string_view text);
 

@@ -137,6 +137,136 @@ std::vector<double> parse_duration_list(const ParameterSpec& spec, const YAML::N
   return days;
 }
 
+ParameterSpec day_spec(const std::string& name, const std::string& description) {
+  return {.path = name, .kind = ParameterKind::duration, .unit = "days", .min = 0.0, .max = 100 * 365.25,
+          .description = description};
+}
+
+// Reads one intervention's settings: start, end, targets, its own fields and
+// the parameters it sets, each checked like any scenario value.
+struct InterventionFieldReader {
+  const ParameterSet& parameters;
+  const InterventionKind& kind;
+  Intervention& result;
+  const std::string& file;
+  std::set<std::string> seen;
+
+  void read_all(const YAML::Node& fields) {
+    for (const auto& field : fields) {
+      const auto where = location_of(file, field.first.Mark());
+      const std::string key = field.first.Scalar();
+      if (!seen.insert(key).second) throw InputError(where, "intervention '" + kind.name + "': '" + key + "' appears twice");
+      read(key, field.second, where);
+    }
+  }
+
+  void read(const std::string& key, const YAML::Node& value, const SourceLocation& where) {
+    const auto value_where = location_of(file, value.Mark());
+    if (key == "start" || key == "end") {
+      const double day = std::get<double>(convert_value(day_spec(kind.name + "." + key, key), value, value_where));
+      (key == "start" ? result.start : result.end) = day;
+    } else if (key == "targets") {
+      read_targets(value, value_where);
+    } else if (kind.free_settings && key == "values") {
+      read_free_settings(value, value_where);
+    } else if (const auto* target = setter_target(key)) {
+      add_setting(*target, value, value_where);
+    } else if (const auto* spec = own_field(key)) {
+      const auto named = with_path(*spec, kind.name + "." + key);
+      result.numbers.emplace_back(key, std::get<double>(convert_value(named, value, value_where)));
+    } else {
+      const auto suggestion = closest_match(key, allowed_fields());
+      std::string known;
+      for (const auto& field : allowed_fields()) known += (known.empty() ? "" : ", ") + field;
+      throw InputError(where, "intervention '" + kind.name + "' has no setting '" + key + "'" +
+                                  (suggestion ? "; did you mean '" + *suggestion + "'?" : " (it takes: " + known + ")"));
+    }
+  }
+
+  void finish(const SourceLocation& where) {
+    if (!seen.contains("start")) throw InputError(where, "intervention '" + kind.name + "': missing 'start' (e.g. start: 6 months)");
+    if (result.end <= result.start)
+      throw InputError(where, "intervention '" + kind.name + "': 'end' must come after 'start'");
+    for (const auto& spec : kind.fields) {
+      if (seen.contains(spec.path)) continue;
+      if (!spec.default_value)
+        throw InputError(where, "intervention '" + kind.name + "': missing '" + spec.path + "' (" + spec.description + ")");
+      result.numbers.emplace_back(spec.path, std::get<double>(*spec.default_value));
+    }
+    for (const auto& [path, text] : kind.fixed)
+      result.settings.emplace_back(path, convert_value(*parameters.registry().find(path), YAML::Load(text), where));
+  }
+
+  void read_targets(const YAML::Node& value, const SourceLocation& where) {
+    if (value.IsScalar() && value.Scalar() == "all") return;
+    const auto fail = [&] {
+      throw InputError(where, "intervention '" + kind.name + "': targets must be 'all' or a list of locality numbers "
+                              "counted from 1, e.g. [1, 3]");
+    };
+    if (!value.IsSequence() || value.size() == 0) fail();
+    for (const auto& item : value) {
+      double number = 0.0;
+      try {
+        number = parse_number(item.IsScalar() ? item.Scalar() : std::string{});
+      } catch (const QuantityError&) {
+        fail();
+      }
+      if (number < 1 || number != std::floor(number) || number > 65535) fail();
+      result.targets.push_back(static_cast<int>(number));
+    }
+  }
+
+  void read_free_settings(const YAML::Node& values, const SourceLocation& where) {
+    if (!values.IsMap() || values.size() == 0)
+      throw InputError(where, "intervention '" + kind.name + "': 'values' takes parameters and values, e.g. "
+                              "{scheme.boundary_clarity: 0.8}");
+    for (const auto& item : values) {
+      const auto item_where = location_of(file, item.first.Mark());
+      const std::string path = item.first.Scalar();
+      const auto* spec = parameters.registry().find(path);
+      if (!spec) {
+        const auto suggestion = parameters.registry().nearest(path);
+        throw InputError(item_where, "unknown key '" + path + "'" + (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
+      }
+      if (!spec->runtime_changeable)
+        throw InputError(item_where, "'" + path + "' cannot change during a run; parameters that can: " + changeable());
+      add_setting(path, item.second, location_of(file, item.second.Mark()));
+    }
+  }
+
+  void add_setting(const std::string& path, const YAML::Node& value, const SourceLocation& where) {
+    result.settings.emplace_back(path, convert_value(*parameters.registry().find(path), value, where));
+  }
+
+  const std::string* setter_target(const std::string& field) const {
+    for (const auto& [name, path] : kind.setters)
+      if (name == field) return &path;
+    return nullptr;
+  }
+  const ParameterSpec* own_field(const std::string& field) const {
+    for (const auto& spec : kind.fields)
+      if (spec.path == field) return &spec;
+    return nullptr;
+  }
+  static ParameterSpec with_path(ParameterSpec spec, std::string path) {
+    spec.path = std::move(path);
+    return spec;
+  }
+  std::vector<std::string> allowed_fields() const {
+    std::vector<std::string> names{"start", "end", "targets"};
+    if (kind.free_settings) names.push_back("values");
+    for (const auto& [name, path] : kind.setters) names.push_back(name);
+    for (const auto& spec : kind.fields) names.push_back(spec.path);
+    return names;
+  }
+  std::string changeable() const {
+    std::string names;
+    for (const auto& spec : parameters.registry().all())
+      if (spec.runtime_changeable) names += (names.empty() ? "" : ", ") + spec.path;
+    return names;
+  }
+};
+
 class ScenarioReader {
  public:
   explicit ScenarioReader(ParameterSet& parameters) : parameters_(parameters) {}
@@ -203,7 +333,10 @@ class ScenarioReader {
       if (depth == 0 && key == "extends") continue;
       const std::string path = prefix.empty() ? key : prefix + "." + key;
       if (!seen.insert(key).second) throw InputError(where, "key '" + path + "' appears twice");
-      read_entry(path, item.second, where, file, depth);
+      if (depth == 0 && key == "interventions" && !parameters_.registry().interventions().empty())
+        read_interventions(item.second, file, where);
+      else
+        read_entry(path, item.second, where, file, depth);
     }
   }
 
@@ -223,6 +356,42 @@ class ScenarioReader {
                                   (suggestion ? "; did you mean '" + *suggestion + "'?"
                                               : "; run 'ppisim params' to list the known keys"));
     }
+  }
+
+  // A child's list replaces its parent's, as any other value does.
+  void read_interventions(const YAML::Node& list, const std::string& file, const SourceLocation& where) {
+    if (!list.IsSequence() && !list.IsNull())
+      throw InputError(where, "key 'interventions': expected a list, e.g. '- opt_out_referral: {start: 1 year}'");
+    parameters_.interventions.clear();
+    for (const auto& item : list) parameters_.interventions.push_back(read_intervention(item, file));
+  }
+
+  Intervention read_intervention(const YAML::Node& item, const std::string& file) {
+    const auto& registry = parameters_.registry();
+    const auto item_where = location_of(file, item.Mark());
+    if (!item.IsMap() || item.size() != 1)
+      throw InputError(item_where, "each intervention is one kind with its settings, e.g. "
+                                   "'- development_process: {start: 6 months, every: 4 weeks}'");
+    const auto entry = *item.begin();
+    const std::string name = entry.first.Scalar();
+    const auto where = location_of(file, entry.first.Mark());
+    const auto* kind = registry.find_intervention(name);
+    if (!kind) {
+      std::vector<std::string> names;
+      for (const auto& known : registry.interventions()) names.push_back(known.name);
+      const auto suggestion = closest_match(name, names);
+      throw InputError(where, "unknown intervention '" + name + "'" +
+                                  (suggestion ? "; did you mean '" + *suggestion + "'?" : "; run 'ppisim params' to list them"));
+    }
+    const YAML::Node fields = entry.second;
+    if (!fields.IsNull() && !fields.IsMap())
+      throw InputError(location_of(file, fields.Mark()), "intervention '" + name + "': expected its settings as keys, "
+                                                         "e.g. {start: 6 months}");
+    Intervention result{.kind = name, .where = where};
+    InterventionFieldReader reader{parameters_, *kind, result, file};
+    if (fields.IsMap()) reader.read_all(fields);
+    reader.finish(where);
+    return result;
   }
 
   std::string first_key_under(const std::string& section) const {
@@ -310,10 +479,50 @@ Scenario load_scenario(const fs::path& file, const ParameterRegistry& registry, 
   return scenario;
 }
 
+// An intervention as the loader reads it: own fields, setters by field name,
+// free settings under `values`; settings a kind fixes are implied by its name.
+static YAML::Node intervention_yaml(const ParameterRegistry& registry, const Intervention& intervention) {
+  const auto& kind = *registry.find_intervention(intervention.kind);
+  YAML::Node fields(YAML::NodeType::Map);
+  fields["start"] = format_number(intervention.start) + " days";
+  if (std::isfinite(intervention.end)) fields["end"] = format_number(intervention.end) + " days";
+  if (intervention.targets.empty()) {
+    fields["targets"] = "all";
+  } else {
+    for (const int target : intervention.targets) fields["targets"].push_back(target);
+  }
+  for (const auto& [name, value] : intervention.numbers) {
+    for (const auto& spec : kind.fields)
+      if (spec.path == name) fields[name] = to_yaml(spec, value);
+  }
+  for (const auto& [path, value] : intervention.settings) {
+    const auto& spec = *registry.find(path);
+    bool fixed = false;
+    for (const auto& [fixed_path, text] : kind.fixed) fixed = fixed || fixed_path == path;
+    if (fixed) continue;
+    bool by_field = false;
+    for (const auto& [field, target] : kind.setters)
+      if (target == path) {
+        fields[field] = to_yaml(spec, value);
+        by_field = true;
+      }
+    if (!by_field) fields["values"][path] = to_yaml(spec, value);
+  }
+  YAML::Node item(YAML::NodeType::Map);
+  item[intervention.kind] = fields;
+  return item;
+}
+
 std::string Scenario::resolved_yaml() const {
   YAML::Node root(YAML::NodeType::Map);
   for (const auto& spec : parameters.registry().all())
     insert_at(root, spec.path, to_yaml(spec, parameters.value(spec.path)));
+  if (!parameters.registry().interventions().empty()) {
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (const auto& intervention : parameters.interventions)
+      list.push_back(intervention_yaml(parameters.registry(), intervention));
+    root["interventions"] = list;
+  }
   YAML::Emitter out;
   out << root;
   return std::string(out.c_str()) + "\n";

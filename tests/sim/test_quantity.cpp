@@ -22,6 +22,8 @@ TEST_CASE("rates are converted to events per day") {
   CHECK(parse_rate_per_day("0.1/day") == Approx(0.1));
   CHECK(parse_rate_per_day("3000 births per year") == Approx(3000.0 / 365.25));
   CHECK(parse_rate_per_day("0.25") == 0.25);
+  CHECK(parse_rate_per_day("1 per 3 weeks") == Approx(1.0 / 21.0));
+  CHECK_THROWS_AS(parse_rate_per_day("1 per 0 weeks"), QuantityError);
 }
 
 TEST_CASE("counts may carry their unit word") {
