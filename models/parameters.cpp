@@ -227,7 +227,7 @@ void declare_mothers(sim::ParameterRegistry& r) {
   r.add(share("mothers.confidence.baseline", 0.5,
               "Breastfeeding confidence (self-efficacy) of a mother under usual care; support raises it",
               assumption("a mid-scale starting point; only differences from it change the hazard")));
-  r.add(number("mothers.confidence.effect", 1.2, "per unit of confidence", 0.0, 20.0,
+  r.add(number("mothers.confidence.effect", 1.0, "per unit of confidence", 0.0, 20.0,
                "How confidence above the baseline lowers the hazards of stopping: hazard ratio "
                "exp(-effect * (confidence - baseline))",
                {Provenance::calibrated, "proactive support with >= 4 contacts: relative risk of stopping any "
@@ -244,6 +244,10 @@ void declare_peer_support(sim::ParameterRegistry& r) {
   r.add(share("peer_support.culture_mismatch", 0.3,
               "How much less a contact achieves when volunteer and mother are of different cultural groups",
               assumption("experiential and cultural knowledge matter (study finding F4)"), "F4"));
+  r.add(share("peer_support.autonomy_effect", 0.5,
+              "How much more a contact achieves from a fully autonomous volunteer working within clear boundaries "
+              "(scaled by autonomy * clarity)",
+              assumption("a developing cohort's proactive influence (F8) helps where the role is agreed"), "F8"));
   r.add({.path = "peer_support.direct_access_rate", .kind = ParameterKind::rate, .default_value = 1.0 / 7.0,
          .unit = "per day", .min = 0.0, .max = 10.0,
          .description = "Mothers a volunteer with free capacity meets directly (ward, clinic, group) when access "

@@ -5,6 +5,7 @@
 // some contacts the volunteer acts outside the role, or does something that
 // unclear boundaries make ambiguous (F5, F8). A case closes after the planned
 // contacts or when the mother stops breastfeeding, freeing room.
+#include <algorithm>
 #include <cmath>
 
 #include "models/modules.hpp"
@@ -24,6 +25,7 @@ class PeerSupport final : public sim::Module {
     const auto& p = context.parameters();
     confidence_gain_ = p.real("peer_support.confidence_gain");
     culture_mismatch_ = p.real("peer_support.culture_mismatch");
+    autonomy_effect_ = p.real("peer_support.autonomy_effect");
     transgression_probability_ = p.real("boundary.transgression_probability");
     ambiguity_probability_ = p.real("boundary.ambiguity_probability");
   }
@@ -69,7 +71,11 @@ class PeerSupport final : public sim::Module {
     ++world_.peer_contacts_today;
     ++volunteers.contacts_today[v];
     const double match = volunteers.culture[v] == mothers.culture[i] ? 1.0 : 1.0 - culture_mismatch_;
-    mothers.confidence[i] += confidence_gain_ * volunteers.skill[v] * match * (1.0 - mothers.confidence[i]);
+    // Autonomy helps where the role is agreed (F8); where it is not, it shows as transgressions instead.
+    const double initiative =
+        1.0 + autonomy_effect_ * volunteers.autonomy[v] * world_.scheme[mothers.locality[i]].boundary_clarity;
+    const double gain = std::min(1.0, confidence_gain_ * volunteers.skill[v] * match * initiative);
+    mothers.confidence[i] += gain * (1.0 - mothers.confidence[i]);
     record_boundary_event(context, i, v, day);
   }
 
@@ -95,7 +101,7 @@ class PeerSupport final : public sim::Module {
   }
 
   World& world_;
-  double confidence_gain_ = 0.0, culture_mismatch_ = 0.0;
+  double confidence_gain_ = 0.0, culture_mismatch_ = 0.0, autonomy_effect_ = 0.0;
   double transgression_probability_ = 0.0, ambiguity_probability_ = 0.0;
 };
 

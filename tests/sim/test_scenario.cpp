@@ -158,3 +158,65 @@ TEST_CASE("the resolved scenario reloads to the same values") {
   }
   CHECK(reloaded.resolved_yaml() == text);
 }
+
+TEST_CASE("interventions are checked like any scenario value") {
+  ScenarioFolder folder;
+  const std::string f = (folder.root / "i.yaml").string();
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"name: x\ninterventions:\n  - development_proces: {start: 1 year}\n",
+       f + ":3:5: unknown intervention 'development_proces'; did you mean 'development_process'?"},
+      {"name: x\ninterventions:\n  - development_process: {every: 4 weeks}\n",
+       f + ":3:5: intervention 'development_process': missing 'start' (e.g. start: 6 months)"},
+      {"name: x\ninterventions:\n  - development_process: {start: 1 year, evry: 4 weeks}\n",
+       f + ":3:42: intervention 'development_process' has no setting 'evry'; did you mean 'every'?"},
+      {"name: x\ninterventions:\n  - development_process: {start: 1 year, attendance: 2}\n",
+       f + ":3:54: key 'development_process.attendance': expected a number between 0 and 1 share, got '2' (out of "
+           "range)"},
+      {"name: x\ninterventions:\n  - set: {start: 0, values: {population.births: 10 per day}}\n",
+       f + ":3:30: 'population.births' cannot change during a run; parameters that can: "
+           "professionals.surveillance_max, professionals.referral_probability, scheme.referral_policy, "
+           "scheme.contact_schedule.mode, scheme.contact_schedule.contacts, scheme.contact_schedule.first_within, "
+           "scheme.contact_schedule.interval, scheme.contact_schedule.request_rate, scheme.boundary_clarity, "
+           "scheme.ward_access"},
+      {"name: x\ninterventions:\n  - contact_schedule: {start: 0, mode: sometimes}\n",
+       f + ":3:40: key 'scheme.contact_schedule.mode': expected one of: proactive, reactive, got 'sometimes'"},
+      {"name: x\ninterventions:\n  - opt_out_referral: {start: 2 years, end: 1 year}\n",
+       f + ":3:5: intervention 'opt_out_referral': 'end' must come after 'start'"},
+      {"name: x\ninterventions:\n  - opt_out_referral: {start: 0, targets: [0]}\n",
+       f + ":3:43: intervention 'opt_out_referral': targets must be 'all' or a list of locality numbers counted from "
+           "1, e.g. [1, 3]"},
+      {"name: x\ninterventions: {opt_out_referral: {start: 0}}\n",
+       f + ":2:1: key 'interventions': expected a list, e.g. '- opt_out_referral: {start: 1 year}'"},
+  };
+  for (const auto& [text, expected] : cases) {
+    INFO(text);
+    folder.write("i.yaml", text);
+    CHECK(error_of(f) == expected);
+  }
+}
+
+TEST_CASE("a child's interventions replace its parent's, and resolve to a file that reloads") {
+  ScenarioFolder folder;
+  folder.write("parent.yaml", "name: p\ninterventions:\n  - opt_out_referral: {start: 1 year}\n");
+  const auto child = folder.write(
+      "child.yaml",
+      "extends: parent.yaml\nname: c\ninterventions:\n"
+      "  - development_process: {start: 6 months, every: 2 weeks, targets: [1, 2]}\n"
+      "  - contact_schedule: {start: 0, end: 1 year, mode: reactive, request_rate: 1 per week}\n"
+      "  - set: {start: 30 days, values: {scheme.boundary_clarity: 0.9}}\n"
+      "  - guaranteed_ward_access: {start: 0}\n");
+  const auto scenario = sim::load_scenario(child, models::parameter_registry());
+  const auto& interventions = scenario.parameters.interventions;
+  REQUIRE(interventions.size() == 4);
+  CHECK(interventions[0].kind == "development_process");
+  CHECK(interventions[0].number("every") == 14.0);
+  CHECK(interventions[0].number("attendance") == 0.6);  // the field's default
+  CHECK(interventions[0].targets == std::vector<int>{1, 2});
+  CHECK(interventions[1].end == Approx(365.25));
+  CHECK(interventions[3].settings.at(0).first == "scheme.ward_access");
+  const auto text = scenario.resolved_yaml();
+  const auto reloaded = sim::load_scenario(folder.write("resolved.yaml", text), models::parameter_registry());
+  CHECK(reloaded.resolved_yaml() == text);
+  REQUIRE(reloaded.parameters.interventions.size() == 4);
+  CHECK(reloaded.parameters.interventions[1].settings == interventions[1].settings);
+}
