@@ -23,9 +23,9 @@ std::string number(double value, bool share) {
 }  // namespace
 
 const std::vector<std::string>& key_outcomes() {
-  static const std::vector<std::string> names{"initiation_rate", "any_bf_6w",           "excl_bf_6w",
-                                              "any_bf_6m",       "excl_bf_6m",          "reached_by_volunteer",
-                                              "referrals_per_mother", "peer_contacts_per_mother"};
+  static const std::vector<std::string> names{
+      "any_bf_6w",       "any_bf_6m",           "excl_bf_6w",      "reached_by_volunteer", "volunteer_retention_1y",
+      "mean_boundary_concern", "mean_gatekeeping", "tension_index"};
   return names;
 }
 
