@@ -1,0 +1,163 @@
+"""Figures of ppisim results (matplotlib).
+
+Every function returns a `matplotlib.figure.Figure` drawn on the Agg canvas.
+Nothing here touches pyplot, so importing this module does not change the
+backend of a notebook or a script, nothing is shown, and figures are freed
+when no longer referenced. In a notebook, display one with `display(fig)`;
+save one with `fig.savefig("x.png")`.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from .load import Results
+from .stats import ANY_BF_AGES, AGE_WORDS, quantile_bands, summarise
+
+SHARE_UNITS = {"share", "share of mothers"}
+
+
+def is_share(units: str) -> bool:
+    """Whether a unit is a share (0..1), shown as a percentage."""
+    units = units.strip()
+    return units in SHARE_UNITS or units.startswith("share of ")
+
+
+def _as_list(results) -> list[Results]:
+    return [results] if isinstance(results, Results) else list(results)
+
+
+def _new_figure(width: float = 7.0, height: float = 3.8) -> Figure:
+    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _labels(results: list[Results]) -> list[str]:
+    names = [r.name for r in results]
+    if len(set(names)) == len(names):
+        return names
+    return [f"{r.name} ({r.path.name})" for r in results]
+
+
+def plot_timeseries(results: Results | Sequence[Results], name: str,
+                    q: Sequence[float] = (0.05, 0.5, 0.95), title: str | None = None) -> Figure:
+    """A daily series over replicates: the middle quantile as a line and the band
+    between the lowest and highest quantile shaded, one colour per results file."""
+    results = _as_list(results)
+    if not results:
+        raise ValueError("plot_timeseries needs at least one Results")
+    q = sorted(float(x) for x in q)
+    middle = min(q, key=lambda x: abs(x - 0.5))
+    fig = _new_figure()
+    ax = fig.add_subplot()
+    for r, label in zip(results, _labels(results)):
+        bands = quantile_bands(r.timeseries(name), q)
+        line, = ax.plot(bands["day"], bands[f"q{100 * middle:g}"],
+                        label=f"{label} ({'median' if middle == 0.5 else f'{100 * middle:g}th centile'})", lw=1.4)
+        if len(q) >= 2 and r.runs > 1:
+            ax.fill_between(bands["day"], bands[f"q{100 * q[0]:g}"], bands[f"q{100 * q[-1]:g}"],
+                            color=line.get_color(), alpha=0.25, lw=0,
+                            label=f"{label}: {100 * q[0]:g}-{100 * q[-1]:g}% of {r.runs} runs")
+    units = results[0].units_by_group["timeseries"].get(name, "")
+    ax.set_xlabel("day of the simulation")
+    ax.set_ylabel(f"{name} ({'%' if is_share(units) else units})" if units else name)
+    if is_share(units):
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+    ax.set_title(title or results[0].descriptions_by_group["timeseries"].get(name, name), fontsize=10)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+    return fig
+
+
+def plot_outcome_bars(results: Results | Sequence[Results], outcomes: Sequence[str] | None = None,
+                      title: str | None = None) -> Figure:
+    """Replicate means of summary outcomes as grouped bars, one colour per
+    scenario, with 95% Student t intervals as error bars."""
+    results = _as_list(results)
+    if not results:
+        raise ValueError("plot_outcome_bars needs at least one Results")
+    if outcomes is None:
+        outcomes = [f"any_bf_{age}" for age in ANY_BF_AGES if f"any_bf_{age}" in results[0].outcomes]
+    outcomes = list(outcomes)
+    units = results[0].units_by_group["summary"].get(outcomes[0], "") if outcomes else ""
+    fig = _new_figure(max(6.0, 1.1 * len(outcomes) * max(1, len(results)) ** 0.5 + 2), 4.0)
+    ax = fig.add_subplot()
+    x = np.arange(len(outcomes))
+    width = 0.8 / len(results)
+    for k, (r, label) in enumerate(zip(results, _labels(results))):
+        estimates = [summarise(r.summary[o]) if o in r.outcomes else summarise([]) for o in outcomes]
+        means = np.array([e.mean for e in estimates])
+        lower = np.array([e.mean - e.lo95 if math.isfinite(e.lo95) else 0.0 for e in estimates])
+        upper = np.array([e.hi95 - e.mean if math.isfinite(e.hi95) else 0.0 for e in estimates])
+        ax.bar(x + (k - (len(results) - 1) / 2) * width, means, width * 0.95, yerr=[lower, upper],
+               capsize=3, label=label, error_kw={"lw": 1})
+    ax.set_xticks(x)
+    ax.set_xticklabels([_outcome_label(o) for o in outcomes], fontsize=8,
+                       rotation=0 if len(outcomes) <= 6 else 30, ha="center" if len(outcomes) <= 6 else "right")
+    if is_share(units):
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+        ax.set_ylabel("% of mothers")
+    elif units:
+        ax.set_ylabel(units)
+    ax.set_title(title or "Replicate means with 95% intervals", fontsize=10)
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_relative_risks(comparison: pd.DataFrame, title: str | None = None) -> Figure:
+    """Relative risks of having stopped breastfeeding (rows of `compare`), as
+    points with 95% intervals on a log scale, with the line of no effect."""
+    fig = _new_figure(6.5, 0.5 * len(comparison) + 1.8)
+    ax = fig.add_subplot()
+    y = np.arange(len(comparison))[::-1]
+    rr = comparison["rr"].to_numpy(dtype=float)
+    lo = comparison["rr_lo95"].to_numpy(dtype=float)
+    hi = comparison["rr_hi95"].to_numpy(dtype=float)
+    finite = np.isfinite(lo) & np.isfinite(hi)
+    shown = np.isfinite(rr)
+    if shown.any():
+        below, above = np.where(finite, rr - lo, 0), np.where(finite, hi - rr, 0)
+        ax.errorbar(rr[shown], y[shown], xerr=[below[shown], above[shown]], fmt="o", capsize=4, color="C0")
+    for k in np.flatnonzero(~shown):
+        ax.annotate("undefined", (1.0, y[k]), ha="center", va="center", fontsize=8, color="grey")
+    ax.axvline(1.0, color="grey", lw=1, ls="--")
+    ax.set_yticks(y)
+    ax.set_yticklabels([f"stopped by {age}" for age in comparison["age"]], fontsize=8)
+    values = np.concatenate([rr[np.isfinite(rr)], lo[finite], hi[finite], [1.0]])
+    if len(values) and np.all(values > 0) and values.max() / values.min() > 3:
+        ax.set_xscale("log")  # wide ranges: ratios and their inverses equally far from 1
+        ax.xaxis.set_major_formatter(lambda v, _: f"{v:.3g}")
+        ax.xaxis.set_minor_formatter(lambda v, _: "")
+    elif len(values):
+        span = max(values.max() - 1.0, 1.0 - values.min(), 0.005) * 1.25
+        ax.set_xlim(1.0 - span, 1.0 + span)
+    method = comparison.attrs.get("method", "")
+    ax.set_xlabel(f"relative risk, {comparison.attrs.get('b', 'b')} vs {comparison.attrs.get('a', 'a')}"
+                  + (f" ({method} runs)" if method else ""))
+    ax.set_title(title or "Risk of having stopped breastfeeding: relative risk with 95% interval", fontsize=10)
+    ax.grid(True, axis="x", alpha=0.3)
+    return fig
+
+
+def _outcome_label(outcome: str) -> str:
+    for prefix, words in (("any_bf_", "any BF"), ("excl_bf_", "exclusive BF")):
+        if outcome.startswith(prefix) and outcome[len(prefix):] in AGE_WORDS:
+            return f"{words}\n{AGE_WORDS[outcome[len(prefix):]]}"
+    return outcome.replace("_", " ")
+
+
+def figure_png(fig: Figure, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes, without the software/URL metadata matplotlib adds."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()

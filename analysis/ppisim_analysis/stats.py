@@ -1,0 +1,262 @@
+"""Replicate statistics: means with Student t intervals, daily quantile bands,
+and scenario comparisons as risks of having stopped breastfeeding.
+
+`summarise` computes exactly what `ppisim summary` prints (sim/statistics.cpp):
+non-finite values are left out, the interval is mean +- t(0.975, n-1) * s/sqrt(n),
+and it is undefined (NaN) for fewer than two values.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Iterable, NamedTuple, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _scipy_stats
+
+from .load import Results
+
+ANY_BF_AGES = ("1w", "6w", "3m", "4m", "6m")
+AGE_WORDS = {"1w": "1 week", "6w": "6 weeks", "3m": "3 months", "4m": "4 months", "6m": "6 months"}
+
+
+class Estimate(NamedTuple):
+    """A replicate mean with its 95% Student t interval over n finite values
+    (a tuple: ``mean, lo95, hi95, n = summarise(values)``)."""
+
+    mean: float
+    lo95: float
+    hi95: float
+    n: int
+
+
+@functools.lru_cache(maxsize=1024)
+def t975(df: float) -> float:
+    """The 97.5% quantile of Student's t with df degrees of freedom, to ~1e-15.
+
+    scipy 1.10's t.ppf (Debian 12) is off by up to ~4e-9 relative for some df
+    (e.g. 7, 39-60), while the binary uses Boost's exact quantile; a few Newton
+    steps on t.sf (accurate: regularised incomplete beta) close the gap.
+    """
+    df = float(df)
+    x = float(_scipy_stats.t.ppf(0.975, df))
+    for _ in range(3):
+        density = float(_scipy_stats.t.pdf(x, df))
+        if not density > 0.0:
+            break
+        step = (float(_scipy_stats.t.sf(x, df)) - 0.025) / density
+        x += step
+        if abs(step) <= 1e-16 * abs(x):
+            break
+    return x
+
+
+def summarise(values: Iterable[float]) -> Estimate:
+    """Mean and 95% Student t interval of the finite values, as `ppisim summary`.
+
+    n = 0 gives NaN throughout; n = 1 gives the value with a NaN interval.
+    """
+    if not isinstance(values, (np.ndarray, pd.Series, list, tuple)):
+        values = list(values)  # a generator or other iterable
+    finite = [v for v in np.asarray(values, dtype=np.float64).ravel().tolist() if math.isfinite(v)]
+    n = len(finite)
+    if n == 0:
+        return Estimate(math.nan, math.nan, math.nan, 0)
+    total = 0.0
+    for v in finite:  # summed in order, as the binary does, so the mean matches to the last bit
+        total += v
+    mean = total / n
+    if n == 1:
+        return Estimate(mean, math.nan, math.nan, 1)
+    squares = 0.0
+    for v in finite:
+        squares += (v - mean) * (v - mean)
+    standard_error = math.sqrt(squares / (n - 1.0) / n)
+    half_width = t975(n - 1.0) * standard_error
+    return Estimate(mean, mean - half_width, mean + half_width, n)
+
+
+def summary_table(results: Results, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
+    """`summarise` of every (or the given) summary outcome: outcome, mean, lo95, hi95, n, units."""
+    rows = []
+    for name in outcomes if outcomes is not None else results.outcomes:
+        estimate = summarise(results.summary[name].to_numpy())
+        rows.append({"outcome": name, "mean": estimate.mean, "lo95": estimate.lo95, "hi95": estimate.hi95,
+                     "n": estimate.n, "units": results.units_by_group["summary"].get(name, "")})
+    return pd.DataFrame(rows, columns=["outcome", "mean", "lo95", "hi95", "n", "units"])
+
+
+def _quantile_label(q: float) -> str:
+    return f"q{100 * q:g}"
+
+
+def quantile_bands(ts_df: pd.DataFrame, q: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+    """Per day, the mean and the given quantiles of a long time series over runs.
+
+    `ts_df` is what `Results.timeseries(name)` returns (columns day and value at
+    least). Returns columns day, n (finite values that day), mean, and one
+    column per quantile named q5, q50, q95 (``f"q{100*q:g}"``), computed with
+    numpy's default linear interpolation, leaving NaN out.
+    """
+    q = [float(x) for x in q]
+    if not q or any(not 0.0 <= x <= 1.0 for x in q):
+        raise ValueError(f"quantiles must lie in [0, 1], got {q}")
+    labels = [_quantile_label(x) for x in q]
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"quantiles repeat: {q}")
+    missing = {"day", "value"} - set(ts_df.columns)
+    if missing:
+        raise ValueError(f"the time-series frame needs columns day and value; missing {sorted(missing)}")
+    rows = []
+    for day, values in ts_df.groupby("day", sort=True)["value"]:
+        v = values.to_numpy(dtype=np.float64)
+        v = v[np.isfinite(v)]
+        row = {"day": day, "n": len(v), "mean": v.mean() if len(v) else math.nan}
+        quantiles = np.quantile(v, q) if len(v) else [math.nan] * len(q)
+        row.update(zip(labels, (float(x) for x in quantiles)))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["day", "n", "mean", *labels])
+
+
+def _ages(outcome_age) -> list[str]:
+    if outcome_age is None:
+        return list(ANY_BF_AGES)
+    if isinstance(outcome_age, str):
+        outcome_age = [outcome_age]
+    ages = []
+    for age in outcome_age:
+        age = str(age).removeprefix("any_bf_")
+        if age not in ANY_BF_AGES:
+            raise ValueError(f"outcome age {age!r}: expected one of {', '.join(ANY_BF_AGES)} "
+                             "(or any_bf_1w ... any_bf_6m)")
+        ages.append(age)
+    return ages
+
+
+def pairing_of(a: Results, b: Results) -> str:
+    """'paired' when both files hold exactly the same run seeds (common random
+    numbers: run r of each shares births and draws), else 'unpaired'."""
+    sa, sb = a.seeds, b.seeds
+    if len(sa) and len(np.unique(sa)) == len(sa) and len(np.unique(sb)) == len(sb) \
+            and set(sa.tolist()) == set(sb.tolist()):
+        return "paired"
+    return "unpaired"
+
+
+def _welch(mean_a, var_a, n_a, mean_b, var_b, n_b):
+    """Difference b - a with Welch's t interval; variances are sample variances."""
+    ua, ub = var_a / n_a, var_b / n_b
+    diff = mean_b - mean_a
+    se = math.sqrt(ua + ub)
+    if se == 0.0:
+        return diff, diff, diff
+    df = (ua + ub) ** 2 / (ua ** 2 / (n_a - 1) + ub ** 2 / (n_b - 1))
+    half = t975(df) * se
+    return diff, diff - half, diff + half
+
+
+def _log_rr_unpaired(mean_a, var_a, n_a, mean_b, var_b, n_b):
+    """Ratio of mean risks b / a; interval by the delta method on log RR,
+    var(log mean) ~ var / (n mean^2), with Welch-Satterthwaite degrees of freedom."""
+    if not (mean_a > 0 and mean_b > 0):
+        return math.nan, math.nan, math.nan
+    log_rr = math.log(mean_b) - math.log(mean_a)
+    ua, ub = var_a / (n_a * mean_a ** 2), var_b / (n_b * mean_b ** 2)
+    se = math.sqrt(ua + ub)
+    if se == 0.0:
+        rr = math.exp(log_rr)
+        return rr, rr, rr
+    df = (ua + ub) ** 2 / (ua ** 2 / (n_a - 1) + ub ** 2 / (n_b - 1))
+    half = t975(df) * se
+    return math.exp(log_rr), math.exp(log_rr - half), math.exp(log_rr + half)
+
+
+def compare(a: Results, b: Results, outcome_age=None, pairing: str = "auto") -> pd.DataFrame:
+    """Risk of having STOPPED breastfeeding (1 - any_bf share) in b against a.
+
+    outcome_age: "6w", "any_bf_6w", a list of them, or None for all of
+    1w, 6w, 3m, 4m, 6m. pairing: "auto" (paired when both files hold the same
+    run seeds, see `pairing_of`), "paired" (pairs runs on the seeds they share;
+    at least two needed) or "unpaired".
+
+    Paired: the difference is the mean of per-seed differences risk_b - risk_a
+    and the relative risk is exp(mean of per-seed log(risk_b / risk_a)), each
+    with a Student t interval over the pairs. Unpaired: the difference of mean
+    risks with Welch's interval, and the ratio of mean risks with a delta-method
+    interval on log RR (Welch-Satterthwaite degrees of freedom). Runs whose
+    outcome is undefined (NaN) are left out (in pairs: both runs).
+
+    One row per age: outcome, age, method, risk_a (+ lo95/hi95, n_a),
+    risk_b (+ lo95/hi95, n_b), n_pairs, difference (+ lo95/hi95),
+    rr (+ lo95/hi95). ``result.attrs`` holds method, names of a and b and notes.
+    """
+    if pairing not in ("auto", "paired", "unpaired"):
+        raise ValueError(f"pairing must be 'auto', 'paired' or 'unpaired', not {pairing!r}")
+    method = pairing_of(a, b) if pairing == "auto" else pairing
+    notes = []
+    sa, sb = a.seeds, b.seeds
+    shared = set(sa.tolist()) & set(sb.tolist())
+    if method == "unpaired" and shared and pairing == "auto":
+        notes.append(f"{len(shared)} run seeds appear in both files but the seed sets differ, so the runs "
+                     "are compared unpaired; pass pairing='paired' to pair the shared seeds")
+    if method == "paired":
+        if len(np.unique(sa)) != len(sa) or len(np.unique(sb)) != len(sb):
+            raise ValueError("cannot pair runs by seed: a file repeats a run seed")
+        if pairing == "paired" and len(shared) < 2:
+            raise ValueError(f"cannot pair runs by seed: the files share {len(shared)} run seeds (need 2)")
+    for key in ("horizon", "measurement.from"):
+        if key in a.summary and key in b.summary:
+            va, vb = set(a.summary[key].tolist()), set(b.summary[key].tolist())
+            if va != vb:
+                notes.append(f"{key} differs ({sorted(va)} vs {sorted(vb)} {a.units.get(key, '')}): "
+                             "the outcomes are measured on different cohorts of mothers")
+
+    rows = []
+    for age in _ages(outcome_age):
+        outcome = f"any_bf_{age}"
+        for r in (a, b):
+            if outcome not in r.outcomes:
+                raise ValueError(f"{r.path}: no summary outcome {outcome!r}")
+        risk_a = 1.0 - a.summary[outcome].to_numpy(dtype=np.float64)
+        risk_b = 1.0 - b.summary[outcome].to_numpy(dtype=np.float64)
+        ea, eb = summarise(risk_a), summarise(risk_b)
+        row = {"outcome": outcome, "age": AGE_WORDS[age], "method": method,
+               "risk_a": ea.mean, "risk_a_lo95": ea.lo95, "risk_a_hi95": ea.hi95, "n_a": ea.n,
+               "risk_b": eb.mean, "risk_b_lo95": eb.lo95, "risk_b_hi95": eb.hi95, "n_b": eb.n}
+        if method == "paired":
+            by_seed_a = dict(zip(sa.tolist(), risk_a))
+            by_seed_b = dict(zip(sb.tolist(), risk_b))
+            order = [s for s in sa.tolist() if s in shared]  # a's run order
+            pa = np.array([by_seed_a[s] for s in order])
+            pb = np.array([by_seed_b[s] for s in order])
+            ok = np.isfinite(pa) & np.isfinite(pb)
+            pa, pb = pa[ok], pb[ok]
+            d = summarise(pb - pa)
+            if np.all((pa > 0) & (pb > 0)):
+                lr = summarise(np.log(pb / pa))
+            else:
+                lr = Estimate(math.nan, math.nan, math.nan, 0)
+                notes.append(f"{outcome}: no relative risk, because in some runs no mother had stopped "
+                             "(a risk of 0 has no log ratio)")
+            row.update({"n_pairs": d.n, "difference": d.mean, "difference_lo95": d.lo95,
+                        "difference_hi95": d.hi95, "rr": math.exp(lr.mean), "rr_lo95": math.exp(lr.lo95),
+                        "rr_hi95": math.exp(lr.hi95)})
+        else:
+            fa, fb = risk_a[np.isfinite(risk_a)], risk_b[np.isfinite(risk_b)]
+            if len(fa) >= 2 and len(fb) >= 2:
+                args = (ea.mean, fa.var(ddof=1), ea.n, eb.mean, fb.var(ddof=1), eb.n)
+                diff = _welch(*args)
+                rr = _log_rr_unpaired(*args)
+            else:
+                diff = (eb.mean - ea.mean, math.nan, math.nan)
+                rr = (eb.mean / ea.mean if ea.mean > 0 else math.nan, math.nan, math.nan)
+            row.update({"n_pairs": 0, "difference": diff[0], "difference_lo95": diff[1],
+                        "difference_hi95": diff[2], "rr": rr[0], "rr_lo95": rr[1], "rr_hi95": rr[2]})
+        rows.append(row)
+    result = pd.DataFrame(rows)
+    result.attrs.update({"method": method, "a": a.name, "b": b.name, "a_path": str(a.path),
+                         "b_path": str(b.path), "notes": notes,
+                         "measure": "risk of having stopped breastfeeding = 1 - share breastfeeding at all"})
+    return result

@@ -1,0 +1,83 @@
+"""Fixtures for the tests of the Python analysis package (analysis/ppisim_analysis).
+
+Run from the repository root with Debian's interpreter:
+
+    PYTHONDONTWRITEBYTECODE=1 PPISIM_BINARY=$PWD/build/ppisim /usr/bin/python3 -m pytest -q -p no:cacheprovider tests
+
+The results files come from the real binary, made once per session, small and
+quick (a few replicates of one year), under pytest's temporary folder; the
+binary always runs with that folder as its working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from analysis_support import QUICK, SCENARIOS, binary_path, describe, run_binary
+
+
+@pytest.fixture(scope="session")
+def binary() -> Path:
+    """The ppisim binary: $PPISIM_BINARY, or <repo>/build/ppisim."""
+    path = binary_path()
+    if not path.is_file() or not os.access(path, os.X_OK):
+        pytest.fail(f"ppisim binary not found or not executable at {path}; "
+                    "build it with `./dev build` or set PPISIM_BINARY", pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def results_folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("analysis_runs")
+
+
+@pytest.fixture(scope="session")
+def make_results(binary, results_folder):
+    """make_results(name, scenario_file_name, *extra_args) -> Path of a finished results file."""
+    made: dict[str, Path] = {}
+
+    def make(name: str, scenario: str, *args) -> Path:
+        if name not in made:
+            output = results_folder / f"{name}.h5"
+            result = run_binary(binary, "run", SCENARIOS / scenario, "-o", output, *args, cwd=results_folder)
+            assert result.returncode == 0, describe(result)
+            assert output.is_file(), describe(result)
+            made[name] = output
+        return made[name]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def breastfriends_h5(make_results) -> Path:
+    """breastfriends.yaml, 5 replicates of one year, the scenario's own seed."""
+    return make_results("breastfriends", "breastfriends.yaml", *QUICK)
+
+
+@pytest.fixture(scope="session")
+def no_peer_support_h5(make_results) -> Path:
+    """no_peer_support.yaml with the same seed: run r shares births and draws with breastfriends run r."""
+    return make_results("no_peer_support", "no_peer_support.yaml", *QUICK)
+
+
+@pytest.fixture(scope="session")
+def other_seed_h5(make_results) -> Path:
+    """no_peer_support.yaml with another base seed: its runs do not pair with breastfriends'."""
+    return make_results("no_peer_support_seed7", "no_peer_support.yaml", *QUICK, "--seed", "7")
+
+
+@pytest.fixture(scope="session")
+def sparse_h5(make_results) -> Path:
+    """Few mothers in the measured window, so some runs have undefined (NaN) outcomes; 41 runs,
+    because scipy 1.10's t.ppf is least accurate near 40 degrees of freedom."""
+    return make_results("sparse", "breastfriends.yaml", "--replicates", "41", "--set", "horizon=183days",
+                        "--set", "population.births=300 per year", "--quiet")
+
+
+@pytest.fixture(scope="session")
+def single_run_h5(make_results) -> Path:
+    """One replicate: means without intervals."""
+    return make_results("single", "breastfriends.yaml", "--replicates", "1", "--set", "horizon=1year", "--quiet")

@@ -1,0 +1,140 @@
+"""The HTML report: self-contained, complete, written atomically; and its command line."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+from analysis_support import ANALYSIS
+
+from ppisim_analysis import ANY_BF_AGES, load_results
+from ppisim_analysis.report import KEY_OUTCOMES, write_report
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class Links(HTMLParser):
+    """Every attribute that can fetch or link to something, and every img."""
+
+    def __init__(self):
+        super().__init__()
+        self.references: list[tuple[str, str, str]] = []
+        self.images: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        for name, value in attrs:
+            if name in ("src", "href", "srcset", "action", "data", "poster", "xlink:href"):
+                self.references.append((tag, name, value or ""))
+        if tag == "img":
+            self.images.append(dict(attrs).get("src", ""))
+
+
+def parse(html_text: str) -> Links:
+    links = Links()
+    links.feed(html_text)
+    return links
+
+
+def assert_self_contained(html_text: str):
+    links = parse(html_text)
+    for tag, name, value in links.references:
+        assert value.startswith("data:") or value.startswith("#"), f"<{tag} {name}={value[:80]!r}>"
+    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]*", "", html_text)  # base64 may spell anything
+    assert "http" not in text.lower() and "//" not in re.sub(r"<pre>.*?</pre>", "", text, flags=re.S)
+    assert not links.tags & {"script", "link", "iframe", "object", "embed"}
+    assert "url(" not in text and "@import" not in text  # no CSS fetches either
+    return links
+
+
+def assert_embedded_pngs(links: Links, at_least: int):
+    assert len(links.images) >= at_least
+    for src in links.images:
+        prefix = "data:image/png;base64,"
+        assert src.startswith(prefix)
+        assert base64.b64decode(src[len(prefix):], validate=True).startswith(PNG_SIGNATURE)
+
+
+@pytest.fixture(scope="module")
+def comparison_report(breastfriends_h5, no_peer_support_h5, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report")
+    output = folder / "report.html"
+    written = write_report([no_peer_support_h5, breastfriends_h5], output)
+    assert written == output
+    return output
+
+
+def test_comparison_report_is_complete_and_self_contained(comparison_report, breastfriends_h5):
+    text = comparison_report.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
+    links = assert_self_contained(text)
+    assert_embedded_pngs(links, at_least=2)
+    for outcome in KEY_OUTCOMES:
+        assert outcome in text, outcome
+    # the scenarios in words, with their descriptions
+    for words in ("no_peer_support", "breastfriends", "Usual professional care",
+                  "The peer-support scheme does not run", "3000 per year"):
+        assert words in text, words
+    # the comparison: relative risks of stopping, paired because the seeds match
+    assert "Comparison: risk of having stopped breastfeeding" in text
+    assert "Method: paired." in text and "relative risk" in text.lower()
+    for age in ANY_BF_AGES:
+        assert f"1 − any_bf_{age}" in text
+    assert "<code>scheme.peer_support</code></td><td>false</td><td>true</td>" in text  # what differs
+    # provenance and the resolved scenario
+    attrs = load_results(breastfriends_h5).attrs
+    for key in ("ppisim_version", "git_revision", "created"):
+        assert attrs[key] in text, key
+    assert str(attrs["seed"]) in text
+    assert "--replicates 5" in text  # the command line
+    assert "<details><summary>breastfriends: the fully resolved scenario" in text
+    assert "referral_policy: professional_judgement" in text
+
+
+def test_report_is_written_atomically(comparison_report):
+    folder = comparison_report.parent
+    assert sorted(p.name for p in folder.iterdir()) == ["report.html"]  # no temporary file left
+    assert oct(comparison_report.stat().st_mode & 0o777) != oct(0o600)  # not mkstemp's private mode
+
+
+def test_single_file_report(breastfriends_h5, tmp_path):
+    output = write_report(breastfriends_h5, tmp_path / "one.html")
+    text = output.read_text(encoding="utf-8")
+    links = assert_self_contained(text)
+    assert_embedded_pngs(links, at_least=2)
+    assert "any_bf_6w" in text and "Comparison" not in text
+
+
+def run_report_cli(*args, cwd=ANALYSIS):
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(["/usr/bin/python3", "-m", "ppisim_analysis.report", *map(str, args)], cwd=str(cwd),
+                          capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_command_line(breastfriends_h5, no_peer_support_h5, tmp_path):
+    output = tmp_path / "cli.html"
+    output.write_text("an old report")  # replaced
+    result = run_report_cli(no_peer_support_h5, breastfriends_h5, "-o", output)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(output)
+    text = output.read_text(encoding="utf-8")
+    assert "Method: paired." in text and len(re.findall(r"<img ", text)) >= 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cli.html"]
+
+
+def test_command_line_bad_input(breastfriends_h5, tmp_path):
+    not_results = tmp_path / "notes.h5"
+    not_results.write_text("hello")
+    output = tmp_path / "bad.html"
+    result = run_report_cli(breastfriends_h5, not_results, "-o", output)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(not_results) in lines[0] and "not an HDF5 file" in lines[0], result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.h5"]  # nothing written
+    result = run_report_cli(breastfriends_h5, "-o", tmp_path / "no_such_folder" / "x.html")
+    assert result.returncode == 2 and "does not exist" in result.stderr
