@@ -11,7 +11,21 @@
 namespace models {
 namespace {
 
-constexpr std::array<int, 5> kCheckpointAges{kAge1Week, kAge6Weeks, kAge3Months, kAge4Months, kAge6Months};
+// The ages at which mothers are counted, with the outcomes they give.
+struct Checkpoint {
+  int age;
+  std::size_t any, exclusive;
+};
+constexpr std::array kCheckpoints{
+    Checkpoint{kAge1Week, summary::any_bf_1w, summary::excl_bf_1w},
+    Checkpoint{kAge10Days, summary::any_bf_10d, summary::excl_bf_10d},
+    Checkpoint{kAge6Weeks, summary::any_bf_6w, summary::excl_bf_6w},
+    Checkpoint{kAge12Weeks, summary::any_bf_12w, summary::excl_bf_12w},
+    Checkpoint{kAge3Months, summary::any_bf_3m, summary::excl_bf_3m},
+    Checkpoint{kAge4Months, summary::any_bf_4m, summary::excl_bf_4m},
+    Checkpoint{kAge6Months, summary::any_bf_6m, summary::excl_bf_6m},
+};
+static_assert(kCheckpoints.size() == Tally::kCheckpoints);
 
 // Summary outcomes that are means (or yearly rates) of a daily series over the measured days.
 struct SeriesSummary {
@@ -49,7 +63,8 @@ class Outcomes final : public sim::Module {
  public:
   explicit Outcomes(World& world) : Module("outcomes", "tally mothers at 1 and 6 weeks, 3, 4 and 6 months; record the day"), world_(world) {
     checkpoint_of_age_.fill(-1);
-    for (std::size_t k = 0; k < kCheckpointAges.size(); ++k) checkpoint_of_age_[kCheckpointAges[k]] = static_cast<int>(k);
+    for (std::size_t k = 0; k < kCheckpoints.size(); ++k)
+      checkpoint_of_age_[static_cast<std::size_t>(kCheckpoints[k].age)] = static_cast<int>(k);
   }
 
  private:
@@ -57,15 +72,17 @@ class Outcomes final : public sim::Module {
     const int day = context.day();
     const auto& mothers = world_.mothers;
     auto& tally = world_.tally;
-    any_today_ = exclusive_today_ = 0;
+    bands_ = {};
     confidence_today_ = 0.0;
     for (std::size_t i = mothers.departed; i < mothers.count(); ++i) {
       const Feeding state = mothers.feeding[i];
-      any_today_ += state != Feeding::none;
-      exclusive_today_ += state == Feeding::exclusive;
+      const int age = day - mothers.birth_day[i];
+      auto& band = bands_[age < kAge6Weeks ? 0 : 1];
+      ++band.mothers;
+      band.any += state != Feeding::none;
+      band.exclusive += state == Feeding::exclusive;
       confidence_today_ += mothers.confidence[i];
       if (!world_.measured(mothers.birth_day[i])) continue;
-      const int age = day - mothers.birth_day[i];
       if (age == 0) {
         ++tally.mothers;
         if (state != Feeding::none) ++tally.initiated;
@@ -101,11 +118,18 @@ class Outcomes final : public sim::Module {
   void record_mothers(sim::RunContext& context) {
     const auto& mothers = world_.mothers;
     const auto followed = static_cast<double>(mothers.count() - mothers.departed);
-    const auto share = [&](double n) { return followed > 0 ? n / followed : 0.0; };
+    const auto share = [](std::size_t n, std::size_t of) {
+      return of > 0 ? static_cast<double>(n) / static_cast<double>(of) : 0.0;
+    };
+    const auto& [young, older] = bands_;
     context.record(series::mothers_followed, followed);
     context.record(series::births, world_.births_today);
-    context.record(series::any_bf_share, share(static_cast<double>(any_today_)));
-    context.record(series::exclusive_bf_share, share(static_cast<double>(exclusive_today_)));
+    context.record(series::any_bf_share, share(young.any + older.any, young.mothers + older.mothers));
+    context.record(series::exclusive_bf_share, share(young.exclusive + older.exclusive, young.mothers + older.mothers));
+    context.record(series::any_bf_share_under_6w, share(young.any, young.mothers));
+    context.record(series::exclusive_bf_share_under_6w, share(young.exclusive, young.mothers));
+    context.record(series::any_bf_share_6w_to_6m, share(older.any, older.mothers));
+    context.record(series::exclusive_bf_share_6w_to_6m, share(older.exclusive, older.mothers));
     context.record(series::mean_confidence, followed > 0 ? confidence_today_ / followed : std::nan(""));
     context.record(series::professional_contacts, static_cast<double>(world_.contacts_today.size()));
     context.record(series::referrals, world_.referrals_today);
@@ -173,13 +197,9 @@ class Outcomes final : public sim::Module {
     const auto per_mother = [&](double count) { return n > 0 ? count / n : std::nan(""); };
     context.set_summary(summary::mothers_measured, n);
     context.set_summary(summary::initiation_rate, per_mother(static_cast<double>(tally.initiated)));
-    constexpr std::array any{summary::any_bf_1w, summary::any_bf_6w, summary::any_bf_3m, summary::any_bf_4m,
-                             summary::any_bf_6m};
-    constexpr std::array exclusive{summary::excl_bf_1w, summary::excl_bf_6w, summary::excl_bf_3m,
-                                   summary::excl_bf_4m, summary::excl_bf_6m};
-    for (std::size_t k = 0; k < kCheckpointAges.size(); ++k) {
-      context.set_summary(any[k], per_mother(static_cast<double>(tally.any_at[k])));
-      context.set_summary(exclusive[k], per_mother(static_cast<double>(tally.exclusive_at[k])));
+    for (std::size_t k = 0; k < kCheckpoints.size(); ++k) {
+      context.set_summary(kCheckpoints[k].any, per_mother(static_cast<double>(tally.any_at[k])));
+      context.set_summary(kCheckpoints[k].exclusive, per_mother(static_cast<double>(tally.exclusive_at[k])));
     }
     context.set_summary(summary::reached_by_volunteer, per_mother(static_cast<double>(tally.reached)));
     context.set_summary(summary::peer_contacts_per_mother, per_mother(static_cast<double>(tally.peer_contacts)));
@@ -225,7 +245,10 @@ class Outcomes final : public sim::Module {
 
   World& world_;
   std::array<int, kAge6Months + 1> checkpoint_of_age_{};
-  std::size_t any_today_ = 0, exclusive_today_ = 0;  // counted in on_step, the module's one pass over mothers
+  struct Band {
+    std::size_t mothers = 0, any = 0, exclusive = 0;
+  };
+  std::array<Band, 2> bands_{};  // under 6 weeks, 6 weeks to 6 months; counted in on_step's one pass
   double confidence_today_ = 0.0;
   std::array<double, series::count> last_{};       // today's value of the series feeding a summary
   std::array<Mean, summary::count> means_{};

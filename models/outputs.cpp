@@ -69,6 +69,14 @@ sim::OutputCatalog build_catalog() {
   per_day(series::tension_index, "tension_index", score,
           "Tension at the interface: mean of concern, gate-keeping, surveillance, 1 - trust either way and felt "
           "surveillance (volunteer terms left out when there are none)");
+  per_day(series::any_bf_share_under_6w, "any_bf_share_under_6w", "share",
+          "Share of followed mothers with babies under 6 weeks breastfeeding at all");
+  per_day(series::exclusive_bf_share_under_6w, "exclusive_bf_share_under_6w", "share",
+          "Share of followed mothers with babies under 6 weeks breastfeeding exclusively");
+  per_day(series::any_bf_share_6w_to_6m, "any_bf_share_6w_to_6m", "share",
+          "Share of followed mothers with babies from 6 weeks to 6 months breastfeeding at all");
+  per_day(series::exclusive_bf_share_6w_to_6m, "exclusive_bf_share_6w_to_6m", "share",
+          "Share of followed mothers with babies from 6 weeks to 6 months breastfeeding exclusively");
 
   const char* const per_mother = "share of mothers";
   summary(summary::mothers_measured,
@@ -90,6 +98,10 @@ sim::OutputCatalog build_catalog() {
           {"peer_contacts_per_mother", "contacts per mother", "Peer-support contacts per mother (all mothers)"});
   summary(summary::referrals_per_mother,
           {"referrals_per_mother", "referrals per mother", "Referrals to a volunteer per mother (all mothers)"});
+  summary(summary::any_bf_10d, {"any_bf_10d", per_mother, "Share of mothers breastfeeding at all at 10 days"});
+  summary(summary::excl_bf_10d, {"excl_bf_10d", per_mother, "Share of mothers breastfeeding exclusively at 10 days"});
+  summary(summary::any_bf_12w, {"any_bf_12w", per_mother, "Share of mothers breastfeeding at all at 12 weeks (day 84)"});
+  summary(summary::excl_bf_12w, {"excl_bf_12w", per_mother, "Share of mothers breastfeeding exclusively at 12 weeks"});
   summary(summary::network_team_mean_degree,
           {"network_team_mean_degree", "colleagues", "Mean number of team ties per professional (graph layer 'team')"});
   summary(summary::network_team_clustering,

@@ -46,6 +46,10 @@ enum : std::size_t {
   prof_orientation,
   boundary_clarity,
   tension_index,
+  any_bf_share_under_6w,
+  exclusive_bf_share_under_6w,
+  any_bf_share_6w_to_6m,
+  exclusive_bf_share_6w_to_6m,
   count
 };
 }
@@ -67,6 +71,10 @@ enum : std::size_t {
   reached_by_volunteer,
   peer_contacts_per_mother,
   referrals_per_mother,
+  any_bf_10d,
+  excl_bf_10d,
+  any_bf_12w,
+  excl_bf_12w,
   network_team_mean_degree,
   network_team_clustering,
   network_team_components,

@@ -9,7 +9,9 @@ const sim::ParameterRegistry& parameter_registry();
 
 // Checkpoint ages of the Infant Feeding Survey table, in days.
 inline constexpr int kAge1Week = 7;
+inline constexpr int kAge10Days = 10;  // after the midwife's last routine visit
 inline constexpr int kAge6Weeks = 42;
+inline constexpr int kAge12Weeks = 84;
 inline constexpr int kAge3Months = 91;
 inline constexpr int kAge4Months = 122;
 inline constexpr int kAge6Months = 182;  // mothers are followed to 26 weeks

@@ -97,7 +97,8 @@ struct BoundaryEvent {
 // Running totals for the summary outcomes, over mothers born in the measured window.
 struct Tally {
   std::uint64_t mothers = 0, initiated = 0, referred = 0, reached = 0, peer_contacts = 0;
-  std::uint64_t any_at[5] = {}, exclusive_at[5] = {};  // at 1w, 6w, 3m, 4m, 6m
+  static constexpr std::size_t kCheckpoints = 7;  // 1w, 10d, 6w, 12w, 3m, 4m, 6m (outcomes.cpp)
+  std::uint64_t any_at[kCheckpoints] = {}, exclusive_at[kCheckpoints] = {};
 };
 
 // Interface events counted over the measured days (from measurement.from).

@@ -136,6 +136,13 @@ std::string read_string_attribute(hid_t object, const std::string& name) {
   return value.substr(0, value.find('\0'));
 }
 
+std::uint64_t read_uint64_attribute(hid_t object, const std::string& name) {
+  const Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, "cannot open attribute " + name);
+  std::uint64_t value = 0;
+  check(H5Aread(attribute.id(), H5T_NATIVE_UINT64, &value), "cannot read attribute " + name);
+  return value;
+}
+
 Dataset Dataset::create(hid_t parent, const std::string& name, std::vector<hsize_t> shape, hid_t type) {
   const Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), H5Sclose,
                      "cannot make the shape of " + name);

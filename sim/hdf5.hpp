@@ -42,6 +42,7 @@ std::vector<std::string> list_members(hid_t group);
 void write_string_attribute(hid_t object, const std::string& name, const std::string& value);
 void write_uint64_attribute(hid_t object, const std::string& name, std::uint64_t value);
 std::string read_string_attribute(hid_t object, const std::string& name);
+std::uint64_t read_uint64_attribute(hid_t object, const std::string& name);
 bool has_attribute(hid_t object, const std::string& name);
 
 // A 1-D or 2-D numeric dataset of fixed shape, written a row at a time.

@@ -183,6 +183,12 @@ static ResultsContents read_results_file(const fs::path& path) {
   const hid_t root = file.id();
   if (!hdf5::has_attribute(root, "format") || hdf5::read_string_attribute(root, "format") != kResultsFormat)
     throw InputError(SourceLocation{path.string(), 0, 0}, "an HDF5 file, but not a ppisim results file");
+  std::uint64_t version = 0;
+  if (hdf5::has_attribute(root, "format_version")) version = hdf5::read_uint64_attribute(root, "format_version");
+  if (version == 0 || version > kResultsFormatVersion)
+    throw InputError(SourceLocation{path.string(), 0, 0},
+                     "results file format version " + std::to_string(version) + " is not one this ppisim reads (" +
+                         std::to_string(kResultsFormatVersion) + "); use a newer ppisim");
 
   ResultsContents contents;
   for (const char* name : {"ppisim_version", "git_revision", "created", "command_line", "scenario_name"})

@@ -100,3 +100,20 @@ TEST_CASE("reading something that is not a results file is bad input") {
   CHECK_THROWS_WITH(sim::read_results(text_file), Catch::Contains("not an HDF5 file"));
   CHECK_THROWS_WITH(sim::read_results(f.folder / "missing.h5"), Catch::Contains("no such file"));
 }
+
+TEST_CASE("a results file of a newer format version is refused, not misread") {
+  Fixture f;
+  const auto path = f.folder / "new.h5";
+  {
+    sim::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), 1, 3, {});
+    writer.write(f.result(0), f.parameters);
+    writer.commit();
+  }
+  {
+    const auto file = sim::hdf5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, "open");
+    const std::uint64_t newer = sim::kResultsFormatVersion + 1;
+    const auto attribute = sim::hdf5::Handle(H5Aopen(file.id(), "format_version", H5P_DEFAULT), H5Aclose, "attr");
+    REQUIRE(H5Awrite(attribute.id(), H5T_NATIVE_UINT64, &newer) >= 0);
+  }
+  CHECK_THROWS_WITH(sim::read_results(path), Catch::Contains("format version 2 is not one this ppisim reads"));
+}
