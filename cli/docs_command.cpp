@@ -88,6 +88,29 @@ std::string daily_plan_table() {
   return table;
 }
 
+// What an intervention takes besides start, end and targets.
+std::string intervention_settings(const sim::InterventionKind& kind) {
+  std::vector<std::string> parts;
+  for (const auto& field : kind.fields)
+    parts.push_back(fmt::format("`{}` ({}; default {}; {}): {}", field.path, field.unit, parameter_default(field),
+                                parameter_range(field), field.description));
+  for (const auto& [field, path] : kind.setters) parts.push_back(fmt::format("`{}` sets `{}`", field, path));
+  for (const auto& [path, value] : kind.fixed) parts.push_back(fmt::format("sets `{}` to {}", path, value));
+  if (kind.free_settings)
+    parts.push_back("`values`: any parameter that can change at run time, e.g. `{scheme.boundary_clarity: 0.8}`");
+  return markdown_cell(fmt::format("{}", fmt::join(parts, "; ")));
+}
+
+// The intervention kinds a scenario may schedule, from the registry.
+std::string interventions_table() {
+  std::string table = "| intervention | finding | what it does | settings besides `start`, `end`, `targets` |\n"
+                      "|---|---|---|---|\n";
+  for (const auto& kind : models::parameter_registry().interventions())
+    table += fmt::format("| `{}` | {} | {} | {} |\n", kind.name, markdown_cell(kind.finding),
+                         markdown_cell(kind.description), intervention_settings(kind));
+  return table;
+}
+
 // Generated blocks end where their placeholder's line ends.
 std::string without_final_newlines(std::string text) {
   while (!text.empty() && text.back() == '\n') text.pop_back();
@@ -125,6 +148,7 @@ std::string odd_document() {
       {"parameter_tables", [] { return parameter_tables("###"); }},
       {"daily_plan", daily_plan_table},
       {"outputs", [] { return output_tables("###"); }},
+      {"interventions", interventions_table},
   };
   return fill_template(kOddTemplate, fillers);
 }

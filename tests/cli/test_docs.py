@@ -18,7 +18,7 @@ from conftest import REPO, describe
 ODD = REPO / "docs" / "ODD.md"
 TEMPLATE = REPO / "docs" / "odd-template.md"
 STALE = "docs/ODD.md is stale: run build/ppisim docs odd --output docs/ODD.md"
-PLACEHOLDERS = {"parameter_tables", "daily_plan", "outputs"}
+PLACEHOLDERS = {"parameter_tables", "daily_plan", "outputs", "interventions"}
 
 PARAMETER_ROW = re.compile(r"^\| `([^`]+)` \|")
 # A dotted name in backticks, e.g. `scheme.referral_policy` (not `file.cpp` paths or `section.*`).
@@ -80,6 +80,16 @@ def test_odd_names_every_output_of_a_results_file(fast_run):
         names = [f"{group}/{name}" for group in ("summary", "timeseries") for name in handle[group]]
     missing = [name for name in names if f"| `{name.split('/')[1]}` |" not in odd]
     assert not missing, f"outputs missing from docs/ODD.md: {missing}"
+
+
+def test_odd_describes_every_intervention_the_scenarios_use():
+    used = set()
+    for scenario in sorted((REPO / "scenarios").glob("*.yaml")):
+        for item in yaml.safe_load(scenario.read_text(encoding="utf-8")).get("interventions") or []:
+            used.update(item)
+    odd = ODD.read_text(encoding="utf-8")
+    missing = sorted(kind for kind in used if f"| `{kind}` |" not in odd)
+    assert not missing, f"interventions missing from docs/ODD.md: {missing}"
 
 
 def test_odd_has_no_unfilled_placeholder():
