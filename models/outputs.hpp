@@ -1,6 +1,6 @@
 #pragma once
 // The model's declared results: daily series and per-run summary outcomes,
-// each with a unit and a one-line description (docs/outputs.md lists them).
+// each with a unit and a one-line description (`ppisim docs outputs` lists them).
 #include <cstddef>
 
 #include "sim/outputs.hpp"

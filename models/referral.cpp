@@ -47,8 +47,10 @@ class Referral final : public sim::Module {
       const double push = 1.0 + load_push_ * std::max(0.0, pros.workload[k] - 1.0);
       const double chance =
           scheme.opt_out ? 1.0 : std::min(1.0, scheme.referral_probability * (1.0 - pros.gatekeeping[k]) * push);
+      // One slot per role: a midwife and a health visitor seeing her the same day decide apart.
+      const auto slot = static_cast<std::uint16_t>(pros.role[k]);
       if (context.random().uniform(stream::referral, static_cast<std::uint32_t>(contact.mother),
-                                   static_cast<std::uint32_t>(day)) >= chance) {
+                                   static_cast<std::uint32_t>(day), slot) >= chance) {
         ++world_.referrals_withheld_today;
         continue;
       }

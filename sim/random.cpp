@@ -100,8 +100,8 @@ std::uint64_t Draws::poisson(double mean) {
   }
 }
 
-double RandomStreams::uniform(std::uint32_t stream, std::uint32_t agent, std::uint32_t day) const {
-  const Counter words = philox4x32({agent, day, stream, 0}, key_);
+double RandomStreams::uniform(std::uint32_t stream, std::uint32_t agent, std::uint32_t day, std::uint16_t slot) const {
+  const Counter words = philox4x32({agent, day, stream, std::uint32_t{slot} << 16}, key_);
   return to_unit_interval(words[0], words[1]);
 }
 

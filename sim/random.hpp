@@ -33,8 +33,10 @@ std::uint64_t replicate_seed(std::uint64_t seed, std::uint64_t replicate);
 // one a fixed position in the keyed sequence.
 class Draws {
  public:
-  Draws(Key key, std::uint32_t stream, std::uint32_t agent, std::uint32_t day)
-      : key_(key), stream_(stream), agent_(agent), day_(day) {}
+  // `slot` separates several independent sequences of one (stream, agent, day),
+  // e.g. two contacts of one mother on one day; each slot has 65,536 blocks.
+  Draws(Key key, std::uint32_t stream, std::uint32_t agent, std::uint32_t day, std::uint16_t slot = 0)
+      : key_(key), stream_(stream), agent_(agent), day_(day), block_(std::uint32_t{slot} << 16) {}
 
   // The next uniform in [0, 1).
   double uniform();
@@ -53,7 +55,7 @@ class Draws {
 
   Key key_;
   std::uint32_t stream_, agent_, day_;
-  std::uint32_t block_ = 0;  // which Philox block of this (stream, agent, day)
+  std::uint32_t block_;  // which Philox block of this (stream, agent, day): slot << 16, then counting
   Counter words_{};
   int next_word_ = 4;  // index into words_; 4 means empty
 };
@@ -64,11 +66,11 @@ class RandomStreams {
   explicit RandomStreams(std::uint64_t seed)
       : key_{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)} {}
 
-  [[nodiscard]] Draws draws(std::uint32_t stream, std::uint32_t agent, std::uint32_t day) const {
-    return Draws(key_, stream, agent, day);
+  [[nodiscard]] Draws draws(std::uint32_t stream, std::uint32_t agent, std::uint32_t day, std::uint16_t slot = 0) const {
+    return Draws(key_, stream, agent, day, slot);
   }
-  // The first uniform of (stream, agent, day): the common case, one draw.
-  [[nodiscard]] double uniform(std::uint32_t stream, std::uint32_t agent, std::uint32_t day) const;
+  // The first uniform of (stream, agent, day, slot): the common case, one draw.
+  [[nodiscard]] double uniform(std::uint32_t stream, std::uint32_t agent, std::uint32_t day, std::uint16_t slot = 0) const;
 
  private:
   Key key_;

@@ -68,8 +68,8 @@ LayerMetrics SocialGraph::metrics(std::uint8_t layer, const std::vector<std::siz
 void add_small_world(SocialGraph& graph, const std::vector<std::size_t>& members, int k, double rewire,
                      std::uint8_t layer, const RandomStreams& random, std::uint32_t stream) {
   const std::size_t n = members.size();
-  if (n < 2) return;
-  const std::size_t half = std::min<std::size_t>(static_cast<std::size_t>(std::max(k, 2) / 2), n / 2);
+  if (n < 2 || k < 2) return;  // no neighbours asked for: no ring
+  const std::size_t half = std::min<std::size_t>(static_cast<std::size_t>(k / 2), n / 2);
   std::set<std::pair<std::size_t, std::size_t>> present;
   const auto key = [](std::size_t a, std::size_t b) { return std::pair{std::min(a, b), std::max(a, b)}; };
   for (std::size_t i = 0; i < n; ++i)

@@ -50,6 +50,7 @@ TEST_CASE("no professional network: concern does not spread, it only decays") {
   const auto run = run_world(busy_with({"network.team_neighbours=0", "professionals.initial.boundary_concern=0.6",
                                         "professionals.concern_baseline=0.2", "boundary.transgression_probability=0",
                                         "boundary.ambiguity_probability=0"}));
+  CHECK(run->summary(models::summary::network_team_mean_degree) == 0.0);
   const auto& pros = run->world().professionals;
   const double keep = std::exp(-run->parameters.real("concern.decay"));
   const double expected = 0.2 + 0.4 * std::pow(keep, run->result.days);

@@ -23,6 +23,9 @@ TEST_CASE("a draw depends only on its key: seed, stream, agent, day") {
   CHECK(a.uniform(1, 7, 100) != a.uniform(1, 7, 101));
   // The single-draw shortcut is the first draw of the sequence.
   CHECK(a.uniform(3, 5, 9) == a.draws(3, 5, 9).uniform());
+  CHECK(a.uniform(3, 5, 9, 1) == a.draws(3, 5, 9, 1).uniform());
+  // Slots are independent sequences of one key.
+  CHECK(a.uniform(3, 5, 9, 1) != a.uniform(3, 5, 9, 0));
 }
 
 TEST_CASE("replicate seeds are distinct and reproducible") {

@@ -46,3 +46,10 @@ TEST_CASE("layers are measured apart, and the graph depends only on the seed") {
   CHECK(a.metrics(2, range(6, 12)).mean_degree == b.metrics(2, range(6, 12)).mean_degree);
   CHECK(a.metrics(0, range(6, 12)).edges == 0);  // volunteers have no team ties
 }
+
+TEST_CASE("a small world with fewer than two neighbours each has no ties") {
+  sim::SocialGraph graph(10);
+  sim::add_small_world(graph, range(0, 10), 0, 0.5, 0, sim::RandomStreams(1), 1);
+  sim::add_small_world(graph, range(0, 10), 1, 0.5, 0, sim::RandomStreams(1), 1);
+  CHECK(graph.metrics(0, range(0, 10)).edges == 0);
+}
