@@ -19,76 +19,7 @@ import h5py
 import numpy as np
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SCENARIOS = REPO / "scenarios"
-TIMEOUT_SECONDS = 120
-
-# Small and quick: two replicates of one year (the horizon must exceed 182 days
-# so that mothers can be followed to 26 weeks).
-FAST = ["--replicates", "2", "--set", "horizon=1year"]
-
-# Outcomes that `ppisim summary` must report (there may be more).
-KEY_OUTCOMES = [
-    "initiation_rate",
-    "any_bf_1w",
-    "any_bf_6w",
-    "any_bf_3m",
-    "any_bf_4m",
-    "any_bf_6m",
-    "excl_bf_1w",
-    "excl_bf_6w",
-    "excl_bf_3m",
-    "excl_bf_4m",
-    "excl_bf_6m",
-    "reached_by_volunteer",
-    "peer_contacts_per_mother",
-]
-
-# Groups whose datasets must carry `units` and `description` attributes.
-DESCRIBED_GROUPS = ("summary", "timeseries", "parameters")
-
-
-def binary_path() -> Path:
-    return Path(os.environ.get("PPISIM_BINARY", str(REPO / "build" / "ppisim")))
-
-
-def run_ppisim(binary: Path, *args, cwd: Path, timeout: float = TIMEOUT_SECONDS,
-               env: dict | None = None) -> subprocess.CompletedProcess:
-    """Runs `binary args...` in `cwd`, capturing stdout and stderr as text."""
-    return subprocess.run(
-        [str(binary), *map(str, args)],
-        cwd=str(cwd),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
-
-
-def describe(result: subprocess.CompletedProcess) -> str:
-    """Context for assertion messages."""
-    return (f"command: {result.args}\nexit code: {result.returncode}\n"
-            f"--- stdout ---\n{result.stdout[-3000:]}\n--- stderr ---\n{result.stderr[-3000:]}")
-
-
-def error_lines(stderr: str) -> list[str]:
-    """The non-empty lines of stderr."""
-    return [line for line in stderr.splitlines() if line.strip()]
-
-
-def read_datasets(path: Path) -> dict[str, np.ndarray]:
-    """Every dataset of an HDF5 file, by its full path without the leading '/'."""
-    arrays: dict[str, np.ndarray] = {}
-    with h5py.File(path, "r") as handle:
-        def visit(name, item):
-            if isinstance(item, h5py.Dataset):
-                arrays[name] = item[()]
-        handle.visititems(visit)
-    return arrays
-
-
-def hidden_files(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+from cli_support import (REPO, SCENARIOS, TIMEOUT_SECONDS, FAST, KEY_OUTCOMES, DESCRIBED_GROUPS, binary_path, run_ppisim, describe, error_lines, read_datasets, hidden_files)  # noqa: F401 (fixtures below use them)
 
 
 @pytest.fixture(scope="session")

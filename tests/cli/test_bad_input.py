@@ -10,7 +10,7 @@ import h5py
 import pytest
 import yaml
 
-from conftest import describe, hidden_files
+from cli_support import describe, hidden_files
 
 
 @dataclass(frozen=True)

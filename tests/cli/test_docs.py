@@ -13,7 +13,7 @@ import subprocess
 import h5py
 import yaml
 
-from conftest import REPO, describe
+from cli_support import REPO, describe
 
 ODD = REPO / "docs" / "ODD.md"
 TEMPLATE = REPO / "docs" / "odd-template.md"

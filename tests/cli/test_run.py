@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import yaml
 
-from conftest import DESCRIBED_GROUPS, FAST, describe, hidden_files, read_datasets
+from cli_support import DESCRIBED_GROUPS, FAST, describe, hidden_files, read_datasets
 
 H5DUMP = Path("/usr/bin/h5dump")
 

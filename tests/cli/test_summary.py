@@ -12,7 +12,7 @@ import h5py
 import numpy as np
 import pytest
 
-from conftest import KEY_OUTCOMES, describe, error_lines
+from cli_support import KEY_OUTCOMES, describe, error_lines
 
 
 def close(a: float, b: float) -> bool:

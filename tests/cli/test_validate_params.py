@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from conftest import describe
+from cli_support import describe
 
 HEADER = re.compile(r"^# Resolved scenario: ")
 
