@@ -5,6 +5,7 @@
 // identical whatever the thread count.
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "sim/module.hpp"
@@ -43,5 +44,22 @@ RunResult run_one(const PlanFactory& factory, const OutputCatalog& catalog, cons
 // the calling thread, as soon as it and all earlier ones are done.
 void run_all(const std::vector<RunRequest>& requests, const PlanFactory& factory, const OutputCatalog& catalog,
              const RunOptions& options, const std::function<void(RunResult&&)>& consume);
+
+// A run made when a worker picks it up: a sweep builds each run's parameters
+// then, instead of holding them for every run at once.
+struct RunJob {
+  std::uint64_t run_index = 0;
+  std::uint64_t replicate = 0;
+  std::uint64_t seed = 0;
+  std::shared_ptr<const ParameterSet> parameters;
+  int days = 0;
+};
+
+// Runs jobs 0 .. count-1 (made by `make_job(position)` on a worker thread)
+// and hands each result, with its parameters, to `consume` in position
+// order on the calling thread. `options.days` is unused: each job has its own.
+void run_jobs(std::size_t count, const std::function<RunJob(std::size_t)>& make_job, const PlanFactory& factory,
+              const OutputCatalog& catalog, const RunOptions& options,
+              const std::function<void(RunResult&&, const ParameterSet&)>& consume);
 
 }  // namespace sim
