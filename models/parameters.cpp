@@ -280,8 +280,9 @@ void declare_interface(sim::ParameterRegistry& r) {
               assumption("no data"), "F5"));
   r.add(daily_rate("concern.spread", 0.05, "Daily weight of colleagues' mean concern in a professional's own (team layer)",
                    assumption("opinion averaging in small teams"), "F5"));
-  r.add(daily_rate("concern.decay", 0.01, "Daily return of concern towards professionals.concern_baseline",
-                   assumption("concern fades over a few months without new incidents"), "F5"));
+  r.add(daily_rate("concern.decay", 0.003, "Daily return of concern towards professionals.concern_baseline",
+                   assumption("concern fades over about a year without new incidents, slowly enough for "
+                              "perceived transgressions to build it up (the tension loop, P4)"), "F5"));
   r.add(share("trust.drop", 0.2, "Share of a professional's trust in a volunteer lost per perceived transgression",
               assumption("no data"), "F5"));
   r.add(share("trust.gain", 0.05,
