@@ -19,6 +19,16 @@ struct RunOptions {
 };
 
 int run_command(const RunOptions& options);
+
+struct SweepOptions {
+  std::string experiment;
+  std::string output;  // empty: <experiment stem>.h5
+  int threads = 0;     // 0: all cores
+  bool force = false, resume = false, quiet = false, dry_run = false;
+  std::string command_line;
+};
+
+int sweep_command(const SweepOptions& options);
 int validate_command(const std::string& scenario, const std::vector<std::string>& overrides);
 int params_command(const std::string& format);
 int summary_command(const std::string& file, const std::string& format, bool per_run);

@@ -64,6 +64,28 @@ void print_per_run(const sim::ResultsContents& contents, const std::string& form
   if (format == "json") fmt::print("{}\n", rows.dump(2));
 }
 
+std::string table_number(double value) { return std::isfinite(value) ? fmt::format("{:.4f}", value) : "-"; }
+
+// A sweep's summary is its sensitivity table.
+void print_sensitivity(const sim::ResultsContents& contents, const std::string& format) {
+  nlohmann::json rows = nlohmann::json::array();
+  if (format == "csv") fmt::print("outcome,factor,index,estimate,lo95,hi95\n");
+  if (format == "table")
+    fmt::print("{:<28} {:<40} {:<12} {:>10} {:>10} {:>10}\n", "outcome", "factor", "index", "estimate", "lo95", "hi95");
+  for (const auto& row : contents.sensitivity) {
+    if (format == "csv")
+      fmt::print("{},{},{},{},{},{}\n", row.outcome, row.factor, row.index, csv_number(row.estimate), csv_number(row.lo95),
+                 csv_number(row.hi95));
+    else if (format == "table")
+      fmt::print("{:<28} {:<40} {:<12} {:>10} {:>10} {:>10}\n", row.outcome, row.factor, row.index,
+                 table_number(row.estimate), table_number(row.lo95), table_number(row.hi95));
+    else
+      rows.push_back({{"outcome", row.outcome}, {"factor", row.factor}, {"index", row.index},
+                      {"estimate", json_number(row.estimate)}, {"lo95", json_number(row.lo95)}, {"hi95", json_number(row.hi95)}});
+  }
+  if (format == "json") fmt::print("{}\n", rows.dump(2));
+}
+
 }  // namespace
 
 int params_command(const std::string& format) {
@@ -83,6 +105,10 @@ int summary_command(const std::string& file, const std::string& format, bool per
   if (per_run && format == "table") throw sim::InputError("--per-run needs --format csv or json");
   if (per_run) {
     print_per_run(contents, format);
+    return 0;
+  }
+  if (!contents.sensitivity.empty()) {
+    print_sensitivity(contents, format);
     return 0;
   }
   if (format == "table") {

@@ -36,6 +36,17 @@ int dispatch(int argc, char** argv) {
   run_app->add_flag("--quiet", run.quiet, "No progress bar and no summary table");
   run_app->add_flag("--print-plan", run.print_plan, "Print the daily order of modules and exit");
 
+  cli::SweepOptions sweep;
+  sweep.command_line = run.command_line;
+  auto* sweep_app = app.add_subcommand("sweep", "Run an experiment (a design over parameters) and its sensitivity analysis");
+  sweep_app->add_option("experiment", sweep.experiment, "Experiment YAML file")->required();
+  sweep_app->add_option("-o,--output", sweep.output, "Results file (default: the experiment file's stem + .h5, here)");
+  sweep_app->add_option("--threads", sweep.threads, "Worker threads (default 0: all cores)")->check(CLI::Range(0, 4096));
+  sweep_app->add_flag("--resume", sweep.resume, "Finish an interrupted sweep from its journal (OUTPUT.journal)");
+  sweep_app->add_flag("--force", sweep.force, "Overwrite an existing results file, or discard an old journal");
+  sweep_app->add_flag("--quiet", sweep.quiet, "No progress bar and no table");
+  sweep_app->add_flag("--dry-run", sweep.dry_run, "Print the number of runs, the design and an estimated time; run nothing");
+
   std::string validate_file;
   std::vector<std::string> validate_overrides;
   auto* validate_app = app.add_subcommand("validate", "Check a scenario and print it fully resolved; runs nothing");
@@ -74,6 +85,7 @@ int dispatch(int argc, char** argv) {
     return kUsage;
   }
   if (*run_app) return cli::run_command(run);
+  if (*sweep_app) return cli::sweep_command(sweep);
   if (*validate_app) return cli::validate_command(validate_file, validate_overrides);
   if (*params_app) return cli::params_command(params_format);
   if (*docs_app) return cli::docs_command(docs_topic, docs_output);

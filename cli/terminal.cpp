@@ -28,24 +28,24 @@ ProgressBar::ProgressBar(bool enabled) : enabled_(enabled && isatty(STDERR_FILEN
 
 ProgressBar::~ProgressBar() { finish(); }
 
-void ProgressBar::update(double done_fraction) {
+void ProgressBar::update(double done_fraction, const std::string& detail) {
   if (!enabled_) return;
   const int permille = static_cast<int>(done_fraction * 1000.0);
-  if (permille == last_permille_) return;
+  if (permille == last_permille_ && detail.empty()) return;
   last_permille_ = permille;
   constexpr int kWidth = 30;
   const int filled = permille * kWidth / 1000;
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const std::string left = done_fraction > 0.01 ? fmt::format("{:.0f} s left", elapsed * (1.0 - done_fraction) / done_fraction) : "";
-  fmt::print(stderr, "\r[{}{}] {:5.1f}%  {:<14}", std::string(static_cast<std::size_t>(filled), '#'),
-             std::string(static_cast<std::size_t>(kWidth - filled), '-'), permille / 10.0, left);
+  fmt::print(stderr, "\r[{}{}] {:5.1f}%  {:<14} {}", std::string(static_cast<std::size_t>(filled), '#'),
+             std::string(static_cast<std::size_t>(kWidth - filled), '-'), permille / 10.0, left, detail);
   std::fflush(stderr);
   drawn_ = true;
 }
 
 void ProgressBar::finish() {
   if (!drawn_) return;
-  fmt::print(stderr, "\r{:60}\r", "");
+  fmt::print(stderr, "\r{:100}\r", "");
   std::fflush(stderr);
   drawn_ = false;
 }

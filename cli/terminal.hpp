@@ -15,7 +15,7 @@ class ProgressBar {
  public:
   explicit ProgressBar(bool enabled);
   ~ProgressBar();
-  void update(double done_fraction);
+  void update(double done_fraction, const std::string& detail = {});
   void finish();
 
  private:

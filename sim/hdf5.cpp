@@ -71,6 +71,37 @@ Handle open_group(hid_t parent, const std::string& name) {
   return {H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose, "cannot open group " + name};
 }
 
+bool exists(hid_t parent, const std::string& name) { return H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0; }
+
+static Handle string_type();
+
+void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
+  const Handle type = string_type();
+  const hsize_t count = values.size();
+  const Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose, "cannot make the shape of " + name);
+  const Handle dataset(H5Dcreate2(parent, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                       H5Dclose, "cannot create dataset " + name);
+  std::vector<const char*> pointers;
+  for (const auto& value : values) pointers.push_back(value.c_str());
+  if (count) check(H5Dwrite(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "cannot write " + name);
+}
+
+std::vector<std::string> read_strings(hid_t parent, const std::string& name) {
+  const Handle dataset(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open dataset " + name);
+  const Handle space(H5Dget_space(dataset.id()), H5Sclose, "cannot read the shape of " + name);
+  const hssize_t count = H5Sget_simple_extent_npoints(space.id());
+  if (count < 0) check(-1, "cannot count " + name);
+  const Handle type = string_type();
+  std::vector<char*> pointers(static_cast<std::size_t>(count), nullptr);
+  if (count) check(H5Dread(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "cannot read " + name);
+  std::vector<std::string> values;
+  for (char* pointer : pointers) {
+    values.emplace_back(pointer ? pointer : "");
+    H5free_memory(pointer);
+  }
+  return values;
+}
+
 static bool tracks_creation_order(hid_t group) {
   const Handle properties(H5Gget_create_plist(group), H5Pclose, "cannot read group properties");
   unsigned flags = 0;

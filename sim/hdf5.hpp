@@ -37,6 +37,10 @@ Handle create_file(const std::string& path);  // fails if it exists
 Handle open_file_read_only(const std::string& path);
 Handle create_group(hid_t parent, const std::string& name);
 Handle open_group(hid_t parent, const std::string& name);
+bool exists(hid_t parent, const std::string& name);
+// A 1-D dataset of UTF-8 strings.
+void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
+std::vector<std::string> read_strings(hid_t parent, const std::string& name);
 std::vector<std::string> list_members(hid_t group);
 
 void write_string_attribute(hid_t object, const std::string& name, const std::string& value);

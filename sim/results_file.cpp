@@ -84,6 +84,7 @@ ResultsWriter::ResultsWriter(fs::path final_path, bool overwrite, const OutputCa
   hdf5::write_uint64_attribute(root, "replicates", provenance.replicates);
   hdf5::write_uint64_attribute(root, "runs", runs);
   hdf5::write_uint64_attribute(root, "days", static_cast<std::uint64_t>(days));
+  hdf5::write_string_attribute(root, "kind", provenance.kind);
 
   const auto run_count = static_cast<hsize_t>(runs);
   const auto day_count = static_cast<hsize_t>(days);
@@ -102,7 +103,7 @@ ResultsWriter::ResultsWriter(fs::path final_path, bool overwrite, const OutputCa
   replicates_->describe("1", "Replicate number of the run, from 0");
 
   const auto series_group = hdf5::create_group(root, "timeseries");
-  for (const auto& spec : catalog.series()) {
+  for (const auto& spec : provenance.store_timeseries ? catalog.series() : std::vector<OutputSpec>{}) {
     series_.push_back(hdf5::Dataset::create_doubles(series_group.id(), spec.name, {run_count, day_count}));
     series_.back().describe(spec.unit, spec.description);
   }
@@ -164,6 +165,17 @@ void ResultsWriter::commit() {
 
 static ResultsContents read_results_file(const fs::path& path);
 
+static void read_sensitivity(hid_t root, ResultsContents& contents) {
+  const auto group = hdf5::open_group(root, "sensitivity");
+  const auto outcome = hdf5::read_strings(group.id(), "outcome"), factor = hdf5::read_strings(group.id(), "factor"),
+             index = hdf5::read_strings(group.id(), "index");
+  const auto estimate = hdf5::Dataset::open(group.id(), "estimate").read_doubles(),
+             lo95 = hdf5::Dataset::open(group.id(), "lo95").read_doubles(),
+             hi95 = hdf5::Dataset::open(group.id(), "hi95").read_doubles();
+  for (std::size_t i = 0; i < outcome.size(); ++i)
+    contents.sensitivity.push_back({outcome[i], factor[i], index[i], estimate[i], lo95[i], hi95[i]});
+}
+
 ResultsContents read_results(const fs::path& path) {
   hdf5::silence_library_errors();
   std::error_code error;
@@ -206,6 +218,7 @@ static ResultsContents read_results_file(const fs::path& path) {
   const auto parameters = hdf5::open_group(root, "parameters");
   for (const auto& name : hdf5::list_members(parameters.id()))
     contents.parameters.emplace_back(name, hdf5::Dataset::open(parameters.id(), name).read_doubles());
+  if (hdf5::exists(root, "sensitivity")) read_sensitivity(root, contents);
   return contents;
 }
 

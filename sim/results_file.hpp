@@ -25,6 +25,8 @@ struct RunProvenance {
   std::string scenario_yaml;  // the fully resolved scenario
   std::uint64_t base_seed = 0;
   std::uint64_t replicates = 0;
+  std::string kind = "run";     // "run" or "sweep"
+  bool store_timeseries = true;  // a summary-only sweep keeps no daily series
 };
 
 // Fails with InputError when `path` exists and `overwrite` is false, or when
@@ -45,6 +47,8 @@ class ResultsWriter {
   void commit();
 
   [[nodiscard]] const std::filesystem::path& partial_path() const { return partial_path_; }
+  // The open file's root group, for a sweep's design and sensitivity groups.
+  [[nodiscard]] hid_t root() const { return file_.id(); }
 
  private:
   std::filesystem::path final_path_, partial_path_;
@@ -64,6 +68,12 @@ struct ResultsContents {
   std::vector<std::vector<double>> summary_values;  // [outcome][run]
   std::vector<std::uint64_t> seeds, replicates;
   std::vector<std::pair<std::string, std::vector<double>>> parameters;  // [name] -> per run
+  // A sweep's sensitivity table, one row per (outcome, factor, index); empty for runs.
+  struct SensitivityRow {
+    std::string outcome, factor, index;
+    double estimate, lo95, hi95;
+  };
+  std::vector<SensitivityRow> sensitivity;
 
   [[nodiscard]] std::size_t runs() const { return seeds.size(); }
 };

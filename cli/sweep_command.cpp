@@ -1,0 +1,378 @@
+// `ppisim sweep`: an experiment's runs spread over threads, each finished run
+// appended to a journal at once (so a killed sweep loses nothing it
+// finished and `--resume` runs only what is missing), then assembled into
+// one results file with the design and the sensitivity indices.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "cli/terminal.hpp"
+#include "models/model.hpp"
+#include "models/outputs.hpp"
+#include "models/parameters.hpp"
+#include "sim/experiment.hpp"
+#include "sim/journal.hpp"
+#include "sim/results_file.hpp"
+#include "sim/sensitivity.hpp"
+#include "sim/simulation.hpp"
+#include "sim/test_functions.hpp"
+#include "sim/text.hpp"
+#include "sim/version.hpp"
+
+namespace cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Row = sim::ResultsContents::SensitivityRow;
+
+constexpr std::size_t kBootstrapResamples = 1000;
+
+struct Sweep {
+  sim::Experiment experiment;
+  sim::OutputCatalog analytic_catalog;  // used for analytic models
+  sim::ParameterRegistry factor_registry;  // analytic models: one number per factor, for /parameters
+  int days = 1;
+
+  [[nodiscard]] bool analytic() const { return experiment.analytic.has_value(); }
+  [[nodiscard]] const sim::OutputCatalog& catalog() const { return analytic() ? analytic_catalog : models::output_catalog(); }
+  [[nodiscard]] const sim::ParameterRegistry& registry() const {
+    return analytic() ? factor_registry : models::parameter_registry();
+  }
+  [[nodiscard]] std::size_t series_values() const {
+    return experiment.store_timeseries ? catalog().series().size() * static_cast<std::size_t>(days) : 0;
+  }
+  [[nodiscard]] std::size_t values_per_run() const { return catalog().summaries().size() + series_values(); }
+};
+
+void check_outcomes(const Sweep& sweep) {
+  std::vector<std::string> known;
+  for (const auto& spec : sweep.catalog().summaries()) known.push_back(spec.name);
+  for (const auto& outcome : sweep.experiment.analyse)
+    if (std::find(known.begin(), known.end(), outcome) == known.end()) {
+      const auto suggestion = sim::closest_match(outcome, known);
+      throw sim::InputError(sim::SourceLocation{sweep.experiment.file.string(), 0, 0},
+                            "key 'analyse': unknown outcome '" + outcome + "'" +
+                                (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
+    }
+}
+
+void check_analytic(const sim::Experiment& experiment) {
+  const auto& model = *experiment.analytic;
+  const std::size_t k = experiment.factors.size();
+  const sim::SourceLocation where{experiment.file.string(), 0, 0};
+  if (model.kind == "ishigami" && k != 3)
+    throw sim::InputError(where, "the ishigami model takes exactly three factors (x1, x2, x3 on [-pi, pi])");
+  if (model.kind == "g_function" && model.coefficients.size() != k)
+    throw sim::InputError(where, "the g_function model needs one coefficient per factor (" + std::to_string(k) + ")");
+}
+
+Sweep prepare(const SweepOptions& options) {
+  Sweep sweep{sim::load_experiment(options.experiment, models::parameter_registry()), {}, {}, 1};
+  auto& experiment = sweep.experiment;
+  if (sweep.analytic()) {
+    check_analytic(experiment);
+    sweep.analytic_catalog.add_summary({"y", "1", "Output of the analytic test function"});
+    for (const auto& factor : experiment.factors)
+      sweep.factor_registry.add({.path = factor.name, .kind = sim::ParameterKind::real, .default_value = 0.0,
+                                 .unit = "1", .min = -1e300, .max = 1e300, .description = "Factor of the test function"});
+    if (experiment.store_timeseries)
+      throw sim::InputError(sim::SourceLocation{experiment.file.string(), 0, 0}, "an analytic model has no time series to store");
+  } else {
+    models::check_parameters(experiment.base->parameters);
+    sweep.days = models::simulated_days(experiment.base->parameters);
+    for (const auto& factor : experiment.factors)
+      if (factor.name == "horizon" && experiment.store_timeseries)
+        throw sim::InputError(factor.where, "a sweep that varies the horizon can store summaries only (store: summary)");
+  }
+  check_outcomes(sweep);
+  return sweep;
+}
+
+std::uint64_t fingerprint(const Sweep& sweep) {
+  const std::string text = sweep.experiment.resolved_yaml + sim::kVersion + sim::kGitRevision;
+  return sim::fnv1a(text.data(), text.size());
+}
+
+std::vector<double> values_of(const sim::RunResult& result, const Sweep& sweep) {
+  std::vector<double> values = result.summary;
+  if (sweep.experiment.store_timeseries) values.insert(values.end(), result.series.begin(), result.series.end());
+  return values;
+}
+
+double analytic_output(const Sweep& sweep, std::size_t point) {
+  const auto& model = *sweep.experiment.analytic;
+  const Eigen::RowVectorXd x = sweep.experiment.design.values.row(static_cast<Eigen::Index>(point));
+  if (model.kind == "ishigami") return sim::IshigamiFunction(model.a, model.b)(x[0], x[1], x[2]);
+  return sim::SobolGFunction(model.coefficients)(x);
+}
+
+std::string progress_detail(std::uint64_t done, std::uint64_t total, double seconds, std::uint64_t done_at_start) {
+  const double rate = seconds > 0 ? static_cast<double>(done - done_at_start) / seconds : 0.0;
+  return fmt::format("{}/{} runs, {:.1f} runs/s", done, total, rate);
+}
+
+void run_missing(const Sweep& sweep, sim::RunJournal& journal, const SweepOptions& options,
+                 const std::atomic<bool>& stop) {
+  const auto& experiment = sweep.experiment;
+  std::vector<std::size_t> todo;
+  for (std::size_t run = 0; run < experiment.runs(); ++run)
+    if (!journal.done(run)) todo.push_back(run);
+  ProgressBar progress(!options.quiet);
+  const auto start = std::chrono::steady_clock::now();
+  const auto done_at_start = journal.done_count();
+  auto last_sync = start;
+  const auto record = [&](std::uint64_t run, const std::vector<double>& values) {
+    journal.append(run, values);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_sync > std::chrono::seconds(1)) {  // durable against power loss every second
+      journal.sync();
+      last_sync = now;
+    }
+  };
+  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  if (sweep.analytic()) {
+    for (const auto run : todo) {
+      if (stop.load()) throw sim::Interrupted();
+      record(run, {analytic_output(sweep, experiment.point_of(run))});
+    }
+  } else {
+    const auto make_job = [&](std::size_t position) {
+      const std::size_t run = todo[position];
+      const auto replicate = experiment.replicate_of(run);
+      auto parameters = std::make_shared<const sim::ParameterSet>(experiment.parameters_at(experiment.point_of(run)));
+      const int days = models::simulated_days(*parameters);
+      return sim::RunJob{run, replicate, sim::replicate_seed(experiment.seed, replicate), std::move(parameters), days};
+    };
+    sim::RunOptions run_options;
+    run_options.threads = options.threads == 0 ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) : options.threads;
+    run_options.stop = &stop;
+    run_options.on_progress = [&](double) {
+      const auto done = journal.done_count();
+      progress.update(static_cast<double>(done) / static_cast<double>(experiment.runs()),
+                      progress_detail(done, experiment.runs(), elapsed(), done_at_start));
+    };
+    sim::run_jobs(todo.size(), make_job, models::build_plan, sweep.catalog(), run_options,
+                  [&](sim::RunResult&& result, const sim::ParameterSet&) { record(result.run_index, values_of(result, sweep)); });
+  }
+  journal.sync();
+  progress.finish();
+}
+
+sim::ParameterSet parameters_of_point(const Sweep& sweep, std::size_t point) {
+  if (!sweep.analytic()) return sweep.experiment.parameters_at(point);
+  sim::ParameterSet parameters(sweep.factor_registry);
+  for (std::size_t f = 0; f < sweep.experiment.factors.size(); ++f)
+    parameters.set(sweep.experiment.factors[f].name,
+                   sweep.experiment.design.values(static_cast<Eigen::Index>(point), static_cast<Eigen::Index>(f)), {});
+  return parameters;
+}
+
+void write_design(hid_t root, const sim::Experiment& experiment) {
+  const auto group = sim::hdf5::create_group(root, "design");
+  sim::hdf5::write_string_attribute(group.id(), "method", sim::design_kind_name(experiment.design.kind));
+  sim::hdf5::write_uint64_attribute(group.id(), "seed", experiment.seed);
+  std::vector<std::string> names, levels;
+  for (const auto& factor : experiment.factors) {
+    names.push_back(factor.name);
+    std::string words;
+    for (const auto& level : factor.level_names) words += (words.empty() ? "" : "|") + level;
+    levels.push_back(words);
+  }
+  sim::hdf5::write_strings(group.id(), "factors", names);
+  sim::hdf5::write_strings(group.id(), "levels", levels);
+  const auto rows = static_cast<hsize_t>(experiment.design.rows()), columns = static_cast<hsize_t>(names.size());
+  for (const auto& [name, matrix] : {std::pair{"unit", &experiment.design.unit}, std::pair{"values", &experiment.design.values}}) {
+    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> row_major = *matrix;
+    auto dataset = sim::hdf5::Dataset::create_doubles(group.id(), name, {rows, columns});
+    if (rows) dataset.write_all(row_major.data());
+    dataset.describe(std::string(name) == "unit" ? "1" : "factor units",
+                     std::string(name) == "unit" ? "Design points in the unit cube, one row per point"
+                                                 : "Design points in factor units (level numbers for word factors)");
+  }
+}
+
+// Sobol (Saltelli designs) or Morris indices of one outcome, and its replicate-noise share.
+std::vector<Row> analyse_outcome(const sim::Experiment& experiment, const std::string& outcome,
+                                 const Eigen::MatrixXd& by_point_and_replicate) {
+  std::vector<Row> rows;
+  const Eigen::VectorXd means = by_point_and_replicate.rowwise().mean();
+  if (experiment.design.kind == sim::DesignKind::saltelli) {
+    const auto result = sim::sobol_indices(experiment.design, means, kBootstrapResamples, experiment.seed);
+    for (const auto& factor : result.factors) {
+      rows.push_back({outcome, factor.factor, "S1", factor.first_order.estimate, factor.first_order.lo95, factor.first_order.hi95});
+      rows.push_back({outcome, factor.factor, "ST", factor.total.estimate, factor.total.lo95, factor.total.hi95});
+    }
+  } else if (experiment.design.kind == sim::DesignKind::morris) {
+    const auto result = sim::morris_effects(experiment.design, means);
+    const double nan = std::nan("");
+    for (const auto& factor : result.factors) {
+      rows.push_back({outcome, factor.factor, "mu", factor.mu, nan, nan});
+      rows.push_back({outcome, factor.factor, "mu_star", factor.mu_star, nan, nan});
+      rows.push_back({outcome, factor.factor, "sigma", factor.sigma, nan, nan});
+    }
+  }
+  const auto noise = sim::replicate_noise_share(by_point_and_replicate);
+  rows.push_back({outcome, "(replicates)", "noise_share", noise.share, std::nan(""), std::nan("")});
+  return rows;
+}
+
+void write_sensitivity(hid_t root, const std::vector<Row>& rows) {
+  const auto group = sim::hdf5::create_group(root, "sensitivity");
+  std::vector<std::string> outcome, factor, index;
+  std::vector<double> estimate, lo95, hi95;
+  for (const auto& row : rows) {
+    outcome.push_back(row.outcome);
+    factor.push_back(row.factor);
+    index.push_back(row.index);
+    estimate.push_back(row.estimate);
+    lo95.push_back(row.lo95);
+    hi95.push_back(row.hi95);
+  }
+  sim::hdf5::write_strings(group.id(), "outcome", outcome);
+  sim::hdf5::write_strings(group.id(), "factor", factor);
+  sim::hdf5::write_strings(group.id(), "index", index);
+  for (const auto& [name, column] : {std::pair{"estimate", &estimate}, std::pair{"lo95", &lo95}, std::pair{"hi95", &hi95}}) {
+    auto dataset = sim::hdf5::Dataset::create_doubles(group.id(), name, {static_cast<hsize_t>(column->size())});
+    if (!column->empty()) dataset.write_all(column->data());
+    dataset.describe("1", std::string("Sensitivity index: ") + name +
+                              " (S1, ST: Sobol first-order and total; mu, mu_star, sigma: Morris; noise_share: "
+                              "share of run variance that is replicate noise)");
+  }
+}
+
+std::string format_sensitivity(const std::vector<Row>& rows) {
+  std::size_t width = 7;
+  for (const auto& row : rows) width = std::max(width, row.factor.size());
+  std::string text = fmt::format("{:<24} {:<{}} {:<12} {:>10} {:>21}\n", "outcome", "factor", width, "index", "estimate", "95% interval");
+  const auto number = [](double x) { return std::isfinite(x) ? fmt::format("{:.4f}", x) : std::string("-"); };
+  for (const auto& row : rows)
+    text += fmt::format("{:<24} {:<{}} {:<12} {:>10} {:>21}\n", row.outcome, row.factor, width, row.index,
+                        number(row.estimate),
+                        std::isfinite(row.lo95) ? "[" + number(row.lo95) + ", " + number(row.hi95) + "]" : "");
+  return text;
+}
+
+// Reads the journal into the results file; returns the sensitivity table.
+std::vector<Row> assemble(const Sweep& sweep, const sim::RunJournal& journal, const SweepOptions& options,
+                          const std::string& output) {
+  const auto& experiment = sweep.experiment;
+  const auto& catalog = sweep.catalog();
+  sim::RunProvenance provenance{options.command_line, experiment.name,
+                                experiment.resolved_yaml, experiment.seed, experiment.replicates, "sweep",
+                                experiment.store_timeseries};
+  sim::ResultsWriter writer(output, options.force, catalog, sweep.registry(), experiment.runs(), sweep.days, provenance);
+  std::vector<std::size_t> analysed;
+  for (const auto& name : experiment.analyse) analysed.push_back(catalog.summary_index(name));
+  std::vector<Eigen::MatrixXd> by_point(analysed.size(), Eigen::MatrixXd::Constant(
+      static_cast<Eigen::Index>(experiment.design.rows()), static_cast<Eigen::Index>(experiment.replicates), std::nan("")));
+  std::vector<std::uint64_t> points(experiment.runs());
+  const std::size_t summaries = catalog.summaries().size();
+  journal.for_each([&](std::uint64_t run, std::span<const double> values) {
+    sim::RunResult result;
+    result.run_index = run;
+    result.replicate = experiment.replicate_of(run);
+    result.seed = sim::replicate_seed(experiment.seed, result.replicate);
+    result.days = sweep.days;
+    result.summary.assign(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(summaries));
+    result.series.assign(values.begin() + static_cast<std::ptrdiff_t>(summaries), values.end());
+    const auto point = experiment.point_of(run);
+    points[run] = point;
+    writer.write(result, parameters_of_point(sweep, point));
+    for (std::size_t a = 0; a < analysed.size(); ++a)
+      by_point[a](static_cast<Eigen::Index>(point), static_cast<Eigen::Index>(result.replicate)) = result.summary[analysed[a]];
+  });
+  write_design(writer.root(), experiment);
+  {
+    const auto runs_group = sim::hdf5::open_group(writer.root(), "runs");
+    auto dataset = sim::hdf5::Dataset::create_uint64s(runs_group.id(), "point", {static_cast<hsize_t>(points.size())});
+    for (std::size_t run = 0; run < points.size(); ++run) dataset.write_row(run, &points[run]);
+    dataset.describe("1", "Design point of each run (row of /design/values)");
+  }
+  std::vector<Row> rows;
+  for (std::size_t a = 0; a < analysed.size(); ++a) {
+    auto outcome_rows = analyse_outcome(experiment, experiment.analyse[a], by_point[a]);
+    rows.insert(rows.end(), outcome_rows.begin(), outcome_rows.end());
+  }
+  write_sensitivity(writer.root(), rows);
+  writer.commit();
+  return rows;
+}
+
+double seconds_per_run(const Sweep& sweep) {
+  if (sweep.analytic()) return 1e-6;
+  const auto parameters = sweep.experiment.parameters_at(0);
+  const int days = std::min(models::simulated_days(parameters), 400);  // a short run, scaled up
+  const auto start = std::chrono::steady_clock::now();
+  (void)sim::run_one(models::build_plan, sweep.catalog(), parameters, 1, days);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return seconds * models::simulated_days(parameters) / days;
+}
+
+int dry_run(const Sweep& sweep, const SweepOptions& options) {
+  const auto& experiment = sweep.experiment;
+  const int threads = options.threads == 0 ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) : options.threads;
+  fmt::print("experiment {}: {} design, {} points x {} replicates = {} runs\n", experiment.name,
+             sim::design_kind_name(experiment.design.kind), experiment.design.rows(), experiment.replicates, experiment.runs());
+  for (const auto& factor : experiment.factors) {
+    if (factor.categorical()) {
+      std::string levels;
+      for (const auto& level : factor.level_names) levels += (levels.empty() ? "" : ", ") + level;
+      fmt::print("  {}: one of {}\n", factor.name, levels);
+    } else if (factor.design.discrete()) {
+      std::string levels;
+      for (const double level : factor.design.levels) levels += (levels.empty() ? "" : ", ") + sim::format_number(level);
+      fmt::print("  {}: one of {}\n", factor.name, levels);
+    } else {
+      fmt::print("  {}: uniform on [{}, {}]\n", factor.name, sim::format_number(factor.design.low),
+                 sim::format_number(factor.design.high));
+    }
+  }
+  const double estimate = seconds_per_run(sweep) * static_cast<double>(experiment.runs()) / threads;
+  fmt::print("analyse: {}\nstore: {}\nestimated time on {} thread{}: {:.0f} s ({:.1f} h)\n",
+             fmt::join(experiment.analyse, ", "), experiment.store_timeseries ? "timeseries" : "summary", threads,
+             threads == 1 ? "" : "s", estimate, estimate / 3600.0);
+  return 0;
+}
+
+}  // namespace
+
+int sweep_command(const SweepOptions& options) {
+  const auto& stop = install_stop_handlers();
+  const Sweep sweep = prepare(options);
+  if (options.dry_run) return dry_run(sweep, options);
+  if (options.threads < 0) throw sim::InputError("--threads must be 0 (all cores) or more");
+  const std::string output = options.output.empty() ? fs::path(options.experiment).stem().string() + ".h5" : options.output;
+  sim::check_output_path(output, options.force);
+  const fs::path journal_path = output + ".journal";
+  const auto& experiment = sweep.experiment;
+  if (options.force && !options.resume) {
+    std::error_code ignored;
+    fs::remove(journal_path, ignored);
+  }
+  auto journal = options.resume && fs::exists(journal_path)
+                     ? sim::RunJournal::resume(journal_path, fingerprint(sweep), experiment.runs(), sweep.values_per_run())
+                     : sim::RunJournal::create(journal_path, fingerprint(sweep), experiment.runs(), sweep.values_per_run());
+  if (!options.quiet && journal.done_count() > 0)
+    fmt::print(stderr, "resuming: {} of {} runs already done\n", journal.done_count(), experiment.runs());
+  try {
+    run_missing(sweep, journal, options, stop);
+  } catch (const sim::Interrupted&) {
+    journal.sync();
+    fmt::print(stderr, "\nppisim: sweep interrupted after {} of {} runs; finish it with: ppisim sweep {} -o {} --resume\n",
+               journal.done_count(), experiment.runs(), options.experiment, output);
+    return static_cast<int>(sim::ExitCode::interrupted);
+  }
+  const auto rows = assemble(sweep, journal, options, output);
+  journal.remove();
+  if (!options.quiet) {
+    fmt::print("{}: {} runs ({} design points x {} replicates) -> {}\n\n", experiment.name, experiment.runs(),
+               experiment.design.rows(), experiment.replicates, output);
+    fmt::print("{}", format_sensitivity(rows));
+  }
+  return 0;
+}
+
+}  // namespace cli

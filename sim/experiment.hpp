@@ -1,0 +1,61 @@
+#pragma once
+// Experiment files: a base scenario (or a built-in analytic test model),
+// factors to vary, a design, replicates and the outcomes to analyse. Checked
+// as strictly as scenarios: every error names file:line:column. Sweeps are
+// data: an experiment expands to numbered runs, run = point * replicates +
+// replicate, each rebuilt on demand from the design, never stored.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/design.hpp"
+#include "sim/scenario.hpp"
+
+namespace sim {
+
+// One varied input: a parameter (numeric range or levels, or the words of a
+// choice), or a named set of scenario overlays (a categorical factor).
+struct ExperimentFactor {
+  std::string name;     // parameter path, or the overlay factor's own name
+  Factor design;        // in the design: a range, or levels 0 .. m-1 for words and overlays
+  const ParameterSpec* parameter = nullptr;  // null for overlays
+  std::vector<std::string> level_names;      // words of a choice, or overlay names
+  std::vector<std::vector<std::pair<std::string, ParameterValue>>> overlays;  // per level
+  SourceLocation where;
+
+  [[nodiscard]] bool categorical() const { return !level_names.empty(); }
+  // The level name or number a design value stands for, for tables.
+  [[nodiscard]] std::string describe_value(double value) const;
+};
+
+// A built-in function with known Sobol indices, to check the estimators.
+struct AnalyticModel {
+  std::string kind;                 // "ishigami" or "g_function"
+  double a = 7.0, b = 0.1;          // Ishigami
+  std::vector<double> coefficients; // G-function, one per factor
+};
+
+struct Experiment {
+  std::filesystem::path file;
+  std::string name, description;
+  std::optional<Scenario> base;          // the scenario every run starts from
+  std::optional<AnalyticModel> analytic;  // or a test function
+  std::vector<ExperimentFactor> factors;
+  Design design;
+  std::size_t replicates = 1;
+  std::uint64_t seed = 0;
+  std::vector<std::string> analyse;  // outcomes for sensitivity analysis
+  bool store_timeseries = false;
+  std::string resolved_yaml;  // the experiment as loaded, for the results file and the journal's fingerprint
+
+  [[nodiscard]] std::size_t runs() const { return design.rows() * replicates; }
+  [[nodiscard]] std::size_t point_of(std::size_t run) const { return run / replicates; }
+  [[nodiscard]] std::size_t replicate_of(std::size_t run) const { return run % replicates; }
+  // The base scenario's parameters with design point `point`'s values applied.
+  [[nodiscard]] ParameterSet parameters_at(std::size_t point) const;
+};
+
+Experiment load_experiment(const std::filesystem::path& file, const ParameterRegistry& registry);
+
+}  // namespace sim

@@ -1,0 +1,149 @@
+#include "sim/journal.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "sim/errors.hpp"
+
+namespace sim {
+namespace {
+
+constexpr std::array<char, 8> kMagic{'P', 'P', 'I', 'S', 'I', 'M', 'J', '1'};
+constexpr std::size_t kHeaderBytes = 8 + 3 * sizeof(std::uint64_t);
+
+struct Header {
+  std::uint64_t fingerprint, runs, values_per_run;
+};
+
+std::string reason() { return std::strerror(errno); }
+
+void write_all(int fd, const void* data, std::size_t bytes, const std::filesystem::path& path) {
+  const auto* p = static_cast<const char*>(data);
+  while (bytes > 0) {
+    const ssize_t written = ::write(fd, p, bytes);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) throw RuntimeFailure("cannot write the sweep journal " + path.string() + ": " + reason());
+    p += written;
+    bytes -= static_cast<std::size_t>(written);
+  }
+}
+
+bool read_exact(int fd, void* data, std::size_t bytes, off_t offset) {
+  auto* p = static_cast<char*>(data);
+  while (bytes > 0) {
+    const ssize_t got = ::pread(fd, p, bytes, offset);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    p += got;
+    bytes -= static_cast<std::size_t>(got);
+    offset += got;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::uint64_t fnv1a(const void* data, std::size_t bytes, std::uint64_t hash) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  for (std::size_t i = 0; i < bytes; ++i) hash = (hash ^ p[i]) * 0x100000001b3ULL;
+  return hash;
+}
+
+RunJournal::RunJournal(std::filesystem::path path, int fd, std::uint64_t runs, std::uint64_t values_per_run)
+    : path_(std::move(path)), fd_(fd), values_per_run_(values_per_run), done_(runs, false) {}
+
+RunJournal::RunJournal(RunJournal&& other) noexcept
+    : path_(std::move(other.path_)), fd_(other.fd_), values_per_run_(other.values_per_run_),
+      done_(std::move(other.done_)), done_count_(other.done_count_) {
+  other.fd_ = -1;
+}
+
+RunJournal::~RunJournal() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::size_t RunJournal::record_bytes() const { return sizeof(std::uint64_t) * (2 + values_per_run_); }
+
+RunJournal RunJournal::create(const std::filesystem::path& path, std::uint64_t fingerprint, std::uint64_t runs,
+                              std::uint64_t values_per_run) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    if (errno == EEXIST)
+      throw InputError(SourceLocation{path.string(), 0, 0},
+                       "an interrupted sweep left this journal: add --resume to finish it, or --force to start again");
+    throw RuntimeFailure("cannot create the sweep journal " + path.string() + ": " + reason());
+  }
+  RunJournal journal(path, fd, runs, values_per_run);
+  const Header header{fingerprint, runs, values_per_run};
+  write_all(fd, kMagic.data(), kMagic.size(), path);
+  write_all(fd, &header, sizeof header, path);
+  journal.sync();
+  return journal;
+}
+
+RunJournal RunJournal::resume(const std::filesystem::path& path, std::uint64_t fingerprint, std::uint64_t runs,
+                              std::uint64_t values_per_run) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) throw InputError(SourceLocation{path.string(), 0, 0}, "no journal to resume from (" + reason() + ")");
+  RunJournal journal(path, fd, runs, values_per_run);
+  std::array<char, 8> magic{};
+  Header header{};
+  if (!read_exact(fd, magic.data(), magic.size(), 0) || magic != kMagic ||
+      !read_exact(fd, &header, sizeof header, static_cast<off_t>(magic.size())))
+    throw InputError(SourceLocation{path.string(), 0, 0}, "not a ppisim sweep journal");
+  if (header.fingerprint != fingerprint || header.runs != runs || header.values_per_run != values_per_run)
+    throw InputError(SourceLocation{path.string(), 0, 0},
+                     "this journal belongs to a different experiment or ppisim version; remove it or use --force");
+  // Keep whole records with good checksums; cut at the first that is not.
+  off_t offset = static_cast<off_t>(kHeaderBytes);
+  std::vector<std::uint64_t> record(2 + values_per_run);
+  const std::size_t bytes = journal.record_bytes();
+  while (read_exact(fd, record.data(), bytes, offset)) {
+    const std::uint64_t run = record[0];
+    if (run >= runs || record.back() != fnv1a(record.data(), bytes - sizeof(std::uint64_t))) break;
+    if (!journal.done_[run]) ++journal.done_count_;
+    journal.done_[run] = true;
+    offset += static_cast<off_t>(bytes);
+  }
+  if (::ftruncate(fd, offset) != 0 || ::lseek(fd, offset, SEEK_SET) < 0)
+    throw RuntimeFailure("cannot repair the sweep journal " + path.string() + ": " + reason());
+  return journal;
+}
+
+void RunJournal::append(std::uint64_t run, std::span<const double> values) {
+  std::vector<std::uint64_t> record(2 + values_per_run_);
+  record[0] = run;
+  std::memcpy(record.data() + 1, values.data(), values_per_run_ * sizeof(double));
+  record.back() = fnv1a(record.data(), record_bytes() - sizeof(std::uint64_t));
+  write_all(fd_, record.data(), record_bytes(), path_);  // one write: a kill leaves at most a torn tail
+  if (!done_[run]) ++done_count_;
+  done_[run] = true;
+}
+
+void RunJournal::sync() {
+  if (::fsync(fd_) != 0) throw RuntimeFailure("cannot sync the sweep journal " + path_.string() + ": " + reason());
+}
+
+void RunJournal::for_each(const std::function<void(std::uint64_t, std::span<const double>)>& visit) const {
+  off_t offset = static_cast<off_t>(kHeaderBytes);
+  std::vector<std::uint64_t> record(2 + values_per_run_);
+  std::vector<double> values(values_per_run_);
+  while (read_exact(fd_, record.data(), record_bytes(), offset)) {
+    std::memcpy(values.data(), record.data() + 1, values_per_run_ * sizeof(double));
+    visit(record[0], values);
+    offset += static_cast<off_t>(record_bytes());
+  }
+}
+
+void RunJournal::remove() {
+  ::close(fd_);
+  fd_ = -1;
+  std::error_code ignored;
+  std::filesystem::remove(path_, ignored);
+}
+
+}  // namespace sim
