@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "cli/commands.hpp"
+#include "cli/distributed.hpp"
 #include "cli/terminal.hpp"
 #include "sim/errors.hpp"
 #include "sim/simulation.hpp"
@@ -94,17 +95,24 @@ int dispatch(int argc, char** argv) {
 
 }  // namespace
 
+// Under mpirun every rank reads the same input, so only rank 0 reports. Bad
+// input fails on every rank alike; any other failure ends all ranks rather
+// than leave them waiting for each other.
+int fail(int code, const std::string& message, bool on_every_rank) {
+  if (cli::Distributed::rank() == 0) fmt::print(stderr, "{}\n", message);
+  if (cli::Distributed::active() && !on_every_rank) cli::Distributed::abort(code);
+  return code;
+}
+
 int main(int argc, char** argv) {
+  const cli::Distributed ranks(argc, argv);
   try {
     return dispatch(argc, argv);
   } catch (const sim::InputError& error) {
-    fmt::print(stderr, "ppisim: error: {}\n", error.what());
-    return kUsage;
+    return fail(kUsage, fmt::format("ppisim: error: {}", error.what()), true);
   } catch (const sim::Interrupted&) {
-    fmt::print(stderr, "\nppisim: interrupted; no results file was written\n");
-    return static_cast<int>(sim::ExitCode::interrupted);
+    return fail(static_cast<int>(sim::ExitCode::interrupted), "\nppisim: interrupted; no results file was written", false);
   } catch (const std::exception& error) {
-    fmt::print(stderr, "ppisim: failed: {}\n", error.what());
-    return static_cast<int>(sim::ExitCode::runtime_failure);
+    return fail(static_cast<int>(sim::ExitCode::runtime_failure), fmt::format("ppisim: failed: {}", error.what()), false);
   }
 }

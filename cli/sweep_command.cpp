@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cli/commands.hpp"
+#include "cli/distributed.hpp"
 #include "cli/terminal.hpp"
 #include "models/model.hpp"
 #include "models/outputs.hpp"
@@ -114,6 +115,37 @@ std::string progress_detail(std::uint64_t done, std::uint64_t total, double seco
   return fmt::format("{}/{} runs, {:.1f} runs/s", done, total, rate);
 }
 
+// One run's journal values, computed from nothing but its number.
+std::vector<double> compute_run(const Sweep& sweep, std::uint64_t run) {
+  const auto& experiment = sweep.experiment;
+  if (sweep.analytic()) return {analytic_output(sweep, experiment.point_of(run))};
+  const auto replicate = experiment.replicate_of(run);
+  const auto parameters = experiment.parameters_at(experiment.point_of(run));
+  auto result = sim::run_one(models::build_plan, sweep.catalog(), parameters, sim::replicate_seed(experiment.seed, replicate),
+                             models::simulated_days(parameters));
+  return values_of(result, sweep);
+}
+
+// Rank 0 hands out the missing runs and journals results; the others compute.
+void run_missing_distributed(const Sweep& sweep, sim::RunJournal* journal, const SweepOptions& options) {
+  if (Distributed::rank() != 0) {
+    Distributed::work(sweep.values_per_run(), [&](std::uint64_t run) { return compute_run(sweep, run); });
+    return;
+  }
+  std::vector<std::uint64_t> todo;
+  for (std::uint64_t run = 0; run < sweep.experiment.runs(); ++run)
+    if (!journal->done(run)) todo.push_back(run);
+  ProgressBar progress(!options.quiet);
+  Distributed::coordinate(
+      todo, sweep.values_per_run(), [&](std::uint64_t run, std::span<const double> values) { journal->append(run, values); },
+      [&](std::uint64_t) {
+        progress.update(static_cast<double>(journal->done_count()) / static_cast<double>(sweep.experiment.runs()),
+                        fmt::format("{}/{} runs on {} ranks", journal->done_count(), sweep.experiment.runs(), Distributed::size()));
+      });
+  journal->sync();
+  progress.finish();
+}
+
 void run_missing(const Sweep& sweep, sim::RunJournal& journal, const SweepOptions& options,
                  const std::atomic<bool>& stop) {
   const auto& experiment = sweep.experiment;
@@ -136,7 +168,7 @@ void run_missing(const Sweep& sweep, sim::RunJournal& journal, const SweepOption
   if (sweep.analytic()) {
     for (const auto run : todo) {
       if (stop.load()) throw sim::Interrupted();
-      record(run, {analytic_output(sweep, experiment.point_of(run))});
+      record(run, compute_run(sweep, run));
     }
   } else {
     const auto make_job = [&](std::size_t position) {
@@ -342,7 +374,11 @@ int dry_run(const Sweep& sweep, const SweepOptions& options) {
 int sweep_command(const SweepOptions& options) {
   const auto& stop = install_stop_handlers();
   const Sweep sweep = prepare(options);
-  if (options.dry_run) return dry_run(sweep, options);
+  if (options.dry_run) return Distributed::rank() == 0 ? dry_run(sweep, options) : 0;
+  if (Distributed::active() && Distributed::rank() != 0) {
+    run_missing_distributed(sweep, nullptr, options);  // files are rank 0's alone
+    return 0;
+  }
   if (options.threads < 0) throw sim::InputError("--threads must be 0 (all cores) or more");
   const std::string output = options.output.empty() ? fs::path(options.experiment).stem().string() + ".h5" : options.output;
   sim::check_output_path(output, options.force);
@@ -358,7 +394,10 @@ int sweep_command(const SweepOptions& options) {
   if (!options.quiet && journal.done_count() > 0)
     fmt::print(stderr, "resuming: {} of {} runs already done\n", journal.done_count(), experiment.runs());
   try {
-    run_missing(sweep, journal, options, stop);
+    if (Distributed::active())
+      run_missing_distributed(sweep, &journal, options);
+    else
+      run_missing(sweep, journal, options, stop);
   } catch (const sim::Interrupted&) {
     journal.sync();
     fmt::print(stderr, "\nppisim: sweep interrupted after {} of {} runs; finish it with: ppisim sweep {} -o {} --resume\n",

@@ -1,0 +1,35 @@
+#pragma once
+// Spreading a sweep's runs over MPI ranks (when ppisim is built with Open
+// MPI and started by mpirun). Rank 0 hands out runs one at a time to
+// whichever rank asks (dynamic: fast and slow runs balance themselves) and
+// writes every result to the journal; the other ranks only compute. Each run
+// depends only on its number, so the results equal a one-process sweep.
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+namespace cli {
+
+class Distributed {
+ public:
+  Distributed(int& argc, char**& argv);  // MPI_Init when started by mpirun
+  ~Distributed();
+  Distributed(const Distributed&) = delete;
+  Distributed& operator=(const Distributed&) = delete;
+
+  [[nodiscard]] static bool active();  // more than one rank
+  // Ends every rank: a failure on one must not leave the others waiting.
+  [[noreturn]] static void abort(int exit_code);
+  [[nodiscard]] static int rank();
+  [[nodiscard]] static int size();
+
+  // Rank 0: hands out `todo` and passes each result to `record` (on rank 0).
+  static void coordinate(const std::vector<std::uint64_t>& todo, std::size_t values_per_run,
+                         const std::function<void(std::uint64_t run, std::span<const double> values)>& record,
+                         const std::function<void(std::uint64_t done)>& on_progress);
+  // Other ranks: compute runs until told to stop.
+  static void work(std::size_t values_per_run, const std::function<std::vector<double>(std::uint64_t run)>& compute);
+};
+
+}  // namespace cli
