@@ -29,6 +29,7 @@ struct SweepOptions {
 };
 
 int sweep_command(const SweepOptions& options);
+int report_command(const std::vector<std::string>& results, const std::string& output, const std::string& title);
 int validate_command(const std::string& scenario, const std::vector<std::string>& overrides);
 int params_command(const std::string& format);
 int summary_command(const std::string& file, const std::string& format, bool per_run);

@@ -48,6 +48,14 @@ int dispatch(int argc, char** argv) {
   sweep_app->add_flag("--quiet", sweep.quiet, "No progress bar and no table");
   sweep_app->add_flag("--dry-run", sweep.dry_run, "Print the number of runs, the design and an estimated time; run nothing");
 
+  std::vector<std::string> report_files;
+  std::string report_output, report_title;
+  auto* report_app = app.add_subcommand("report", "Write one self-contained HTML report of results files "
+                                                  "(the first is the reference the others are compared with)");
+  report_app->add_option("results", report_files, "Results files (.h5)")->required();
+  report_app->add_option("-o,--output", report_output, "HTML file (default: the first results file with .html)");
+  report_app->add_option("--title", report_title, "Report title");
+
   std::string validate_file;
   std::vector<std::string> validate_overrides;
   auto* validate_app = app.add_subcommand("validate", "Check a scenario and print it fully resolved; runs nothing");
@@ -87,6 +95,7 @@ int dispatch(int argc, char** argv) {
   }
   if (*run_app) return cli::run_command(run);
   if (*sweep_app) return cli::sweep_command(sweep);
+  if (*report_app) return cli::report_command(report_files, report_output, report_title);
   if (*validate_app) return cli::validate_command(validate_file, validate_overrides);
   if (*params_app) return cli::params_command(params_format);
   if (*docs_app) return cli::docs_command(docs_topic, docs_output);
