@@ -1,6 +1,7 @@
 // Outcomes: counts mothers of the measured window at the survey's ages,
 // records the daily series and computes the per-run summary outcomes.
 #include <array>
+#include <map>
 #include <cmath>
 
 #include "models/modules.hpp"
@@ -208,6 +209,62 @@ class Outcomes final : public sim::Module {
       context.set_summary(to, means_[to].value() * (per_year ? sim::kDaysPerYear : 1.0));
     record_volunteer_outcomes(context);
     record_network(context);
+    if (context.wants_snapshot()) record_graph_snapshot(context);
+  }
+
+  static std::string node_unit(const std::string& column) {
+    if (column == "active") return "1 = active";
+    for (const char* label : {"vertex", "kind", "role", "locality", "culture"})
+      if (column == label) return "id";
+    return "score 0-1";
+  }
+
+  // The social graph on the last day, for drawing: professionals and
+  // volunteers with their state; team, cohort and working ties (working ties
+  // carry the professional's trust in the volunteer).
+  void record_graph_snapshot(sim::RunContext& context) const {
+    const auto& pros = world_.professionals;
+    const auto& vo = world_.volunteers;
+    const double nan = std::nan("");
+    std::map<std::string, std::vector<double>> nodes;
+    const auto node = [&](std::initializer_list<std::pair<const char*, double>> values) {
+      for (const auto& [name, value] : values) nodes[name].push_back(value);
+    };
+    for (std::size_t k = 0; k < pros.count(); ++k)
+      node({{"vertex", static_cast<double>(k)}, {"kind", 0}, {"role", static_cast<double>(pros.role[k])},
+            {"locality", pros.locality[k]}, {"culture", nan}, {"active", 1}, {"concern", pros.concern[k]},
+            {"gatekeeping", pros.gatekeeping[k]}, {"surveillance", pros.surveillance[k]},
+            {"orientation", pros.orientation[k]}, {"trust", world_.trust_of(k)}, {"self_esteem", nan},
+            {"autonomy", nan}, {"felt_surveillance", nan}, {"commitment", nan}});
+    for (std::size_t v = 0; v < vo.count(); ++v)
+      node({{"vertex", static_cast<double>(pros.count() + v)}, {"kind", 1}, {"role", nan}, {"locality", vo.locality[v]},
+            {"culture", vo.culture[v]}, {"active", vo.active[v]}, {"concern", nan}, {"gatekeeping", nan},
+            {"surveillance", nan}, {"orientation", nan}, {"trust", vo.trust_in_professionals[v]},
+            {"self_esteem", vo.self_esteem[v]}, {"autonomy", vo.autonomy[v]},
+            {"felt_surveillance", vo.felt_surveillance[v]}, {"commitment", vo.commitment[v]}});
+    for (auto& [name, values] : nodes)
+      context.add_snapshot({"graph_nodes", name, node_unit(name),
+                            "Agents on the last day: kind 0 = professional (role 0 midwife, 1 health visitor), 1 = "
+                            "volunteer; NaN where the state does not apply",
+                            std::move(values)});
+    std::vector<double> source, target, layer_of, weight;
+    const auto edge = [&](std::size_t a, std::size_t b, std::uint8_t layer, double w) {
+      source.push_back(static_cast<double>(a));
+      target.push_back(static_cast<double>(b));
+      layer_of.push_back(layer);
+      weight.push_back(w);
+    };
+    for (std::size_t a = 0; a < world_.graph.vertex_count(); ++a)
+      for (const auto layer : {layer::team, layer::cohort})
+        for (const auto b : world_.graph.neighbours(a, layer))
+          if (a < b) edge(a, b, layer, 1.0);
+    for (std::size_t k = 0; k < world_.trust.size(); ++k)
+      for (const auto& [v, trust] : world_.trust[k]) edge(k, pros.count() + static_cast<std::size_t>(v), layer::working, trust);
+    const char* const about = "Ties on the last day: layer 0 team, 1 cohort, 2 working (weight = trust)";
+    context.add_snapshot({"graph_edges", "source", "vertex", about, std::move(source)});
+    context.add_snapshot({"graph_edges", "target", "vertex", about, std::move(target)});
+    context.add_snapshot({"graph_edges", "layer", "id", about, std::move(layer_of)});
+    context.add_snapshot({"graph_edges", "weight", "score 0-1", about, std::move(weight)});
   }
 
   void record_volunteer_outcomes(sim::RunContext& context) const {

@@ -16,8 +16,8 @@ namespace sim {
 // What a module sees of the run it belongs to.
 class RunContext {
  public:
-  RunContext(const ParameterSet& parameters, std::uint64_t seed, int days, RunResult& result)
-      : parameters_(parameters), random_(seed), days_(days), result_(result) {}
+  RunContext(const ParameterSet& parameters, std::uint64_t seed, int days, RunResult& result, bool snapshot = false)
+      : parameters_(parameters), random_(seed), days_(days), result_(result), snapshot_(snapshot) {}
 
   [[nodiscard]] const ParameterSet& parameters() const { return parameters_; }
   [[nodiscard]] const RandomStreams& random() const { return random_; }
@@ -31,6 +31,10 @@ class RunContext {
   // Sets a declared per-run summary outcome (at finalize).
   void set_summary(std::size_t summary_index, double value) { result_.summary[summary_index] = value; }
 
+  // Whether this run keeps a snapshot of its agents at the end (at finalize).
+  [[nodiscard]] bool wants_snapshot() const { return snapshot_; }
+  void add_snapshot(SnapshotColumn column) { result_.snapshot.push_back(std::move(column)); }
+
   void advance_to(int day) { day_ = day; }
 
  private:
@@ -39,6 +43,7 @@ class RunContext {
   int day_ = 0;
   int days_;
   RunResult& result_;
+  bool snapshot_;
 };
 
 class Module {

@@ -30,6 +30,13 @@ class OutputCatalog {
   std::map<std::string, std::size_t> series_index_, summary_index_;
 };
 
+// One column of a table of agents' state at the end of a run (e.g. the
+// social graph's nodes and edges). Kept for one run of a file, to draw.
+struct SnapshotColumn {
+  std::string table, name, unit, description;
+  std::vector<double> values;
+};
+
 // Everything one run produces.
 struct RunResult {
   std::uint64_t run_index = 0;  // position in the command's list of runs
@@ -38,6 +45,7 @@ struct RunResult {
   int days = 0;
   std::vector<double> series;   // [series][day], series-major, days values each
   std::vector<double> summary;  // one per declared summary, NaN when undefined
+  std::vector<SnapshotColumn> snapshot;  // empty unless the run was asked for one
 
   [[nodiscard]] double at(std::size_t series_index, int day) const {
     return series[series_index * static_cast<std::size_t>(days) + static_cast<std::size_t>(day)];

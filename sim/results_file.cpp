@@ -140,6 +140,23 @@ void ResultsWriter::write(const RunResult& result, const ParameterSet& parameter
   }
   seeds_->write_row(row, &result.seed);
   replicates_->write_row(row, &result.replicate);
+  if (!result.snapshot.empty() && !snapshot_written_) write_snapshot(result);
+}
+
+// /snapshot/<table>/<column>: one run's agents at its end, e.g. the social graph to draw.
+void ResultsWriter::write_snapshot(const RunResult& result) {
+  const auto group = hdf5::create_group(file_.id(), "snapshot");
+  hdf5::write_uint64_attribute(group.id(), "run", result.run_index);
+  hdf5::write_uint64_attribute(group.id(), "day", static_cast<std::uint64_t>(std::max(0, result.days - 1)));
+  std::map<std::string, hdf5::Handle> tables;
+  for (const auto& column : result.snapshot) {
+    if (!tables.contains(column.table)) tables.emplace(column.table, hdf5::create_group(group.id(), column.table));
+    auto dataset = hdf5::Dataset::create_doubles(tables.at(column.table).id(), column.name,
+                                                 {static_cast<hsize_t>(column.values.size())});
+    if (!column.values.empty()) dataset.write_all(column.values.data());
+    dataset.describe(column.unit, column.description);
+  }
+  snapshot_written_ = true;
 }
 
 void ResultsWriter::commit() {

@@ -59,6 +59,8 @@ class ResultsWriter {
   hdf5::Handle file_;
   std::vector<hdf5::Dataset> series_, summaries_, parameters_;
   std::optional<hdf5::Dataset> seeds_, replicates_;
+  bool snapshot_written_ = false;
+  void write_snapshot(const RunResult& result);
 };
 
 // What `ppisim summary` and the tests read back.

@@ -12,7 +12,7 @@ namespace sim {
 
 RunResult run_one(const PlanFactory& factory, const OutputCatalog& catalog, const ParameterSet& parameters,
                   std::uint64_t seed, int days, const std::atomic<bool>* stop,
-                  std::atomic<std::uint64_t>* days_done) {
+                  std::atomic<std::uint64_t>* days_done, bool snapshot) {
   RunResult result;
   result.seed = seed;
   result.days = days;
@@ -20,7 +20,7 @@ RunResult run_one(const PlanFactory& factory, const OutputCatalog& catalog, cons
   result.summary.assign(catalog.summaries().size(), std::nan(""));
 
   Plan plan = factory(parameters);
-  RunContext context(parameters, seed, days, result);
+  RunContext context(parameters, seed, days, result, snapshot);
   for (auto& module : plan.modules) module->initialize(context);
   for (int day = 0; day < days; ++day) {
     if (stop && stop->load(std::memory_order_relaxed)) throw Interrupted();
@@ -94,7 +94,8 @@ void run_jobs(std::size_t count, const std::function<RunJob(std::size_t)>& make_
         RunJob job = make_job(position);
         days_planned.fetch_add(static_cast<std::uint64_t>(job.days));
         started.fetch_add(1);
-        RunResult result = run_one(factory, catalog, *job.parameters, job.seed, job.days, options.stop, &days_done);
+        RunResult result = run_one(factory, catalog, *job.parameters, job.seed, job.days, options.stop, &days_done,
+                                   job.snapshot);
         result.run_index = job.run_index;
         result.replicate = job.replicate;
         queue.push(position, Done{std::move(result), std::move(job.parameters)});
@@ -138,7 +139,8 @@ void run_all(const std::vector<RunRequest>& requests, const PlanFactory& factory
     const auto& request = requests[index];
     // Shared without ownership: the caller keeps the parameters alive for the whole call.
     return RunJob{index, request.replicate, request.seed,
-                  std::shared_ptr<const ParameterSet>(std::shared_ptr<void>(), request.parameters), options.days};
+                  std::shared_ptr<const ParameterSet>(std::shared_ptr<void>(), request.parameters), options.days,
+                  index == 0};
   };
   run_jobs(requests.size(), make_job, factory, catalog, options,
            [&](RunResult&& result, const ParameterSet&) { consume(std::move(result)); });

@@ -38,7 +38,7 @@ struct RunOptions {
 // `days_done`, when given, counts simulated days for progress reports.
 RunResult run_one(const PlanFactory& factory, const OutputCatalog& catalog, const ParameterSet& parameters,
                   std::uint64_t seed, int days, const std::atomic<bool>* stop = nullptr,
-                  std::atomic<std::uint64_t>* days_done = nullptr);
+                  std::atomic<std::uint64_t>* days_done = nullptr, bool snapshot = false);
 
 // Runs every request and hands each result to `consume` in request order, on
 // the calling thread, as soon as it and all earlier ones are done.
@@ -53,6 +53,7 @@ struct RunJob {
   std::uint64_t seed = 0;
   std::shared_ptr<const ParameterSet> parameters;
   int days = 0;
+  bool snapshot = false;  // keep the agents' state at the end (run_all: the first run)
 };
 
 // Runs jobs 0 .. count-1 (made by `make_job(position)` on a worker thread)

@@ -355,3 +355,18 @@ def test_signal_as_soon_as_the_partial_file_exists_leaves_nothing(ppisim_binary,
             _, stderr = _finish(process)
         assert process.returncode == 130, f"attempt {attempt}: exit {process.returncode}, stderr {stderr!r}"
         assert sorted(p.name for p in folder.iterdir()) == [], f"attempt {attempt}: files left behind"
+
+
+def test_first_run_keeps_a_snapshot_of_the_social_graph(fast_run):
+    with h5py.File(fast_run.output, "r") as f:
+        nodes, edges = f["snapshot/graph_nodes"], f["snapshot/graph_edges"]
+        kind = nodes["kind"][:]
+        assert set(np.unique(kind)) <= {0.0, 1.0} and (kind == 0).sum() > 0
+        vertices = nodes["vertex"][:]
+        assert np.array_equal(vertices, np.arange(len(vertices)))
+        for end in ("source", "target"):
+            assert edges[end][:].max() < len(vertices)
+        assert set(np.unique(edges["layer"][:])) <= {0.0, 1.0, 2.0}
+        working = edges["layer"][:] == 2
+        assert ((edges["weight"][:][working] >= 0) & (edges["weight"][:][working] <= 1)).all()
+        assert f["snapshot"].attrs["run"] == 0
