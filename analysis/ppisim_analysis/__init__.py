@@ -2,22 +2,29 @@
 
     import sys; sys.path.insert(0, "analysis")       # from the repository root
     from ppisim_analysis import load_results, summarise, compare
+    from ppisim_analysis import sensitivity_table       # a sweep's indices, one row per factor
 
 Only Debian's python3 packages are needed: python3-h5py, python3-numpy,
 python3-pandas, python3-scipy, python3-matplotlib and python3-yaml.
 """
 
-from .load import FORMAT, FORMAT_VERSION, Results, load_results
-from .stats import ANY_BF_AGES, Estimate, compare, quantile_bands, summarise
+from .load import FORMAT, FORMAT_VERSION, NoTimeSeriesError, Results, load_results
+from .stats import (ANY_BF_AGES, Estimate, analysed_outcomes, compare, noise_share, quantile_bands,
+                    sensitivity_method, sensitivity_table, summarise)
 
 __all__ = [
     "ANY_BF_AGES",
     "Estimate",
     "FORMAT",
     "FORMAT_VERSION",
+    "NoTimeSeriesError",
     "Results",
+    "analysed_outcomes",
     "compare",
     "load_results",
+    "noise_share",
     "quantile_bands",
+    "sensitivity_method",
+    "sensitivity_table",
     "summarise",
 ]

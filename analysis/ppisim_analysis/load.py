@@ -6,9 +6,15 @@
     r.timeseries("any_bf_share")   # long: run, replicate, seed, day, value
     r.units["any_bf_6w"], r.attrs["git_revision"], r.scenario["scheme"]
 
-Summary outcomes, parameters, run numbers and provenance are read at once;
-time series are read from the file when first asked for (then kept), so a
-file with many long runs costs memory only for the series used.
+    s = load_results("levers.h5")  # a sweep (attrs["kind"] == "sweep")
+    s.design                       # one row per design point: point, one column per factor
+    s.sensitivity                  # outcome, factor, index, estimate, lo95, hi95
+    s.summary["point"]             # each run's design point
+
+Summary outcomes, parameters, run numbers, the design, the sensitivity table
+and provenance are read at once; time series are read from the file when
+first asked for (then kept), so a file with many long runs costs memory only
+for the series used.
 """
 
 from __future__ import annotations
@@ -28,6 +34,9 @@ FORMAT_VERSION = 1
 # Groups whose datasets carry `units` and `description` attributes.
 _DESCRIBED_GROUPS = ("summary", "timeseries", "parameters")
 _RUN_COLUMNS = ("run", "replicate", "seed")
+SENSITIVITY_COLUMNS = ("outcome", "factor", "index", "estimate", "lo95", "hi95")
+# The sensitivity table's pseudo-factor of the replicate-noise rows.
+NOISE_FACTOR = "(replicates)"
 
 
 def _decode(value: Any) -> Any:
@@ -47,8 +56,12 @@ def _decode(value: Any) -> Any:
     return value
 
 
+class NoTimeSeriesError(ValueError):
+    """The file holds no time series at all (a sweep with ``store: summary``)."""
+
+
 class Results:
-    """The contents of one ppisim results file.
+    """The contents of one ppisim results file (``kind`` "run" or "sweep").
 
     Attributes
     ----------
@@ -57,9 +70,32 @@ class Results:
         Root attributes (provenance), decoded to str / int.
     summary : pandas.DataFrame
         One row per run: ``run`` (row number in the file), ``replicate``,
-        ``seed``, then every ``/parameters/<dotted.path>`` and every
+        ``seed``, for a sweep ``point`` (its design point, a row of
+        ``design``), then every ``/parameters/<dotted.path>`` and every
         ``/summary/<outcome>``, in the order the file stores them. NaN where
         an outcome is undefined.
+    design : pandas.DataFrame
+        A sweep's design, one row per point: ``point``, then one column per
+        factor in factor units (``/design/values``). Word and overlay factors
+        are pandas categoricals of their level names (``/design/levels``), in
+        level order. A factor that is itself named "point" becomes the column
+        "point (factor)". Empty for a run file.
+    sensitivity : pandas.DataFrame
+        A sweep's sensitivity table (``/sensitivity``): outcome, factor,
+        index (S1, ST, mu, mu_star, sigma, noise_share), estimate, lo95, hi95;
+        NaN where there is no estimate or interval. The ``noise_share`` rows
+        have the factor "(replicates)". Empty for a run file.
+    factors : list of str
+        A sweep's factor names (``/design/factors``), in design column order.
+    factor_levels : dict
+        Factor -> list of level names, for word and overlay factors only.
+    design_method, design_seed :
+        ``/design`` attributes ``method`` ("saltelli", "morris", "grid",
+        "latin_hypercube") and ``seed``; None for a run file.
+    experiment : dict
+        For a sweep, the experiment as given (name, base or model, factors,
+        design, analyse, store), parsed from the first part of
+        ``scenario_yaml``; empty for a run file.
     units, descriptions : dict
         Name -> text for every summary outcome, time series and parameter
         (plus ``day``). ``units_by_group[group][name]`` is the same split by
@@ -69,12 +105,17 @@ class Results:
     days : numpy.ndarray
         ``/time/day``.
     scenario : dict
-        The resolved scenario (``scenario_yaml``) parsed with PyYAML.
+        The resolved scenario parsed with PyYAML: ``scenario_yaml``, or for a
+        sweep its second part, the resolved base scenario (empty for a sweep
+        of an analytic test function).
     """
 
     def __init__(self, path: Path, attrs: dict, summary: pd.DataFrame, units_by_group: dict,
                  descriptions_by_group: dict, outcomes: list, parameters: list, series: list,
-                 days: np.ndarray, scenario: dict):
+                 days: np.ndarray, scenario: dict, design: pd.DataFrame | None = None,
+                 sensitivity: pd.DataFrame | None = None, factors: list | None = None,
+                 factor_levels: dict | None = None, design_method: str | None = None,
+                 design_seed: int | None = None, experiment: dict | None = None):
         self.path = path
         self.attrs = attrs
         self.summary = summary
@@ -85,6 +126,13 @@ class Results:
         self.series = series
         self.days = days
         self.scenario = scenario
+        self.design = design if design is not None else pd.DataFrame({"point": np.zeros(0, dtype=np.int64)})
+        self.sensitivity = sensitivity if sensitivity is not None else _empty_sensitivity()
+        self.factors = list(factors or [])
+        self.factor_levels = dict(factor_levels or {})
+        self.design_method = design_method
+        self.design_seed = design_seed
+        self.experiment = dict(experiment or {})
         self.units = {"day": "days"}
         self.descriptions = {"day": "Simulated day, counted from 0"}
         for group in _DESCRIBED_GROUPS:  # an outcome's unit wins over a same-named series or parameter
@@ -100,6 +148,15 @@ class Results:
         return str(self.attrs.get("scenario_name") or self.scenario.get("name") or self.path.stem)
 
     @property
+    def kind(self) -> str:
+        """'run' or 'sweep' (root attribute ``kind``; 'run' when absent)."""
+        return str(self.attrs.get("kind") or "run")
+
+    @property
+    def is_sweep(self) -> bool:
+        return self.kind == "sweep"
+
+    @property
     def runs(self) -> int:
         return len(self.summary)
 
@@ -108,12 +165,24 @@ class Results:
         return self.summary["seed"].to_numpy(dtype=np.uint64)
 
     def __repr__(self) -> str:
+        sweep = (f", sweep of {len(self.design)} points over {len(self.factors)} factors"
+                 if self.is_sweep else "")
         return (f"Results({str(self.path)!r}: scenario {self.name!r}, {self.runs} runs x "
-                f"{len(self.days)} days, {len(self.outcomes)} outcomes, {len(self.series)} series)")
+                f"{len(self.days)} days, {len(self.outcomes)} outcomes, {len(self.series)} series{sweep})")
 
     # -- time series -------------------------------------------------------
     def timeseries_array(self, name: str) -> np.ndarray:
-        """``/timeseries/<name>`` as a runs x days array (read once, then kept)."""
+        """``/timeseries/<name>`` as a runs x days array (read once, then kept).
+
+        KeyError when the file has no such series; NoTimeSeriesError (a
+        ValueError) when it holds none at all, as a sweep with ``store: summary``.
+        """
+        if not self.series:
+            what = ("a summary-only sweep (store: summary, an experiment's default)" if self.is_sweep
+                    else "a results file without time series")
+            raise NoTimeSeriesError(f"{self.path}: no time series {name!r}: the file is {what} and holds "
+                                    "no time series at all"
+                                    + ("; run the sweep with store: timeseries to keep them" if self.is_sweep else ""))
         if name not in self.series:
             raise KeyError(f"{self.path}: no time series {name!r}; the file has: {', '.join(self.series)}")
         if name not in self._series_cache:
@@ -131,16 +200,20 @@ class Results:
         return self._series_cache[name]
 
     def timeseries(self, name: str) -> pd.DataFrame:
-        """``/timeseries/<name>`` in long form: columns run, replicate, seed, day, value."""
+        """``/timeseries/<name>`` in long form: columns run, replicate, seed,
+        (for a sweep) point, day, value."""
         values = self.timeseries_array(name)
         runs, days = values.shape
-        return pd.DataFrame({
+        columns = {
             "run": np.repeat(self.summary["run"].to_numpy(), days),
             "replicate": np.repeat(self.summary["replicate"].to_numpy(), days),
             "seed": np.repeat(self.seeds, days),
-            "day": np.tile(self.days, runs),
-            "value": values.reshape(-1),
-        })
+        }
+        if "point" in self.summary and self.is_sweep:
+            columns["point"] = np.repeat(self.summary["point"].to_numpy(), days)
+        columns["day"] = np.tile(self.days, runs)
+        columns["value"] = values.reshape(-1)
+        return pd.DataFrame(columns)
 
     def _check_unchanged(self, f: h5py.File) -> None:
         """Time series are read lazily: refuse to mix them with another file's runs."""
@@ -173,6 +246,108 @@ def _read_group(f: h5py.File, path: Path, group_name: str, runs: int, days: int 
         units[name] = str(_decode(item.attrs.get("units", "")))
         descriptions[name] = str(_decode(item.attrs.get("description", "")))
     return values, units, descriptions
+
+
+def _empty_sensitivity() -> pd.DataFrame:
+    return pd.DataFrame({"outcome": pd.Series([], dtype=object), "factor": pd.Series([], dtype=object),
+                         "index": pd.Series([], dtype=object), "estimate": pd.Series([], dtype=np.float64),
+                         "lo95": pd.Series([], dtype=np.float64), "hi95": pd.Series([], dtype=np.float64)})
+
+
+def _text_dataset(f: h5py.File, path: Path, name: str, length: int | None = None) -> list[str]:
+    """A one-dimensional dataset of text as a list of str."""
+    item = _require(f, path, name, h5py.Dataset)
+    if item.ndim != 1 or (length is not None and item.shape != (length,)):
+        raise ValueError(f"{path}: /{name} has shape {item.shape}, expected ({length if length is not None else 'n'},)")
+    return [str(_decode(v)) for v in item[...].tolist()]
+
+
+def _number_dataset(f: h5py.File, path: Path, name: str, shape: tuple) -> np.ndarray:
+    item = _require(f, path, name, h5py.Dataset)
+    if item.shape != shape:
+        raise ValueError(f"{path}: /{name} has shape {item.shape}, expected {shape}")
+    return np.asarray(item[...], dtype=np.float64)
+
+
+def split_sweep_yaml(text: str) -> tuple[str, str]:
+    """A sweep's ``scenario_yaml`` is the experiment as given followed by the
+    resolved base scenario, both top-level mappings run together (so keys such
+    as ``name`` appear twice). Returns (experiment text, base scenario text);
+    the second is empty for an analytic test function (no base scenario)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return text, ""
+    if not isinstance(root, yaml.MappingNode):
+        return text, ""
+    seen: set[str] = set()
+    for key, _ in root.value:
+        name = key.value if isinstance(key, yaml.ScalarNode) else None
+        if name in seen:  # the base scenario starts where the first key repeats (its `name`)
+            index = key.start_mark.index
+            return text[:index], text[index:]
+        seen.add(name)
+    return text, ""
+
+
+def _parse_mapping(path: Path, text: str, what: str) -> dict:
+    if not text.strip():
+        return {}
+    try:
+        parsed = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        raise ValueError(f"{path}: {what} is not valid YAML: {error}") from error
+    if not isinstance(parsed, dict):
+        raise ValueError(f"{path}: {what} is not a YAML mapping")
+    return parsed
+
+
+def _read_sweep(f: h5py.File, path: Path, runs: int) -> dict:
+    """/runs/point, /design and /sensitivity of a sweep (docs/hdf5-layout.md)."""
+    point_item = _require(f, path, "runs/point", h5py.Dataset)
+    if point_item.shape != (runs,):
+        raise ValueError(f"{path}: /runs/point has shape {point_item.shape}, expected ({runs},)")
+    point = np.asarray(point_item[...]).astype(np.int64)
+    design_group = _require(f, path, "design", h5py.Group)
+    factors = _text_dataset(f, path, "design/factors")
+    levels = _text_dataset(f, path, "design/levels", len(factors))
+    values_item = _require(f, path, "design/values", h5py.Dataset)
+    if values_item.ndim != 2 or values_item.shape[1] != len(factors):
+        raise ValueError(f"{path}: /design/values has shape {values_item.shape}, expected (points, {len(factors)})")
+    values = np.asarray(values_item[...], dtype=np.float64)
+    points = values.shape[0]
+    if runs and (point.min() < 0 or point.max() >= points):
+        raise ValueError(f"{path}: /runs/point refers to design points outside 0..{points - 1}")
+
+    columns: dict[str, Any] = {"point": np.arange(points, dtype=np.int64)}
+    factor_levels = {}
+    for k, (factor, joined) in enumerate(zip(factors, levels)):
+        column = values[:, k]
+        if joined:
+            names = joined.split("|")
+            codes = np.rint(column)
+            if not (np.all(np.isfinite(column)) and np.all(codes == column)
+                    and np.all((codes >= 0) & (codes < len(names)))):
+                raise ValueError(f"{path}: /design/values of the categorical factor {factor!r} are not level "
+                                 f"numbers 0..{len(names) - 1}")
+            factor_levels[factor] = names
+            column = pd.Categorical.from_codes(codes.astype(np.int64), categories=names)
+        columns[f"{factor} (factor)" if factor == "point" else factor] = column
+    design = pd.DataFrame(columns)
+
+    rows = _require(f, path, "sensitivity/outcome", h5py.Dataset).shape
+    if len(rows) != 1:
+        raise ValueError(f"{path}: /sensitivity/outcome must be one-dimensional, not {rows}")
+    table: dict[str, Any] = {name: _text_dataset(f, path, f"sensitivity/{name}", rows[0])
+                             for name in ("outcome", "factor", "index")}
+    for name in ("estimate", "lo95", "hi95"):
+        table[name] = _number_dataset(f, path, f"sensitivity/{name}", rows)
+    sensitivity = pd.DataFrame(table, columns=list(SENSITIVITY_COLUMNS)) if rows[0] else _empty_sensitivity()
+
+    seed = _decode(design_group.attrs.get("seed"))
+    return {"point": point, "design": design, "sensitivity": sensitivity, "factors": factors,
+            "factor_levels": factor_levels, "design_method": _decode(design_group.attrs.get("method")),
+            "design_seed": seed if isinstance(seed, int) else None}
 
 
 def load_results(path: str | os.PathLike) -> Results:
@@ -225,12 +400,15 @@ def _load_open_file(f: h5py.File, path: Path) -> Results:
         if key in attrs and attrs[key] != actual:
             raise ValueError(f"{path}: root attribute {key}={attrs[key]} but the datasets hold {actual}")
 
+    sweep = _read_sweep(f, path, runs) if attrs.get("kind") == "sweep" else None
+    run_columns = set(_RUN_COLUMNS) | ({"point"} if sweep else set())
+
     summary_values, summary_units, summary_descriptions = _read_group(f, path, "summary", runs, None)
     parameter_values, parameter_units, parameter_descriptions = _read_group(f, path, "parameters", runs, None)
     _, series_units, series_descriptions = _read_group(f, path, "timeseries", runs, len(days))
 
     outcome_names, parameter_names = set(summary_values), set(parameter_values)
-    clashes = (outcome_names & parameter_names) | (set(_RUN_COLUMNS) & (outcome_names | parameter_names))
+    clashes = (outcome_names & parameter_names) | (run_columns & (outcome_names | parameter_names))
     if clashes:
         raise ValueError(f"{path}: names used twice among run columns, parameters and outcomes: {sorted(clashes)}")
 
@@ -239,18 +417,22 @@ def _load_open_file(f: h5py.File, path: Path) -> Results:
         "replicate": replicates.astype(np.int64),
         "seed": seeds.astype(np.uint64),
     }
+    if sweep:
+        columns["point"] = sweep.pop("point")
     columns.update(parameter_values)
     columns.update(summary_values)
     summary = pd.DataFrame(columns)
 
     scenario: dict = {}
+    experiment: dict = {}
     if "scenario_yaml" in attrs:
-        try:
-            scenario = yaml.safe_load(attrs["scenario_yaml"]) or {}
-        except yaml.YAMLError as error:
-            raise ValueError(f"{path}: the scenario_yaml attribute is not valid YAML: {error}") from error
-        if not isinstance(scenario, dict):
-            raise ValueError(f"{path}: the scenario_yaml attribute is not a YAML mapping")
+        text = str(attrs["scenario_yaml"])
+        if sweep:
+            experiment_text, scenario_text = split_sweep_yaml(text)
+            experiment = _parse_mapping(path, experiment_text, "the experiment in the scenario_yaml attribute")
+            scenario = _parse_mapping(path, scenario_text, "the base scenario in the scenario_yaml attribute")
+        else:
+            scenario = _parse_mapping(path, text, "the scenario_yaml attribute")
 
     return Results(
         path=path,
@@ -264,4 +446,6 @@ def _load_open_file(f: h5py.File, path: Path) -> Results:
         series=list(series_units),
         days=days,
         scenario=scenario,
+        experiment=experiment,
+        **(sweep or {}),
     )

@@ -3,8 +3,14 @@
 Every function returns a `matplotlib.figure.Figure` drawn on the Agg canvas.
 Nothing here touches pyplot, so importing this module does not change the
 backend of a notebook or a script, nothing is shown, and figures are freed
-when no longer referenced. In a notebook, display one with `display(fig)`;
-save one with `fig.savefig("x.png")`.
+when no longer referenced. Save one with `fig.savefig("x.png")`.
+
+In Jupyter, such a figure is not shown by itself: Debian's ipykernel only
+knows how to draw a Figure as an image once the inline backend is active, so
+`display(fig)` alone prints a line of text (`<Figure size 700x380 with 1 Axes>`).
+Either run `%matplotlib inline` once in the notebook (then `display(fig)`, or
+`fig` as the last line of a cell, shows the image), or, with no magic, use
+`display(as_image(fig))` (an `IPython.display.Image` of `figure_png(fig)`).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from .load import Results
-from .stats import ANY_BF_AGES, AGE_WORDS, quantile_bands, summarise
+from .stats import ANY_BF_AGES, AGE_WORDS, quantile_bands, sensitivity_table, summarise
 
 SHARE_UNITS = {"share", "share of mothers"}
 
@@ -149,11 +155,128 @@ def plot_relative_risks(comparison: pd.DataFrame, title: str | None = None) -> F
     return fig
 
 
+def noise_words(share: float, replicates: int) -> str:
+    """The replicate-noise share of an outcome in a few words, for titles."""
+    if math.isfinite(share):
+        return f"replicate noise: {100 * share:.3g}% of one run's variance"
+    if replicates <= 1:
+        return "replicate noise: not measured (one run per design point)"
+    return "replicate noise: undefined (the outcome hardly varies or is often undefined)"
+
+
+def _sensitivity(results: Results, outcome: str, method: str) -> pd.DataFrame:
+    table = sensitivity_table(results, outcome)
+    if table.attrs["method"] != method:
+        other = {"sobol": "plot_sobol", "morris": "plot_morris"}.get(table.attrs["method"])
+        raise ValueError(f"{results.path}: the sweep has no {method.capitalize()} indices of {outcome!r} "
+                         f"(design method {results.design_method!r})" + (f"; use {other}" if other else ""))
+    return table
+
+
+def _whiskers(ax, centres, lo, hi, y, color) -> None:
+    """95% intervals as horizontal lines with end caps, where both ends are finite
+    (drawn directly: a bootstrap interval need not contain its estimate)."""
+    ok = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(y)
+    if ok.any():
+        ax.hlines(y[ok], lo[ok], hi[ok], color=color, lw=1.1)
+        ax.vlines(np.concatenate([lo[ok], hi[ok]]), np.concatenate([y[ok] - 0.08] * 2),
+                  np.concatenate([y[ok] + 0.08] * 2), color=color, lw=1.1)
+
+
+def plot_sobol(results: Results, outcome: str, title: str | None = None) -> Figure:
+    """First-order (S1) and total (ST) Sobol indices of one outcome of a sweep,
+    as grouped horizontal bars per factor with their bootstrap 95% intervals as
+    whiskers; factors sorted by ST, the largest at the top. The title says what
+    share of one run's variance is replicate noise. Two bars per factor (S1
+    first), in the order of `ax.patches`."""
+    table = _sensitivity(results, outcome, "sobol")
+    order = np.argsort(-np.nan_to_num(table["ST"].to_numpy(dtype=float), nan=-np.inf), kind="stable")
+    table = table.iloc[order].reset_index(drop=True)
+    n = len(table)
+    fig = _new_figure(7.0, 0.55 * n + 1.9)
+    ax = fig.add_subplot()
+    y = np.arange(n)[::-1].astype(float)  # the first (largest ST) at the top
+    height = 0.38
+    for index, offset, color, label in (("S1", height / 2, "C0", "S1: first order (the factor alone)"),
+                                         ("ST", -height / 2, "C1", "ST: total (with its interactions)")):
+        estimate = table[index].to_numpy(dtype=float)
+        ax.barh(y + offset, np.nan_to_num(estimate, nan=0.0), height * 0.95, color=color, label=label)
+        _whiskers(ax, estimate, table[f"{index}_lo95"].to_numpy(dtype=float),
+                  table[f"{index}_hi95"].to_numpy(dtype=float), y + offset, "black")
+        for k in np.flatnonzero(~np.isfinite(estimate)):
+            ax.annotate("undefined", (0.0, y[k] + offset), xytext=(4, 0), textcoords="offset points",
+                        va="center", fontsize=7, color="grey")
+    values = table[["S1", "S1_lo95", "S1_hi95", "ST", "ST_lo95", "ST_hi95"]].to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    low = min(0.0, values.min()) if len(values) else 0.0
+    high = max(1.0, values.max()) if len(values) else 1.0
+    pad = 0.04 * (high - low)
+    ax.set_xlim(low - pad, high + pad)
+    ax.axvline(0.0, color="grey", lw=0.8)
+    ax.axvline(1.0, color="grey", lw=0.8, ls=":")
+    ax.set_yticks(y)
+    ax.set_yticklabels(table["factor"], fontsize=8)
+    ax.set_xlabel(f"share of the variance of {outcome} (design points' replicate means)", fontsize=9)
+    ax.set_title(title or f"Sobol indices of {outcome} with bootstrap 95% intervals\n"
+                 f"{noise_words(table.attrs['noise_share'], table.attrs['replicates'])}", fontsize=10)
+    ax.grid(True, axis="x", alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def plot_morris(results: Results, outcome: str, title: str | None = None) -> Figure:
+    """The classic Morris chart of one outcome of a sweep: each factor a point
+    at (mu*, sigma), labelled with its name. mu* is the mean absolute change in
+    the outcome when the factor moves across its whole range one step at a
+    time; sigma the spread of those changes (non-linearity or interactions:
+    above the dashed line sigma = mu* they dominate). Blue points raise the
+    outcome on average (mu > 0), red ones lower it. The title gives the
+    replicate-noise share. One point per factor, in `ax.collections[0]`."""
+    table = _sensitivity(results, outcome, "morris")
+    mu_star = table["mu_star"].to_numpy(dtype=float)
+    sigma = table["sigma"].to_numpy(dtype=float)
+    mu = table["mu"].to_numpy(dtype=float)
+    fig = _new_figure(7.0, 5.0)
+    ax = fig.add_subplot()
+    colors = ["C3" if m < 0 else "C0" for m in np.nan_to_num(mu)]
+    ax.scatter(mu_star, sigma, c=colors, s=36, zorder=3)
+    finite = np.concatenate([mu_star[np.isfinite(mu_star)], sigma[np.isfinite(sigma)]])
+    top = float(finite.max()) * 1.15 if len(finite) and finite.max() > 0 else 1.0
+    for name, x, v in zip(table["factor"], mu_star, sigma):
+        if math.isfinite(x) and math.isfinite(v):
+            right_half = x > 0.55 * top  # label on the side with room
+            ax.annotate(name, (x, v), xytext=(-5 if right_half else 5, 4), textcoords="offset points",
+                        fontsize=8, ha="right" if right_half else "left")
+    ax.plot([0, top], [0, top], color="grey", lw=0.9, ls="--")
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    from matplotlib.lines import Line2D
+    ax.legend(handles=[Line2D([], [], ls="", marker="o", color="C0", label="raises it on average (μ > 0)"),
+                       Line2D([], [], ls="", marker="o", color="C3", label="lowers it on average (μ < 0)"),
+                       Line2D([], [], ls="--", color="grey", label="σ = μ*: above it, effects vary")],
+              fontsize=8, loc="upper left")
+    units = results.units_by_group["summary"].get(outcome, "")
+    unit_text = f", {units}" if units else ""
+    ax.set_xlabel(f"μ*: mean |change in {outcome}| across a factor's range{unit_text}", fontsize=9)
+    ax.set_ylabel(f"σ: spread of those changes{unit_text}", fontsize=9)
+    ax.set_title(title or f"Morris screening of {outcome}\n"
+                 f"{noise_words(table.attrs['noise_share'], table.attrs['replicates'])}", fontsize=10)
+    ax.grid(True, alpha=0.3)
+    return fig
+
+
 def _outcome_label(outcome: str) -> str:
     for prefix, words in (("any_bf_", "any BF"), ("excl_bf_", "exclusive BF")):
         if outcome.startswith(prefix) and outcome[len(prefix):] in AGE_WORDS:
             return f"{words}\n{AGE_WORDS[outcome[len(prefix):]]}"
     return outcome.replace("_", " ")
+
+
+def as_image(fig: Figure, dpi: int = 100):
+    """The figure as an `IPython.display.Image` (PNG): shows in Jupyter with
+    `display(...)` or as a cell's last line, with no `%matplotlib` magic."""
+    from IPython.display import Image  # only where IPython is installed
+    return Image(data=figure_png(fig, dpi), format="png")
 
 
 def figure_png(fig: Figure, dpi: int = 100) -> bytes:

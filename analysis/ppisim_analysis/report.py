@@ -4,7 +4,13 @@
 
 (run from analysis/, or with PYTHONPATH=analysis from the repository root).
 The first file is the reference: every other file is compared with it as
-relative risks of having stopped breastfeeding. The report is a single HTML
+relative risks of having stopped breastfeeding. A sweep (`ppisim sweep`) gets
+a Sensitivity section: the design in words, the Sobol or Morris indices of
+each analysed outcome with their intervals, how much of the outcome is
+replicate noise, and a chart. A note says which parameters come from data
+and which are assumptions (as `ppisim params` lists them; the binary is
+$PPISIM_BINARY or the repository's build/ppisim, and the note is left out
+when neither runs). The report is a single HTML
 file with inline CSS and the figures embedded as base64 PNG; it refers to
 nothing outside itself. It is written under a hidden temporary name beside
 the target and renamed into place when complete.
@@ -18,9 +24,11 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as _dt
+import functools
 import html
 import math
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -30,7 +38,8 @@ import yaml
 
 from . import plots
 from .load import Results, load_results
-from .stats import ANY_BF_AGES, compare, summarise
+from .stats import (ANY_BF_AGES, analysed_outcomes, compare, noise_share, sensitivity_method,
+                    sensitivity_table, summarise)
 
 PROGRAM = "ppisim_analysis.report"
 
@@ -184,9 +193,27 @@ class _Parameters:
     def __init__(self, results: Results):
         self.results = results
         self.yaml = _flatten(results.scenario)
+        # choices a sweep varies: by a word factor, or by the overlays of a named factor
+        self.varied_choices: dict[str, str] = {}
+        if results.is_sweep:
+            given = results.experiment.get("factors", {})
+            for factor, levels in results.factor_levels.items():
+                if factor in self.yaml:
+                    self.varied_choices[factor] = "varies: " + ", ".join(levels).replace("_", " ")
+                spec = given.get(factor) if isinstance(given, dict) else None
+                if isinstance(spec, dict):
+                    for overlay in spec.values():
+                        for key in _flatten(overlay) if isinstance(overlay, dict) else {}:
+                            if key not in results.parameters:
+                                self.varied_choices.setdefault(key, f"varies with the factor {factor}")
 
     def has(self, key: str) -> bool:
         return key in self.results.parameters or key in self.yaml
+
+    def varies(self, key: str) -> bool:
+        if key in self.varied_choices:
+            return True
+        return key in self.results.parameters and self.results.summary[key].dropna().nunique() > 1
 
     def number(self, key: str) -> float | None:
         if key not in self.results.parameters:
@@ -202,12 +229,18 @@ class _Parameters:
                 return _format_parameter(float(column.iloc[0]), units) if len(column) else "–"
             return (f"varies: {_format_parameter(float(column.min()), units)} to "
                     f"{_format_parameter(float(column.max()), units)}")
+        if key in self.varied_choices:
+            return self.varied_choices[key]
         if key in self.yaml:
             return _yaml_value(self.yaml[key]).replace("_", " ")
         return "–"
 
     def description(self, key: str) -> str:
-        return self.results.descriptions_by_group["parameters"].get(key, "")
+        described = self.results.descriptions_by_group["parameters"].get(key, "")
+        if not described and key not in self.results.parameters:  # a choice: the file has no description
+            listing, _ = parameter_sources()
+            described = next((str(p.get("description", "")) for p in listing or [] if p.get("path") == key), "")
+        return described
 
     def units(self, key: str) -> str:
         return self.results.units_by_group["parameters"].get(key, "")
@@ -220,7 +253,10 @@ def _plain_words(results: Results) -> str:
     s = []
     horizon = p.number("horizon")
     replicates = results.attrs.get("replicates", results.runs)
-    if horizon is not None:
+    if horizon is not None and results.is_sweep:
+        s.append(f"The scheme is simulated for {_duration(horizon)} from its start; each design point is run "
+                 f"{replicates} time{'s' if replicates != 1 else ''}.")
+    elif horizon is not None:
         s.append(f"The scheme is simulated for {_duration(horizon)} from its start, in {replicates} "
                  f"replicate run{'s' if replicates != 1 else ''} (base seed {results.attrs.get('seed', '–')}).")
     start = p.number("measurement.from")
@@ -259,7 +295,8 @@ def _plain_words(results: Results) -> str:
         s.append(sentence + ".")
         if p.has("scheme.referral_policy"):
             s.append(f"Referral policy: {p.text('scheme.referral_policy')}.")
-        mode = p.text("scheme.contact_schedule.mode") if p.has("scheme.contact_schedule.mode") else None
+        mode = (p.text("scheme.contact_schedule.mode")
+                if p.has("scheme.contact_schedule.mode") and not p.varies("scheme.contact_schedule.mode") else None)
         contacts = p.number("scheme.contact_schedule.contacts")
         if mode and contacts is not None:
             sentence = f"Peer contacts are {mode}: up to {_g(contacts)} per supported mother"
@@ -281,13 +318,21 @@ def _scenario_section(results: Results, label: str) -> str:
     out = [f"<h3>{_e(label)}</h3>"]
     if description:
         out.append(f"<p><em>{_e(description)}</em></p>")
-    out.append(f"<p>{_e(_plain_words(results))}</p>")
+    if results.is_sweep:
+        out.append(f"<p>A sweep: experiment <strong>{_e(results.name)}</strong> over "
+                   f"{_plural(len(results.factors), 'factor')} of {_model_words(results)} (see Sensitivity); "
+                   "values that vary between runs are given as ranges.</p>")
+    words = _plain_words(results)
+    if words:
+        out.append(f"<p>{_e(words)}</p>")
     out.append("<table><tr><th>parameter</th><th>value</th><th>units in the file</th><th>meaning</th></tr>")
-    for key in KEY_PARAMETERS:
-        if p.has(key):
-            out.append(f"<tr><td><code>{_e(key)}</code></td><td>{_e(p.text(key))}</td>"
-                       f"<td>{_e(p.units(key) or 'choice')}</td><td>{_e(p.description(key))}</td></tr>")
-    out.append("</table>")
+    key_rows = [f"<tr><td><code>{_e(key)}</code></td><td>{_e(p.text(key))}</td>"
+                f"<td>{_e(p.units(key) or 'choice')}</td><td>{_e(p.description(key))}</td></tr>"
+                for key in KEY_PARAMETERS if p.has(key)]
+    if key_rows:
+        out += key_rows + ["</table>"]
+    else:
+        out.pop()  # no model parameters (an analytic test function)
     out.append(f"<details><summary>All {len(results.parameters)} numeric parameters</summary><table>"
                "<tr><th>parameter</th><th>value</th><th>as stored</th><th>units</th><th>meaning</th></tr>")
     for key in results.parameters:
@@ -332,6 +377,11 @@ def _outcomes_section(all_results: Sequence[Results], labels: Sequence[str]) -> 
            "(as <code>ppisim summary</code>); shares are of all mothers born in the measured window. "
            "n is the number of runs in which the outcome is defined.</p>",
            f"<table>{header}\n{_outcome_rows(all_results, present)}</table>"]
+    sweeps = [label for r, label in zip(all_results, labels) if r.is_sweep]
+    if sweeps:
+        out.insert(1, f"<p class='note'>{_e(', '.join(sweeps))}: a sweep, so its means pool every design point "
+                      "and its intervals reflect the spread over the design as well as chance; the Sensitivity "
+                      "section says which factors drive it.</p>")
     if others:
         out.append(f"<details><summary>Other outcomes ({len(others)})</summary>"
                    f"<table>{header}\n{_outcome_rows(all_results, others)}</table></details>")
@@ -398,6 +448,403 @@ def _figure(fig, caption: str) -> str:
             f"<figcaption>{_e(caption)}</figcaption></figure>")
 
 
+# -- sweeps: the Sensitivity section ---------------------------------------------------
+
+DESIGN_WORDS = {
+    "saltelli": "a Saltelli design for Sobol indices",
+    "morris": "a Morris design (elementary effects: one factor changed at a time)",
+    "grid": "a full grid",
+    "latin_hypercube": "a Latin hypercube",
+}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _model_words(results: Results) -> str:
+    """What the sweep varies: the base scenario, or an analytic test function (HTML)."""
+    model = results.experiment.get("model")
+    if model is not None:
+        if isinstance(model, dict) and len(model) == 1:
+            kind, settings = next(iter(model.items()))
+            if isinstance(settings, dict) and settings:
+                kind = f"{kind} (" + ", ".join(f"{k} = {_yaml_value(v)}" for k, v in settings.items()) + ")"
+        else:
+            kind = _yaml_value(model)
+        return (f"the analytic test function <strong>{_e(kind)}</strong> (a check of the estimators against "
+                "known indices, not the simulation model)")
+    name = results.scenario.get("name") or results.experiment.get("base") or "the base scenario"
+    return f"the scenario <strong>{_e(name)}</strong>"
+
+
+def _design_sentence(results: Results) -> str:
+    design = results.experiment.get("design") if isinstance(results.experiment.get("design"), dict) else {}
+    method = str(results.design_method or design.get("method") or "unknown")
+    k, points, runs = len(results.factors), len(results.design), results.runs
+    replicates = _as_int(results.attrs.get("replicates")) or 1
+    if method == "saltelli":
+        base = _as_int(design.get("base_samples")) or (points // (k + 2) if k else points)
+        size = f"{base} base samples × ({_plural(k, 'factor')} + 2) = {points} design points"
+    elif method == "morris":
+        trajectories = _as_int(design.get("trajectories")) or (points // (k + 1) if k else points)
+        levels = _as_int(design.get("levels"))
+        size = (f"{trajectories} trajectories × ({_plural(k, 'factor')} + 1) = {points} design points"
+                + (f" on a grid of {levels} levels per factor" if levels else ""))
+    elif method == "grid" and _as_int(design.get("points_per_factor")):
+        size = f"{_as_int(design.get('points_per_factor'))} values per numeric factor, {points} design points"
+    else:
+        size = f"{points} design points"
+    each = (f"each run {_plural(replicates, 'time')} (replicate r uses the same random seed at every point: "
+            "common random numbers)" if replicates > 1 else "each run once")
+    seed = results.design_seed if results.design_seed is not None else results.attrs.get("seed", "–")
+    return (f"The experiment <strong>{_e(results.name)}</strong> varies {_plural(k, 'factor')} of "
+            f"{_model_words(results)} over {_e(DESIGN_WORDS.get(method, method + ' design'))}: {_e(size)}, "
+            f"{_e(each)}; {runs} runs in all (design seed {_e(seed)}).")
+
+
+def _factor_range(results: Results, factor: str) -> str:
+    """How a factor is varied, as the experiment gives it (or as the design holds it)."""
+    given = results.experiment.get("factors", {})
+    spec = given.get(factor) if isinstance(given, dict) else None
+    if isinstance(spec, dict) and "uniform" in spec and isinstance(spec["uniform"], list) and len(spec["uniform"]) == 2:
+        low, high = spec["uniform"]
+        return f"uniform from {_yaml_value(low)} to {_yaml_value(high)}"
+    if isinstance(spec, dict) and "levels" in spec and isinstance(spec["levels"], list):
+        return "levels: " + ", ".join(_yaml_value(v) for v in spec["levels"])
+    if isinstance(spec, dict) and factor in results.factor_levels:  # named overlays
+        parts = []
+        for level in results.factor_levels[factor]:
+            overlay = spec.get(level)
+            changes = (", ".join(f"{k} = {_yaml_value(v)}" for k, v in overlay.items())
+                       if isinstance(overlay, dict) else "")
+            parts.append(f"{level} ({changes or 'nothing changed'})")
+        return "scenario overlays: " + "; ".join(parts)
+    column = f"{factor} (factor)" if factor == "point" else factor
+    if factor in results.factor_levels:
+        return "levels: " + ", ".join(results.factor_levels[factor])
+    if column in results.design:
+        values = results.design[column].to_numpy(dtype=float)
+        return f"from {_g(float(values.min()))} to {_g(float(values.max()))} in the design"
+    return "–"
+
+
+def _factor_table(results: Results) -> str:
+    rows = ["<table><tr><th>factor</th><th>varied over</th><th>units</th><th>meaning</th></tr>"]
+    for factor in results.factors:
+        if factor in results.parameters:
+            units = results.units_by_group["parameters"].get(factor, "")
+            meaning = results.descriptions_by_group["parameters"].get(factor, "")
+        elif factor in results.factor_levels:
+            units, meaning = "choice", ("a named set of scenario changes" if "." not in factor
+                                        else "a choice parameter (see the resolved scenario)")
+        else:
+            units, meaning = "", ""
+        rows.append(f"<tr><td><code>{_e(factor)}</code></td><td>{_e(_factor_range(results, factor))}</td>"
+                    f"<td>{_e(units)}</td><td>{_e(meaning)}</td></tr>")
+    rows.append("</table>")
+    return "\n".join(rows)
+
+
+def _noise_sentence(outcome: str, share: float, replicates: int) -> str:
+    """The replicate-noise share of an outcome in one plain sentence."""
+    if math.isfinite(share) and share >= 0.995:
+        return (f"Practically all the variation in {outcome} from one run to another is chance (runs at the same "
+                "design point differ only in their random numbers): at this design size the factors move it less "
+                "than replicate noise does, so its indices are mostly noise.")
+    if math.isfinite(share):
+        sentence = (f"Of the variation in {outcome} from one run to another, {_pct(share, 1 if share >= 0.001 else 3)} "
+                    "is chance (runs at the same design point differ only in their random numbers) and the rest "
+                    f"comes from the factors; the indices use each point's mean over its {replicates} replicates, "
+                    f"which carries {_ordinal_fraction(replicates)} of that chance variance.")
+        if share >= 0.5:
+            sentence += (" With this much noise the indices are rough: more replicates or a larger design would "
+                         "sharpen them.")
+        return sentence
+    if replicates <= 1:
+        return (f"Each design point ran once, so the chance part of the variation in {outcome} cannot be told apart "
+                "from the factors' effects here (a deterministic test function has none).")
+    return (f"The chance share of the variation in {outcome} is undefined: the outcome does not vary, or is "
+            "undefined at too many design points.")
+
+
+def _ordinal_fraction(count: int) -> str:
+    if count == 2:
+        return "half"
+    if count == 4:
+        return "a quarter"
+    return f"1/{count}"
+
+
+def _interval_cell(value: float, lo: float, hi: float, fmt) -> str:
+    text = fmt(value)
+    if math.isfinite(lo) and math.isfinite(hi):
+        text += f" [{fmt(lo)}, {fmt(hi)}]"
+    return f"<td class='num'>{_e(text)}</td>"
+
+
+def _sobol_outcome_table(table) -> tuple[str, bool]:
+    """The table (largest ST first) and whether the estimates look unstable."""
+    def fmt(v):
+        return "–" if not math.isfinite(v) else f"{v:.3f}"
+    order = table["ST"].fillna(-math.inf).sort_values(ascending=False, kind="stable").index
+    rows = ["<table><tr><th>factor</th><th>S1, first order [95% interval]</th>"
+            "<th>ST, total [95% interval]</th><th>ST − S1 (interactions)</th></tr>"]
+    unstable = False
+    for i in order:
+        row = table.loc[i]
+        s1, st = float(row["S1"]), float(row["ST"])
+        for v in (s1, st):
+            if math.isfinite(v) and not -0.05 <= v <= 1.05:
+                unstable = True
+        if math.isfinite(s1) and math.isfinite(st) and s1 > st + 0.05:
+            unstable = True
+        rows.append(f"<tr><td><code>{_e(row['factor'])}</code></td>"
+                    + _interval_cell(s1, float(row["S1_lo95"]), float(row["S1_hi95"]), fmt)
+                    + _interval_cell(st, float(row["ST_lo95"]), float(row["ST_hi95"]), fmt)
+                    + f"<td class='num'>{_e(fmt(st - s1))}</td></tr>")
+    rows.append("</table>")
+    return "\n".join(rows), unstable
+
+
+def _morris_outcome_table(table) -> str:
+    def fmt(v):
+        return "–" if not math.isfinite(v) else _g(v, 3)
+    order = table["mu_star"].fillna(-math.inf).sort_values(ascending=False, kind="stable").index
+    rows = ["<table><tr><th>factor</th><th>μ*, mean |effect|</th><th>μ, mean effect</th>"
+            "<th>σ, spread of the effects</th><th>σ / μ*</th></tr>"]
+    for i in order:
+        row = table.loc[i]
+        mu_star, sigma = float(row["mu_star"]), float(row["sigma"])
+        ratio = sigma / mu_star if math.isfinite(sigma) and mu_star > 0 else math.nan
+        rows.append(f"<tr><td><code>{_e(row['factor'])}</code></td>"
+                    + _interval_cell(mu_star, float(row["mu_star_lo95"]), float(row["mu_star_hi95"]), fmt)
+                    + _interval_cell(float(row["mu"]), float(row["mu_lo95"]), float(row["mu_hi95"]), fmt)
+                    + _interval_cell(sigma, float(row["sigma_lo95"]), float(row["sigma_hi95"]), fmt)
+                    + f"<td class='num'>{_e(fmt(ratio))}</td></tr>")
+    rows.append("</table>")
+    return "\n".join(rows)
+
+
+SOBOL_GUIDE = ("How to read it: S1 is the share of the outcome's variance over the design (of each point's "
+               "replicate mean) that a factor explains alone; ST adds its interactions with the other factors, so "
+               "ST − S1 measures interaction, and a factor whose ST is near 0 could be fixed anywhere in its range "
+               "without changing the outcome. Intervals are bootstrap 95% intervals over the base samples.")
+MORRIS_GUIDE = ("How to read it: μ* is the mean absolute change in the outcome when one factor moves across its "
+                "whole range (measured one grid step at a time and scaled to the whole range, so factors with "
+                "different units compare); μ is the same with signs (positive: raising the factor raises the "
+                "outcome); σ is how much that change varies from one place in the design to another: σ near or "
+                "above μ* means the effect is non-linear or depends on the other factors. Morris screens factors "
+                "(ranks them) with few runs; it gives no intervals.")
+
+
+def _sensitivity_section(results: Results, label: str | None) -> str:
+    out = [f"<h3>{_e(label)}</h3>"] if label else []
+    description = str(results.experiment.get("description", "") or "").strip()
+    if description:
+        out.append(f"<p><em>{_e(description)}</em></p>")
+    out.append(f"<p>{_design_sentence(results)}</p>")
+    out.append(_factor_table(results))
+    method = sensitivity_method(results)
+    outcomes = analysed_outcomes(results)
+    replicates = _as_int(results.attrs.get("replicates")) or 1
+    if method == "sobol":
+        out.append(f"<p class='muted'>{_e(SOBOL_GUIDE)}</p>")
+    elif method == "morris":
+        out.append(f"<p class='muted'>{_e(MORRIS_GUIDE)}</p>")
+    elif outcomes:
+        out.append(f"<p>A {_e(results.design_method or 'grid')} design gives no sensitivity indices here; "
+                   "the file holds each run's parameters and design point (<code>summary</code>, "
+                   "<code>design</code>) for an analysis of its own.</p>")
+    if not outcomes:
+        out.append("<p>The file holds no sensitivity table.</p>")
+    for outcome in outcomes:
+        units = results.units_by_group["summary"].get(outcome, "")
+        description = results.descriptions_by_group["summary"].get(outcome, "")
+        subtitle = (f" <span class='muted'>{_e(description)}" + (f" ({_e(units)})" if units else "") + "</span>"
+                    if description else "")
+        out.append(f"<h4><code>{_e(outcome)}</code>{subtitle}</h4>")
+        share = noise_share(results, outcome)
+        if method in ("sobol", "morris"):
+            table = sensitivity_table(results, outcome)
+            if method == "sobol":
+                text, unstable = _sobol_outcome_table(table)
+                out.append(text)
+                if unstable:
+                    out.append("<p class='note'>Some indices lie outside 0 to 1, or a first-order index exceeds "
+                               "its total: with this few base samples the estimates are unstable; a larger "
+                               "<code>design.base_samples</code> would settle them.</p>")
+            else:
+                out.append(_morris_outcome_table(table))
+        out.append(f"<p>{_e(_noise_sentence(outcome, share, replicates))}</p>")
+        if method == "sobol":
+            out.append(_figure(plots.plot_sobol(results, outcome),
+                               f"Sobol indices of {outcome}: first-order (S1) and total (ST) with bootstrap 95% "
+                               "intervals, factors sorted by ST."))
+        elif method == "morris":
+            out.append(_figure(plots.plot_morris(results, outcome),
+                               f"Morris screening of {outcome}: each factor at its μ* (mean absolute effect) and σ "
+                               "(spread of its effects); above the dashed line the effect varies more than it "
+                               "averages."))
+    return "\n".join(out)
+
+
+# -- which numbers come from data ---------------------------------------------------------
+
+SOURCE_WORDS = {
+    "data": "From data",
+    "calibrated": "Calibrated to data",
+    "assumption": "Assumptions",
+    "setting": "Settings of the simulation",
+}
+
+
+def find_binary() -> Path | None:
+    """The ppisim binary to ask for parameter sources: $PPISIM_BINARY when set,
+    else build/ppisim in the repository this package lives in; None if neither
+    is an executable file."""
+    configured = os.environ.get("PPISIM_BINARY")
+    candidate = Path(configured) if configured else Path(__file__).resolve().parent.parent.parent / "build" / "ppisim"
+    return candidate if candidate.is_file() and os.access(candidate, os.X_OK) else None
+
+
+@functools.lru_cache(maxsize=4)
+def _params_listing(binary: str, stamp: tuple) -> tuple[tuple, str]:
+    listing = subprocess.run([binary, "params", "--format", "yaml"], capture_output=True, text=True, timeout=30,
+                             stdin=subprocess.DEVNULL)
+    if listing.returncode != 0:
+        raise ValueError(f"ppisim params exited with {listing.returncode}")
+    parsed = yaml.safe_load(listing.stdout)
+    if not isinstance(parsed, list) or not all(isinstance(p, dict) and "path" in p for p in parsed):
+        raise ValueError("ppisim params --format yaml did not give a list of parameters")
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30,
+                             stdin=subprocess.DEVNULL).stdout.strip()
+    return tuple(parsed), version
+
+
+def parameter_sources() -> tuple[list[dict] | None, str]:
+    """(`ppisim params --format yaml` as a list of dicts, the binary's version),
+    or (None, why not): the results files do not store where parameters come from."""
+    binary = find_binary()
+    if binary is None:
+        where = os.environ.get("PPISIM_BINARY") or "build/ppisim"
+        return None, f"no executable ppisim at {where} (set PPISIM_BINARY)"
+    try:
+        info = binary.stat()
+        parameters, version = _params_listing(str(binary), (info.st_mtime_ns, info.st_size))
+    except (OSError, subprocess.SubprocessError, yaml.YAMLError, ValueError) as error:
+        return None, f"ppisim params failed: {error}"
+    return [dict(p) for p in parameters], version
+
+
+def _default_number(default) -> float | None:
+    if isinstance(default, bool):
+        return 1.0 if default else 0.0
+    if isinstance(default, (int, float)):
+        return float(default)
+    if isinstance(default, str) and default.split():
+        try:
+            return float(default.split()[0])
+        except ValueError:
+            return None
+    return None
+
+
+def _varied_in_sweep(results: Results) -> set[str]:
+    """A sweep's factors and the parameters its overlay factors set."""
+    varied = set(results.factors)
+    given = results.experiment.get("factors", {})
+    for factor in results.factor_levels:
+        spec = given.get(factor) if isinstance(given, dict) else None
+        if isinstance(spec, dict):
+            for overlay in spec.values():
+                if isinstance(overlay, dict):
+                    varied.update(_flatten(overlay))
+                    varied.update(str(k) for k in overlay)
+    return varied
+
+
+def _departures(spec: dict, all_results: Sequence[Results]) -> list[str]:
+    """Files whose scenario sets a parameter to another value than its default."""
+    key, default = spec["path"], spec.get("default")
+    expected = _default_number(default)
+    changed = []
+    for r in all_results:
+        if key in _varied_in_sweep(r):
+            continue
+        if key in r.parameters and expected is not None:
+            values = r.summary[key].dropna().unique()
+            if len(values) and not all(math.isclose(float(v), expected, rel_tol=1e-9, abs_tol=1e-12) for v in values):
+                changed.append(r.name)
+        elif key not in r.parameters:
+            flat = _flatten(r.scenario)
+            if key in flat and isinstance(flat[key], str) and isinstance(default, str) and flat[key] != default:
+                changed.append(r.name)
+    return changed
+
+
+def _sources_section(all_results: Sequence[Results]) -> str:
+    """The 'Which numbers come from data' note, or an HTML comment saying why it is left out."""
+    used = set()
+    for r in all_results:
+        used.update(r.parameters)
+        used.update(_flatten(r.scenario))
+    listing, version = parameter_sources()
+    if listing is None:
+        return f"<!-- parameter sources left out: {_e(version).replace('--', '- -')} -->"
+    specs = [p for p in listing if p["path"] in used and p.get("source") in SOURCE_WORDS]
+    if not specs:
+        return ""  # an analytic test function: no model parameters
+    factors = {f for r in all_results if r.is_sweep for f in _varied_in_sweep(r)}
+    by_source: dict[str, list[dict]] = {source: [] for source in SOURCE_WORDS}
+    for spec in specs:
+        by_source[spec["source"]].append(spec)
+    counts = ", ".join(f"{len(v)} {w}" for w, v in (("from data", by_source["data"]),
+                                                     ("calibrated to data", by_source["calibrated"]),
+                                                     ("assumptions", by_source["assumption"]),
+                                                     ("settings", by_source["setting"])))
+    out = ["<h2>Which numbers come from data</h2>",
+           f"<p>Of the {len(specs)} model parameters "
+           f"{'these scenarios use' if len(all_results) > 1 else 'the scenario uses'}: "
+           f"{_e(counts)}. <strong>Data</strong>: a published figure or statistic; <strong>calibrated</strong>: fitted "
+           "so that the model reproduces data; <strong>assumption</strong>: the modellers' judgement, with no direct "
+           "data, so results that hinge on it are only as good as the assumption (a sweep over it shows how much "
+           "it matters); <strong>setting</strong>: a choice of what to simulate. The results files do not store "
+           f"sources; these are as listed by <code>{_e(version or 'ppisim')}</code> (<code>ppisim params</code>).</p>"]
+    file_versions = {str(r.attrs.get("ppisim_version", "")) for r in all_results}
+    if version and not any(v and v in version for v in file_versions):
+        out.append(f"<p class='note'>The results were written by ppisim {_e(', '.join(sorted(file_versions)))}; "
+                   "sources may have changed since.</p>")
+    out.append("<table><tr><th>source</th><th>parameters</th></tr>")
+    for source in ("data", "calibrated", "assumption"):
+        names = []
+        for spec in by_source[source]:
+            name = f"<code>{_e(spec['path'])}</code>"
+            if spec["path"] in factors:
+                name += " (varied in the sweep)"
+            names.append(name)
+        out.append(f"<tr><th>{_e(SOURCE_WORDS[source])} ({len(names)})</th>"
+                   f"<td>{', '.join(names) if names else '–'}</td></tr>")
+    out.append("</table>")
+    departures = []
+    for spec in by_source["data"] + by_source["calibrated"]:
+        changed = _departures(spec, all_results)
+        if changed:
+            departures.append(f"<code>{_e(spec['path'])}</code> (default {_e(_yaml_value(spec.get('default')))}; "
+                              f"changed in {_e(', '.join(changed))})")
+    if departures:
+        out.append("<p>Set by a scenario to another value than its data-based default, so the scenario's own "
+                   "source applies (see its comments): " + "; ".join(departures) + ".</p>")
+    return "\n".join(out)
+
+
 def _provenance_section(all_results: Sequence[Results], labels: Sequence[str]) -> str:
     keys = [("file", None), ("scenario_name", "scenario"), ("ppisim_version", "ppisim version"),
             ("git_revision", "git revision"), ("seed", "base seed"), ("replicates", "replicates"),
@@ -436,13 +883,30 @@ def render_report(all_results: Sequence[Results], title: str | None = None) -> s
     for r, label in zip(all_results, labels):
         body.append(_scenario_section(r, label))
 
+    body.append(_sources_section(all_results))
+
     body.append("<h2>Key outcomes</h2>")
     body.append(_outcomes_section(all_results, labels))
+
+    sweeps = [(r, label) for r, label in zip(all_results, labels) if r.is_sweep]
+    if sweeps:
+        body.append("<h2>Sensitivity</h2>")
+        for r, label in sweeps:
+            body.append(_sensitivity_section(r, label if len(all_results) > 1 else None))
 
     comparisons = []
     if len(all_results) > 1:
         body.append("<h2>Comparison: risk of having stopped breastfeeding</h2>")
+        needed = [f"any_bf_{age}" for age in ANY_BF_AGES]
         for r, label in zip(all_results[1:], labels[1:]):
+            missing = [o for o in needed if o not in all_results[0].outcomes or o not in r.outcomes]
+            if missing:
+                body.append(f"<h3>{_e(label)} compared with {_e(labels[0])}</h3><p class='note'>Not compared: "
+                            f"{_e(', '.join(missing))} missing from a file (an analytic test function?).</p>")
+                continue
+            if r.is_sweep or all_results[0].is_sweep:
+                body.append(f"<p class='note'>{_e(label)} or {_e(labels[0])} is a sweep: its runs pool many "
+                            "parameter values, so this comparison is of averages over a design.</p>")
             section, cmp = _comparison_section(all_results[0], r, labels[0], label)
             body.append(section)
             comparisons.append((label, cmp))
@@ -456,8 +920,9 @@ def render_report(all_results: Sequence[Results], title: str | None = None) -> s
                                  "of runs, by simulated day."))
     for prefix, words in (("any_bf_", "any breastfeeding"), ("excl_bf_", "exclusive breastfeeding")):
         outcomes = [f"{prefix}{age}" for age in ANY_BF_AGES if any(f"{prefix}{age}" in r.outcomes for r in all_results)]
+        having = [r for r in all_results if any(o in r.outcomes for o in outcomes)]  # not a test function's file
         if outcomes:
-            fig = plots.plot_outcome_bars(list(all_results), outcomes, title=f"Share of mothers still doing {words}")
+            fig = plots.plot_outcome_bars(having, outcomes, title=f"Share of mothers still doing {words}")
             body.append(_figure(fig, f"Share of mothers still doing {words} at each age: replicate means with "
                                      "95% intervals, by scenario."))
     for label, cmp in comparisons:
@@ -539,7 +1004,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog=f"python3 -m {PROGRAM}",
         description="Write one self-contained HTML report of ppisim results files. The first file is the "
                     "reference; every other file is compared with it (relative risks of having stopped "
-                    "breastfeeding).",
+                    "breastfeeding); a sweep file gets a Sensitivity section.",
         epilog="Exit codes: 0 success, 1 runtime failure, 2 bad input or usage, 130 interrupted.")
     parser.add_argument("results", nargs="+", help="ppisim results files (.h5)")
     parser.add_argument("-o", "--output", help="HTML file to write (default: the first results file with "

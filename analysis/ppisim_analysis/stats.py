@@ -1,5 +1,6 @@
 """Replicate statistics: means with Student t intervals, daily quantile bands,
-and scenario comparisons as risks of having stopped breastfeeding.
+scenario comparisons as risks of having stopped breastfeeding, and a sweep's
+sensitivity indices one row per factor (`sensitivity_table`, `noise_share`).
 
 `summarise` computes exactly what `ppisim summary` prints (sim/statistics.cpp):
 non-finite values are left out, the interval is mean +- t(0.975, n-1) * s/sqrt(n),
@@ -260,3 +261,68 @@ def compare(a: Results, b: Results, outcome_age=None, pairing: str = "auto") -> 
                          "b_path": str(b.path), "notes": notes,
                          "measure": "risk of having stopped breastfeeding = 1 - share breastfeeding at all"})
     return result
+
+
+# -- sweeps: the sensitivity table --------------------------------------------------
+
+SOBOL_INDICES = ("S1", "ST")
+MORRIS_INDICES = ("mu", "mu_star", "sigma")
+NOISE_INDEX = "noise_share"
+
+
+def analysed_outcomes(results: Results) -> list[str]:
+    """The outcomes of a sweep's sensitivity table, in the order the file stores them."""
+    return list(dict.fromkeys(results.sensitivity["outcome"].tolist()))
+
+
+def sensitivity_method(results: Results) -> str | None:
+    """'sobol' (S1 and ST, from a Saltelli design), 'morris' (mu, mu_star,
+    sigma) or None (no indices: a run file, or a grid or Latin hypercube sweep)."""
+    indices = set(results.sensitivity["index"].tolist())
+    if indices & set(SOBOL_INDICES):
+        return "sobol"
+    if indices & set(MORRIS_INDICES):
+        return "morris"
+    return None
+
+
+def _outcome_rows(results: Results, outcome: str) -> pd.DataFrame:
+    rows = results.sensitivity[results.sensitivity["outcome"] == outcome]
+    if rows.empty:
+        analysed = analysed_outcomes(results)
+        raise ValueError(f"{results.path}: no sensitivity indices for {outcome!r}; "
+                         + (f"the sweep analysed {', '.join(analysed)}" if analysed else
+                            "the file holds no sensitivity table (not a sweep?)"))
+    return rows
+
+
+def noise_share(results: Results, outcome: str) -> float:
+    """The share of one run's variance of `outcome` that is replicate noise
+    (runs at the same design point differ only in their random numbers); NaN
+    when it cannot be measured (one replicate per point, or no variation)."""
+    rows = _outcome_rows(results, outcome)
+    rows = rows[rows["index"] == NOISE_INDEX]
+    return float(rows["estimate"].iloc[0]) if len(rows) else math.nan
+
+
+def sensitivity_table(results: Results, outcome: str) -> pd.DataFrame:
+    """One outcome's indices, one row per factor (in design order): factor,
+    then per index (S1, ST for Sobol; mu, mu_star, sigma for Morris) the
+    estimate and its bootstrap 95% interval as ``<index>``, ``<index>_lo95``,
+    ``<index>_hi95`` (NaN where none). ``result.attrs``: outcome, method,
+    noise_share, replicates."""
+    rows = _outcome_rows(results, outcome)
+    rows = rows[rows["index"] != NOISE_INDEX]
+    indices = [i for i in (*SOBOL_INDICES, *MORRIS_INDICES) if i in set(rows["index"])]
+    indices += [i for i in dict.fromkeys(rows["index"]) if i not in indices]  # any the reader does not know
+    factors = [f for f in results.factors if f in set(rows["factor"])]
+    factors += [f for f in dict.fromkeys(rows["factor"]) if f not in factors]
+    table = pd.DataFrame({"factor": factors})
+    for index in indices:
+        by_factor = rows[rows["index"] == index].set_index("factor")
+        for column, suffix in (("estimate", ""), ("lo95", "_lo95"), ("hi95", "_hi95")):
+            table[index + suffix] = [float(by_factor[column].get(f, math.nan)) for f in factors]
+    table.attrs.update({"outcome": outcome, "method": sensitivity_method(results),
+                        "noise_share": noise_share(results, outcome),
+                        "replicates": int(results.attrs.get("replicates", 1))})
+    return table

@@ -81,3 +81,77 @@ def sparse_h5(make_results) -> Path:
 def single_run_h5(make_results) -> Path:
     """One replicate: means without intervals."""
     return make_results("single", "breastfriends.yaml", "--replicates", "1", "--set", "horizon=1year", "--quiet")
+
+
+# -- sweeps (ppisim sweep) ---------------------------------------------------------
+
+EXPERIMENTS = SCENARIOS / "experiments"
+
+# A small Sobol sweep of the model with every kind of factor (a word choice,
+# numeric levels, a range and named overlays), two replicates and stored time
+# series, on a one-year version of breastfriends.yaml; about two seconds.
+MIXED_BASE = """\
+extends: {breastfriends}
+name: breastfriends_1y
+horizon: 1 year
+"""
+MIXED_EXPERIMENT = """\
+name: mixed_factors
+description: A tiny Sobol sweep over a word factor, numeric levels, a range and named overlays.
+base: base_1y.yaml
+factors:
+  scheme.contact_schedule.mode: {{ levels: [proactive, reactive] }}
+  volunteers.capacity: {{ levels: [4, 8] }}
+  concern.jump: {{ uniform: [0.05, 0.4] }}
+  policy:
+    professional_judgement: {{}}
+    opt_out_referral: {{ scheme.referral_policy: opt_out }}
+design:
+  method: sobol
+  base_samples: {base_samples}
+  replicates: 2
+  seed: 5
+analyse: [any_bf_6w, tension_index]
+store: timeseries
+"""
+
+
+@pytest.fixture(scope="session")
+def make_sweep(binary, results_folder):
+    """make_sweep(name, experiment_path) -> Path of a finished sweep results file."""
+    made: dict[str, Path] = {}
+
+    def make(name: str, experiment: Path) -> Path:
+        if name not in made:
+            output = results_folder / f"{name}.h5"
+            result = run_binary(binary, "sweep", experiment, "-o", output, "--quiet", cwd=results_folder)
+            assert result.returncode == 0, describe(result)
+            assert output.is_file(), describe(result)
+            made[name] = output
+        return made[name]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def ishigami_h5(make_sweep) -> Path:
+    """scenarios/experiments/ishigami.yaml: Sobol indices of the Ishigami function (analytic,
+    one replicate, summary only; 20480 runs in under a second)."""
+    return make_sweep("ishigami", EXPERIMENTS / "ishigami.yaml")
+
+
+@pytest.fixture(scope="session")
+def morris_h5(make_sweep) -> Path:
+    """scenarios/experiments/quick_morris.yaml: Morris screening of the model (two
+    replicates, summary only; 120 runs of three years)."""
+    return make_sweep("quick_morris", EXPERIMENTS / "quick_morris.yaml")
+
+
+@pytest.fixture(scope="session")
+def mixed_sweep_h5(make_sweep, tmp_path_factory) -> Path:
+    """MIXED_EXPERIMENT: Sobol over categorical and numeric factors, time series stored."""
+    folder = tmp_path_factory.mktemp("mixed_experiment")
+    (folder / "base_1y.yaml").write_text(MIXED_BASE.format(breastfriends=SCENARIOS / "breastfriends.yaml"))
+    experiment = folder / "mixed_factors.yaml"
+    experiment.write_text(MIXED_EXPERIMENT.format(base_samples=8))
+    return make_sweep("mixed_factors", experiment)
