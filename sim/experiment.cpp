@@ -254,6 +254,12 @@ class ExperimentReader {
     std::vector<Factor> factors;
     for (const auto& factor : experiment.factors) factors.push_back(factor.design);
     const auto where = at(file_, method_node.Mark());
+    const auto needs = [&](const char* key, const char* example) {
+      if (!node[key])
+        throw InputError(where, "design.method " + method + " needs design." + key + ", e.g. " + key + ": " + example);
+    };
+    if (method == "lhs" || method == "latin_hypercube") needs("points", "200");
+    if (method == "sobol" || method == "saltelli") needs("base_samples", "512");
     try {
       if (method == "grid") experiment.design = grid_design(factors, size("points_per_factor", 3, 1e4));
       else if (method == "lhs" || method == "latin_hypercube")
@@ -268,8 +274,6 @@ class ExperimentReader {
       if (!error.where().file.empty()) throw;
       throw InputError(where, error.what());  // the design's own checks, located at the method
     }
-    if (experiment.design.rows() == 0)
-      throw InputError(where, "the design has no points: give design.points (lhs) or design.base_samples (sobol)");
   }
 
   void read_analyse(const YAML::Node& root, Experiment& experiment) {

@@ -90,6 +90,16 @@ RunJournal RunJournal::resume(const std::filesystem::path& path, std::uint64_t f
   const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) throw InputError(SourceLocation{path.string(), 0, 0}, "no journal to resume from (" + reason() + ")");
   RunJournal journal(path, fd, runs, values_per_run);
+  // Killed while writing its header: nothing was recorded yet, so start it afresh.
+  if (::lseek(fd, 0, SEEK_END) < static_cast<off_t>(kHeaderBytes)) {
+    const Header header{fingerprint, runs, values_per_run};
+    if (::ftruncate(fd, 0) != 0 || ::lseek(fd, 0, SEEK_SET) != 0)
+      throw RuntimeFailure("cannot repair the sweep journal " + path.string() + ": " + reason());
+    write_all(fd, kMagic.data(), kMagic.size(), path);
+    write_all(fd, &header, sizeof header, path);
+    journal.sync();
+    return journal;
+  }
   std::array<char, 8> magic{};
   Header header{};
   if (!read_exact(fd, magic.data(), magic.size(), 0) || magic != kMagic ||

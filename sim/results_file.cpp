@@ -1,6 +1,7 @@
 #include "sim/results_file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -29,6 +30,21 @@ std::string utc_now() {
 
 fs::path partial_name(const fs::path& final_path) {
   return final_path.parent_path() / ("." + final_path.filename().string() + ".partial-" + std::to_string(getpid()));
+}
+
+// Partial files of processes that no longer exist (killed while writing)
+// would otherwise pile up beside the target; a live writer's is left alone.
+void remove_stale_partials(const fs::path& final_path) {
+  const std::string prefix = "." + final_path.filename().string() + ".partial-";
+  const fs::path folder = final_path.parent_path().empty() ? fs::path(".") : final_path.parent_path();
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const auto pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+    if (pid == getpid() || (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH))
+      fs::remove(entry.path(), error);
+  }
 }
 
 void sync_path(const fs::path& path, int flags) {
@@ -67,8 +83,7 @@ ResultsWriter::ResultsWriter(fs::path final_path, bool overwrite, const OutputCa
       registry_(registry) {
   check_output_path(final_path_, overwrite_);
   hdf5::silence_library_errors();
-  std::error_code ignored;
-  fs::remove(partial_path_, ignored);  // a leftover of a killed process with our pid
+  remove_stale_partials(final_path_);
   file_ = hdf5::create_file(partial_path_.string());
   const hid_t root = file_.id();
 

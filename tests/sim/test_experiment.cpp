@@ -93,9 +93,9 @@ TEST_CASE("experiment: bad files give located errors with suggestions") {
       {"name: x\nmodel: ishigami\n" + kIshigamiFactors + "design: {method: lhs, points: 8, replicate: 2}\n",
        f + ":7:34: unknown key 'design.replicate'; did you mean 'design.replicates'?"},
       {"name: x\nmodel: ishigami\n" + kIshigamiFactors + "design: {method: lhs}\n",
-       f + ":7:18: the Latin hypercube has no points"},
+       f + ":7:18: design.method lhs needs design.points, e.g. points: 200"},
       {"name: x\nmodel: ishigami\n" + kIshigamiFactors + "design: {method: sobol}\n",
-       f + ":7:18: the Saltelli design has no points"},
+       f + ":7:18: design.method sobol needs design.base_samples, e.g. base_samples: 512"},
       // factors
       {base + "factors:\n  scheme.boundry_clarity: {uniform: [0.1, 0.9]}\n" + lhs,
        f + ":4:3: unknown parameter 'scheme.boundry_clarity'; did you mean 'scheme.boundary_clarity'?"},

@@ -255,3 +255,15 @@ TEST_CASE("journal: fnv1a matches the published FNV-1a 64 test vectors") {
   CHECK(sim::fnv1a("a", 1) == 0xaf63dc4c8601ec8cULL);
   CHECK(sim::fnv1a("foobar", 6) == 0x85944171f73967e8ULL);
 }
+
+TEST_CASE("journal: one killed while writing its header resumes as empty") {
+  const auto path = std::filesystem::temp_directory_path() / ("ppisim-torn-header-" + std::to_string(::getpid()));
+  std::filesystem::remove(path);
+  { std::ofstream(path) << "PPIS"; }  // the first bytes of a header, then the kill
+  auto journal = sim::RunJournal::resume(path, 7, 4, 2);
+  CHECK(journal.done_count() == 0);
+  journal.append(1, std::vector<double>{1.0, 2.0});
+  auto again = sim::RunJournal::resume(path, 7, 4, 2);
+  CHECK(again.done(1));
+  again.remove();
+}

@@ -117,3 +117,17 @@ TEST_CASE("a results file of a newer format version is refused, not misread") {
   }
   CHECK_THROWS_WITH(sim::read_results(path), Catch::Contains("format version 2 is not one this ppisim reads"));
 }
+
+TEST_CASE("partial files of writers that no longer exist are cleared and live ones kept") {
+  Fixture f;
+  const auto path = f.folder / "out.h5";
+  const auto dead = f.folder / ".out.h5.partial-999999999";  // beyond any pid on Linux
+  const auto alive = f.folder / (".out.h5.partial-" + std::to_string(::getppid()));
+  std::ofstream(dead) << "left by a killed sweep";
+  std::ofstream(alive) << "someone still writing";
+  {
+    sim::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), 1, 3, {});
+    CHECK_FALSE(std::filesystem::exists(dead));
+    CHECK(std::filesystem::exists(alive));
+  }
+}
