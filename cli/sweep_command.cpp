@@ -292,9 +292,10 @@ std::vector<Row> assemble(const Sweep& sweep, const sim::RunJournal& journal, co
                           const std::string& output) {
   const auto& experiment = sweep.experiment;
   const auto& catalog = sweep.catalog();
-  sim::RunProvenance provenance{options.command_line, experiment.name,
-                                experiment.resolved_yaml, experiment.seed, experiment.replicates, "sweep",
-                                experiment.store_timeseries};
+  sim::RunProvenance provenance{options.command_line,     experiment.name,
+                                experiment.base ? experiment.base->resolved_yaml() : std::string{},
+                                experiment.seed,          experiment.replicates, "sweep",
+                                experiment.experiment_yaml, experiment.store_timeseries};
   sim::ResultsWriter writer(output, options.force, catalog, sweep.registry(), experiment.runs(), sweep.days, provenance);
   std::vector<std::size_t> analysed;
   for (const auto& name : experiment.analyse) analysed.push_back(catalog.summary_index(name));

@@ -85,7 +85,8 @@ class ExperimentReader {
         throw InputError(at(file_, store.Mark()), "key 'store': expected summary or timeseries");
       experiment.store_timeseries = store.Scalar() == "timeseries";
     }
-    experiment.resolved_yaml = YAML::Dump(root) + "\n" + (experiment.base ? experiment.base->resolved_yaml() : "");
+    experiment.experiment_yaml = YAML::Dump(root) + "\n";
+    experiment.resolved_yaml = experiment.experiment_yaml + (experiment.base ? experiment.base->resolved_yaml() : "");
     return experiment;
   }
 

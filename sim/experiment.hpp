@@ -47,7 +47,8 @@ struct Experiment {
   std::uint64_t seed = 0;
   std::vector<std::string> analyse;  // outcomes for sensitivity analysis
   bool store_timeseries = false;
-  std::string resolved_yaml;  // the experiment as loaded, for the results file and the journal's fingerprint
+  std::string experiment_yaml;  // the experiment file as given (YAML)
+  std::string resolved_yaml;    // that and the resolved base scenario: the journal's fingerprint
 
   [[nodiscard]] std::size_t runs() const { return design.rows() * replicates; }
   [[nodiscard]] std::size_t point_of(std::size_t run) const { return run / replicates; }

@@ -100,6 +100,7 @@ ResultsWriter::ResultsWriter(fs::path final_path, bool overwrite, const OutputCa
   hdf5::write_uint64_attribute(root, "runs", runs);
   hdf5::write_uint64_attribute(root, "days", static_cast<std::uint64_t>(days));
   hdf5::write_string_attribute(root, "kind", provenance.kind);
+  if (!provenance.experiment_yaml.empty()) hdf5::write_string_attribute(root, "experiment_yaml", provenance.experiment_yaml);
 
   const auto run_count = static_cast<hsize_t>(runs);
   const auto day_count = static_cast<hsize_t>(days);

@@ -26,6 +26,7 @@ struct RunProvenance {
   std::uint64_t base_seed = 0;
   std::uint64_t replicates = 0;
   std::string kind = "run";     // "run" or "sweep"
+  std::string experiment_yaml;  // a sweep's experiment file as given
   bool store_timeseries = true;  // a summary-only sweep keeps no daily series
 };
 

@@ -427,7 +427,10 @@ def _load_open_file(f: h5py.File, path: Path) -> Results:
     experiment: dict = {}
     if "scenario_yaml" in attrs:
         text = str(attrs["scenario_yaml"])
-        if sweep:
+        if sweep and "experiment_yaml" in attrs:
+            experiment = _parse_mapping(path, str(attrs["experiment_yaml"]), "the experiment_yaml attribute")
+            scenario = _parse_mapping(path, text, "the scenario_yaml attribute")
+        elif sweep:  # files written before experiment_yaml had both run together
             experiment_text, scenario_text = split_sweep_yaml(text)
             experiment = _parse_mapping(path, experiment_text, "the experiment in the scenario_yaml attribute")
             scenario = _parse_mapping(path, scenario_text, "the base scenario in the scenario_yaml attribute")
