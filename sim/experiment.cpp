@@ -156,6 +156,10 @@ class ExperimentReader {
       factor.name = item.first.Scalar();
       factor.where = at(file_, item.first.Mark());
       if (!seen.insert(factor.name).second) throw InputError(factor.where, "factor '" + factor.name + "' appears twice");
+      for (const char* reserved : {"run", "replicate", "seed", "point"})
+        if (factor.name == reserved)
+          throw InputError(factor.where, "'" + factor.name + "' names a column of every results table; call the factor "
+                                         "something else");
       if (experiment.analytic) {
         read_range_or_levels(item.second, factor, nullptr);
       } else if (const auto* spec = registry_.find(factor.name)) {

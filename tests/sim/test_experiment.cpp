@@ -293,3 +293,12 @@ TEST_CASE("experiment: the shipped examples load") {
     CHECK(experiment.runs() > 0);
   }
 }
+
+TEST_CASE("experiment: factors may not take the names of results columns") {
+  ExperimentFolder folder;
+  const auto file = folder.write("reserved.yaml", "name: x\nmodel: ishigami\nfactors:\n  point: {uniform: [0, 1]}\n"
+                                                  "  x2: {uniform: [0, 1]}\n  x3: {uniform: [0, 1]}\n"
+                                                  "design: {method: lhs, points: 4}\n");
+  CHECK(error_of(file) == file.string() + ":4:3: 'point' names a column of every results table; call the factor "
+                                          "something else");
+}
