@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import h5py
 import numpy as np
@@ -37,6 +37,14 @@ _RUN_COLUMNS = ("run", "replicate", "seed")
 SENSITIVITY_COLUMNS = ("outcome", "factor", "index", "estimate", "lo95", "hi95")
 # The sensitivity table's pseudo-factor of the replicate-noise rows.
 NOISE_FACTOR = "(replicates)"
+# /snapshot (a run file's first run on its last day): the social graph's agents and ties.
+GRAPH_NODE_COLUMNS = ("vertex", "kind", "role", "locality", "culture", "active", "concern", "gatekeeping",
+                      "surveillance", "orientation", "trust", "self_esteem", "autonomy", "felt_surveillance",
+                      "commitment")
+GRAPH_EDGE_COLUMNS = ("source", "target", "layer", "weight")
+# Identifier columns read as integers (never NaN); the rest stay float64 (NaN where a state does not apply).
+_GRAPH_INTEGER_COLUMNS = {"vertex", "kind", "locality", "source", "target", "layer"}
+GRAPH_LAYERS = {0: "team", 1: "cohort", 2: "working"}
 
 
 def _decode(value: Any) -> Any:
@@ -140,6 +148,7 @@ class Results:
                 self.units.setdefault(name, unit)
                 self.descriptions.setdefault(name, descriptions_by_group[group][name])
         self._series_cache: dict[str, np.ndarray] = {}
+        self._graph: tuple[pd.DataFrame, pd.DataFrame] | None = None
 
     # -- convenience -------------------------------------------------------
     @property
@@ -169,6 +178,34 @@ class Results:
                  if self.is_sweep else "")
         return (f"Results({str(self.path)!r}: scenario {self.name!r}, {self.runs} runs x "
                 f"{len(self.days)} days, {len(self.outcomes)} outcomes, {len(self.series)} series{sweep})")
+
+    # -- the social graph (/snapshot) --------------------------------------------
+    @property
+    def graph(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The social graph at one moment: ``(nodes, edges)`` from ``/snapshot``
+        (``ppisim run`` stores its first run on the last day; read once, then kept).
+
+        nodes: one row per professional and volunteer: ``vertex``, ``kind`` (0
+        professional, 1 volunteer), ``role``, ``locality``, ``culture``,
+        ``active`` and the states (``concern``, ``gatekeeping``,
+        ``surveillance``, ``orientation``, ``trust``, ``self_esteem``,
+        ``autonomy``, ``felt_surveillance``, ``commitment``; NaN where a state
+        does not apply). edges: ``source``, ``target`` (vertices), ``layer`` (0
+        team, 1 cohort, 2 working), ``weight`` (trust on working ties). Both
+        frames' ``attrs`` hold ``run`` and ``day`` of the snapshot (None when
+        absent). A file without ``/snapshot`` (a sweep) gives two empty frames
+        with these columns. ValueError (message starting with the path) when
+        the snapshot is damaged or an edge names a vertex that is not a node.
+        """
+        if self._graph is None:
+            try:
+                with h5py.File(self.path, "r") as f:
+                    self._check_unchanged(f)
+                    self._graph = _read_graph(f, self.path)
+            except (OSError, KeyError, TypeError) as error:
+                raise ValueError(f"{self.path}: cannot read the graph snapshot /snapshot: {error}") from error
+        nodes, edges = self._graph
+        return nodes.copy(), edges.copy()
 
     # -- time series -------------------------------------------------------
     def timeseries_array(self, name: str) -> np.ndarray:
@@ -246,6 +283,54 @@ def _read_group(f: h5py.File, path: Path, group_name: str, runs: int, days: int 
         units[name] = str(_decode(item.attrs.get("units", "")))
         descriptions[name] = str(_decode(item.attrs.get("description", "")))
     return values, units, descriptions
+
+
+def _graph_table(f: h5py.File, path: Path, name: str, expected: Sequence[str]) -> pd.DataFrame:
+    """/snapshot/<name>: one float64 dataset per column, all of one length, as a DataFrame
+    (documented columns first, in their documented order, then any others as stored)."""
+    if "snapshot" not in f or name not in f["snapshot"]:
+        return pd.DataFrame({c: pd.Series([], dtype=np.int64 if c in _GRAPH_INTEGER_COLUMNS else np.float64)
+                             for c in expected})
+    group = _require(f, path, f"snapshot/{name}", h5py.Group)
+    values: dict[str, np.ndarray] = {}
+    for column, item in group.items():
+        if not isinstance(item, h5py.Dataset) or item.ndim != 1:
+            raise ValueError(f"{path}: /snapshot/{name}/{column} is not a one-dimensional dataset")
+        values[column] = np.asarray(item[...], dtype=np.float64)
+    lengths = {column: len(v) for column, v in values.items()}
+    if len(set(lengths.values())) > 1:
+        raise ValueError(f"{path}: the columns of /snapshot/{name} differ in length: {lengths}")
+    missing = [c for c in expected if c in _GRAPH_INTEGER_COLUMNS and c not in values]
+    if missing:
+        raise ValueError(f"{path}: /snapshot/{name} lacks the column{'s' if len(missing) > 1 else ''} "
+                         f"{', '.join(missing)}")
+    columns: dict[str, Any] = {}
+    for column in [c for c in expected if c in values] + [c for c in values if c not in expected]:
+        v = values[column]
+        if column in _GRAPH_INTEGER_COLUMNS:
+            if not (np.all(np.isfinite(v)) and np.all(v == np.rint(v))):
+                raise ValueError(f"{path}: /snapshot/{name}/{column} holds values that are not whole numbers")
+            v = v.astype(np.int64)
+        columns[column] = v
+    return pd.DataFrame(columns)
+
+
+def _read_graph(f: h5py.File, path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    nodes = _graph_table(f, path, "graph_nodes", GRAPH_NODE_COLUMNS)
+    edges = _graph_table(f, path, "graph_edges", GRAPH_EDGE_COLUMNS)
+    if nodes["vertex"].duplicated().any():
+        raise ValueError(f"{path}: /snapshot/graph_nodes/vertex names a vertex twice")
+    known = set(nodes["vertex"].tolist())
+    strangers = sorted({int(v) for v in np.concatenate([edges["source"], edges["target"]]) if v not in known})
+    if strangers:
+        raise ValueError(f"{path}: /snapshot/graph_edges refers to vertices that are not in /snapshot/graph_nodes: "
+                         f"{', '.join(map(str, strangers[:10]))}{' ...' if len(strangers) > 10 else ''}")
+    snapshot = f.get("snapshot")
+    stamp = {key: (_decode(snapshot.attrs[key]) if isinstance(snapshot, h5py.Group) and key in snapshot.attrs
+                   else None) for key in ("run", "day")}
+    nodes.attrs.update(stamp)
+    edges.attrs.update(stamp)
+    return nodes, edges
 
 
 def _empty_sensitivity() -> pd.DataFrame:
