@@ -25,7 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from .load import Results
+from .load import GRAPH_LAYERS, Results
 from .stats import ANY_BF_AGES, AGE_WORDS, quantile_bands, sensitivity_table, summarise
 
 SHARE_UNITS = {"share", "share of mothers"}
@@ -262,6 +262,178 @@ def plot_morris(results: Results, outcome: str, title: str | None = None) -> Fig
     ax.set_title(title or f"Morris screening of {outcome}\n"
                  f"{noise_words(table.attrs['noise_share'], table.attrs['replicates'])}", fontsize=10)
     ax.grid(True, alpha=0.3)
+    return fig
+
+
+# Node columns that are not states (identifiers and flags); every other node column can colour the graph.
+_GRAPH_ID_COLUMNS = ("vertex", "kind", "role", "locality", "culture", "active")
+GRAPH_LAYOUT_SEED = 20240601
+
+
+def graph_states(nodes: pd.DataFrame) -> list[str]:
+    """The state columns of a graph snapshot's nodes (those plot_graph can colour by)."""
+    return [c for c in nodes.columns if c not in _GRAPH_ID_COLUMNS]
+
+
+def _ring_layout(nodes: pd.DataFrame) -> dict[int, tuple[float, float]]:
+    """A deterministic layout without networkx: localities around a circle, each with its
+    professionals on an inner ring and its volunteers on an outer ring."""
+    localities = sorted(nodes["locality"].unique().tolist())
+    n_localities = max(len(localities), 1)
+    cluster = 0.0 if n_localities == 1 else 3.0
+    positions = {}
+    for k, locality in enumerate(localities):
+        angle = 2 * math.pi * k / n_localities
+        cx, cy = cluster * math.cos(angle), cluster * math.sin(angle)
+        here = nodes[nodes["locality"] == locality]
+        for kind, radius in ((0, 0.6), (1, 1.2)):
+            vertices = here.loc[here["kind"] == kind, "vertex"].tolist()
+            for j, v in enumerate(vertices):
+                a = 2 * math.pi * j / max(len(vertices), 1) + (0.5 if kind else 0.0)
+                positions[int(v)] = (cx + radius * math.cos(a), cy + radius * math.sin(a))
+    return positions
+
+
+def graph_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> dict[int, tuple[float, float]]:
+    """Vertex -> (x, y), the same for the same snapshot: a spring layout of every tie
+    (all layers, so the picture does not move when layers are left out) with a fixed
+    seed when networkx (python3-networkx) is installed, else `_ring_layout`."""
+    try:
+        import networkx as nx
+    except ImportError:
+        return _ring_layout(nodes)
+    graph = nx.Graph()
+    graph.add_nodes_from(int(v) for v in nodes["vertex"])
+    graph.add_edges_from(zip(edges["source"].tolist(), edges["target"].tolist()))
+    if graph.number_of_nodes() == 0:
+        return {}
+    positions = nx.spring_layout(graph, seed=GRAPH_LAYOUT_SEED, weight=None,
+                                 k=1.5 / math.sqrt(graph.number_of_nodes()), iterations=100)
+    return {int(v): (float(xy[0]), float(xy[1])) for v, xy in positions.items()}
+
+
+def plot_graph(results: Results, colour_by: str = "trust", layers: Sequence[int] = (0, 1, 2),
+               title: str | None = None) -> Figure:
+    """The social graph at one moment (``results.graph``: a run file's first run on
+    its last day). Professionals are squares, volunteers circles, coloured by the
+    state `colour_by` (a node column such as trust, concern, self_esteem,
+    surveillance; hollow where that state does not apply to the agent);
+    inactive volunteers are grey whatever their state. Ties of the chosen
+    `layers` (0 team, 1 cohort, 2 working) are thin lines, team grey, cohort
+    dashed blue and working ties coloured by their trust weight, each with its
+    colour bar. One marker per node, over the PathCollections in
+    ``ax.collections``; ties are LineCollections.
+
+    ValueError when the file holds no snapshot (a sweep), `colour_by` is not a
+    state column (the message lists them) or a layer is not 0, 1 or 2."""
+    nodes, edges = results.graph
+    if nodes.empty:
+        raise ValueError(f"{results.path}: no social graph snapshot (/snapshot) in this file; "
+                         "`ppisim run` stores one, a sweep does not")
+    states = graph_states(nodes)
+    if colour_by not in states:
+        raise ValueError(f"plot_graph: cannot colour by {colour_by!r}: not a state of the graph's nodes; "
+                         f"known: {', '.join(states)}")
+    layers = [int(layer) for layer in layers]
+    unknown = [layer for layer in layers if layer not in GRAPH_LAYERS]
+    if unknown:
+        raise ValueError(f"plot_graph: unknown layer(s) {unknown}; the layers are "
+                         + ", ".join(f"{k} ({name})" for k, name in GRAPH_LAYERS.items()))
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import Normalize
+    from matplotlib.lines import Line2D
+    from matplotlib import colormaps
+
+    positions = graph_layout(nodes, edges)
+    xy = np.array([positions[int(v)] for v in nodes["vertex"]], dtype=float).reshape(-1, 2)
+    fig = _new_figure(8.0, 6.6)
+    ax = fig.add_subplot()
+    legend = []
+
+    def segments(part: pd.DataFrame) -> np.ndarray:
+        return np.array([[positions[int(a)], positions[int(b)]] for a, b in zip(part["source"], part["target"])],
+                        dtype=float).reshape(-1, 2, 2)
+
+    edge_styles = {0: dict(colors="0.6", linewidths=0.5, linestyles="solid", alpha=0.6),
+                   1: dict(colors="tab:blue", linewidths=0.6, linestyles="dashed", alpha=0.6)}
+    tie_norm, tie_cmap = Normalize(0.0, 1.0), colormaps["RdYlGn"]
+    working_lines = None
+    for layer in sorted(set(layers)):
+        part = edges[edges["layer"] == layer]
+        name = GRAPH_LAYERS[layer]
+        if layer in edge_styles:
+            lines = LineCollection(segments(part), zorder=1, **edge_styles[layer])
+            sample = Line2D([], [], color=edge_styles[layer]["colors"], lw=1,
+                            ls="--" if layer == 1 else "-")
+        else:
+            lines = LineCollection(segments(part), zorder=1, linewidths=0.5, alpha=0.7, cmap=tie_cmap,
+                                   norm=tie_norm)
+            lines.set_array(part["weight"].to_numpy(dtype=float))
+            working_lines = lines
+            sample = Line2D([], [], color=tie_cmap(0.75), lw=1)
+        ax.add_collection(lines)
+        sample.set_label(f"{name} ties ({len(part)})")
+        legend.append(sample)
+
+    values = nodes[colour_by].to_numpy(dtype=float)
+    finite = values[np.isfinite(values)]
+    if len(finite) and finite.min() >= 0.0 and finite.max() <= 1.0:
+        node_norm = Normalize(0.0, 1.0)  # scores 0-1: the same colours mean the same values across figures
+    elif len(finite):
+        node_norm = Normalize(float(finite.min()), float(finite.max()) if finite.max() > finite.min()
+                              else float(finite.min()) + 1.0)
+    else:
+        node_norm = Normalize(0.0, 1.0)
+    node_cmap = colormaps["viridis"]
+    kind = nodes["kind"].to_numpy()
+    active = nodes["active"].to_numpy(dtype=float) if "active" in nodes else np.ones(len(nodes))
+    inactive = (kind == 1) & (active == 0)
+    coloured_any = None
+    for k, marker, size, word in ((0, "s", 26, "professional"), (1, "o", 34, "volunteer")):
+        mine = kind == k
+        groups = (("coloured", mine & ~inactive & np.isfinite(values)),
+                  ("no state", mine & ~inactive & ~np.isfinite(values)),
+                  ("inactive", mine & inactive))
+        for what, mask in groups:
+            if not mask.any():
+                continue
+            if what == "coloured":
+                coloured_any = ax.scatter(xy[mask, 0], xy[mask, 1], c=values[mask], cmap=node_cmap, norm=node_norm,
+                                          marker=marker, s=size, edgecolors="black", linewidths=0.4, zorder=3)
+                legend.append(Line2D([], [], ls="", marker=marker, markerfacecolor=node_cmap(0.6),
+                                     markeredgecolor="black", label=f"{word}s ({int(mask.sum())})"))
+            elif what == "no state":
+                ax.scatter(xy[mask, 0], xy[mask, 1], marker=marker, s=size, facecolors="white",
+                           edgecolors="0.35", linewidths=0.7, zorder=2)
+                legend.append(Line2D([], [], ls="", marker=marker, markerfacecolor="white", markeredgecolor="0.35",
+                                     label=f"{word}s: no {colour_by} ({int(mask.sum())})"))
+            else:
+                ax.scatter(xy[mask, 0], xy[mask, 1], marker=marker, s=size, color="0.8", edgecolors="0.55",
+                           linewidths=0.4, zorder=2)
+                legend.append(Line2D([], [], ls="", marker=marker, markerfacecolor="0.8", markeredgecolor="0.55",
+                                     label=f"inactive {word}s ({int(mask.sum())})"))
+
+    if len(xy):
+        pad = 0.05 * max(np.ptp(xy[:, 0]), np.ptp(xy[:, 1]), 1e-9)
+        ax.set_xlim(xy[:, 0].min() - pad, xy[:, 0].max() + pad)
+        ax.set_ylim(xy[:, 1].min() - pad, xy[:, 1].max() + pad)
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    from matplotlib.cm import ScalarMappable
+    units = "score 0-1" if node_norm.vmin == 0.0 and node_norm.vmax == 1.0 else ""
+    bar = fig.colorbar(coloured_any if coloured_any is not None else ScalarMappable(node_norm, node_cmap),
+                       ax=ax, shrink=0.75, pad=0.01)
+    bar.set_label(f"{colour_by}" + (f" ({units})" if units else ""), fontsize=9)
+    if working_lines is not None:
+        tie_bar = fig.colorbar(working_lines, ax=ax, shrink=0.75, pad=0.01)
+        tie_bar.set_label("trust on working ties (score 0-1)", fontsize=9)
+    ax.legend(handles=legend, fontsize=7, loc="upper left", bbox_to_anchor=(0.0, -0.01), ncol=3, frameon=False)
+    day, run = nodes.attrs.get("day"), nodes.attrs.get("run")
+    when = (f"day {day}" if day is not None else "the last day") + (f" of run {run}" if run is not None else "")
+    ax.set_title(title or f"{results.name}: the social graph on {when}, coloured by {colour_by}", fontsize=10)
     return fig
 
 
