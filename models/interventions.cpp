@@ -11,27 +11,6 @@
 namespace models {
 namespace {
 
-// Applies one run-time setting to a locality's scheme.
-void apply_setting(LocalScheme& scheme, const std::string& path, const sim::ParameterValue& value) {
-  const auto number = [&] { return std::get<double>(value); };
-  const auto word = [&] { return std::get<std::string>(value); };
-  if (path == "scheme.referral_policy") scheme.opt_out = word() == "opt_out";
-  else if (path == "scheme.ward_access")
-    scheme.ward_access = word() == "none" ? LocalScheme::Access::none
-                         : word() == "guaranteed" ? LocalScheme::Access::guaranteed
-                                                  : LocalScheme::Access::granted_by_staff;
-  else if (path == "scheme.contact_schedule.mode") scheme.proactive = word() == "proactive";
-  else if (path == "scheme.contact_schedule.contacts") scheme.planned_contacts = static_cast<std::uint16_t>(number());
-  else if (path == "scheme.contact_schedule.first_within")
-    scheme.first_within = static_cast<std::int32_t>(std::max(1L, std::lround(number())));
-  else if (path == "scheme.contact_schedule.interval")
-    scheme.interval = static_cast<std::int32_t>(std::max(1L, std::lround(number())));
-  else if (path == "scheme.contact_schedule.request_rate") scheme.request_probability = 1.0 - std::exp(-number());
-  else if (path == "professionals.referral_probability") scheme.referral_probability = number();
-  else if (path == "professionals.surveillance_max") scheme.surveillance_max = number();
-  // scheme.boundary_clarity is state, changed once at an intervention's start (see start_of).
-}
-
 struct DevelopmentEffects {
   double concern_relief, trust_gain, orientation_gain, clarity_gain, support_gain, concern_baseline;
 };
@@ -71,10 +50,11 @@ class Interventions final : public sim::Module {
   void recompute_settings(const std::vector<sim::Intervention>& interventions, int day) {
     for (std::size_t l = 0; l < world_.scheme.size(); ++l) {
       LocalScheme scheme = base_;
-      scheme.boundary_clarity = world_.scheme[l].boundary_clarity;
       for (const auto& intervention : interventions)
         if (intervention.in_force(day) && intervention.targets_locality(static_cast<int>(l)))
-          for (const auto& [path, value] : intervention.settings) apply_setting(scheme, path, value);
+          for (const auto& [path, value] : intervention.settings) apply_scheme_setting(scheme, path, value);
+      // Clarity is state: set once at an intervention's start (start_of), raised by meetings, never reverted.
+      scheme.boundary_clarity = world_.scheme[l].boundary_clarity;
       world_.scheme[l] = scheme;
     }
   }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "scenario_runs.hpp"
 #include "models/model.hpp"
 #include "models/outputs.hpp"
 #include "models/parameters.hpp"
@@ -12,18 +13,7 @@
 
 namespace {
 
-std::vector<sim::RunResult> run(const std::string& scenario, std::uint64_t seed = 2010) {
-  const auto loaded = sim::load_scenario(PPISIM_SOURCE_DIR "/scenarios/" + scenario, models::parameter_registry());
-  std::vector<sim::RunRequest> requests;
-  for (std::uint64_t r = 0; r < 20; ++r) requests.push_back({r, sim::replicate_seed(seed, r), &loaded.parameters});
-  sim::RunOptions options;
-  options.days = models::simulated_days(loaded.parameters);
-  options.threads = 2;
-  std::vector<sim::RunResult> results;
-  sim::run_all(requests, models::build_plan, models::output_catalog(), options,
-               [&](sim::RunResult&& result) { results.push_back(std::move(result)); });
-  return results;
-}
+std::vector<sim::RunResult> run(const std::string& scenario) { return test_support::run_scenario(scenario, {}, 20, 2010); }
 
 double mean_of(const std::vector<sim::RunResult>& runs, std::size_t outcome) {
   std::vector<double> values;

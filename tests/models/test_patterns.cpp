@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "scenario_runs.hpp"
 #include "models/model.hpp"
 #include "models/outputs.hpp"
 #include "models/parameters.hpp"
@@ -20,17 +21,7 @@ constexpr std::uint64_t kSeed = 2007;
 
 std::vector<sim::RunResult> run(const std::string& scenario, const std::vector<std::string>& overrides = {},
                                 int replicates = kReplicates) {
-  const auto loaded = sim::load_scenario(PPISIM_SOURCE_DIR "/scenarios/" + scenario, models::parameter_registry(), overrides);
-  models::check_parameters(loaded.parameters);
-  std::vector<sim::RunRequest> requests;
-  for (std::uint64_t r = 0; r < static_cast<std::uint64_t>(replicates); ++r) requests.push_back({r, sim::replicate_seed(kSeed, r), &loaded.parameters});
-  sim::RunOptions options;
-  options.days = models::simulated_days(loaded.parameters);
-  options.threads = 2;
-  std::vector<sim::RunResult> results;
-  sim::run_all(requests, models::build_plan, models::output_catalog(), options,
-               [&](sim::RunResult&& result) { results.push_back(std::move(result)); });
-  return results;
+  return test_support::run_scenario(scenario, overrides, replicates, kSeed);
 }
 
 struct Paired {
