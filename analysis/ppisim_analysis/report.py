@@ -442,6 +442,9 @@ def _comparison_section(a: Results, b: Results, label_a: str, label_b: str) -> t
     return "\n".join(out), cmp
 
 
+GRAPH_CAPTION = "The social graph at the end of the first run"
+
+
 def _figure(fig, caption: str) -> str:
     data = base64.b64encode(plots.figure_png(fig)).decode("ascii")
     return (f"<figure><img alt='{_e(caption)}' src='data:image/png;base64,{data}'>"
@@ -925,6 +928,17 @@ def render_report(all_results: Sequence[Results], title: str | None = None) -> s
             fig = plots.plot_outcome_bars(having, outcomes, title=f"Share of mothers still doing {words}")
             body.append(_figure(fig, f"Share of mothers still doing {words} at each age: replicate means with "
                                      "95% intervals, by scenario."))
+    for r, label in zip(all_results, labels):
+        if r.is_sweep:
+            continue
+        nodes, _ = r.graph
+        if nodes.empty:
+            continue
+        fig = plots.plot_graph(r, "trust")
+        body.append(_figure(fig, f"{GRAPH_CAPTION}{' (' + label + ')' if len(all_results) > 1 else ''}: "
+                                 f"professionals (squares) and volunteers (circles) on day {nodes.attrs.get('day')} "
+                                 f"of run {nodes.attrs.get('run')}, coloured by their trust, with team, cohort "
+                                 "and working ties (working ties coloured by trust; inactive volunteers grey)."))
     for label, cmp in comparisons:
         fig = plots.plot_relative_risks(cmp)
         body.append(_figure(fig, f"Relative risk of having stopped breastfeeding, {label} vs {labels[0]} "
