@@ -2,6 +2,7 @@
 // The ppisim subcommands. Each returns the process exit code; bad input is
 // reported by throwing sim::InputError (exit 2), failures by
 // sim::RuntimeFailure (exit 1).
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ struct RunOptions {
   long long seed = -1;        // -1: the scenario's
   int threads = 0;            // 0: all cores
   bool force = false, quiet = false, print_plan = false;
+  std::uint64_t max_agents = 1'000'000;  // models::kDefaultMaxAgents
   std::string command_line;
 };
 

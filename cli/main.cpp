@@ -36,6 +36,8 @@ int dispatch(int argc, char** argv) {
   run_app->add_flag("--force", run.force, "Overwrite an existing results file");
   run_app->add_flag("--quiet", run.quiet, "No progress bar and no summary table");
   run_app->add_flag("--print-plan", run.print_plan, "Print the daily order of modules and exit");
+  run_app->add_option("--max-agents", run.max_agents, "Refuse populations of more agents than this at once (default 1000000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000'000}));
 
   cli::SweepOptions sweep;
   sweep.command_line = run.command_line;

@@ -18,9 +18,10 @@
 namespace cli {
 namespace {
 
-sim::Scenario load_checked(const std::string& file, std::vector<std::string> overrides) {
+sim::Scenario load_checked(const std::string& file, std::vector<std::string> overrides,
+                           std::uint64_t max_agents = models::kDefaultMaxAgents) {
   auto scenario = sim::load_scenario(file, models::parameter_registry(), overrides);
-  models::check_parameters(scenario.parameters);
+  models::check_parameters(scenario.parameters, max_agents);
   return scenario;
 }
 
@@ -47,7 +48,7 @@ int run_command(const RunOptions& options) {
   std::vector<std::string> overrides = options.overrides;
   if (options.seed >= 0) overrides.push_back("seed=" + std::to_string(options.seed));
   if (options.replicates >= 0) overrides.push_back("replicates=" + std::to_string(options.replicates));
-  const auto scenario = load_checked(options.scenario, overrides);
+  const auto scenario = load_checked(options.scenario, overrides, options.max_agents);
   const auto& parameters = scenario.parameters;
 
   if (options.print_plan) {

@@ -1,5 +1,7 @@
 #include "models/model.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "models/feeding_curve.hpp"
@@ -12,7 +14,22 @@ int simulated_days(const sim::ParameterSet& parameters) {
   return static_cast<int>(std::lround(parameters.real("horizon")));
 }
 
-void check_parameters(const sim::ParameterSet& parameters) {
+double estimated_agents(const sim::ParameterSet& parameters) {
+  return parameters.real("population.births") * 183.0 + parameters.real("professionals.midwives") +
+         parameters.real("professionals.health_visitors") + parameters.real("volunteers.initial");
+}
+
+void check_parameters(const sim::ParameterSet& parameters, std::uint64_t max_agents) {
+  // First, before anything is allocated. About 1 kB per agent: its columns,
+  // social ties and per-day bookkeeping (a rough upper estimate).
+  constexpr double kBytesPerAgent = 1024.0;
+  if (const double agents = estimated_agents(parameters); agents > static_cast<double>(max_agents))
+    throw sim::InputError(parameters.where("population.births"),
+                          fmt::format("the population is too large: about {:.0f} agents at once (births per day x 183 "
+                                      "+ midwives + health visitors + volunteers) would need about {:.1f} GB per "
+                                      "replicate; the limit is {} agents (raise it with --max-agents if the machine "
+                                      "has the memory)",
+                                      agents, agents * kBytesPerAgent / 1e9, max_agents));
   const int days = simulated_days(parameters);
   const auto from = std::lround(parameters.real("measurement.from"));
   if (days - 1 - kAge6Months < from)
