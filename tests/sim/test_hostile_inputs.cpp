@@ -1,0 +1,143 @@
+// Hostile input to the loaders: each must end in one located InputError,
+// quickly and in bounded memory; never a crash, a hang or another exception.
+// Inputs the fuzzers (fuzz/) find go here too.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "models/model.hpp"
+#include "models/parameters.hpp"
+#include "sim/errors.hpp"
+#include "sim/experiment.hpp"
+#include "sim/scenario.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct HostileFolder {
+  fs::path root = fs::temp_directory_path() / ("ppisim-hostile-" + std::to_string(::getpid()));
+  HostileFolder() { fs::create_directories(root); }
+  ~HostileFolder() { fs::remove_all(root); }
+  fs::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(root / name) << text;
+    return root / name;
+  }
+};
+
+std::string repeat(const std::string& text, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += text;
+  return out;
+}
+
+// The message of the InputError that loading `file` (and checking it) throws.
+std::string scenario_error(const fs::path& file, const std::vector<std::string>& overrides = {}) {
+  try {
+    const auto scenario = sim::load_scenario(file, models::parameter_registry(), overrides);
+    models::check_parameters(scenario.parameters);
+  } catch (const sim::InputError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+std::string experiment_error(const fs::path& file) {
+  try {
+    (void)sim::load_experiment(file, models::parameter_registry());
+  } catch (const sim::InputError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+std::string override_error(const std::string& assignment) {
+  sim::ParameterSet parameters(models::parameter_registry());
+  try {
+    sim::apply_override(parameters, assignment);
+  } catch (const sim::InputError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+// Nine aliases of the level below, nine levels deep: 9^9 (387 million) leaves if expanded.
+std::string alias_bomb(const std::string& indent, const std::string& leaf) {
+  std::string text = indent + "l0: &l0 [" + repeat(leaf + ", ", 8) + leaf + "]\n";
+  for (int level = 1; level < 9; ++level) {
+    const std::string below = "*l" + std::to_string(level - 1);
+    text += indent + "l" + std::to_string(level) + ": &l" + std::to_string(level) + " [" + repeat(below + ", ", 8) +
+            below + "]\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("nesting ten thousand levels deep is refused as bad input and not a stack overflow", "[hostile]") {
+  HostileFolder folder;
+  for (const auto& [open, close] : {std::pair{"[", "]"}, std::pair{"{a: ", "}"}}) {
+    const auto deep = repeat(open, 10'000) + "1" + repeat(close, 10'000);
+    CHECK(scenario_error(folder.write("deep.yaml", "name: x\nprofessionals:\n  midwife_visits: " + deep + "\n")) !=
+          "no error");
+    CHECK(scenario_error(folder.write("deep.yaml", "name: x\nunknown: " + deep + "\n")) != "no error");
+    CHECK(scenario_error(folder.write("deep.yaml", repeat(open, 10'000))) != "no error");
+    CHECK(experiment_error(folder.write("deep.yaml", "name: x\nfactors: " + deep + "\n")) != "no error");
+    CHECK(override_error("professionals.midwife_visits=" + deep) != "no error");
+  }
+}
+
+TEST_CASE("YAML alias bombs are refused without being expanded", "[hostile]") {
+  HostileFolder folder;
+  // Under an unknown key, and inside a known list-valued key.
+  CHECK_THAT(scenario_error(folder.write("bomb.yaml", "name: x\nbomb:\n" + alias_bomb("  ", "1 day"))),
+             Catch::Contains("unknown key 'bomb"));
+  const std::string visits = "name: x\nprofessionals:\n  midwife_visits: &v [" + repeat("1 day, ", 8) +
+                             "1 day]\n  health_visitor_visits: [" + repeat("*v, ", 8) + "*v]\n";
+  CHECK_THAT(scenario_error(folder.write("bomb.yaml", visits)), Catch::Contains("professionals.health_visitor_visits"));
+  std::string nested = "name: x\nprofessionals:\n  midwife_visits: [&l0 [" + repeat("1 day, ", 8) + "1 day]";
+  for (int level = 1; level < 9; ++level) {
+    const std::string below = "*l" + std::to_string(level - 1);
+    nested += ", &l" + std::to_string(level) + " [" + repeat(below + ", ", 8) + below + "]";
+  }
+  nested += "]\n";
+  CHECK_THAT(scenario_error(folder.write("bomb.yaml", nested)), Catch::Contains("professionals.midwife_visits"));
+  CHECK(experiment_error(folder.write("bomb.yaml", "name: x\nbase: none.yaml\nfactors:\n" + alias_bomb("  ", "0.5"))) !=
+        "no error");
+}
+
+TEST_CASE("truncated YAML is refused with its position", "[hostile]") {
+  HostileFolder folder;
+  const auto file = folder.write("cut.yaml", "name: x\nprofessionals:\n  midwife_visits: [1 day, 5 da");
+  CHECK_THAT(scenario_error(file), Catch::Contains("cut.yaml:") && Catch::Contains("invalid YAML"));
+  CHECK_THAT(experiment_error(folder.write("cut.yaml", "name: x\nfactors: {a: {uniform: [0, ")),
+             Catch::Contains("invalid YAML"));
+}
+
+TEST_CASE("NaN and infinities and out-of-range numbers are refused while tiny and negative-zero numbers are numbers", "[hostile]") {
+  for (const std::string bad : {".nan", "nan", "NaN", ".inf", "inf", "-.inf", "-inf", "1e308", "-1e308", "1e999"})
+    CHECK_THAT(override_error("professionals.initial.gatekeeping=" + bad), Catch::Contains("expected a number"));
+  for (const std::string bad : {".nan", "nan", ".inf", "inf", "-5", "1e308", "2.5"})
+    CHECK_THAT(override_error("professionals.midwives=" + bad), Catch::Contains("expected a whole number"));
+  for (const std::string bad : {".nan per day", "inf per day", "1e308 per day", "-3 per day"})
+    CHECK_THAT(override_error("population.births=" + bad), Catch::Contains("expected a rate"));
+  for (const std::string bad : {"[.nan days]", "[inf days]", "[1e308 days]", "[-1 day]"})
+    CHECK_THAT(override_error("professionals.midwife_visits=" + bad), Catch::Contains("expected a list of durations"));
+  for (const std::string fine : {"1e-320", "-0", "0"})
+    CHECK(override_error("professionals.initial.gatekeeping=" + fine) == "no error");
+}
+
+TEST_CASE("a population too large for memory is refused before anything is allocated", "[hostile]") {
+  HostileFolder folder;
+  const auto file = folder.write("huge.yaml", "name: huge\n");
+  const auto message =
+      scenario_error(file, {"population.births=10000 per day", "professionals.midwives=1000000"});
+  CHECK_THAT(message, Catch::Contains("too large") && Catch::Contains("GB") && Catch::Contains("--max-agents"));
+  CHECK(scenario_error(file) == "no error");
+  const auto scenario = sim::load_scenario(file, models::parameter_registry(),
+                                           {"population.births=10000 per day", "professionals.midwives=1000000"});
+  CHECK_NOTHROW(models::check_parameters(scenario.parameters, 10'000'000));
+}
