@@ -7,9 +7,22 @@
 namespace sim::hdf5 {
 namespace {
 
+// HDF5 would close files still open at exit in an atexit handler; a file
+// whose close failed (a full disk) makes that handler crash (HDF5 1.10), so
+// exit leaves them to the operating system. Every file we write is closed
+// explicitly before it is renamed into place.
+[[maybe_unused]] const bool kNoLibraryAtExit = (H5dont_atexit(), true);
+
 herr_t collect_message(unsigned, const H5E_error2_t* error, void* out) {
   auto* text = static_cast<std::string*>(out);
   if (error && error->desc) *text = error->desc;  // keep the innermost cause
+  // System errors come as a multi-line record: keep its "error message = '...'".
+  const std::string marker = "error message = '";
+  if (const auto at = text->find(marker); at != std::string::npos) {
+    const auto end = text->find('\'', at + marker.size());
+    *text = text->substr(at + marker.size(), end == std::string::npos ? std::string::npos : end - at - marker.size());
+  }
+  std::replace(text->begin(), text->end(), '\n', ' ');  // errors are one line
   return 0;
 }
 

@@ -1,0 +1,259 @@
+"""Hostile input and faults, end to end: every case ends in one error line
+with the documented exit code (2 bad input, 1 runtime failure, 130
+interrupted), leaves no partial file and never loses an existing results
+file. Every process is bounded by a timeout."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import h5py
+import pytest
+
+from cli_support import FAST, describe, error_lines, hidden_files
+
+IS_ROOT = os.geteuid() == 0
+QUICK = ["--replicates", "1", "--set", "horizon=1year", "--quiet"]
+LIMIT = 60  # seconds, for any one process
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def _assert_refused(result, code: int, *fragments: str) -> None:
+    assert result.returncode == code, describe(result)
+    lines = error_lines(result.stderr)
+    assert len(lines) == 1, describe(result)
+    assert lines[0].startswith("ppisim: "), describe(result)
+    for fragment in fragments:
+        assert fragment in lines[0], describe(result)
+
+
+def _repeat_alias_bomb(indent: str, leaf: str) -> str:
+    """Nine aliases of the level below, nine levels deep: 9^9 leaves if expanded."""
+    text = f"{indent}l0: &l0 [{', '.join([leaf] * 9)}]\n"
+    for level in range(1, 9):
+        text += f"{indent}l{level}: &l{level} [{', '.join([f'*l{level - 1}'] * 9)}]\n"
+    return text
+
+
+def _nested_alias_bomb() -> str:
+    items = [f"&l0 [{', '.join(['1 day'] * 9)}]"]
+    items += [f"&l{level} [{', '.join([f'*l{level - 1}'] * 9)}]" for level in range(1, 9)]
+    return "name: x\nprofessionals:\n  midwife_visits: [" + ", ".join(items) + "]\n"
+
+
+BAD_SCENARIOS = {
+    "truncated": ("name: x\nprofessionals:\n  midwife_visits: [1 day, 5 da", "invalid YAML"),
+    "truncated_mid_key": ("name: x\nprofessionals:\n  midwi", "scenario.yaml:"),
+    "deep_lists": ("name: x\nprofessionals:\n  midwife_visits: " + "[" * 10_000 + "]" * 10_000 + "\n", "scenario.yaml:"),
+    "deep_maps": ("name: x\nunknown: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n", "scenario.yaml:"),
+    "deep_unclosed": ("[" * 10_000, "scenario.yaml:"),
+    "alias_bomb_unknown_key": ("name: x\nbomb:\n" + _repeat_alias_bomb("  ", "1 day"), "unknown key 'bomb"),
+    "alias_bomb_known_list": (_nested_alias_bomb(), "professionals.midwife_visits"),
+    "huge_number": ("name: x\nprofessionals:\n  initial:\n    gatekeeping: 1e308\n", "out of range"),
+    "overflowing_number": ("name: x\nprofessionals:\n  midwives: 1e999\n", "professionals.midwives"),
+    "dot_nan": ("name: x\nprofessionals:\n  initial:\n    gatekeeping: .nan\n", "gatekeeping"),
+    "nan": ("name: x\nprofessionals:\n  initial:\n    gatekeeping: nan\n", "gatekeeping"),
+    "dot_inf": ("name: x\nhorizon: .inf\n", "horizon"),
+    "inf": ("name: x\npopulation:\n  births: inf per day\n", "population.births"),
+    "minus_inf": ("name: x\nprofessionals:\n  initial:\n    gatekeeping: -.inf\n", "gatekeeping"),
+    "negative_count": ("name: x\nprofessionals:\n  midwives: -5\n", "out of range"),
+    "negative_volunteers": ("name: x\nvolunteers:\n  initial: -1\n", "volunteers.initial"),
+    "nan_in_list": ("name: x\nprofessionals:\n  midwife_visits: [.nan days]\n", "midwife_visits"),
+    "binary_garbage": ("name: x\n\x00\x01\x02\xff", "scenario.yaml"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_SCENARIOS, ids=list(BAD_SCENARIOS))
+def test_hostile_scenario_is_refused_in_one_line_and_writes_nothing(ppisim, tmp_path, case):
+    text, fragment = BAD_SCENARIOS[case]
+    (tmp_path / "scenario.yaml").write_bytes(text.encode("utf-8", "surrogateescape"))
+    started = time.monotonic()
+    result = ppisim("run", "scenario.yaml", "-o", "out.h5", *QUICK, timeout=LIMIT)
+    _assert_refused(result, 2, fragment)
+    assert time.monotonic() - started < 20, "refusing bad input should be quick"
+    assert _files(tmp_path) == ["scenario.yaml"]
+
+
+@pytest.mark.parametrize("value", ["1e-320", "-0", "0.0"])
+def test_tiny_and_negative_zero_numbers_are_numbers(ppisim, tmp_path, breastfriends, value):
+    result = ppisim("validate", breastfriends, "--set", f"professionals.initial.gatekeeping={value}", timeout=LIMIT)
+    assert result.returncode == 0, describe(result)
+
+
+def _limit_memory() -> None:
+    # 2 GB of address space: the refusal must come before any allocation of the population.
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+def test_absurd_population_is_refused_before_allocating(ppisim_binary, breastfriends, tmp_path):
+    result = subprocess.run(
+        [str(ppisim_binary), "run", str(breastfriends), "-o", "out.h5", "--set", "population.births=10000 per day",
+         "--set", "professionals.midwives=1000000", "--quiet"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=LIMIT, preexec_fn=_limit_memory)
+    _assert_refused(result, 2, "too large", "GB", "--max-agents")
+    assert _files(tmp_path) == []
+
+
+def test_max_agents_lowers_the_limit(ppisim, breastfriends, tmp_path):
+    result = ppisim("run", breastfriends, "-o", "out.h5", *QUICK, "--max-agents", "100", timeout=LIMIT)
+    _assert_refused(result, 2, "too large", "the limit is 100 agents")
+    assert _files(tmp_path) == []
+
+
+def test_missing_scenario_is_bad_input(ppisim, tmp_path):
+    result = ppisim("run", "nowhere.yaml", "-o", "out.h5", *QUICK, timeout=LIMIT)
+    _assert_refused(result, 2, "nowhere.yaml", "no such file")
+    assert _files(tmp_path) == []
+
+
+@pytest.mark.skipif(IS_ROOT, reason="root reads any file whatever its mode")
+def test_unreadable_scenario_is_bad_input(ppisim, breastfriends, tmp_path):
+    scenario = tmp_path / "secret.yaml"
+    scenario.write_text(breastfriends.read_text())
+    scenario.chmod(0)
+    try:
+        result = ppisim("run", scenario, "-o", "out.h5", *QUICK, timeout=LIMIT)
+    finally:
+        scenario.chmod(0o644)
+    _assert_refused(result, 2, "secret.yaml", "cannot read")
+    assert _files(tmp_path) == ["secret.yaml"]
+
+
+def test_output_folder_that_is_a_file_is_refused(ppisim, breastfriends, tmp_path):
+    (tmp_path / "folder").write_text("a file where the folder should be\n")
+    result = ppisim("run", breastfriends, "-o", "folder/out.h5", *QUICK, timeout=LIMIT)
+    assert result.returncode in (1, 2), describe(result)
+    assert len(error_lines(result.stderr)) == 1, describe(result)
+    assert "folder" in result.stderr
+    assert (tmp_path / "folder").read_text() == "a file where the folder should be\n"
+    assert _files(tmp_path) == ["folder"]
+
+
+def _mount(*args: str) -> bool:
+    return subprocess.run(["mount", *args], capture_output=True, timeout=30).returncode == 0
+
+
+def _umount(folder: Path) -> None:
+    subprocess.run(["umount", "-l", str(folder)], capture_output=True, timeout=30)
+
+
+def test_non_writable_output_folder_is_refused(ppisim, breastfriends, tmp_path):
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    (folder / "out.h5").write_bytes(b"previous results\n")
+    if IS_ROOT:
+        if not (_mount("--bind", str(folder), str(folder)) and _mount("-o", "remount,ro,bind", str(folder))):
+            _umount(folder)
+            pytest.skip("cannot make a read-only bind mount here")
+    else:
+        folder.chmod(0o555)
+    try:
+        result = ppisim("run", breastfriends, "-o", folder / "out.h5", *QUICK, "--force", timeout=LIMIT)
+        assert result.returncode in (1, 2), describe(result)
+        assert len(error_lines(result.stderr)) == 1, describe(result)
+        assert "readonly" in result.stderr
+        assert (folder / "out.h5").read_bytes() == b"previous results\n"
+        assert _files(folder) == ["out.h5"]
+    finally:
+        if IS_ROOT:
+            _umount(folder)
+        else:
+            folder.chmod(0o755)
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 64 kB tmpfs: too small for a results file (root only)."""
+    if not IS_ROOT:
+        pytest.skip("mounting a tmpfs needs root")
+    folder = tmp_path / "full"
+    folder.mkdir()
+    if not _mount("-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)):
+        pytest.skip("cannot mount a tmpfs here")
+    yield folder
+    _umount(folder)
+
+
+def test_full_disk_fails_with_exit_1_and_leaves_nothing(ppisim, breastfriends, full_disk):
+    result = ppisim("run", breastfriends, "-o", full_disk / "out.h5", *QUICK, timeout=LIMIT)
+    _assert_refused(result, 1, "No space left on device")  # exit 139 before: HDF5 crashed at exit
+    assert _files(full_disk) == []
+
+
+def test_full_disk_never_loses_the_existing_file(ppisim, breastfriends, full_disk):
+    (full_disk / "out.h5").write_bytes(b"previous results\n")
+    result = ppisim("run", breastfriends, "-o", full_disk / "out.h5", *QUICK, "--force", timeout=LIMIT)
+    _assert_refused(result, 1, "No space left on device")
+    assert (full_disk / "out.h5").read_bytes() == b"previous results\n"
+    assert _files(full_disk) == ["out.h5"]
+
+
+def _start(binary: Path, scenario: Path, folder: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([str(binary), "run", str(scenario), *map(str, args)], cwd=folder, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _finish(process: subprocess.Popen, timeout: float = LIMIT) -> tuple[str, str]:
+    try:
+        return process.communicate(timeout=timeout)
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # its own group (start_new_session)
+        except ProcessLookupError:
+            pass
+        process.wait()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_signal_mid_run_exits_130_and_leaves_nothing(ppisim_binary, breastfriends, tmp_path, sig):
+    process = _start(ppisim_binary, breastfriends, tmp_path, "-o", "out.h5", "--replicates", "5000", "--quiet")
+    try:
+        deadline = time.monotonic() + 20
+        while not any(".partial" in name for name in hidden_files(tmp_path)):
+            assert process.poll() is None, "ppisim ended before it could be interrupted"
+            assert time.monotonic() < deadline, "no partial results file appeared"
+            time.sleep(0.01)
+        time.sleep(0.5)
+        process.send_signal(sig)
+    finally:
+        _, stderr = _finish(process)
+    assert process.returncode == 130, (process.returncode, stderr)
+    assert len(error_lines(stderr)) == 1 and "interrupted" in stderr, stderr
+    assert _files(tmp_path) == []
+
+
+def test_two_runs_writing_one_file_at_once(ppisim_binary, breastfriends, tmp_path):
+    processes = [_start(ppisim_binary, breastfriends, tmp_path, "-o", "out.h5", *FAST, "--seed", str(seed), "--quiet",
+                        "--threads", "1")
+                 for seed in (1, 2)]
+    outcomes = [(_finish(process), process.returncode) for process in processes]
+    codes = sorted(code for _, code in outcomes)
+    output = tmp_path / "out.h5"
+    assert output.is_file()
+    with h5py.File(output, "r") as handle:  # the winner's file is a whole results file
+        assert handle.attrs["format"] is not None
+        assert handle["summary"]["any_bf_6w"].shape == (2,)
+    if codes == [0, 0]:
+        pytest.fail("both runs claimed the same output file")
+    if codes == [0, 2]:  # the loser started after the winner finished: refused up front
+        (_, stderr), = [streams for streams, code in outcomes if code == 2]
+        assert len(error_lines(stderr)) == 1 and "out.h5" in stderr
+        assert _files(tmp_path) == ["out.h5"]
+        return
+    assert codes == [0, 1], outcomes
+    (_, stderr), = [streams for streams, code in outcomes if code == 1]
+    lines = error_lines(stderr)
+    assert len(lines) == 1 and "out.h5" in lines[0] and "kept in" in lines[0], stderr
+    # The loser's finished results are kept under its partial name, as documented; it names it.
+    kept = [name for name in hidden_files(tmp_path) if ".partial" in name]
+    assert len(kept) == 1 and kept[0] in lines[0]
+    with h5py.File(tmp_path / kept[0], "r") as handle:
+        assert handle["summary"]["any_bf_6w"].shape == (2,)
