@@ -121,7 +121,7 @@ TEST_CASE("P5 (F9): a development process lowers tension and improves retention 
   check_increase(scheme, developing, any_bf_6w, 0.001, "breastfeeding at 6 weeks");
 }
 
-TEST_CASE("P6 (F8): autonomy under unclear boundaries breeds perceived transgressions; agreed boundaries turn it to good") {
+TEST_CASE("P6 (F8): autonomy under unclear boundaries breeds perceived transgressions and agreed boundaries turn it to good") {
   const auto unclear = run("teaching_autonomy.yaml");
   const auto agreed = run("teaching_autonomy.yaml", {"scheme.boundary_clarity=0.9"});
   check_increase(agreed, unclear, perceived_transgressions, 20.0, "perceived transgressions per year, unclear minus agreed");
