@@ -29,6 +29,12 @@ SourceLocation at(const std::string& file, const YAML::Mark& mark) { return {fil
 // Checks a map's keys against the known ones, each at most once.
 void check_keys(const YAML::Node& map, const std::string& file, const std::string& section,
                 const std::vector<std::string>& known) {
+  if (!map.IsMap()) {
+    std::string list;
+    for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
+    throw InputError(at(file, map.Mark()), "'" + (section.empty() ? std::string("the file") : section.substr(0, section.size() - 1)) +
+                                               "' must be a map of keys (" + list + ")");
+  }
   std::set<std::string> seen;
   for (const auto& item : map) {
     const auto where = at(file, item.first.Mark());
@@ -113,12 +119,12 @@ class ExperimentReader {
       analytic.kind = model.Scalar();
     } else if (model.IsMap() && model.size() == 1) {
       analytic.kind = model.begin()->first.Scalar();
-      read_model_settings(model.begin()->second, analytic);
     } else {
       throw InputError(where, "key 'model': expected ishigami or g_function, with settings, e.g. {ishigami: {a: 7, b: 0.1}}");
     }
     if (analytic.kind != "ishigami" && analytic.kind != "g_function")
       unknown_key(where, analytic.kind, "model.", {"ishigami", "g_function"});
+    if (model.IsMap()) read_model_settings(model.begin()->second, analytic);
     experiment.analytic = analytic;
   }
 
@@ -322,7 +328,12 @@ ParameterSet Experiment::parameters_at(std::size_t point) const {
 }
 
 Experiment load_experiment(const std::filesystem::path& file, const ParameterRegistry& registry) {
-  return ExperimentReader(file, registry).read();
+  try {
+    return ExperimentReader(file, registry).read();
+  } catch (const YAML::Exception& error) {
+    // A shape the reader did not expect (it checks shapes first): still the user's input, still located.
+    throw InputError(at(file.string(), error.mark), "unexpected structure: " + error.msg);
+  }
 }
 
 }  // namespace sim

@@ -467,7 +467,20 @@ void apply_override(ParameterSet& parameters, const std::string& assignment) {
   parameters.set(path, convert_value(*spec, value, where), where);
 }
 
+static Scenario load_checked_scenario(const fs::path& file, const ParameterRegistry& registry,
+                                      const std::vector<std::string>& overrides);
+
 Scenario load_scenario(const fs::path& file, const ParameterRegistry& registry, const std::vector<std::string>& overrides) {
+  try {
+    return load_checked_scenario(file, registry, overrides);
+  } catch (const YAML::Exception& error) {
+    // A shape the reader did not expect (it checks shapes first): still the user's input, still located.
+    throw InputError(location_of(file.string(), error.mark), "unexpected structure: " + error.msg);
+  }
+}
+
+static Scenario load_checked_scenario(const fs::path& file, const ParameterRegistry& registry,
+                                      const std::vector<std::string>& overrides) {
   Scenario scenario{ParameterSet(registry), file, {}};
   ScenarioReader reader(scenario.parameters);
   scenario.chain = reader.read_file(file, SourceLocation{file.string(), 0, 0});

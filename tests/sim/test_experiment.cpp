@@ -302,3 +302,13 @@ TEST_CASE("experiment: factors may not take the names of results columns") {
   CHECK(error_of(file) == file.string() + ":4:3: 'point' names a column of every results table; call the factor "
                                           "something else");
 }
+
+TEST_CASE("experiment: a model whose settings are not a map is bad input (found by fuzzing)") {
+  ExperimentFolder folder;
+  const auto file = folder.write("fuzzed.yaml", "name: x\nmodel: { ishigami:orm: [-3.1, 3.1] }\n" + kIshigamiFactors +
+                                                    "design:\n  method: sobol\n  base_samples: 16\n");
+  CHECK_THAT(error_of(file), Catch::StartsWith(file.string() + ":2:") && Catch::Contains("unknown key 'model.ishigami:orm'"));
+  const auto list = folder.write("list.yaml", "name: x\nmodel: { ishigami: [1, 2] }\n" + kIshigamiFactors +
+                                                  "design:\n  method: sobol\n  base_samples: 16\n");
+  CHECK_THAT(error_of(list), Catch::Contains("'model.ishigami' must be a map of keys (a, b)"));
+}
