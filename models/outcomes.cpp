@@ -209,8 +209,9 @@ class Outcomes final : public sim::Module {
       context.set_summary(to, means_[to].value() * (per_year ? sim::kDaysPerYear : 1.0));
     record_volunteer_outcomes(context);
     record_network(context);
-    if (context.wants_snapshot()) record_graph_snapshot(context);
   }
+
+  void on_snapshot(sim::RunContext& context) const override { record_graph_snapshot(context); }
 
   static std::string node_unit(const std::string& column) {
     if (column == "active") return "1 = active";
@@ -219,7 +220,7 @@ class Outcomes final : public sim::Module {
     return "score 0-1";
   }
 
-  // The social graph on the last day, for drawing: professionals and
+  // The social graph today, for drawing: professionals and
   // volunteers with their state; team, cohort and working ties (working ties
   // carry the professional's trust in the volunteer).
   void record_graph_snapshot(sim::RunContext& context) const {

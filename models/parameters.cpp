@@ -439,4 +439,13 @@ const sim::ParameterRegistry& parameter_registry() {
   return registry;
 }
 
+const std::vector<std::string>& classroom_levers() {
+  static const std::vector<std::string> levers{
+      "scheme.boundary_clarity",           "professionals.initial.gatekeeping", "professionals.surveillance_max",
+      "professionals.initial.surveillance", "scheme.referral_policy",          "professionals.referral_probability",
+      "scheme.ward_access",                "scheme.contact_schedule.mode",      "scheme.contact_schedule.contacts",
+      "professionals.initial.boundary_concern"};
+  return levers;
+}
+
 }  // namespace models

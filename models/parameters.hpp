@@ -1,11 +1,20 @@
 #pragma once
 // Every parameter of the breastfeeding peer-support model, declared once.
+#include <string>
+#include <vector>
+
 #include "sim/parameters.hpp"
 
 namespace models {
 
 // The registry of all model parameters (built on first use, then shared).
 const sim::ParameterRegistry& parameter_registry();
+
+// The levers of the peer-professional interface a teacher reaches for first
+// (boundaries F5, gate-keeping and access F6, surveillance F7, the contact
+// schedule): the classroom page shows them above the rest of the registry.
+// The development process (F9) is an intervention: the page's switch.
+const std::vector<std::string>& classroom_levers();
 
 // Checkpoint ages of the Infant Feeding Survey table, in days.
 inline constexpr int kAge1Week = 7;

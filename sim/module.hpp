@@ -16,8 +16,8 @@ namespace sim {
 // What a module sees of the run it belongs to.
 class RunContext {
  public:
-  RunContext(const ParameterSet& parameters, std::uint64_t seed, int days, RunResult& result, bool snapshot = false)
-      : parameters_(parameters), random_(seed), days_(days), result_(result), snapshot_(snapshot) {}
+  RunContext(const ParameterSet& parameters, std::uint64_t seed, int days, RunResult& result)
+      : parameters_(parameters), random_(seed), days_(days), result_(result) {}
 
   [[nodiscard]] const ParameterSet& parameters() const { return parameters_; }
   [[nodiscard]] const RandomStreams& random() const { return random_; }
@@ -31,8 +31,7 @@ class RunContext {
   // Sets a declared per-run summary outcome (at finalize).
   void set_summary(std::size_t summary_index, double value) { result_.summary[summary_index] = value; }
 
-  // Whether this run keeps a snapshot of its agents at the end (at finalize).
-  [[nodiscard]] bool wants_snapshot() const { return snapshot_; }
+  // Adds a column to the snapshot being taken (in a module's on_snapshot).
   void add_snapshot(SnapshotColumn column) { result_.snapshot.push_back(std::move(column)); }
 
   void advance_to(int day) { day_ = day; }
@@ -43,7 +42,6 @@ class RunContext {
   int day_ = 0;
   int days_;
   RunResult& result_;
-  bool snapshot_;
 };
 
 class Module {
@@ -57,6 +55,9 @@ class Module {
   void step(RunContext& context) { on_step(context); }
   void record(RunContext& context) { on_record(context); }
   void finalize(RunContext& context) { on_finalize(context); }
+  // Between days or after finalize: the agents' state as table columns,
+  // without changing it (the end-of-run snapshot, the web page's graph view).
+  void snapshot(RunContext& context) const { on_snapshot(context); }
 
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] const std::string& purpose() const { return purpose_; }
@@ -66,6 +67,7 @@ class Module {
   virtual void on_step(RunContext& context) = 0;
   virtual void on_record(RunContext&) {}
   virtual void on_finalize(RunContext&) {}
+  virtual void on_snapshot(RunContext&) const {}
 
  private:
   std::string name_;

@@ -267,6 +267,34 @@ struct InterventionFieldReader {
   }
 };
 
+Intervention read_one_intervention(const ParameterSet& parameters, const YAML::Node& item, const std::string& file) {
+  const auto& registry = parameters.registry();
+  const auto item_where = location_of(file, item.Mark());
+  if (!item.IsMap() || item.size() != 1)
+    throw InputError(item_where, "each intervention is one kind with its settings, e.g. "
+                                 "'- development_process: {start: 6 months, every: 4 weeks}'");
+  const auto entry = *item.begin();
+  const std::string name = entry.first.Scalar();
+  const auto where = location_of(file, entry.first.Mark());
+  const auto* kind = registry.find_intervention(name);
+  if (!kind) {
+    std::vector<std::string> names;
+    for (const auto& known : registry.interventions()) names.push_back(known.name);
+    const auto suggestion = closest_match(name, names);
+    throw InputError(where, "unknown intervention '" + name + "'" +
+                                (suggestion ? "; did you mean '" + *suggestion + "'?" : "; run 'ppisim params' to list them"));
+  }
+  const YAML::Node fields = entry.second;
+  if (!fields.IsNull() && !fields.IsMap())
+    throw InputError(location_of(file, fields.Mark()), "intervention '" + name + "': expected its settings as keys, "
+                                                       "e.g. {start: 6 months}");
+  Intervention result{.kind = name, .where = where};
+  InterventionFieldReader reader{parameters, *kind, result, file};
+  if (fields.IsMap()) reader.read_all(fields);
+  reader.finish(where);
+  return result;
+}
+
 class ScenarioReader {
  public:
   explicit ScenarioReader(ParameterSet& parameters) : parameters_(parameters) {}
@@ -363,35 +391,7 @@ class ScenarioReader {
     if (!list.IsSequence() && !list.IsNull())
       throw InputError(where, "key 'interventions': expected a list, e.g. '- opt_out_referral: {start: 1 year}'");
     parameters_.interventions.clear();
-    for (const auto& item : list) parameters_.interventions.push_back(read_intervention(item, file));
-  }
-
-  Intervention read_intervention(const YAML::Node& item, const std::string& file) {
-    const auto& registry = parameters_.registry();
-    const auto item_where = location_of(file, item.Mark());
-    if (!item.IsMap() || item.size() != 1)
-      throw InputError(item_where, "each intervention is one kind with its settings, e.g. "
-                                   "'- development_process: {start: 6 months, every: 4 weeks}'");
-    const auto entry = *item.begin();
-    const std::string name = entry.first.Scalar();
-    const auto where = location_of(file, entry.first.Mark());
-    const auto* kind = registry.find_intervention(name);
-    if (!kind) {
-      std::vector<std::string> names;
-      for (const auto& known : registry.interventions()) names.push_back(known.name);
-      const auto suggestion = closest_match(name, names);
-      throw InputError(where, "unknown intervention '" + name + "'" +
-                                  (suggestion ? "; did you mean '" + *suggestion + "'?" : "; run 'ppisim params' to list them"));
-    }
-    const YAML::Node fields = entry.second;
-    if (!fields.IsNull() && !fields.IsMap())
-      throw InputError(location_of(file, fields.Mark()), "intervention '" + name + "': expected its settings as keys, "
-                                                         "e.g. {start: 6 months}");
-    Intervention result{.kind = name, .where = where};
-    InterventionFieldReader reader{parameters_, *kind, result, file};
-    if (fields.IsMap()) reader.read_all(fields);
-    reader.finish(where);
-    return result;
+    for (const auto& item : list) parameters_.interventions.push_back(read_one_intervention(parameters_, item, file));
   }
 
   std::string first_key_under(const std::string& section) const {
@@ -469,6 +469,14 @@ void apply_override(ParameterSet& parameters, const std::string& assignment) {
 
 static Scenario load_checked_scenario(const fs::path& file, const ParameterRegistry& registry,
                                       const std::vector<std::string>& overrides);
+
+Intervention read_intervention(const ParameterSet& parameters, const YAML::Node& item, const std::string& origin) {
+  try {
+    return read_one_intervention(parameters, item, origin);
+  } catch (const YAML::Exception& error) {
+    throw InputError(location_of(origin, error.mark), "unexpected structure: " + error.msg);
+  }
+}
 
 Scenario load_scenario(const fs::path& file, const ParameterRegistry& registry, const std::vector<std::string>& overrides) {
   try {

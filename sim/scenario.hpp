@@ -30,6 +30,12 @@ Scenario load_scenario(const std::filesystem::path& file, const ParameterRegistr
 // Applies one "path=value" override (as given to --set).
 void apply_override(ParameterSet& parameters, const std::string& assignment);
 
+// Reads one intervention as a scenario's `interventions:` list holds it, e.g.
+// {set: {start: 30 days, values: {scheme.boundary_clarity: 0.8}}}, with the
+// same checks (only parameters changeable at run time); `origin` names the
+// source in messages. The web page's live changes come through here.
+Intervention read_intervention(const ParameterSet& parameters, const YAML::Node& item, const std::string& origin);
+
 // Converts a YAML value to the parameter's canonical form and checks it;
 // throws InputError located at `where`.
 ParameterValue convert_value(const ParameterSpec& spec, const YAML::Node& node, const SourceLocation& where);

@@ -1,5 +1,7 @@
 #include "sim/simulation.hpp"
 
+#include "sim/stepped_run.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -13,24 +15,13 @@ namespace sim {
 RunResult run_one(const PlanFactory& factory, const OutputCatalog& catalog, const ParameterSet& parameters,
                   std::uint64_t seed, int days, const std::atomic<bool>* stop,
                   std::atomic<std::uint64_t>* days_done, bool snapshot) {
-  RunResult result;
-  result.seed = seed;
-  result.days = days;
-  result.series.assign(catalog.series().size() * static_cast<std::size_t>(days), 0.0);
-  result.summary.assign(catalog.summaries().size(), std::nan(""));
-
-  Plan plan = factory(parameters);
-  RunContext context(parameters, seed, days, result, snapshot);
-  for (auto& module : plan.modules) module->initialize(context);
-  for (int day = 0; day < days; ++day) {
+  SteppedRun run(factory, catalog, parameters, seed, days);
+  while (!run.at_horizon()) {
     if (stop && stop->load(std::memory_order_relaxed)) throw Interrupted();
-    context.advance_to(day);
-    for (auto& module : plan.modules) module->step(context);
-    for (auto& module : plan.modules) module->record(context);
+    run.advance_day();
     if (days_done) days_done->fetch_add(1, std::memory_order_relaxed);
   }
-  for (auto& module : plan.modules) module->finalize(context);
-  return result;
+  return run.finish(snapshot);
 }
 
 namespace {

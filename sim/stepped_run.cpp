@@ -1,0 +1,51 @@
+#include "sim/stepped_run.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace sim {
+namespace {
+
+RunResult empty_result(const OutputCatalog& catalog, std::uint64_t seed, int days) {
+  RunResult result;
+  result.seed = seed;
+  result.days = days;
+  result.series.assign(catalog.series().size() * static_cast<std::size_t>(days), 0.0);
+  result.summary.assign(catalog.summaries().size(), std::nan(""));
+  return result;
+}
+
+}  // namespace
+
+SteppedRun::SteppedRun(const PlanFactory& factory, const OutputCatalog& catalog, const ParameterSet& parameters,
+                       std::uint64_t seed, int days)
+    : result_(empty_result(catalog, seed, days)), plan_(factory(parameters)), context_(parameters, seed, days, result_) {
+  for (auto& module : plan_.modules) module->initialize(context_);
+}
+
+bool SteppedRun::advance_day() {
+  if (at_horizon() || finished_) return false;
+  context_.advance_to(next_day_);
+  for (auto& module : plan_.modules) module->step(context_);
+  for (auto& module : plan_.modules) module->record(context_);
+  ++next_day_;
+  return true;
+}
+
+std::vector<SnapshotColumn> SteppedRun::snapshot() {
+  std::vector<SnapshotColumn> columns;
+  std::swap(columns, result_.snapshot);
+  for (const auto& module : plan_.modules) module->snapshot(context_);
+  std::swap(columns, result_.snapshot);
+  return columns;
+}
+
+RunResult SteppedRun::finish(bool with_snapshot) {
+  if (!at_horizon() || finished_) throw std::logic_error("SteppedRun::finish before the horizon or twice");
+  finished_ = true;
+  for (auto& module : plan_.modules) module->finalize(context_);
+  if (with_snapshot) result_.snapshot = snapshot();
+  return std::move(result_);
+}
+
+}  // namespace sim
