@@ -5,7 +5,9 @@
 
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 
+#include "cli/classroom_server.hpp"
 #include "cli/commands.hpp"
 #include "cli/distributed.hpp"
 #include "cli/terminal.hpp"
@@ -75,6 +77,18 @@ int dispatch(int argc, char** argv) {
   summary_app->add_option("--format", summary_format, "table, csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
   summary_app->add_flag("--per-run", per_run, "One row per run, with its parameters and seed");
 
+  cli::ServeOptions serve;
+  auto* serve_app = app.add_subcommand("serve", "Serve the classroom page: run a scenario live in a web browser");
+  serve_app->add_option("scenario", serve.scenario, "Scenario the page starts with (default: breastfriends)");
+  serve_app->add_option("--scenarios", serve.scenarios,
+                        "Folder whose *.yaml files the page may start (default: the scenario's folder, else scenarios)");
+  serve_app->add_option("--host", serve.host, "Address to listen on (default 127.0.0.1: this machine only)");
+  serve_app->add_option("--port", serve.port, "Port (default 8080; 0: any free port)")->check(CLI::Range(0, 65535));
+  serve_app->add_option("--max-agents", serve.max_agents, "Largest population a page may run (default 200000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000'000}));
+  serve_app->add_option("--max-sessions", serve.max_sessions, "Browser sessions at once (default 100)")
+      ->check(CLI::Range(1, 10'000));
+
   std::string docs_topic, docs_output;
   auto* docs_app =
       app.add_subcommand("docs", "Write the ODD model description, or its parameter or output tables, as Markdown");
@@ -101,6 +115,12 @@ int dispatch(int argc, char** argv) {
   if (*validate_app) return cli::validate_command(validate_file, validate_overrides);
   if (*params_app) return cli::params_command(params_format);
   if (*docs_app) return cli::docs_command(docs_topic, docs_output);
+  if (*serve_app) {
+    if (!serve_app->count("--scenarios") && !serve.scenario.empty())
+      serve.scenarios = std::filesystem::path(serve.scenario).parent_path().string();
+    if (serve.scenarios.empty()) serve.scenarios = ".";
+    return cli::serve_command(serve);
+  }
   return cli::summary_command(summary_file, summary_format, per_run);
 }
 

@@ -1,0 +1,297 @@
+"""`ppisim serve`: the classroom page's server, from outside. The live run
+must be the real model (its saved scenario and results file reproduce it
+bit for bit), the baseline the scenario as written, every input checked like
+a scenario file's, and hostile or crowded use refused cleanly."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+import yaml
+
+from cli_support import SCENARIOS, describe
+from serve_support import Server
+
+
+@pytest.fixture(scope="module")
+def server(ppisim_binary):
+    running = Server(binary=ppisim_binary)
+    yield running
+    assert running.stop() == 0
+
+
+def all_series(server: Server) -> list[str]:
+    return [s["name"] for s in server.ok("GET", "/api/model")["series"]]
+
+
+def advance(server: Server, session: str, days: int, series: list[str], since: int = 0):
+    return server.ok("POST", f"/api/sessions/{session}/advance", {"days": days, "series": series, "since": since})
+
+
+def change(server: Server, session: str, path: str, value: str):
+    return server.ok("POST", f"/api/sessions/{session}/change", {"path": path, "value": value})
+
+
+def test_the_page_and_its_assets_are_served_with_a_strict_policy(server):
+    status, page, headers = server.request("GET", "/")
+    assert status == 200 and b'<script src="/app.js"' in page
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    for asset in ("/app.js", "/style.css"):
+        status, body, _ = server.request("GET", asset)
+        assert status == 200 and len(body) > 1000
+
+
+def test_the_controls_come_from_the_parameter_registry(server, ppisim):
+    model = server.ok("GET", "/api/model")
+    listed = ppisim("params", "--format", "yaml")
+    assert listed.returncode == 0, describe(listed)
+    registry = yaml.safe_load(listed.stdout)
+    paths = {p["path"] for p in model["parameters"]}
+    assert paths == set(registry if isinstance(registry, dict) else [p["path"] for p in registry])
+    assert set(model["levers"]) <= paths
+    assert {"scheme.boundary_clarity", "professionals.initial.gatekeeping", "scheme.referral_policy",
+            "scheme.ward_access", "professionals.surveillance_max"} <= set(model["levers"])
+    clarity = next(p for p in model["parameters"] if p["path"] == "scheme.boundary_clarity")
+    assert clarity["changes_while_running"] and (clarity["min"], clarity["max"]) == (0, 1)
+    names = {s["name"] for s in model["scenarios"]}
+    assert {"breastfriends", "teaching_tension_loop"} <= names
+    assert not any("/" in name for name in names)  # experiments/ is a subfolder: not offered
+
+
+def test_without_changes_the_live_run_is_its_baseline(server):
+    session = server.open_session()
+    names = all_series(server)
+    reply = advance(server, session, 120, names)
+    assert reply["state"]["day"] == 120
+    for name in names:
+        assert reply["series"]["live"][name] == reply["series"]["baseline"][name], name
+
+
+def test_a_live_change_acts_from_the_next_day_only(server):
+    session = server.open_session()
+    series = ["boundary_clarity", "referrals", "any_bf_share"]
+    advance(server, session, 100, series)
+    reply = change(server, session, "scheme.boundary_clarity", "0.95")
+    assert reply["applies"] == "now" and reply["state"]["values"]["scheme.boundary_clarity"] == 0.95
+    change(server, session, "scheme.referral_policy", "opt_out")
+    out = advance(server, session, 150, series)["series"]
+    live, base = out["live"], out["baseline"]
+    assert live["boundary_clarity"][:100] == base["boundary_clarity"][:100]
+    assert live["boundary_clarity"][100] == pytest.approx(0.95, abs=1e-12)
+    assert base["boundary_clarity"][100] < 0.5
+    assert sum(live["referrals"][100:]) > 1.2 * sum(base["referrals"][100:])  # opt-out: referred unless she declines
+
+
+def test_the_saved_scenario_and_results_file_reproduce_the_live_run(server, ppisim, tmp_path):
+    session = server.open_session()
+    names = all_series(server)
+    advance(server, session, 30, names)
+    change(server, session, "professionals.surveillance_max", "0.1")
+    advance(server, session, 30, names)
+    server.ok("POST", f"/api/sessions/{session}/development", {"on": True})
+    advance(server, session, 40, names)
+    change(server, session, "scheme.ward_access", "guaranteed")
+    live = advance(server, session, 150, names)["series"]["live"]
+    live = {name: np.array(values) for name, values in live.items()}
+
+    status, text, headers = server.request("GET", f"/api/sessions/{session}/scenario.yaml")
+    assert status == 200 and "attachment" in headers["Content-Disposition"]
+    saved = tmp_path / "saved.yaml"
+    saved.write_bytes(text)
+    rerun = ppisim("run", saved, "-o", "rerun.h5", "--replicates", "1", "--quiet")
+    assert rerun.returncode == 0, describe(rerun)
+    with h5py.File(tmp_path / "rerun.h5") as handle:
+        for name in names:
+            assert np.array_equal(handle["timeseries"][name][0, :250], live[name][:250]), name
+
+    status, data, headers = server.request("GET", f"/api/sessions/{session}/results.h5")
+    assert status == 200 and headers["Content-Type"] == "application/x-hdf5"
+    (tmp_path / "live.h5").write_bytes(data)
+    with h5py.File(tmp_path / "live.h5") as handle:
+        assert handle["timeseries"]["any_bf_share"].shape == (1, 250)
+        for name in names:
+            assert np.array_equal(handle["timeseries"][name][0], live[name]), name
+        assert "graph_nodes" in handle["snapshot"]
+    summary = ppisim("summary", tmp_path / "live.h5")
+    assert summary.returncode == 0, describe(summary)
+
+
+def test_settings_that_shape_the_start_wait_for_a_reset(server):
+    session = server.open_session()
+    advance(server, session, 50, ["prof_gatekeeping"])
+    reply = change(server, session, "professionals.initial.gatekeeping", "0.9")
+    assert reply["applies"] == "at_reset"
+    assert reply["state"]["waiting_for_reset"] == ["professionals.initial.gatekeeping"]
+    state = server.ok("POST", f"/api/sessions/{session}/reset")
+    assert state["day"] == 0 and state["waiting_for_reset"] == []
+    assert state["values"]["professionals.initial.gatekeeping"] == 0.9
+    out = advance(server, session, 1, ["prof_gatekeeping"])["series"]
+    assert out["live"]["prof_gatekeeping"][0] > out["baseline"]["prof_gatekeeping"][0] + 0.3
+
+
+def test_the_graph_is_a_sample_of_whole_localities(server):
+    session = server.open_session()
+    advance(server, session, 200, [])
+    graph = server.ok("GET", f"/api/sessions/{session}/graph?max_nodes=60")
+    nodes, edges = graph["nodes"], graph["edges"]
+    assert 0 < len(nodes["vertex"]) <= 60 or graph["localities_shown"] == 1
+    assert graph["localities_shown"] < graph["localities"]
+    shown = set(nodes["vertex"])
+    assert set(edges["source"]) <= shown and set(edges["target"]) <= shown
+    assert all(0 <= w <= 1 for w in edges["weight"])
+    full = server.ok("GET", f"/api/sessions/{session}/graph?max_nodes=2000")
+    assert full["localities_shown"] == full["localities"]
+
+
+HOSTILE = [
+    ("GET", "/../../etc/passwd", None, None, 404),
+    ("GET", "/api/sessions/0123456789abcdef0123456789abcdef", None, None, 404),
+    ("POST", "/api/sessions", None, b"{not json", 400),
+    ("POST", "/api/sessions", None, b"[1, 2]", 400),
+    ("POST", "/api/sessions", {"scenario": "../../etc/passwd"}, None, 404),
+    ("POST", "/api/sessions", {"scenario": "experiments/ishigami"}, None, 404),
+    ("POST", "/api/sessions", {"scenario": 42}, None, 400),
+    ("POST", "/api/sessions", None, b"{" + b'"a":' * 0 + b'"x": "' + b"y" * 70_000 + b'"}', 413),
+]
+
+
+@pytest.mark.parametrize("method,path,body,raw,expected", HOSTILE)
+def test_hostile_requests_get_clear_refusals(server, method, path, body, raw, expected):
+    status, data, _ = server.request(method, path, body, raw=raw)
+    assert status == expected, data
+    if isinstance(data, dict):
+        assert data["error"]
+
+
+@pytest.mark.parametrize("path,value,message", [
+    ("scheme.boundary_clarity", "1.5", "between 0 and 1"),
+    ("scheme.boundary_clarity", "NaN", "number"),
+    ("scheme.referral_policy", "everyone", "opt_out"),
+    ("scheme.boundary_clarty", "0.5", "did you mean 'scheme.boundary_clarity'"),
+    ("population.births", "600000 per year", "agents"),
+    ("name", "x", "cannot be changed"),
+    ("horizon", "10 days", "horizon"),
+])
+def test_bad_values_are_refused_with_the_scenario_files_rules(server, path, value, message):
+    session = server.open_session()
+    status, data, _ = server.request("POST", f"/api/sessions/{session}/change", {"path": path, "value": value})
+    assert status == 400 and message in data["error"], data
+    state = server.ok("GET", f"/api/sessions/{session}")
+    assert state["waiting_for_reset"] == [] and state["live_changes"] == 0
+
+
+@pytest.mark.parametrize("body,message", [
+    ({"days": 0}, "days"), ({"days": 10**9}, "days"), ({"days": "7"}, "wrong type"),
+    ({"days": 1, "series": ["no_such_series"]}, "no daily series"), ({"days": 1, "series": ["x"] * 65}, "too many"),
+])
+def test_bad_advance_requests_are_refused(server, body, message):
+    session = server.open_session()
+    status, data, _ = server.request("POST", f"/api/sessions/{session}/advance", body)
+    assert status == 400 and message in data["error"], data
+
+
+def test_requests_through_a_foreign_host_name_are_refused(server):
+    status, data, _ = server.request("GET", "/api/model", headers={"Host": f"evil.example:{server.port}"})
+    assert status == 403 and "Host" in data["error"]
+
+
+def test_results_before_any_day_and_live_change_limit(server):
+    session = server.open_session()
+    status, data, _ = server.request("GET", f"/api/sessions/{session}/results.h5")
+    assert status == 400 and "at least one day" in data["error"]
+
+
+def test_sessions_are_bounded(ppisim_binary):
+    small = Server("--max-sessions", "2", binary=ppisim_binary)
+    try:
+        small.open_session()
+        second = small.open_session()
+        status, data, _ = small.request("POST", "/api/sessions", {"scenario": "breastfriends"})
+        assert status == 503 and "--max-sessions" in data["error"]
+        small.ok("DELETE", f"/api/sessions/{second}")
+        small.open_session()
+    finally:
+        assert small.stop() == 0
+
+
+def test_only_the_scenarios_folders_own_valid_files_can_start(ppisim_binary, tmp_path):
+    shutil.copy(SCENARIOS / "breastfriends.yaml", tmp_path / "good.yaml")
+    (tmp_path / "broken.yaml").write_text("name: broken\nseed: [\n")
+    (tmp_path / "sub").mkdir()
+    shutil.copy(SCENARIOS / "breastfriends.yaml", tmp_path / "sub" / "hidden.yaml")
+    (tmp_path / "secret.yaml").symlink_to("/etc/passwd")
+    folder = Server("--scenarios", str(tmp_path), binary=ppisim_binary)
+    try:
+        scenarios = {s["name"]: s for s in folder.ok("GET", "/api/model")["scenarios"]}
+        assert set(scenarios) == {"good", "broken", "secret"}
+        assert scenarios["good"]["problem"] == "" and scenarios["broken"]["problem"]
+        assert scenarios["secret"]["problem"]
+        status, data, _ = folder.request("POST", "/api/sessions", {"scenario": "broken"})
+        assert status == 400 and "cannot start" in data["error"]
+        status, _, _ = folder.request("POST", "/api/sessions", {"scenario": "sub/hidden"})
+        assert status == 404
+        folder.open_session("good")
+    finally:
+        assert folder.stop() == 0
+
+
+def test_thirty_browsers_at_once(ppisim_binary):
+    """A classroom: 30 pages open sessions, play 10 ticks of a week, draw the graph and save a scenario."""
+    server = Server(binary=ppisim_binary)
+    series = ["any_bf_share", "referrals", "volunteers_active", "prof_boundary_concern",
+              "prof_trust_in_volunteers", "tension_index"]
+
+    def pupil(k: int) -> int:
+        session = server.open_session("teaching_tension_loop" if k % 2 else "breastfriends")
+        change(server, session, "scheme.boundary_clarity", str(k / 30))
+        since = 0
+        for _ in range(10):
+            reply = advance(server, session, 7, series, since)
+            assert len(reply["series"]["live"]["referrals"]) == 7
+            since = reply["state"]["day"]
+        server.ok("GET", f"/api/sessions/{session}/graph")
+        status, text, _ = server.request("GET", f"/api/sessions/{session}/scenario.yaml")
+        assert status == 200 and b"scheme.boundary_clarity" in text
+        server.ok("POST", f"/api/sessions/{session}/close")
+        return since
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        days = list(pool.map(pupil, range(30)))
+    elapsed = time.monotonic() - started
+    assert days == [70] * 30
+    print(f"30 concurrent classroom sessions, 10 ticks each: {elapsed:.2f} s")
+    assert server.ok("GET", "/api/model")["levers"]
+    assert server.stop() == 0
+
+
+def test_sigterm_stops_the_server_and_removes_its_scratch_folder(ppisim_binary):
+    scratch = Path(tempfile.gettempdir())
+    before = set(scratch.glob("ppisim-serve-*"))
+    running = Server(binary=ppisim_binary)
+    session = running.open_session()
+    advance(running, session, 10, [])
+    running.ok("GET", f"/api/sessions/{session}/results.h5")
+    assert running.stop() == 0
+    assert set(scratch.glob("ppisim-serve-*")) == before
+
+
+def test_a_busy_port_is_a_clear_failure(ppisim_binary, server):
+    import subprocess
+    result = subprocess.run([str(ppisim_binary), "serve", "--port", str(server.port)],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1 and "--port 0" in result.stderr, describe(result)
+
+
+def test_serve_refuses_a_missing_scenarios_folder(ppisim, tmp_path):
+    result = ppisim("serve", "--scenarios", str(tmp_path / "nowhere"), "--port", "0")
+    assert result.returncode == 2 and "scenarios folder" in result.stderr, describe(result)
+    assert not os.path.exists(tmp_path / "nowhere")
