@@ -23,7 +23,8 @@ const page = {
   session: null,        // id
   state: null,          // the session's last state
   live: {}, baseline: {},  // series name -> values from day 0
-  playing: false, busy: false, ticks: 0,
+  playing: false, ticks: 0,
+  queue: Promise.resolve(),  // advance requests, in order
   controls: new Map(),  // path -> { element, output, spec, box }
 };
 
@@ -51,8 +52,10 @@ function say(text, kind = "error") {
 
 const SLIDER_STEPS = 100;
 
+// "scheme.boundary_clarity" -> "Boundary clarity"; deeper paths keep their parent ("Initial gatekeeping").
 function label(spec) {
-  const words = spec.path.split(".").slice(-2).join(" ").replaceAll("_", " ");
+  const parts = spec.path.split(".");
+  const words = parts.slice(parts.length >= 3 ? -2 : -1).join(" ").replaceAll("_", " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -121,9 +124,20 @@ function buildControls() {
   levers.append(makeDevelopmentSwitch());
   const bySpec = new Map(page.model.parameters.map((spec) => [spec.path, spec]));
   for (const path of page.model.levers) levers.append(makeControl(bySpec.get(path)));
+  // The rest under their section's name, so "Gain" under "trust" reads as trust's gain.
   const offered = ["real", "integer", "boolean", "choice", "duration", "rate"];
-  for (const spec of page.model.parameters)
-    if (!page.model.levers.includes(spec.path) && offered.includes(spec.kind)) others.append(makeControl(spec));
+  let section = null;
+  for (const spec of page.model.parameters) {
+    if (page.model.levers.includes(spec.path) || !offered.includes(spec.kind)) continue;
+    const name = spec.path.includes(".") ? spec.path.split(".")[0] : "run";
+    if (name !== section) {
+      section = name;
+      const heading = document.createElement("h3");
+      heading.textContent = name.replaceAll("_", " ");
+      others.append(heading);
+    }
+    others.append(makeControl(spec));
+  }
 }
 
 function makeDevelopmentSwitch() {
@@ -199,9 +213,20 @@ function clearSeries() {
   drawCharts();
 }
 
-async function advance(days) {
-  if (page.busy) return;
-  page.busy = true;
+// Requests to advance run one after another: a click on Step while a tick is
+// out waits its turn instead of being lost.
+function advance(days) {
+  return inTurn(() => advanceNow(days));
+}
+
+// Runs `work` after every request already queued (advances, resets, scenario switches).
+function inTurn(work) {
+  page.queue = page.queue.then(work).catch((error) => say(error.message));
+  return page.queue;
+}
+
+async function advanceNow(days) {
+  if (page.state && page.state.day >= page.state.horizon) return stop();
   try {
     const reply = await api("POST", `/api/sessions/${page.session}/advance`, {
       days, since: page.live[CHARTS[0].series].length, series: CHARTS.map((chart) => chart.series),
@@ -217,8 +242,6 @@ async function advance(days) {
   } catch (error) {
     say(error.message);
     stop();
-  } finally {
-    page.busy = false;
   }
 }
 
@@ -285,7 +308,8 @@ function drawChart(canvas, horizon, live, baseline) {
   let lo = finite.length ? Math.min(...finite) : 0, hi = finite.length ? Math.max(...finite) : 1;
   if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
   const pad = (hi - lo) * 0.08;
-  lo -= pad; hi += pad;
+  lo = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;  // counts and shares never dip below 0
+  hi += pad;
   const x = (day) => left + (day / Math.max(1, horizon - 1)) * (w - left - right);
   const y = (v) => top + (1 - (v - lo) / (hi - lo)) * (h - top - bottom);
   g.strokeStyle = "#d6d3cc"; g.lineWidth = 1;
@@ -409,22 +433,20 @@ async function start() {
       chooser.append(option);
     }
     chooser.value = page.model.default_scenario;
-    chooser.addEventListener("change", () => openSession(chooser.value).catch((error) => say(error.message)));
+    chooser.addEventListener("change", () => { stop(); inTurn(() => openSession(chooser.value)); });
     buildControls();
     buildCharts();
     $("play").addEventListener("click", () => (page.playing ? stop() : play()));
     $("step").addEventListener("click", () => { stop(); advance(STEP_DAYS); });
-    $("reset").addEventListener("click", async () => {
+    $("reset").addEventListener("click", () => {
       stop();
-      try {
+      inTurn(async () => {
         const state = await api("POST", `/api/sessions/${page.session}/reset`);
         clearSeries();
         showState(state);
         await refreshGraph();
         say("Back to day 0 with the settings shown.", "info");
-      } catch (error) {
-        say(error.message);
-      }
+      });
     });
     document.addEventListener("keydown", (event) => {
       if (event.code === "Space" && !["INPUT", "SELECT", "BUTTON"].includes(document.activeElement.tagName)) {
@@ -432,7 +454,7 @@ async function start() {
         page.playing ? stop() : play();
       }
     });
-    await openSession(chooser.value);
+    await inTurn(() => openSession(chooser.value));
     // A closed or reloaded tab gives its session back at once, not after the idle timeout.
     addEventListener("pagehide", () => navigator.sendBeacon(`/api/sessions/${page.session}/close`));
     document.body.dataset.ready = "true";
