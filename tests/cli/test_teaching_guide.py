@@ -1,0 +1,82 @@
+"""docs/teaching.md quotes what the classroom demonstration shows. The figures
+come from the model, so they are checked here: a change to the model that
+moves them makes this test fail until the guide is updated."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cli_support import REPO
+from serve_support import Server
+
+CHANGE_DAY = 180
+WINDOW = slice(360, 546)  # second half of year 1 and first half of year 2
+SERIES = ["any_bf_share", "referrals", "mothers_waiting", "prof_boundary_concern", "prof_gatekeeping",
+          "prof_trust_in_volunteers", "tension_index", "perceived_transgressions"]
+
+
+@pytest.fixture(scope="module")
+def server(ppisim_binary):
+    running = Server(binary=ppisim_binary)
+    yield running
+    assert running.stop() == 0
+
+
+def demonstrate(server: Server, *changes) -> tuple[dict, dict]:
+    """Window means (live, baseline) after `changes` at day 180 of breastfriends."""
+    session = server.open_session("breastfriends")
+    server.ok("POST", f"/api/sessions/{session}/advance", {"days": CHANGE_DAY, "series": []})
+    for change in changes:
+        if change == "development":
+            server.ok("POST", f"/api/sessions/{session}/development", {"on": True})
+        else:
+            server.ok("POST", f"/api/sessions/{session}/change", {"path": change[0], "value": change[1]})
+    out = server.ok("POST", f"/api/sessions/{session}/advance", {"days": 366, "series": SERIES})["series"]
+    server.ok("POST", f"/api/sessions/{session}/close")
+    mean = lambda run: {name: float(np.mean(run[name][WINDOW])) for name in SERIES}  # noqa: E731
+    return mean(out["live"]), mean(out["baseline"])
+
+
+def test_the_guide_is_where_the_tests_look():
+    assert "0.50 to 0.59" in (REPO / "docs" / "teaching.md").read_text()
+
+
+def test_the_tension_builds_by_day_180(server):
+    session = server.open_session("breastfriends")
+    out = server.ok("POST", f"/api/sessions/{session}/advance",
+                    {"days": CHANGE_DAY + 1, "series": ["prof_gatekeeping", "mothers_waiting"]})["series"]["live"]
+    assert out["prof_gatekeeping"][0] == pytest.approx(0.50, abs=0.005)
+    assert out["prof_gatekeeping"][CHANGE_DAY] == pytest.approx(0.59, abs=0.005)
+    assert out["mothers_waiting"][CHANGE_DAY] == pytest.approx(354, abs=1)
+
+
+def test_a_clear_role_removes_perceived_transgressions(server):
+    live, base = demonstrate(server, ("scheme.boundary_clarity", "0.9"))
+    assert base["perceived_transgressions"] == pytest.approx(0.55, abs=0.01)
+    assert live["perceived_transgressions"] == pytest.approx(0.05, abs=0.01)
+    assert (base["prof_boundary_concern"], live["prof_boundary_concern"]) == pytest.approx((0.30, 0.24), abs=0.006)
+    assert (base["tension_index"], live["tension_index"]) == pytest.approx((0.43, 0.40), abs=0.006)
+
+
+def test_joint_meetings_build_trust_and_lower_gatekeeping(server):
+    live, base = demonstrate(server, "development")
+    assert (base["prof_trust_in_volunteers"], live["prof_trust_in_volunteers"]) == pytest.approx((0.51, 0.62), abs=0.006)
+    assert (base["prof_gatekeeping"], live["prof_gatekeeping"]) == pytest.approx((0.60, 0.45), abs=0.006)
+    assert live["referrals"] / base["referrals"] == pytest.approx(1 + 1 / 6, abs=0.03)  # "about a sixth"
+    assert (base["tension_index"], live["tension_index"]) == pytest.approx((0.43, 0.32), abs=0.006)
+
+
+def test_opt_out_referral_meets_the_volunteers_capacity(server):
+    live, base = demonstrate(server, ("scheme.referral_policy", "opt_out"))
+    assert live["referrals"] / base["referrals"] == pytest.approx(1.4, abs=0.05)  # "about +40%"
+    assert base["mothers_waiting"] == pytest.approx(300, abs=5)
+    assert live["mothers_waiting"] == pytest.approx(530, abs=10)
+    assert live["prof_boundary_concern"] == pytest.approx(base["prof_boundary_concern"], abs=0.01)
+
+
+def test_breastfeeding_barely_moves(server):
+    for change in [("scheme.boundary_clarity", "0.9"), "development", ("scheme.referral_policy", "opt_out")]:
+        live, base = demonstrate(server, change)
+        assert base["any_bf_share"] == pytest.approx(0.504, abs=0.0005)
+        assert live["any_bf_share"] == pytest.approx(0.504, abs=0.0015)
