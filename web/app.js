@@ -110,7 +110,8 @@ function makeControl(spec) {
   }
   element.id = id;
   element.addEventListener("change", () => changeParameter(spec, element));
-  row.append(element, output);
+  row.append(element);
+  if (spec.kind !== "choice") row.append(output);  // a chooser shows its value itself
   const about = document.createElement("div");
   about.className = "about";
   about.textContent = spec.description + (spec.finding ? ` (${spec.finding})` : "");
