@@ -3,20 +3,18 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "sim/quantity.hpp"
 #include "sim/text.hpp"
+#include "sim/yaml_input.hpp"
 
 namespace sim {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Guards against hostile YAML: deep nesting and aliases that expand exponentially.
-constexpr int kMaxDepth = 32;
+// Guards against YAML aliases that expand exponentially (nesting is limited by parse_yaml).
 constexpr std::size_t kMaxNodesVisited = 100'000;
 constexpr int kMaxExtendsDepth = 16;
 
@@ -280,7 +278,7 @@ class ScenarioReader {
       throw InputError(requested_at, "'extends' chain is deeper than " + std::to_string(kMaxExtendsDepth) + " files");
     open_files_.push_back(canonical);
 
-    const YAML::Node root = parse(file, requested_at);
+    const YAML::Node root = load_yaml_file(file, "scenario", requested_at);
     const std::string name = file.string();
     std::vector<fs::path> chain;
     if (root.IsMap()) {
@@ -296,22 +294,6 @@ class ScenarioReader {
   }
 
  private:
-  static YAML::Node parse(const fs::path& file, const SourceLocation& requested_at) {
-    std::ifstream stream(file);
-    if (!stream) {
-      std::error_code ignored;
-      const bool exists = fs::exists(file, ignored);
-      throw InputError(requested_at, "cannot read scenario file '" + file.string() + "': " +
-                                         (exists ? "permission denied or not a file" : "no such file"));
-    }
-    if (fs::is_directory(file)) throw InputError(requested_at, "'" + file.string() + "' is a folder, not a scenario file");
-    try {
-      return YAML::Load(stream);
-    } catch (const YAML::Exception& error) {
-      throw InputError(location_of(file.string(), error.mark), "invalid YAML: " + error.msg);
-    }
-  }
-
   std::vector<fs::path> read_parent(const fs::path& file, const YAML::Node& parent) {
     const auto where = location_of(file.string(), parent.Mark());
     if (!parent.IsScalar() || parent.Scalar().empty())
@@ -320,7 +302,6 @@ class ScenarioReader {
   }
 
   void read_mapping(const YAML::Node& map, const std::string& prefix, const std::string& file, int depth) {
-    if (depth > kMaxDepth) throw InputError(location_of(file, map.Mark()), "nesting is deeper than " + std::to_string(kMaxDepth) + " levels");
     std::set<std::string> seen;
     for (const auto& item : map) {
       if (++visited_ > kMaxNodesVisited)
@@ -447,8 +428,14 @@ ParameterValue convert_value(const ParameterSpec& spec, const YAML::Node& node, 
   }
 }
 
+// "--set path=value" as messages show it: a hostile value can be a megabyte long.
+static std::string override_label(const std::string& assignment) {
+  constexpr std::size_t kShown = 60;
+  return "--set " + (assignment.size() <= kShown ? assignment : assignment.substr(0, kShown) + "...");
+}
+
 void apply_override(ParameterSet& parameters, const std::string& assignment) {
-  const SourceLocation where{"--set " + assignment, 0, 0};
+  const SourceLocation where{override_label(assignment), 0, 0};
   const auto equals = assignment.find('=');
   if (equals == std::string::npos || equals == 0)
     throw InputError(where, "expected path=value, e.g. --set professionals.initial.gatekeeping=0.7");
@@ -458,12 +445,7 @@ void apply_override(ParameterSet& parameters, const std::string& assignment) {
     const auto suggestion = parameters.registry().nearest(path);
     throw InputError(where, "unknown key '" + path + "'" + (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
   }
-  YAML::Node value;
-  try {
-    value = YAML::Load(assignment.substr(equals + 1));
-  } catch (const YAML::Exception& error) {
-    throw InputError(where, "invalid value: " + error.msg);
-  }
+  const YAML::Node value = parse_yaml_value(assignment.substr(equals + 1), where.file);
   parameters.set(path, convert_value(*spec, value, where), where);
 }
 

@@ -20,6 +20,7 @@ from cli_support import FAST, describe, error_lines, hidden_files
 IS_ROOT = os.geteuid() == 0
 QUICK = ["--replicates", "1", "--set", "horizon=1year", "--quiet"]
 LIMIT = 60  # seconds, for any one process
+TOO_DEEP = "nesting deeper than 32 levels of lists and maps"
 
 
 def _files(folder: Path) -> list[str]:
@@ -52,9 +53,24 @@ def _nested_alias_bomb() -> str:
 BAD_SCENARIOS = {
     "truncated": ("name: x\nprofessionals:\n  midwife_visits: [1 day, 5 da", "invalid YAML"),
     "truncated_mid_key": ("name: x\nprofessionals:\n  midwi", "scenario.yaml:"),
-    "deep_lists": ("name: x\nprofessionals:\n  midwife_visits: " + "[" * 10_000 + "]" * 10_000 + "\n", "scenario.yaml:"),
-    "deep_maps": ("name: x\nunknown: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n", "scenario.yaml:"),
-    "deep_unclosed": ("[" * 10_000, "scenario.yaml:"),
+    # Was "invalid YAML: bad file", yaml-cpp's own guard, with no line worth reading.
+    "deep_lists": ("name: x\nprofessionals:\n  midwife_visits: " + "[" * 10_000 + "]" * 10_000 + "\n",
+                   "scenario.yaml:3:49: " + TOO_DEEP),
+    "deep_lists_100k": ("name: x\na: " + "[" * 100_000 + "]" * 100_000 + "\n", "scenario.yaml:2:35: " + TOO_DEEP),
+    "deep_maps": ("name: x\nunknown: " + "{a: " * 100_000 + "1" + "}" * 100_000 + "\n", "scenario.yaml:2:" ),
+    "deep_unclosed": ("[" * 100_000, "scenario.yaml:1:"),
+    "deep_block_maps": ("name: x\n" + "".join(" " * level + "a:\n" for level in range(1_000)),
+                        "scenario.yaml:34:33: " + TOO_DEEP),
+    "deep_block_lists": ("name: x\na:\n" + "- " * 100_000 + "1\n", "scenario.yaml:3:63: " + TOO_DEEP),
+    "second_document": ("name: x\n---\nname: y\n", "scenario.yaml:2:1: a second YAML document starts here"),
+    "tab_indentation": ("name: x\nprofessionals:\n\tmidwives: 3\n", "indentation must be spaces, not tabs"),
+    "section_in_capitals": ("name: x\nPROFESSIONALS:\n  midwives: 3\n", "did you mean 'professionals'?"),
+    "key_in_capitals": ("name: x\nHorizon: 2 years\n", "did you mean 'horizon'?"),
+    "duplicate_key": ("name: x\nhorizon: 2 years\nhorizon: 3 years\n", "scenario.yaml:3:1: key 'horizon' appears twice"),
+    "duplicate_nested_key": ("name: x\nprofessionals:\n  midwives: 3\n  midwives: 4\n",
+                             "key 'professionals.midwives' appears twice"),
+    # A quoted key may hold a newline or a terminal escape sequence: still one line, escaped.
+    "control_characters_in_key": ('name: x\n"a\\nb\\e[2J": 1\n', "unknown key 'a\\nb\\x1b[2J'"),
     "alias_bomb_unknown_key": ("name: x\nbomb:\n" + _repeat_alias_bomb("  ", "1 day"), "unknown key 'bomb"),
     "alias_bomb_known_list": (_nested_alias_bomb(), "professionals.midwife_visits"),
     "huge_number": ("name: x\nprofessionals:\n  initial:\n    gatekeeping: 1e308\n", "out of range"),
@@ -80,6 +96,73 @@ def test_hostile_scenario_is_refused_in_one_line_and_writes_nothing(ppisim, tmp_
     _assert_refused(result, 2, fragment)
     assert time.monotonic() - started < 20, "refusing bad input should be quick"
     assert _files(tmp_path) == ["scenario.yaml"]
+
+
+def _special_input(tmp_path: Path, kind: str) -> Path:
+    if kind == "fifo":  # nobody writes to it: opening it for reading used to wait forever
+        os.mkfifo(tmp_path / "pipe.yaml")
+        return tmp_path / "pipe.yaml"
+    if kind == "folder":
+        (tmp_path / "folder.yaml").mkdir()
+        return tmp_path / "folder.yaml"
+    if kind == "huge":  # sparse: 200 MB on paper, nothing on disk
+        with open(tmp_path / "huge.yaml", "wb") as handle:
+            handle.write(b"name: x\n")
+            handle.truncate(200_000_000)
+        return tmp_path / "huge.yaml"
+    return Path(kind)
+
+
+SPECIAL_INPUTS = {"fifo": "named pipe (FIFO), not a regular file", "folder": "is a folder, not",
+                  "/dev/zero": "character device", "/dev/urandom": "character device",
+                  "huge": "is 200.0 MB; {kind} files are limited to 1 MB"}
+
+
+@pytest.mark.parametrize("command, kind", [("run", "scenario"), ("sweep", "experiment")])
+@pytest.mark.parametrize("special", SPECIAL_INPUTS, ids=list(SPECIAL_INPUTS))
+def test_input_that_is_not_a_small_regular_file_is_refused_at_once(ppisim_binary, tmp_path, special, command, kind):
+    path = _special_input(tmp_path, special)
+    before = _files(tmp_path)
+    result = subprocess.run([str(ppisim_binary), command, str(path), "-o", "out.h5", "--quiet"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=LIMIT, preexec_fn=_limit_memory)
+    _assert_refused(result, 2, str(path), SPECIAL_INPUTS[special].format(kind=kind))
+    assert _files(tmp_path) == before
+
+
+def test_extends_naming_a_fifo_is_refused_where_it_is_named(ppisim, tmp_path):
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "child.yaml").write_text("name: x\nextends: pipe.yaml\n")
+    result = ppisim("validate", "child.yaml", timeout=LIMIT)
+    _assert_refused(result, 2, "child.yaml:2:10:", "named pipe")
+
+
+@pytest.mark.parametrize("value, fragment", [
+    ("[" * 10_000, "nesting deeper than 32 levels"),  # one argument may hold at most 128 kB
+    ("{a: " * 10_000, "nesting deeper than 32 levels"),
+    ("x\n---\ny", "a second YAML document"),
+], ids=["deep_lists", "deep_maps", "second_document"])
+def test_hostile_set_value_is_refused_in_one_short_line(ppisim, breastfriends, value, fragment):
+    result = ppisim("validate", breastfriends, "--set", "professionals.midwife_visits=" + value, timeout=LIMIT)
+    _assert_refused(result, 2, "--set professionals.midwife_visits=", fragment)
+    assert len(result.stderr) < 500, "the value is shortened in the message"
+
+
+def test_a_megabyte_key_gives_a_short_message_quickly(ppisim, tmp_path):
+    # An explicit key ("? ") escapes yaml-cpp's 1024-character limit on plain keys. The suggestion
+    # search took 17 s and the message was the whole key.
+    (tmp_path / "scenario.yaml").write_text("name: x\n? " + "k" * 900_000 + "\n: 1\n")
+    result = ppisim("validate", "scenario.yaml", timeout=LIMIT)
+    _assert_refused(result, 2, "scenario.yaml:2:3: unknown key 'kkk", "characters left out")
+    assert len(result.stderr) < 2_500
+
+
+@pytest.mark.parametrize("text", ["\ufeffname: x\nhorizon: 2 years\n", "name: x\r\nhorizon: 2 years\r\n",
+                                  "name: x\nhorizon:\t2 years\n"], ids=["BOM", "CRLF", "tab_before_value"])
+def test_bom_crlf_and_tabs_between_tokens_are_read(ppisim, tmp_path, text):
+    (tmp_path / "scenario.yaml").write_bytes(text.encode("utf-8"))
+    result = ppisim("validate", "scenario.yaml", timeout=LIMIT)
+    assert result.returncode == 0, describe(result)
+    assert "horizon: 730.5 days" in result.stdout or "horizon:" in result.stdout
 
 
 @pytest.mark.parametrize("value", ["1e-320", "-0", "0.0"])
