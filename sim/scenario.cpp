@@ -270,7 +270,10 @@ class ScenarioReader {
   explicit ScenarioReader(ParameterSet& parameters) : parameters_(parameters) {}
 
   std::vector<fs::path> read_file(const fs::path& file, const SourceLocation& requested_at) {
-    const fs::path canonical = fs::weakly_canonical(file);
+    // A path the system cannot resolve (a name too long, say) is compared as written; reading it reports why.
+    std::error_code unresolved;
+    fs::path canonical = fs::weakly_canonical(file, unresolved);
+    if (unresolved) canonical = file.lexically_normal();
     for (const auto& open : open_files_)
       if (open == canonical)
         throw InputError(requested_at, "'extends' makes a cycle: " + file.string() + " extends itself");

@@ -129,6 +129,15 @@ TEST_CASE("named pipes and devices and folders are refused without being opened 
   CHECK_THAT(scenario_error(parent), Catch::StartsWith(parent.string() + ":2:10:") && Catch::Contains("FIFO"));
 }
 
+TEST_CASE("an extends path the system cannot resolve is bad input", "[hostile]") {
+  // Found by fuzz_scenario: an unclosed quote made a 300-character file name and
+  // std::filesystem threw "File name too long" past the loader (exit 1, not 2).
+  HostileFolder folder;
+  const auto file = folder.write("child.yaml", "name: x\nextends: '" + std::string(300, 'a') + ".yaml'\n");
+  CHECK_THAT(scenario_error(file), Catch::StartsWith(file.string() + ":2:10: cannot read scenario file") &&
+                                       Catch::EndsWith("File name too long"));
+}
+
 TEST_CASE("files over a megabyte are refused before they are read", "[hostile]") {
   HostileFolder folder;
   const auto file = folder.write("big.yaml", "name: x\ndescription: " + std::string(sim::kMaxYamlFileBytes, 'a') + "\n");
