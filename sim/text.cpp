@@ -50,6 +50,20 @@ std::optional<std::string> closest_match(std::string_view word, const std::vecto
   return best;
 }
 
+std::string describe_file_type(std::filesystem::file_type type) {
+  using std::filesystem::file_type;
+  switch (type) {
+    case file_type::regular: return "a regular file";
+    case file_type::directory: return "a folder";
+    case file_type::symlink: return "a symbolic link";
+    case file_type::fifo: return "a named pipe (FIFO)";
+    case file_type::character: return "a character device";
+    case file_type::block: return "a block device";
+    case file_type::socket: return "a socket";
+    default: return "not a regular file";
+  }
+}
+
 static void append_escaped(std::string& out, char c) {
   switch (c) {
     case '\n': out += "\\n"; break;

@@ -11,8 +11,12 @@
 #include <fmt/format.h>
 #include <yaml-cpp/eventhandler.h>
 
+#include "sim/text.hpp"
+
 namespace sim {
 namespace {
+
+namespace fs = std::filesystem;
 
 // A command-line value is one short line: its origin alone locates it.
 SourceLocation located_at(const std::string& origin, const YAML::Mark& mark, bool with_position) {
@@ -34,14 +38,6 @@ class OpenFile {
  private:
   int descriptor_;
 };
-
-std::string what_it_is(mode_t mode) {
-  if (S_ISFIFO(mode)) return "a named pipe (FIFO)";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "not a regular file";
-}
 
 std::string with_article(const std::string& word) {
   return (std::string_view("aeiou").find(word.front()) == std::string_view::npos ? "a " : "an ") + word;
@@ -162,8 +158,9 @@ std::string read_yaml_file(const std::filesystem::path& file, const std::string&
     throw InputError(requested_at, "cannot read " + kind + " file '" + name + "': " + std::strerror(errno));
   if (S_ISDIR(status.st_mode))
     throw InputError(requested_at, "'" + name + "' is a folder, not " + with_article(kind) + " file");
+  std::error_code ignored;  // only names the kind of file in the message
   if (!S_ISREG(status.st_mode))
-    throw InputError(requested_at, "'" + name + "' is " + what_it_is(status.st_mode) + ", not a regular file; ppisim reads " +
+    throw InputError(requested_at, "'" + name + "' is " + describe_file_type(fs::status(file, ignored).type()) + ", not a regular file; ppisim reads " +
                                        kind + "s from regular files only (save it to one first)");
   if (static_cast<std::uintmax_t>(status.st_size) > kMaxYamlFileBytes)
     refuse_size(name, kind, requested_at, fmt::format("{:.1f} MB", static_cast<double>(status.st_size) / 1e6));

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import resource
 import signal
+import stat
 import subprocess
 import time
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import h5py
 import pytest
 
-from cli_support import FAST, describe, error_lines, hidden_files
+from cli_support import FAST, REPO, describe, error_lines, hidden_files
 
 IS_ROOT = os.geteuid() == 0
 QUICK = ["--replicates", "1", "--set", "horizon=1year", "--quiet"]
@@ -340,3 +341,58 @@ def test_two_runs_writing_one_file_at_once(ppisim_binary, breastfriends, tmp_pat
     assert len(kept) == 1 and kept[0] in lines[0]
     with h5py.File(tmp_path / kept[0], "r") as handle:
         assert handle["summary"]["any_bf_6w"].shape == (2,)
+
+
+def _not_a_file(tmp_path: Path, kind: str) -> Path:
+    path = tmp_path / "out.h5"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "device":  # a private /dev/null: with --force it was replaced by the results file
+        if not IS_ROOT:
+            pytest.skip("making a device node needs root")
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_an_output_path_that_is_a_device_or_pipe_is_never_replaced(ppisim, breastfriends, tmp_path, kind):
+    path = _not_a_file(tmp_path, kind)
+    result = ppisim("run", breastfriends, "-o", path, *QUICK, "--force", timeout=LIMIT)
+    _assert_refused(result, 2, "out.h5", "not a results file", "even with --force")
+    mode = path.lstat().st_mode
+    assert stat.S_ISFIFO(mode) if kind == "fifo" else stat.S_ISCHR(mode)
+    assert _files(tmp_path) == ["out.h5"]
+
+
+def test_an_output_symlink_is_replaced_only_with_force_and_its_target_is_left_alone(ppisim, breastfriends, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "precious.h5").write_bytes(b"someone else's file\n")
+    (tmp_path / "out.h5").symlink_to(elsewhere / "precious.h5")
+    (tmp_path / "dangling.h5").symlink_to(tmp_path / "nowhere.h5")
+    for name in ("out.h5", "dangling.h5"):
+        refused = ppisim("run", breastfriends, "-o", name, *QUICK, timeout=LIMIT)
+        _assert_refused(refused, 2, f"{name}: the output path is a symbolic link to", "add --force")
+        assert (tmp_path / name).is_symlink()
+    result = ppisim("run", breastfriends, "-o", "out.h5", *QUICK, "--force", timeout=LIMIT)
+    assert result.returncode == 0, describe(result)
+    assert not (tmp_path / "out.h5").is_symlink()
+    with h5py.File(tmp_path / "out.h5", "r") as handle:
+        assert handle["summary"]["any_bf_6w"].shape == (1,)
+    assert (elsewhere / "precious.h5").read_bytes() == b"someone else's file\n"
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_resume_refuses_a_journal_that_is_not_its_own_file(ppisim, tmp_path, kind):
+    experiment = REPO / "scenarios" / "experiments" / "ishigami.yaml"
+    journal = tmp_path / "out.h5.journal"
+    precious = tmp_path / "precious.txt"
+    precious.write_bytes(b"short\n")  # shorter than a journal header: resuming would have rewritten it
+    if kind == "symlink":
+        journal.symlink_to(precious)
+    else:
+        os.mkfifo(journal)
+    result = ppisim("sweep", experiment, "-o", "out.h5", "--resume", "--quiet", timeout=LIMIT)
+    _assert_refused(result, 2, "out.h5.journal", "symbolic link" if kind == "symlink" else "not a regular file")
+    assert precious.read_bytes() == b"short\n"
+    assert sorted(_files(tmp_path)) == ["out.h5.journal", "precious.txt"]
