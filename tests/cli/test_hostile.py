@@ -396,3 +396,16 @@ def test_resume_refuses_a_journal_that_is_not_its_own_file(ppisim, tmp_path, kin
     _assert_refused(result, 2, "out.h5.journal", "symbolic link" if kind == "symlink" else "not a regular file")
     assert precious.read_bytes() == b"short\n"
     assert sorted(_files(tmp_path)) == ["out.h5.journal", "precious.txt"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_report_is_never_written_over_a_device_or_pipe(ppisim, breastfriends, tmp_path, kind):
+    results = tmp_path / "results.h5"
+    assert ppisim("run", breastfriends, "-o", results, *QUICK, timeout=LIMIT).returncode == 0
+    path = _not_a_file(tmp_path, kind)
+    result = ppisim("report", results, "-o", path, timeout=LIMIT)
+    assert result.returncode == 2, describe(result)
+    assert len(error_lines(result.stderr)) == 1 and "not a report file" in result.stderr, describe(result)
+    mode = path.lstat().st_mode
+    assert stat.S_ISFIFO(mode) if kind == "fifo" else stat.S_ISCHR(mode)
+    assert _files(tmp_path) == ["out.h5", "results.h5"]
