@@ -437,6 +437,22 @@ static std::string override_label(const std::string& assignment) {
   return "--set " + (assignment.size() <= kShown ? assignment : assignment.substr(0, kShown) + "...");
 }
 
+// `ppisim params` writes a duration list as "[1, 5, 10] days": one unit after
+// the list, which YAML alone would read as a second document and drop.
+static std::string with_unit_on_each_item(const std::string& text) {
+  const auto close = text.rfind(']');
+  if (text.empty() || text.front() != '[' || close == std::string::npos) return text;
+  const auto unit_start = text.find_first_not_of(' ', close + 1);
+  if (unit_start == std::string::npos) return text;
+  const std::string unit = text.substr(unit_start);
+  std::string items = text.substr(1, close - 1), list = "[";
+  for (std::size_t start = 0, comma = 0; comma != std::string::npos; start = comma + 1) {
+    comma = items.find(',', start);
+    list += (start == 0 ? "" : ", ") + items.substr(start, comma - start) + " " + unit;
+  }
+  return list + "]";
+}
+
 void apply_override(ParameterSet& parameters, const std::string& assignment) {
   const SourceLocation where{override_label(assignment), 0, 0};
   const auto equals = assignment.find('=');
@@ -448,7 +464,9 @@ void apply_override(ParameterSet& parameters, const std::string& assignment) {
     const auto suggestion = parameters.registry().nearest(path);
     throw InputError(where, "unknown key '" + path + "'" + (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
   }
-  const YAML::Node value = parse_yaml_value(assignment.substr(equals + 1), where.file);
+  std::string text = assignment.substr(equals + 1);
+  if (spec->kind == ParameterKind::duration_list) text = with_unit_on_each_item(text);
+  const YAML::Node value = parse_yaml_value(text, where.file);
   parameters.set(path, convert_value(*spec, value, where), where);
 }
 

@@ -128,7 +128,8 @@ void check_structure(const std::string& text, const std::string& origin, bool wi
   parser.HandleNextDocument(guard);
   if (parser.HandleNextDocument(guard))
     throw InputError(located_at(origin, guard.document_start(), with_position),
-                     "a second YAML document starts here; give one document (remove the '---' line)");
+                     with_position ? "a second YAML document starts here; give one document (remove the '---' line)"
+                                   : "unexpected text after the value (YAML reads it as a second document)");
 }
 
 YAML::Node parse_checked(const std::string& text, const std::string& origin, bool with_position) {

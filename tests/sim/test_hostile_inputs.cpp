@@ -111,7 +111,8 @@ TEST_CASE("a second YAML document is refused where it starts", "[hostile]") {
   HostileFolder folder;
   const auto file = folder.write("two.yaml", "name: x\n---\nname: y\nhorizon: nonsense\n");
   CHECK_THAT(scenario_error(file), Catch::StartsWith(file.string() + ":2:1: a second YAML document"));
-  CHECK_THAT(override_error("name=x\n---\ny"), Catch::Contains("a second YAML document"));
+  CHECK_THAT(override_error("name=x\n---\ny"), Catch::Contains("unexpected text after the value"));
+  CHECK_THAT(override_error("professionals.initial.gatekeeping=[0.5] x"), Catch::Contains("unexpected text after"));
   CHECK(scenario_error(folder.write("one.yaml", "---\nname: x\n...\n")) == "no error");
 }
 
@@ -136,6 +137,14 @@ TEST_CASE("an extends path the system cannot resolve is bad input", "[hostile]")
   const auto file = folder.write("child.yaml", "name: x\nextends: '" + std::string(300, 'a') + ".yaml'\n");
   CHECK_THAT(scenario_error(file), Catch::StartsWith(file.string() + ":2:10: cannot read scenario file") &&
                                        Catch::EndsWith("File name too long"));
+}
+
+TEST_CASE("a duration list with one unit after it takes the unit for every item", "[hostile]") {
+  // As `ppisim params` writes it. YAML alone kept the list and dropped the unit: weeks were read as days.
+  sim::ParameterSet parameters(models::parameter_registry());
+  sim::apply_override(parameters, "professionals.midwife_visits=[1, 2] weeks");
+  CHECK(std::get<std::vector<double>>(parameters.value("professionals.midwife_visits")) == std::vector<double>{7, 14});
+  CHECK_THAT(override_error("professionals.midwife_visits=[1 day, 2] weeks"), Catch::Contains("midwife_visits"));
 }
 
 TEST_CASE("files over a megabyte are refused before they are read", "[hostile]") {
