@@ -13,6 +13,7 @@
 #include "cli/terminal.hpp"
 #include "sim/errors.hpp"
 #include "sim/simulation.hpp"
+#include "sim/text.hpp"
 #include "sim/version.hpp"
 
 namespace {
@@ -106,7 +107,7 @@ int dispatch(int argc, char** argv) {
   } catch (const CLI::CallForVersion& request) {
     return app.exit(request);
   } catch (const CLI::ParseError& error) {
-    fmt::print(stderr, "ppisim: error: {} (see ppisim --help)\n", error.what());
+    fmt::print(stderr, "ppisim: error: {} (see ppisim --help)\n", sim::printable_line(error.what()));
     return kUsage;
   }
   if (*run_app) return cli::run_command(run);
@@ -140,10 +141,11 @@ int main(int argc, char** argv) {
   try {
     return dispatch(argc, argv);
   } catch (const sim::InputError& error) {
-    return fail(kUsage, fmt::format("ppisim: error: {}", error.what()), true);
+    return fail(kUsage, fmt::format("ppisim: error: {}", sim::printable_line(error.what())), true);
   } catch (const sim::Interrupted&) {
     return fail(static_cast<int>(sim::ExitCode::interrupted), "\nppisim: interrupted; no results file was written", false);
   } catch (const std::exception& error) {
-    return fail(static_cast<int>(sim::ExitCode::runtime_failure), fmt::format("ppisim: failed: {}", error.what()), false);
+    return fail(static_cast<int>(sim::ExitCode::runtime_failure),
+                fmt::format("ppisim: failed: {}", sim::printable_line(error.what())), false);
   }
 }

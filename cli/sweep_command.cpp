@@ -389,7 +389,8 @@ int sweep_command(const SweepOptions& options) {
     std::error_code ignored;
     fs::remove(journal_path, ignored);
   }
-  auto journal = options.resume && fs::exists(journal_path)
+  std::error_code unreadable;  // an unreadable journal is reported when it is opened
+  auto journal = options.resume && fs::exists(journal_path, unreadable)
                      ? sim::RunJournal::resume(journal_path, fingerprint(sweep), experiment.runs(), sweep.values_per_run())
                      : sim::RunJournal::create(journal_path, fingerprint(sweep), experiment.runs(), sweep.values_per_run());
   if (!options.quiet && journal.done_count() > 0)

@@ -3,12 +3,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
-#include <fstream>
 #include <numbers>
 #include <set>
 
 #include "sim/quantity.hpp"
 #include "sim/text.hpp"
+#include "sim/yaml_input.hpp"
 
 namespace sim {
 namespace {
@@ -58,24 +58,13 @@ double whole_number(const YAML::Node& node, const std::string& file, const std::
   return value;
 }
 
-YAML::Node parse_file(const fs::path& file) {
-  std::ifstream stream(file);
-  if (!stream || fs::is_directory(file))
-    throw InputError(SourceLocation{file.string(), 0, 0}, "cannot read experiment file (missing or not a file)");
-  try {
-    return YAML::Load(stream);
-  } catch (const YAML::Exception& error) {
-    throw InputError(at(file.string(), error.mark), "invalid YAML: " + error.msg);
-  }
-}
-
 class ExperimentReader {
  public:
   ExperimentReader(const fs::path& file, const ParameterRegistry& registry)
       : path_(file), file_(file.string()), registry_(registry) {}
 
   Experiment read() {
-    const YAML::Node root = parse_file(path_);
+    const YAML::Node root = load_yaml_file(path_, "experiment", SourceLocation{file_, 0, 0});
     if (!root.IsMap()) throw InputError(SourceLocation{file_, 1, 1}, "an experiment must be a map of keys to values");
     check_keys(root, file_, "", {"name", "description", "base", "model", "factors", "design", "analyse", "store"});
     Experiment experiment;

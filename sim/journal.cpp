@@ -1,6 +1,7 @@
 #include "sim/journal.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -87,9 +88,15 @@ RunJournal RunJournal::create(const std::filesystem::path& path, std::uint64_t f
 
 RunJournal RunJournal::resume(const std::filesystem::path& path, std::uint64_t fingerprint, std::uint64_t runs,
                               std::uint64_t values_per_run) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) throw InputError(SourceLocation{path.string(), 0, 0}, "no journal to resume from (" + reason() + ")");
+  // No links, no pipes or devices: resuming repairs the journal in place, so it must be the sweep's own file.
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  const SourceLocation where{path.string(), 0, 0};
+  if (fd < 0 && errno == ELOOP) throw InputError(where, "the journal is a symbolic link; ppisim resumes only from its own file");
+  if (fd < 0) throw InputError(where, "no journal to resume from (" + reason() + ")");
   RunJournal journal(path, fd, runs, values_per_run);
+  struct stat status {};
+  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode))
+    throw InputError(where, "the journal is not a regular file; remove it, or use --force to start again");
   // Killed while writing its header: nothing was recorded yet, so start it afresh.
   if (::lseek(fd, 0, SEEK_END) < static_cast<off_t>(kHeaderBytes)) {
     const Header header{fingerprint, runs, values_per_run};

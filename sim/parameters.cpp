@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <set>
 #include <stdexcept>
 
 #include "sim/text.hpp"
@@ -41,10 +42,14 @@ bool ParameterRegistry::is_section(const std::string& path) const {
 }
 
 std::optional<std::string> ParameterRegistry::nearest(const std::string& path) const {
-  std::vector<std::string> candidates;
-  candidates.reserve(specs_.size());
-  for (const auto& spec : specs_) candidates.push_back(spec.path);
-  if (auto full = closest_match(path, candidates)) return full;
+  // Sections are candidates too: "PROFESSIONALS:" means "professionals:".
+  std::set<std::string> candidates;
+  for (const auto& spec : specs_) {
+    candidates.insert(spec.path);
+    for (auto dot = spec.path.find('.'); dot != std::string::npos; dot = spec.path.find('.', dot + 1))
+      candidates.insert(spec.path.substr(0, dot));
+  }
+  if (auto full = closest_match(path, {candidates.begin(), candidates.end()})) return full;
   // A right key under the wrong section ("volunteers.boundary_clarity"):
   // match the last word alone.
   const auto leaf_of = [](const std::string& p) { return p.substr(p.rfind('.') + 1); };

@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "sim/errors.hpp"
+#include "sim/text.hpp"
 #include "sim/version.hpp"
 
 namespace sim {
@@ -62,6 +63,25 @@ double as_number(const ParameterValue& value) {
 
 }  // namespace
 
+// What is at the output path is replaced by a rename: only a results file, or a
+// link (its target is left alone), may be; never a device such as /dev/null.
+static void check_existing_output(const fs::path& path, bool overwrite) {
+  std::error_code error;
+  const auto existing = fs::symlink_status(path, error);
+  if (!fs::exists(existing)) return;
+  const SourceLocation where{path.string(), 0, 0};
+  if (fs::is_symlink(existing)) {
+    if (!overwrite)
+      throw InputError(where, "the output path is a symbolic link to '" + fs::read_symlink(path, error).string() +
+                                  "'; add --force to replace the link (the file it points to is left alone)");
+    return;
+  }
+  if (!fs::is_regular_file(existing))
+    throw InputError(where, "the output path is " + describe_file_type(existing.type()) +
+                                ", not a results file; ppisim replaces only regular files, even with --force");
+  if (!overwrite) throw InputError(where, "the output file exists; add --force to overwrite it");
+}
+
 void check_output_path(const fs::path& path, bool overwrite) {
   std::error_code error;
   const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
@@ -69,8 +89,7 @@ void check_output_path(const fs::path& path, bool overwrite) {
     throw InputError(SourceLocation{path.string(), 0, 0}, "the output folder '" + folder.string() + "' does not exist");
   if (fs::is_directory(path, error))
     throw InputError(SourceLocation{path.string(), 0, 0}, "the output path is a folder; name a file such as out.h5");
-  if (fs::exists(path, error) && !overwrite)
-    throw InputError(SourceLocation{path.string(), 0, 0}, "the output file exists; add --force to overwrite it");
+  check_existing_output(path, overwrite);
   if (::access(folder.c_str(), W_OK) != 0)
     throw InputError(SourceLocation{path.string(), 0, 0},
                      "cannot write to the folder '" + folder.string() + "': " + std::strerror(errno));

@@ -3,20 +3,18 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "sim/quantity.hpp"
 #include "sim/text.hpp"
+#include "sim/yaml_input.hpp"
 
 namespace sim {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Guards against hostile YAML: deep nesting and aliases that expand exponentially.
-constexpr int kMaxDepth = 32;
+// Guards against YAML aliases that expand exponentially (nesting is limited by parse_yaml).
 constexpr std::size_t kMaxNodesVisited = 100'000;
 constexpr int kMaxExtendsDepth = 16;
 
@@ -300,7 +298,10 @@ class ScenarioReader {
   explicit ScenarioReader(ParameterSet& parameters) : parameters_(parameters) {}
 
   std::vector<fs::path> read_file(const fs::path& file, const SourceLocation& requested_at) {
-    const fs::path canonical = fs::weakly_canonical(file);
+    // A path the system cannot resolve (a name too long, say) is compared as written; reading it reports why.
+    std::error_code unresolved;
+    fs::path canonical = fs::weakly_canonical(file, unresolved);
+    if (unresolved) canonical = file.lexically_normal();
     for (const auto& open : open_files_)
       if (open == canonical)
         throw InputError(requested_at, "'extends' makes a cycle: " + file.string() + " extends itself");
@@ -308,7 +309,7 @@ class ScenarioReader {
       throw InputError(requested_at, "'extends' chain is deeper than " + std::to_string(kMaxExtendsDepth) + " files");
     open_files_.push_back(canonical);
 
-    const YAML::Node root = parse(file, requested_at);
+    const YAML::Node root = load_yaml_file(file, "scenario", requested_at);
     const std::string name = file.string();
     std::vector<fs::path> chain;
     if (root.IsMap()) {
@@ -324,22 +325,6 @@ class ScenarioReader {
   }
 
  private:
-  static YAML::Node parse(const fs::path& file, const SourceLocation& requested_at) {
-    std::ifstream stream(file);
-    if (!stream) {
-      std::error_code ignored;
-      const bool exists = fs::exists(file, ignored);
-      throw InputError(requested_at, "cannot read scenario file '" + file.string() + "': " +
-                                         (exists ? "permission denied or not a file" : "no such file"));
-    }
-    if (fs::is_directory(file)) throw InputError(requested_at, "'" + file.string() + "' is a folder, not a scenario file");
-    try {
-      return YAML::Load(stream);
-    } catch (const YAML::Exception& error) {
-      throw InputError(location_of(file.string(), error.mark), "invalid YAML: " + error.msg);
-    }
-  }
-
   std::vector<fs::path> read_parent(const fs::path& file, const YAML::Node& parent) {
     const auto where = location_of(file.string(), parent.Mark());
     if (!parent.IsScalar() || parent.Scalar().empty())
@@ -348,7 +333,6 @@ class ScenarioReader {
   }
 
   void read_mapping(const YAML::Node& map, const std::string& prefix, const std::string& file, int depth) {
-    if (depth > kMaxDepth) throw InputError(location_of(file, map.Mark()), "nesting is deeper than " + std::to_string(kMaxDepth) + " levels");
     std::set<std::string> seen;
     for (const auto& item : map) {
       if (++visited_ > kMaxNodesVisited)
@@ -447,8 +431,30 @@ ParameterValue convert_value(const ParameterSpec& spec, const YAML::Node& node, 
   }
 }
 
+// "--set path=value" as messages show it: a hostile value can be a megabyte long.
+static std::string override_label(const std::string& assignment) {
+  constexpr std::size_t kShown = 60;
+  return "--set " + (assignment.size() <= kShown ? assignment : assignment.substr(0, kShown) + "...");
+}
+
+// `ppisim params` writes a duration list as "[1, 5, 10] days": one unit after
+// the list, which YAML alone would read as a second document and drop.
+static std::string with_unit_on_each_item(const std::string& text) {
+  const auto close = text.rfind(']');
+  if (text.empty() || text.front() != '[' || close == std::string::npos) return text;
+  const auto unit_start = text.find_first_not_of(' ', close + 1);
+  if (unit_start == std::string::npos) return text;
+  const std::string unit = text.substr(unit_start);
+  std::string items = text.substr(1, close - 1), list = "[";
+  for (std::size_t start = 0, comma = 0; comma != std::string::npos; start = comma + 1) {
+    comma = items.find(',', start);
+    list += (start == 0 ? "" : ", ") + items.substr(start, comma - start) + " " + unit;
+  }
+  return list + "]";
+}
+
 void apply_override(ParameterSet& parameters, const std::string& assignment) {
-  const SourceLocation where{"--set " + assignment, 0, 0};
+  const SourceLocation where{override_label(assignment), 0, 0};
   const auto equals = assignment.find('=');
   if (equals == std::string::npos || equals == 0)
     throw InputError(where, "expected path=value, e.g. --set professionals.initial.gatekeeping=0.7");
@@ -458,12 +464,9 @@ void apply_override(ParameterSet& parameters, const std::string& assignment) {
     const auto suggestion = parameters.registry().nearest(path);
     throw InputError(where, "unknown key '" + path + "'" + (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
   }
-  YAML::Node value;
-  try {
-    value = YAML::Load(assignment.substr(equals + 1));
-  } catch (const YAML::Exception& error) {
-    throw InputError(where, "invalid value: " + error.msg);
-  }
+  std::string text = assignment.substr(equals + 1);
+  if (spec->kind == ParameterKind::duration_list) text = with_unit_on_each_item(text);
+  const YAML::Node value = parse_yaml_value(text, where.file);
   parameters.set(path, convert_value(*spec, value, where), where);
 }
 

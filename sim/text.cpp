@@ -1,6 +1,7 @@
 #include "sim/text.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <numeric>
 
 namespace sim {
@@ -24,20 +25,76 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return d.back();
 }
 
+static std::string lowercase(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
 std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+  // Farther than about a third of the word is a different word, not a typo.
+  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+  const std::string lower_word = lowercase(word);
   std::optional<std::string> best;
-  std::size_t best_distance = 0;
+  std::size_t best_distance = limit + 1;
   for (const auto& candidate : candidates) {
-    const std::size_t distance = edit_distance(word, candidate);
-    if (!best || distance < best_distance) {
+    // Lengths that differ by more than the limit cannot match: skip the quadratic distance.
+    const std::size_t length_gap = std::max(word.size(), candidate.size()) - std::min(word.size(), candidate.size());
+    if (length_gap > limit) continue;
+    const std::size_t distance = edit_distance(lower_word, lowercase(candidate));
+    if (distance < best_distance) {
       best = candidate;
       best_distance = distance;
     }
   }
-  // Farther than about a third of the word is a different word, not a typo.
-  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
-  if (best && best_distance <= limit) return best;
-  return std::nullopt;
+  return best;
+}
+
+std::string describe_file_type(std::filesystem::file_type type) {
+  using std::filesystem::file_type;
+  switch (type) {
+    case file_type::regular: return "a regular file";
+    case file_type::directory: return "a folder";
+    case file_type::symlink: return "a symbolic link";
+    case file_type::fifo: return "a named pipe (FIFO)";
+    case file_type::character: return "a character device";
+    case file_type::block: return "a block device";
+    case file_type::socket: return "a socket";
+    default: return "not a regular file";
+  }
+}
+
+static void append_escaped(std::string& out, char c) {
+  switch (c) {
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    default: {
+      const auto byte = static_cast<unsigned char>(c);
+      if (byte >= 0x20 && byte != 0x7f) {
+        out += c;
+        return;
+      }
+      constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    }
+  }
+}
+
+std::string printable_line(std::string_view text, std::size_t max_length) {
+  std::string shown;
+  if (text.size() > max_length) {
+    const std::size_t kept = max_length / 2;
+    shown = std::string(text.substr(0, kept)) + "[... " + std::to_string(text.size() - 2 * kept) +
+            " characters left out ...]" + std::string(text.substr(text.size() - kept));
+    text = shown;
+  }
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) append_escaped(out, c);
+  return out;
 }
 
 }  // namespace sim

@@ -28,6 +28,7 @@ import functools
 import html
 import math
 import os
+import stat
 import subprocess
 import sys
 import tempfile
@@ -970,10 +971,23 @@ def _umask() -> int:
     return 0o022
 
 
+def check_replaceable(path: str | os.PathLike) -> None:
+    """Raises ValueError if something other than a regular file or a symbolic
+    link is at path: a rename would replace a device such as /dev/null."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device"
+        raise ValueError(f"{path}: the output path is {kind}, not a report file; only regular files are replaced")
+
+
 def write_atomically(path: str | os.PathLike, text: str) -> Path:
     """Writes text to path through a hidden temporary file in the same folder,
     renamed into place when complete; on failure nothing is left behind."""
     path = Path(path)
+    check_replaceable(path)
     directory = path.parent if str(path.parent) else Path(".")
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=directory)
     try:
@@ -1029,6 +1043,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if str(output.parent) and not output.parent.is_dir():
             raise ValueError(f"{output}: the output folder '{output.parent}' does not exist")
+        check_replaceable(output)
         all_results = [load_results(path) for path in args.results]
     except (ValueError, OSError) as error:  # bad input: nothing is written
         print(f"{PROGRAM}: error: {error}", file=sys.stderr)

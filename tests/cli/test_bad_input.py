@@ -144,7 +144,7 @@ CLI_CASES = [
     ("set_horizon_too_short", ["-o", "out.h5", "--set", "horizon=100 days"], "--set horizon=100 days",
      ("26 weeks",)),
     ("set_invalid_yaml", ["-o", "out.h5", "--set", "population.cultural_groups={a: 1"],
-     "--set population.cultural_groups={a: 1", ("invalid value",)),
+     "--set population.cultural_groups={a: 1", ("invalid YAML",)),
     ("output_folder_missing", ["-o", "missing/out.h5"], "missing/out.h5",
      ("the output folder 'missing' does not exist",)),
     ("output_is_a_folder", ["-o", "."], ".", ("the output path is a folder",)),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import resource
 import signal
+import stat
 import subprocess
 import time
 from pathlib import Path
@@ -15,11 +16,12 @@ from pathlib import Path
 import h5py
 import pytest
 
-from cli_support import FAST, describe, error_lines, hidden_files
+from cli_support import FAST, REPO, describe, error_lines, hidden_files
 
 IS_ROOT = os.geteuid() == 0
 QUICK = ["--replicates", "1", "--set", "horizon=1year", "--quiet"]
 LIMIT = 60  # seconds, for any one process
+TOO_DEEP = "nesting deeper than 32 levels of lists and maps"
 
 
 def _files(folder: Path) -> list[str]:
@@ -52,9 +54,24 @@ def _nested_alias_bomb() -> str:
 BAD_SCENARIOS = {
     "truncated": ("name: x\nprofessionals:\n  midwife_visits: [1 day, 5 da", "invalid YAML"),
     "truncated_mid_key": ("name: x\nprofessionals:\n  midwi", "scenario.yaml:"),
-    "deep_lists": ("name: x\nprofessionals:\n  midwife_visits: " + "[" * 10_000 + "]" * 10_000 + "\n", "scenario.yaml:"),
-    "deep_maps": ("name: x\nunknown: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n", "scenario.yaml:"),
-    "deep_unclosed": ("[" * 10_000, "scenario.yaml:"),
+    # Was "invalid YAML: bad file", yaml-cpp's own guard, with no line worth reading.
+    "deep_lists": ("name: x\nprofessionals:\n  midwife_visits: " + "[" * 10_000 + "]" * 10_000 + "\n",
+                   "scenario.yaml:3:49: " + TOO_DEEP),
+    "deep_lists_100k": ("name: x\na: " + "[" * 100_000 + "]" * 100_000 + "\n", "scenario.yaml:2:35: " + TOO_DEEP),
+    "deep_maps": ("name: x\nunknown: " + "{a: " * 100_000 + "1" + "}" * 100_000 + "\n", "scenario.yaml:2:" ),
+    "deep_unclosed": ("[" * 100_000, "scenario.yaml:1:"),
+    "deep_block_maps": ("name: x\n" + "".join(" " * level + "a:\n" for level in range(1_000)),
+                        "scenario.yaml:34:33: " + TOO_DEEP),
+    "deep_block_lists": ("name: x\na:\n" + "- " * 100_000 + "1\n", "scenario.yaml:3:63: " + TOO_DEEP),
+    "second_document": ("name: x\n---\nname: y\n", "scenario.yaml:2:1: a second YAML document starts here"),
+    "tab_indentation": ("name: x\nprofessionals:\n\tmidwives: 3\n", "indentation must be spaces, not tabs"),
+    "section_in_capitals": ("name: x\nPROFESSIONALS:\n  midwives: 3\n", "did you mean 'professionals'?"),
+    "key_in_capitals": ("name: x\nHorizon: 2 years\n", "did you mean 'horizon'?"),
+    "duplicate_key": ("name: x\nhorizon: 2 years\nhorizon: 3 years\n", "scenario.yaml:3:1: key 'horizon' appears twice"),
+    "duplicate_nested_key": ("name: x\nprofessionals:\n  midwives: 3\n  midwives: 4\n",
+                             "key 'professionals.midwives' appears twice"),
+    # A quoted key may hold a newline or a terminal escape sequence: still one line, escaped.
+    "control_characters_in_key": ('name: x\n"a\\nb\\e[2J": 1\n', "unknown key 'a\\nb\\x1b[2J'"),
     "alias_bomb_unknown_key": ("name: x\nbomb:\n" + _repeat_alias_bomb("  ", "1 day"), "unknown key 'bomb"),
     "alias_bomb_known_list": (_nested_alias_bomb(), "professionals.midwife_visits"),
     "huge_number": ("name: x\nprofessionals:\n  initial:\n    gatekeeping: 1e308\n", "out of range"),
@@ -80,6 +97,73 @@ def test_hostile_scenario_is_refused_in_one_line_and_writes_nothing(ppisim, tmp_
     _assert_refused(result, 2, fragment)
     assert time.monotonic() - started < 20, "refusing bad input should be quick"
     assert _files(tmp_path) == ["scenario.yaml"]
+
+
+def _special_input(tmp_path: Path, kind: str) -> Path:
+    if kind == "fifo":  # nobody writes to it: opening it for reading used to wait forever
+        os.mkfifo(tmp_path / "pipe.yaml")
+        return tmp_path / "pipe.yaml"
+    if kind == "folder":
+        (tmp_path / "folder.yaml").mkdir()
+        return tmp_path / "folder.yaml"
+    if kind == "huge":  # sparse: 200 MB on paper, nothing on disk
+        with open(tmp_path / "huge.yaml", "wb") as handle:
+            handle.write(b"name: x\n")
+            handle.truncate(200_000_000)
+        return tmp_path / "huge.yaml"
+    return Path(kind)
+
+
+SPECIAL_INPUTS = {"fifo": "named pipe (FIFO), not a regular file", "folder": "is a folder, not",
+                  "/dev/zero": "character device", "/dev/urandom": "character device",
+                  "huge": "is 200.0 MB; {kind} files are limited to 1 MB"}
+
+
+@pytest.mark.parametrize("command, kind", [("run", "scenario"), ("sweep", "experiment")])
+@pytest.mark.parametrize("special", SPECIAL_INPUTS, ids=list(SPECIAL_INPUTS))
+def test_input_that_is_not_a_small_regular_file_is_refused_at_once(ppisim_binary, tmp_path, special, command, kind):
+    path = _special_input(tmp_path, special)
+    before = _files(tmp_path)
+    result = subprocess.run([str(ppisim_binary), command, str(path), "-o", "out.h5", "--quiet"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=LIMIT, preexec_fn=_limit_memory)
+    _assert_refused(result, 2, str(path), SPECIAL_INPUTS[special].format(kind=kind))
+    assert _files(tmp_path) == before
+
+
+def test_extends_naming_a_fifo_is_refused_where_it_is_named(ppisim, tmp_path):
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "child.yaml").write_text("name: x\nextends: pipe.yaml\n")
+    result = ppisim("validate", "child.yaml", timeout=LIMIT)
+    _assert_refused(result, 2, "child.yaml:2:10:", "named pipe")
+
+
+@pytest.mark.parametrize("value, fragment", [
+    ("[" * 10_000, "nesting deeper than 32 levels"),  # one argument may hold at most 128 kB
+    ("{a: " * 10_000, "nesting deeper than 32 levels"),
+    ("x\n---\ny", "unexpected text after the value"),
+], ids=["deep_lists", "deep_maps", "second_document"])
+def test_hostile_set_value_is_refused_in_one_short_line(ppisim, breastfriends, value, fragment):
+    result = ppisim("validate", breastfriends, "--set", "professionals.midwife_visits=" + value, timeout=LIMIT)
+    _assert_refused(result, 2, "--set professionals.midwife_visits=", fragment)
+    assert len(result.stderr) < 500, "the value is shortened in the message"
+
+
+def test_a_megabyte_key_gives_a_short_message_quickly(ppisim, tmp_path):
+    # An explicit key ("? ") escapes yaml-cpp's 1024-character limit on plain keys. The suggestion
+    # search took 17 s and the message was the whole key.
+    (tmp_path / "scenario.yaml").write_text("name: x\n? " + "k" * 900_000 + "\n: 1\n")
+    result = ppisim("validate", "scenario.yaml", timeout=LIMIT)
+    _assert_refused(result, 2, "scenario.yaml:2:3: unknown key 'kkk", "characters left out")
+    assert len(result.stderr) < 2_500
+
+
+@pytest.mark.parametrize("text", ["\ufeffname: x\nhorizon: 2 years\n", "name: x\r\nhorizon: 2 years\r\n",
+                                  "name: x\nhorizon:\t2 years\n"], ids=["BOM", "CRLF", "tab_before_value"])
+def test_bom_crlf_and_tabs_between_tokens_are_read(ppisim, tmp_path, text):
+    (tmp_path / "scenario.yaml").write_bytes(text.encode("utf-8"))
+    result = ppisim("validate", "scenario.yaml", timeout=LIMIT)
+    assert result.returncode == 0, describe(result)
+    assert "horizon: 730.5 days" in result.stdout or "horizon:" in result.stdout
 
 
 @pytest.mark.parametrize("value", ["1e-320", "-0", "0.0"])
@@ -257,3 +341,71 @@ def test_two_runs_writing_one_file_at_once(ppisim_binary, breastfriends, tmp_pat
     assert len(kept) == 1 and kept[0] in lines[0]
     with h5py.File(tmp_path / kept[0], "r") as handle:
         assert handle["summary"]["any_bf_6w"].shape == (2,)
+
+
+def _not_a_file(tmp_path: Path, kind: str) -> Path:
+    path = tmp_path / "out.h5"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "device":  # a private /dev/null: with --force it was replaced by the results file
+        if not IS_ROOT:
+            pytest.skip("making a device node needs root")
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_an_output_path_that_is_a_device_or_pipe_is_never_replaced(ppisim, breastfriends, tmp_path, kind):
+    path = _not_a_file(tmp_path, kind)
+    result = ppisim("run", breastfriends, "-o", path, *QUICK, "--force", timeout=LIMIT)
+    _assert_refused(result, 2, "out.h5", "not a results file", "even with --force")
+    mode = path.lstat().st_mode
+    assert stat.S_ISFIFO(mode) if kind == "fifo" else stat.S_ISCHR(mode)
+    assert _files(tmp_path) == ["out.h5"]
+
+
+def test_an_output_symlink_is_replaced_only_with_force_and_its_target_is_left_alone(ppisim, breastfriends, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "precious.h5").write_bytes(b"someone else's file\n")
+    (tmp_path / "out.h5").symlink_to(elsewhere / "precious.h5")
+    (tmp_path / "dangling.h5").symlink_to(tmp_path / "nowhere.h5")
+    for name in ("out.h5", "dangling.h5"):
+        refused = ppisim("run", breastfriends, "-o", name, *QUICK, timeout=LIMIT)
+        _assert_refused(refused, 2, f"{name}: the output path is a symbolic link to", "add --force")
+        assert (tmp_path / name).is_symlink()
+    result = ppisim("run", breastfriends, "-o", "out.h5", *QUICK, "--force", timeout=LIMIT)
+    assert result.returncode == 0, describe(result)
+    assert not (tmp_path / "out.h5").is_symlink()
+    with h5py.File(tmp_path / "out.h5", "r") as handle:
+        assert handle["summary"]["any_bf_6w"].shape == (1,)
+    assert (elsewhere / "precious.h5").read_bytes() == b"someone else's file\n"
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_resume_refuses_a_journal_that_is_not_its_own_file(ppisim, tmp_path, kind):
+    experiment = REPO / "scenarios" / "experiments" / "ishigami.yaml"
+    journal = tmp_path / "out.h5.journal"
+    precious = tmp_path / "precious.txt"
+    precious.write_bytes(b"short\n")  # shorter than a journal header: resuming would have rewritten it
+    if kind == "symlink":
+        journal.symlink_to(precious)
+    else:
+        os.mkfifo(journal)
+    result = ppisim("sweep", experiment, "-o", "out.h5", "--resume", "--quiet", timeout=LIMIT)
+    _assert_refused(result, 2, "out.h5.journal", "symbolic link" if kind == "symlink" else "not a regular file")
+    assert precious.read_bytes() == b"short\n"
+    assert sorted(_files(tmp_path)) == ["out.h5.journal", "precious.txt"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_report_is_never_written_over_a_device_or_pipe(ppisim, breastfriends, tmp_path, kind):
+    results = tmp_path / "results.h5"
+    assert ppisim("run", breastfriends, "-o", results, *QUICK, timeout=LIMIT).returncode == 0
+    path = _not_a_file(tmp_path, kind)
+    result = ppisim("report", results, "-o", path, timeout=LIMIT)
+    assert result.returncode == 2, describe(result)
+    assert len(error_lines(result.stderr)) == 1 and "not a report file" in result.stderr, describe(result)
+    mode = path.lstat().st_mode
+    assert stat.S_ISFIFO(mode) if kind == "fifo" else stat.S_ISCHR(mode)
+    assert _files(tmp_path) == ["out.h5", "results.h5"]

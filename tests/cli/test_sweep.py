@@ -419,3 +419,39 @@ def test_memory_of_a_large_analytic_sweep_stays_flat(tmp_path):
     extra_bytes_per_run = (peaks[100_000] - peaks[1_000]) * 1024 / 99_000
     assert extra_bytes_per_run < 512, (f"peak RSS: 1,000 runs {peaks[1_000]} KiB, 100,000 runs {peaks[100_000]} KiB "
                                        f"({extra_bytes_per_run:.0f} bytes a run)")
+
+
+def _interrupt_when_journal_grows(args: list[str], folder: Path, journal: Path, stop_signal) -> subprocess.Popen:
+    """Starts a sweep and sends it `stop_signal` once it has added a record to its journal."""
+    before = journal.stat().st_size if journal.exists() else 0
+    process = subprocess.Popen(args, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for(journal, process, max(before, JOURNAL_HEADER_BYTES) + 1)
+    process.send_signal(stop_signal)
+    process.communicate(timeout=60)
+    return process
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_during_resume_keeps_every_finished_run(tmp_path, uninterrupted, stop_signal):
+    reference, _ = uninterrupted
+    experiment = write_model_experiment(tmp_path, "killme", KILL_DESIGN, seed=17)
+    output, journal = tmp_path / "killme.h5", tmp_path / "killme.h5.journal"
+    first = _interrupt_when_journal_grows(sweep_args(experiment, output, "--threads", 2), tmp_path, journal,
+                                          stop_signal)
+    if first.returncode == 0:
+        pytest.skip("the sweep finished before the signal reached it")
+    assert first.returncode == 130
+    kept = journal.stat().st_size
+    resumed = _interrupt_when_journal_grows(sweep_args(experiment, output, "--threads", 2, "--resume"), tmp_path,
+                                            journal, stop_signal)
+    if resumed.returncode == 130:  # interrupted in turn: what both runs finished is still there
+        assert journal.stat().st_size >= kept and not output.exists()
+        assert not [p.name for p in tmp_path.iterdir() if ".partial" in p.name]
+    else:
+        assert resumed.returncode == 0
+    if not output.exists():
+        last = subprocess.run(sweep_args(experiment, output, "--threads", 1, "--resume"), cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+        assert last.returncode == 0, describe(last)
+    assert not journal.exists()
+    assert_same_datasets(reference, output)
