@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <random>
@@ -166,10 +167,28 @@ T field(const json& body, const char* name, T fallback) {
   }
 }
 
+// A whole number in [least, most]: 1.5, "7" and 2^32 + 5 are refused, not rounded or wrapped.
+int whole_number(const json& body, const char* name, int fallback, int least, int most) {
+  if (!body.contains(name)) return fallback;
+  const auto& value = body.at(name);
+  if (!value.is_number_integer() || value.get<std::int64_t>() < least || value.get<std::int64_t>() > most ||
+      (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(most)))
+    throw Refusal{400, fmt::format("'{}' must be a whole number from {} to {}", name, least, most)};
+  return static_cast<int>(value.get<std::int64_t>());
+}
+
 void send_json(httplib::Response& response, const json& body, int status = 200) {
   response.status = status;
   response.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
+
+// Debian's cpp-httplib 0.11 listens with a backlog of 5 connections: a
+// classroom opening the page at once overflows it and the kernel resets
+// connections. Listening again on the bound socket widens the queue.
+class HttpServer : public httplib::Server {
+ public:
+  void widen_listen_backlog(int connections) { ::listen(svr_sock_, connections); }
+};
 
 class ClassroomServer {
  public:
@@ -196,6 +215,7 @@ class ClassroomServer {
                                             "try another --port, or --port 0 for any free one",
                                             options_.host, options_.port));
     port_ = port;
+    server_.widen_listen_backlog(SOMAXCONN);
     fmt::print("ppisim serve: http://{}:{}/  (scenarios from {}; Ctrl-C stops)\n", display_host(), port,
                folder_.string());
     std::fflush(stdout);
@@ -237,10 +257,18 @@ class ClassroomServer {
                                   "frame-ancestors 'none'"},
                                  {"Cache-Control", "no-store"},
                                  {"Referrer-Policy", "no-referrer"}});
+    // Runs before a request's body is read.
     server_.set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
-      if (host_allowed(request)) return httplib::Server::HandlerResponse::Unhandled;
-      send_json(response, {{"error", "this server answers only to its own address (Host header refused)"}}, 403);
-      return httplib::Server::HandlerResponse::Handled;
+      if (!host_allowed(request)) {
+        send_json(response, {{"error", "this server answers only to its own address (Host header refused)"}}, 403);
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      // The library bounds bodies by Content-Length only; a chunked body could grow without limit.
+      if (request.has_header("Transfer-Encoding")) {
+        send_json(response, {{"error", "send the body with a Content-Length (chunked bodies are refused)"}}, 411);
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
     });
     server_.set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
       try {
@@ -370,10 +398,8 @@ class ClassroomServer {
 
   void advance(const httplib::Request& request, httplib::Response& response) {
     const auto body = parse_body(request);
-    const int days = field(body, "days", 1);
-    if (days < 1 || days > kMaxDaysPerRequest)
-      throw Refusal{400, fmt::format("'days' must be from 1 to {}", kMaxDaysPerRequest)};
-    const int since = field(body, "since", 0);
+    const int days = whole_number(body, "days", 1, 1, kMaxDaysPerRequest);
+    const int since = whole_number(body, "since", 0, 0, std::numeric_limits<int>::max());
     const auto names = field(body, "series", std::vector<std::string>{});
     if (names.size() > kMaxSeriesPerRequest) throw Refusal{400, "too many series in one request"};
     send_json(response, sessions_.with(request.matches[1], [&](LiveSession& s) {
@@ -448,7 +474,7 @@ class ClassroomServer {
   Sessions sessions_;
   ComputeSlots computing_;
   std::atomic<std::uint64_t> next_file_{0};
-  httplib::Server server_;
+  HttpServer server_;
   int port_ = 0;
 };
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -189,13 +190,46 @@ def test_bad_values_are_refused_with_the_scenario_files_rules(server, path, valu
 
 
 @pytest.mark.parametrize("body,message", [
-    ({"days": 0}, "days"), ({"days": 10**9}, "days"), ({"days": "7"}, "wrong type"),
+    ({"days": 0}, "days"), ({"days": 10**9}, "days"), ({"days": "7"}, "whole number"), ({"days": 1.5}, "whole number"),
+    ({"days": 2**32 + 5}, "whole number"), ({"days": 2**64 + 5}, "whole number"), ({"days": 1, "since": -1}, "since"),
     ({"days": 1, "series": ["no_such_series"]}, "no daily series"), ({"days": 1, "series": ["x"] * 65}, "too many"),
 ])
 def test_bad_advance_requests_are_refused(server, body, message):
     session = server.open_session()
     status, data, _ = server.request("POST", f"/api/sessions/{session}/advance", body)
     assert status == 400 and message in data["error"], data
+
+
+@pytest.mark.parametrize("headers,path,expected", [
+    ({}, "/" + "a" * 20_000, 414),
+    ({"X-Padding": "a" * 20_000}, "/api/model", 400),
+], ids=["long-url", "long-header"])
+def test_oversized_requests_are_refused(server, headers, path, expected):
+    status, _, _ = server.request("GET", path, headers=headers)
+    assert status == expected
+
+
+def test_a_chunked_body_is_refused_before_it_is_read(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
+        connection.sendall(b"POST /api/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+        chunk = b" " * 10_000
+        try:
+            for _ in range(20):
+                connection.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            connection.sendall(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may stop reading as soon as the limit is passed
+        assert connection.recv(100).startswith(b"HTTP/1.1 411")
+
+
+def test_text_that_is_not_utf8_or_carries_control_characters_is_refused(server):
+    session = server.open_session()
+    status, data, _ = server.request("POST", f"/api/sessions/{session}/change",
+                                     raw=b'{"path": "scheme.boundary_clarity", "value": "\xff\xfe"}')
+    assert status == 400
+    status, data, _ = server.request("POST", f"/api/sessions/{session}/change",
+                                     {"path": "scheme.\u001b[2J", "value": "1"})
+    assert status == 400 and "unknown parameter" in data["error"]
 
 
 def test_requests_through_a_foreign_host_name_are_refused(server):
