@@ -199,8 +199,12 @@ class ClassroomServer {
         sessions_(options.max_sessions, std::chrono::minutes(options.idle_minutes)),
         computing_(std::max(1u, std::thread::hardware_concurrency())) {
     default_scenario_ = options.scenario.empty() ? "breastfriends" : fs::path(options.scenario).stem().string();
-    if (!std::ranges::any_of(scenarios_, [&](const auto& s) { return s.name == default_scenario_ && s.problem.empty(); }))
-      default_scenario_ = first_startable();
+    const auto named = std::ranges::find(scenarios_, default_scenario_, &ScenarioEntry::name);
+    if (!options.scenario.empty() && named == scenarios_.end())
+      throw sim::InputError(options.scenario + ": not a scenario of the folder the page serves ('" + folder_.string() +
+                            "'); name one there, or pass --scenarios");
+    if (!options.scenario.empty() && !named->problem.empty()) throw sim::InputError(named->problem);
+    if (named == scenarios_.end() || !named->problem.empty()) default_scenario_ = first_startable();
     if (default_scenario_.empty())
       throw sim::InputError("no scenario in '" + folder_.string() + "' can start (see `ppisim validate`)");
     configure();

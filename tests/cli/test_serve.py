@@ -329,3 +329,11 @@ def test_serve_refuses_a_missing_scenarios_folder(ppisim, tmp_path):
     result = ppisim("serve", "--scenarios", str(tmp_path / "nowhere"), "--port", "0")
     assert result.returncode == 2 and "scenarios folder" in result.stderr, describe(result)
     assert not os.path.exists(tmp_path / "nowhere")
+
+
+def test_a_named_starting_scenario_must_exist_and_be_valid(ppisim, tmp_path):
+    missing = ppisim("serve", SCENARIOS / "no_such.yaml", "--port", "0")
+    assert missing.returncode == 2 and "not a scenario of the folder" in missing.stderr, describe(missing)
+    (tmp_path / "broken.yaml").write_text("name: broken\nhorizon: -1 days\n")
+    broken = ppisim("serve", tmp_path / "broken.yaml", "--port", "0")
+    assert broken.returncode == 2 and "horizon" in broken.stderr, describe(broken)
