@@ -25,6 +25,7 @@ const page = {
   live: {}, baseline: {},  // series name -> values from day 0
   playing: false, ticks: 0,
   queue: Promise.resolve(),  // advance requests, in order
+  marks: [],            // days on which the teacher changed something live (drawn on every chart)
   controls: new Map(),  // path -> { element, output, spec, box }
 };
 
@@ -151,6 +152,7 @@ function makeDevelopmentSwitch() {
   box.querySelector("input").addEventListener("change", async (event) => {
     try {
       showState(await api("POST", `/api/sessions/${page.session}/development`, { on: event.target.checked }));
+      mark(page.state.day);
       say(event.target.checked ? `Joint meetings start on day ${page.state.day}.` : `Joint meetings end on day ${page.state.day}.`, "info");
     } catch (error) {
       say(error.message);
@@ -164,6 +166,7 @@ async function changeParameter(spec, element) {
   const raw = spec.kind === "boolean" ? element.checked : element.value;
   try {
     const reply = await api("POST", `/api/sessions/${page.session}/change`, { path: spec.path, value: scenarioText(spec, raw) });
+    if (reply.applies === "now") mark(reply.state.day);
     showState(reply.state);
     say(reply.applies === "now"
       ? `${label(spec)}: ${format(spec, reply.state.values[spec.path])} from day ${reply.state.day}.`
@@ -206,7 +209,13 @@ async function openSession(name) {
   say("");
 }
 
+function mark(day) {
+  page.marks.push(day);
+  drawCharts();
+}
+
 function clearSeries() {
+  page.marks = [];
   for (const chart of CHARTS) {
     page.live[chart.series] = [];
     page.baseline[chart.series] = [];
@@ -321,6 +330,9 @@ function drawChart(canvas, horizon, live, baseline) {
   g.fillText(niceNumber(lo), left - 6, h - bottom);
   g.textAlign = "center";
   for (let year = 0; year * 365.25 < horizon; year++) g.fillText(`year ${year}`, x(year * 365.25) + 30, h - 8);
+  g.strokeStyle = "#a8a29e"; g.lineWidth = 1.5; g.setLineDash([3, 4]);
+  for (const day of page.marks) { g.beginPath(); g.moveTo(x(day), top); g.lineTo(x(day), h - bottom); g.stroke(); }
+  g.setLineDash([]);
   line(g, baseline, x, y, getComputedStyle(document.body).getPropertyValue("--baseline"), [8, 6]);
   line(g, live, x, y, getComputedStyle(document.body).getPropertyValue("--live"), []);
 }
