@@ -20,6 +20,11 @@ namespace {
 
 constexpr int kUsage = static_cast<int>(sim::ExitCode::bad_input);
 
+// `-o ""` would otherwise fall back to the default name without a word.
+const CLI::Validator kFileName(
+    [](std::string& name) { return name.empty() ? std::string("expected a file name, got an empty one") : std::string(); },
+    "FILE");
+
 int dispatch(int argc, char** argv) {
   CLI::App app{"ppisim: agent-based simulator of the peer-professional interface in breastfeeding peer support"};
   app.require_subcommand(1);
@@ -30,7 +35,8 @@ int dispatch(int argc, char** argv) {
   run.command_line = cli::join_command_line(argc, argv);
   auto* run_app = app.add_subcommand("run", "Run a scenario's replicates and write an HDF5 results file");
   run_app->add_option("scenario", run.scenario, "Scenario YAML file")->required();
-  run_app->add_option("-o,--output", run.output, "Results file (default: the scenario file's stem + .h5, here)");
+  run_app->add_option("-o,--output", run.output, "Results file (default: the scenario file's stem + .h5, here)")
+      ->check(kFileName);
   run_app->add_option("--replicates", run.replicates, "Replicate runs (overrides the scenario)")->check(CLI::Range(1LL, 1'000'000LL));
   run_app->add_option("--seed", run.seed, "Base random seed (overrides the scenario)")
       ->check(CLI::Range(0LL, 9007199254740992LL));
@@ -46,7 +52,8 @@ int dispatch(int argc, char** argv) {
   sweep.command_line = run.command_line;
   auto* sweep_app = app.add_subcommand("sweep", "Run an experiment (a design over parameters) and its sensitivity analysis");
   sweep_app->add_option("experiment", sweep.experiment, "Experiment YAML file")->required();
-  sweep_app->add_option("-o,--output", sweep.output, "Results file (default: the experiment file's stem + .h5, here)");
+  sweep_app->add_option("-o,--output", sweep.output, "Results file (default: the experiment file's stem + .h5, here)")
+      ->check(kFileName);
   sweep_app->add_option("--threads", sweep.threads, "Worker threads (default 0: all cores)")->check(CLI::Range(0, 4096));
   sweep_app->add_flag("--resume", sweep.resume, "Finish an interrupted sweep from its journal (OUTPUT.journal)");
   sweep_app->add_flag("--force", sweep.force, "Overwrite an existing results file, or discard an old journal");
@@ -58,7 +65,8 @@ int dispatch(int argc, char** argv) {
   auto* report_app = app.add_subcommand("report", "Write one self-contained HTML report of results files "
                                                   "(the first is the reference the others are compared with)");
   report_app->add_option("results", report_files, "Results files (.h5)")->required();
-  report_app->add_option("-o,--output", report_output, "HTML file (default: the first results file with .html)");
+  report_app->add_option("-o,--output", report_output, "HTML file (default: the first results file with .html)")
+      ->check(kFileName);
   report_app->add_option("--title", report_title, "Report title");
 
   std::string validate_file;
@@ -96,7 +104,8 @@ int dispatch(int argc, char** argv) {
   docs_app->add_option("topic", docs_topic, "odd (the whole description), parameters or outputs")
       ->required()
       ->check(CLI::IsMember({"odd", "parameters", "outputs"}));
-  docs_app->add_option("-o,--output", docs_output, "Write to this file (replaced atomically) instead of stdout");
+  docs_app->add_option("-o,--output", docs_output, "Write to this file (replaced atomically) instead of stdout")
+      ->check(kFileName);
 
   try {
     app.parse(argc, argv);

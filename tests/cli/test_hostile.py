@@ -411,3 +411,12 @@ def test_a_report_is_never_written_over_a_device_or_pipe(ppisim, breastfriends, 
     mode = path.lstat().st_mode
     assert stat.S_ISFIFO(mode) if kind == "fifo" else stat.S_ISCHR(mode)
     assert _files(tmp_path) == ["out.h5", "results.h5"]
+
+
+@pytest.mark.parametrize("command", [["run", "SCENARIO"], ["sweep", "EXPERIMENT"], ["report", "RESULTS"], ["docs", "odd"]])
+def test_an_empty_output_name_is_refused_not_replaced_by_the_default(ppisim, tmp_path, breastfriends, command):
+    substitutes = {"SCENARIO": str(breastfriends), "EXPERIMENT": str(breastfriends.parent / "experiments" / "ishigami.yaml"),
+                   "RESULTS": str(tmp_path / "missing.h5")}
+    result = ppisim(*[substitutes.get(word, word) for word in command], "-o", "", timeout=LIMIT)
+    assert result.returncode == 2 and "expected a file name, got an empty one" in result.stderr, describe(result)
+    assert list(tmp_path.iterdir()) == []
