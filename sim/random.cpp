@@ -4,32 +4,6 @@
 #include <numbers>
 
 namespace sim {
-namespace {
-
-constexpr std::uint32_t kMultiplier0 = 0xD2511F53;
-constexpr std::uint32_t kMultiplier1 = 0xCD9E8D57;
-constexpr std::uint32_t kWeyl0 = 0x9E3779B9;
-constexpr std::uint32_t kWeyl1 = 0xBB67AE85;
-
-inline void multiply(std::uint32_t a, std::uint32_t b, std::uint32_t& high, std::uint32_t& low) {
-  const std::uint64_t product = std::uint64_t{a} * b;
-  high = static_cast<std::uint32_t>(product >> 32);
-  low = static_cast<std::uint32_t>(product);
-}
-
-}  // namespace
-
-Counter philox4x32(Counter counter, Key key) {
-  for (int round = 0; round < 10; ++round) {
-    std::uint32_t high0, low0, high1, low1;
-    multiply(kMultiplier0, counter[0], high0, low0);
-    multiply(kMultiplier1, counter[2], high1, low1);
-    counter = {high1 ^ counter[1] ^ key[0], low1, high0 ^ counter[3] ^ key[1], low0};
-    key[0] += kWeyl0;
-    key[1] += kWeyl1;
-  }
-  return counter;
-}
 
 std::uint64_t mix64(std::uint64_t value) {
   value += 0x9E3779B97F4A7C15ULL;
@@ -40,19 +14,6 @@ std::uint64_t mix64(std::uint64_t value) {
 
 std::uint64_t replicate_seed(std::uint64_t seed, std::uint64_t replicate) {
   return mix64(mix64(seed) ^ mix64(replicate + 0x5EEDULL));
-}
-
-void Draws::refill() {
-  // Counter layout: agent, day, stream, and a block number for longer sequences.
-  words_ = philox4x32({agent_, day_, stream_, block_++}, key_);
-  next_word_ = 0;
-}
-
-double Draws::uniform() {
-  if (next_word_ > 2) refill();
-  const double u = to_unit_interval(words_[next_word_], words_[next_word_ + 1]);
-  next_word_ += 2;
-  return u;
 }
 
 std::uint32_t Draws::below(std::uint32_t n) {
@@ -98,11 +59,6 @@ std::uint64_t Draws::poisson(double mean) {
         -mean + k * loglam - std::lgamma(k + 1.0))
       return static_cast<std::uint64_t>(k);
   }
-}
-
-double RandomStreams::uniform(std::uint32_t stream, std::uint32_t agent, std::uint32_t day, std::uint16_t slot) const {
-  const Counter words = philox4x32({agent, day, stream, std::uint32_t{slot} << 16}, key_);
-  return to_unit_interval(words[0], words[1]);
 }
 
 }  // namespace sim
