@@ -220,31 +220,35 @@ Dataset Dataset::open(hid_t parent, const std::string& name) {
   return {Handle(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open dataset " + name), name};
 }
 
-std::vector<hsize_t> Dataset::shape() const {
+Dataset::Dataset(Handle handle, std::string name) : handle_(std::move(handle)), name_(std::move(name)) {
   const Handle space(H5Dget_space(handle_.id()), H5Sclose, "cannot read the shape of " + name_);
   const int rank = H5Sget_simple_extent_ndims(space.id());
   if (rank < 0) check(rank, "cannot read the rank of " + name_);
-  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
-  return dims;
+  shape_.resize(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space.id(), shape_.data(), nullptr);
 }
 
-void Dataset::write_row_of(hsize_t row, const void* values, hid_t memory_type) {
-  const auto dims = shape();
+void Dataset::write_rows_of(hsize_t first, hsize_t count, const void* values, hid_t memory_type) {
   const Handle file_space(H5Dget_space(handle_.id()), H5Sclose, "cannot select in " + name_);
-  std::vector<hsize_t> start(dims.size(), 0), count = dims;
-  start[0] = row;
-  count[0] = 1;
-  check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
-        "cannot select row of " + name_);
-  const hsize_t elements = dims.size() == 2 ? dims[1] : 1;
+  std::vector<hsize_t> start(shape_.size(), 0), counts = shape_;
+  start[0] = first;
+  counts[0] = count;
+  check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, counts.data(), nullptr),
+        "cannot select rows of " + name_);
+  const hsize_t elements = count * (shape_.size() == 2 ? shape_[1] : 1);
   const Handle memory_space(H5Screate_simple(1, &elements, nullptr), H5Sclose, "cannot make a row space");
   check(H5Dwrite(handle_.id(), memory_type, memory_space.id(), file_space.id(), H5P_DEFAULT, values),
         "cannot write " + name_);
 }
 
-void Dataset::write_row(hsize_t row, const double* values) { write_row_of(row, values, H5T_NATIVE_DOUBLE); }
-void Dataset::write_row(hsize_t row, const std::uint64_t* values) { write_row_of(row, values, H5T_NATIVE_UINT64); }
+void Dataset::write_row(hsize_t row, const double* values) { write_rows_of(row, 1, values, H5T_NATIVE_DOUBLE); }
+void Dataset::write_row(hsize_t row, const std::uint64_t* values) { write_rows_of(row, 1, values, H5T_NATIVE_UINT64); }
+void Dataset::write_rows(hsize_t first, hsize_t count, const double* values) {
+  write_rows_of(first, count, values, H5T_NATIVE_DOUBLE);
+}
+void Dataset::write_rows(hsize_t first, hsize_t count, const std::uint64_t* values) {
+  write_rows_of(first, count, values, H5T_NATIVE_UINT64);
+}
 
 void Dataset::write_all(const double* values) {
   check(H5Dwrite(handle_.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), "cannot write " + name_);

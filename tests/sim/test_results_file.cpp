@@ -131,3 +131,23 @@ TEST_CASE("partial files of writers that no longer exist are cleared and live on
     CHECK(std::filesystem::exists(alive));
   }
 }
+
+TEST_CASE("per-run values land in their rows whatever the order and across blocks of rows") {
+  Fixture f;
+  const auto path = f.folder / "many.h5";
+  constexpr std::uint64_t runs = 2'500;  // more than two blocks of buffered rows, the last one short
+  {
+    sim::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), runs, 3, {});
+    for (std::uint64_t run = runs; run-- > 0;) writer.write(f.result(run), f.parameters);
+    auto again = f.result(5);
+    again.summary = {-1.0};
+    writer.write(again, f.parameters);  // a run written twice keeps its last values
+    writer.commit();
+  }
+  const auto contents = sim::read_results(path);
+  REQUIRE(contents.runs() == runs);
+  for (std::uint64_t run = 0; run < runs; ++run) {
+    REQUIRE(contents.seeds[run] == 100 + run);
+    REQUIRE(contents.summary_values.at(0)[run] == (run == 5 ? -1.0 : 0.25 * static_cast<double>(run)));
+  }
+}
