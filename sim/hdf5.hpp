@@ -49,8 +49,9 @@ std::string read_string_attribute(hid_t object, const std::string& name);
 std::uint64_t read_uint64_attribute(hid_t object, const std::string& name);
 bool has_attribute(hid_t object, const std::string& name);
 
-// A 1-D or 2-D numeric dataset of fixed shape, written a row at a time.
-// 2-D datasets are chunked one row per chunk and compressed (shuffle + deflate).
+// A 1-D or 2-D numeric dataset of fixed shape, written a row (or rows) at a time.
+// 2-D datasets are chunked in whole rows of about 8,192 values and compressed
+// (shuffle + deflate).
 class Dataset {
  public:
   static Dataset create_doubles(hid_t parent, const std::string& name, std::vector<hsize_t> shape);
