@@ -37,34 +37,46 @@ class FeedingTransitions final : public sim::Module {
     const int day = context.day();
     auto& mothers = world_.mothers;
     sim::DrawsBatch batch(context.random(), stream::feeding, static_cast<std::uint32_t>(day));
-    std::array<std::size_t, sim::DrawsBatch::kCapacity> deciding{};
-    std::array<double, sim::DrawsBatch::kCapacity> above_baseline{};  // at the start of the day
-    for (std::size_t start = mothers.departed; start < mothers.count(); start += sim::DrawsBatch::kCapacity) {
-      const std::size_t end = std::min(start + sim::DrawsBatch::kCapacity, mothers.count());
+    constexpr std::size_t kChunk = sim::DrawsBatch::kCapacity;
+    std::array<double, kChunk> above{};  // confidence above the baseline at the start of the day
+    std::array<std::size_t, kChunk> deciding{};
+    std::array<double, kChunk> deciding_above{};
+    for (std::size_t start = mothers.departed; start < mothers.count(); start += kChunk) {
+      const std::size_t n = std::min(kChunk, mothers.count() - start);
+      double* confidence = mothers.confidence.data() + start;
+      const double baseline = baseline_, keep = keep_;  // locals: stores to confidence cannot change them
+      for (std::size_t j = 0; j < n; ++j) {  // no branch: vectorises
+        above[j] = confidence[j] - baseline;
+        confidence[j] = baseline + keep * above[j];
+      }
+      // Breastfeeding and past the birth day; half of the mothers at random,
+      // so chosen without a branch (each slot is written, kept if chosen).
       batch.clear();
-      for (std::size_t i = start; i < end; ++i) {
-        const double above = mothers.confidence[i] - baseline_;
-        mothers.confidence[i] = baseline_ + keep_ * above;
-        if (mothers.feeding[i] == Feeding::none || day - mothers.birth_day[i] < 1) continue;
+      for (std::size_t j = 0; j < n; ++j) {
+        const std::size_t i = start + j;
+        const bool decides = (mothers.feeding[i] != Feeding::none) & (mothers.birth_day[i] < day);
         deciding[batch.size()] = i;
-        above_baseline[batch.size()] = above;
-        batch.add(static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i)));
+        deciding_above[batch.size()] = above[j];
+        batch.add_if(decides, static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i)));
       }
       batch.generate();
-      for (std::size_t j = 0; j < batch.size(); ++j) transition(deciding[j], day, above_baseline[j], batch.draws(j));
+      for (std::size_t k = 0; k < batch.size(); ++k) transition(deciding[k], day, deciding_above[k], batch.draws(k));
     }
   }
 
+  // The first uniform decides whether she leaves her state (the hazard of
+  // exclusive or of partial breastfeeding); an exclusive mother who leaves
+  // draws a second for where to.
   void transition(std::size_t i, int day, double above_baseline, sim::Draws draws) {
     auto& mothers = world_.mothers;
     const auto& curve = world_.curve;
     const auto age = static_cast<std::size_t>(day - mothers.birth_day[i]);
-    if (mothers.feeding[i] == Feeding::exclusive) {
-      if (leaves(draws.uniform(), curve.exclusive_hazard[age], above_baseline))
-        mothers.feeding[i] = draws.uniform() < curve.exit_to_none ? Feeding::none : Feeding::partial;
-    } else if (leaves(draws.uniform(), curve.partial_hazard[age], above_baseline)) {
-      mothers.feeding[i] = Feeding::none;
-    }
+    const bool exclusive = mothers.feeding[i] == Feeding::exclusive;
+    // Exclusive and partial mothers are mixed at random: pick the table without a branch.
+    const std::array<const double*, 2> hazards{curve.partial_hazard.data(), curve.exclusive_hazard.data()};
+    const double hazard = hazards[exclusive][age];
+    if (!leaves(draws.uniform(), hazard, above_baseline)) return;
+    mothers.feeding[i] = exclusive && draws.uniform() >= curve.exit_to_none ? Feeding::partial : Feeding::none;
   }
 
   // u < 1 - exp(-hazard * exp(-effect * above_baseline)), computed exactly so

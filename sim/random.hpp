@@ -125,6 +125,12 @@ class DrawsBatch {
 
   // Queues an agent (at most kCapacity between clears); its draws are draws(size() - 1) after generate().
   void add(std::uint32_t agent) { agents_[size_++] = agent; }
+  // Queues the agent only if `wanted`, without a branch: for loops that pick
+  // agents at random-looking points. Counts towards kCapacity either way.
+  void add_if(bool wanted, std::uint32_t agent) {
+    agents_[size_] = agent;
+    size_ += wanted;
+  }
   [[nodiscard]] std::size_t size() const { return size_; }
   [[nodiscard]] bool full() const { return size_ == kCapacity; }
   // Computes the first block of every queued agent.
