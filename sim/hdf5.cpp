@@ -7,6 +7,9 @@
 namespace sim::hdf5 {
 namespace {
 
+// Values per chunk of a 2-D dataset: 64 KiB of doubles (Dataset::create).
+constexpr hsize_t kValuesPerChunk = 8192;
+
 // HDF5 would close files still open at exit in an atexit handler; a file
 // whose close failed (a full disk) makes that handler crash (HDF5 1.10), so
 // exit leaves them to the operating system. Every file we write is closed
@@ -64,7 +67,16 @@ void check(herr_t status, const std::string& what) {
 }
 
 Handle create_file(const std::string& path) {
-  return {H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "cannot create " + path};
+  // A chunk cache of one chunk and a half (chunks are at most 64 KiB, see
+  // Dataset::create; a longer single row bypasses the cache): rows come in
+  // order, so when a row starts the next chunk the previous one is complete,
+  // and it is compressed and written then, while later runs are still
+  // simulating, instead of every chunk at once when the file is closed
+  // (HDF5's default cache, 1 MiB a dataset, kept them all until then). Rows
+  // out of order still land: an evicted chunk is read back when needed.
+  const Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "cannot make file access properties");
+  check(H5Pset_cache(access.id(), 0, 101, kValuesPerChunk * sizeof(double) * 3 / 2, 1.0), "cannot size the chunk cache");
+  return {H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, access.id()), H5Fclose, "cannot create " + path};
 }
 
 Handle open_file_read_only(const std::string& path) {
@@ -191,31 +203,21 @@ Dataset Dataset::create(hid_t parent, const std::string& name, std::vector<hsize
   const Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), H5Sclose,
                      "cannot make the shape of " + name);
   const Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "cannot make dataset properties");
-  const Handle access(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose, "cannot make dataset access properties");
   if (shape.size() == 2 && shape[0] > 0 && shape[1] > 0) {
     // Chunks of about 8,192 values (64 KiB) in whole rows: several runs of a
     // few years' series share a chunk, narrow tables (a design's few
     // columns) many rows. Compressing a chunk has a fixed cost (zlib set-up,
     // HDF5 bookkeeping) and deflate finds more to share in a larger one:
     // with 1,024-value chunks, compression was half of writing a town run.
-    constexpr hsize_t kValuesPerChunk = 8192;
     const hsize_t rows_per_chunk = std::clamp<hsize_t>(kValuesPerChunk / shape[1], 1, shape[0]);
     const hsize_t chunk[2] = {rows_per_chunk, shape[1]};
     check(H5Pset_chunk(properties.id(), 2, chunk), "cannot chunk " + name);
     check(H5Pset_shuffle(properties.id()), "cannot shuffle " + name);
     check(H5Pset_deflate(properties.id(), 4), "cannot compress " + name);
-    // A chunk cache of one chunk (and a half): rows come in order, so when
-    // a row starts the next chunk the previous one is complete, and it is
-    // compressed and written then, while later runs are still simulating,
-    // instead of every chunk at once when the file is closed. (HDF5's
-    // default, 1 MiB, kept them all until then.) Rows out of order still
-    // land right: an evicted chunk is read back when a later row needs it.
-    const std::size_t chunk_bytes = rows_per_chunk * shape[1] * H5Tget_size(type);
-    check(H5Pset_chunk_cache(access.id(), 101, chunk_bytes + chunk_bytes / 2, 1.0), "cannot size the chunk cache of " + name);
   }
   // Fixed fill timing keeps files from different runs comparable byte for byte.
   check(H5Pset_fill_time(properties.id(), H5D_FILL_TIME_ALLOC), "cannot set fill time");
-  return {Handle(H5Dcreate2(parent, name.c_str(), type, space.id(), H5P_DEFAULT, properties.id(), access.id()),
+  return {Handle(H5Dcreate2(parent, name.c_str(), type, space.id(), H5P_DEFAULT, properties.id(), H5P_DEFAULT),
                  H5Dclose, "cannot create dataset " + name),
           name};
 }
