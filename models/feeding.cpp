@@ -5,6 +5,8 @@
 // baseline, so under usual care the survey's curve holds exactly. Decisions
 // use the state at the start of the day: a mother who moves to partial today
 // does not also stop today.
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "models/modules.hpp"
@@ -28,27 +30,66 @@ class FeedingTransitions final : public sim::Module {
     keep_ = std::exp(-p.real("mothers.confidence.decay"));
   }
 
+  // Confidence first falls back towards the baseline for every mother; then
+  // each breastfeeding mother past her birth day draws her transition. Mothers
+  // go in chunks so that their draws' Philox blocks are generated together.
   void on_step(sim::RunContext& context) override {
     const int day = context.day();
-    const auto& curve = world_.curve;
     auto& mothers = world_.mothers;
-    for (std::size_t i = mothers.departed; i < mothers.count(); ++i) {
-      const Feeding state = mothers.feeding[i];
-      const int age = day - mothers.birth_day[i];
-      const double above_baseline = mothers.confidence[i] - baseline_;
-      mothers.confidence[i] = baseline_ + keep_ * above_baseline;
-      if (state == Feeding::none || age < 1) continue;
-      const double ratio = above_baseline == 0.0 ? 1.0 : std::exp(-effect_ * above_baseline);
-      const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
-      auto draws = context.random().draws(stream::feeding, id, static_cast<std::uint32_t>(day));
-      const auto a = static_cast<std::size_t>(age);
-      if (state == Feeding::exclusive) {
-        if (draws.uniform() < 1.0 - std::exp(-curve.exclusive_hazard[a] * ratio))
-          mothers.feeding[i] = draws.uniform() < curve.exit_to_none ? Feeding::none : Feeding::partial;
-      } else if (draws.uniform() < 1.0 - std::exp(-curve.partial_hazard[a] * ratio)) {
-        mothers.feeding[i] = Feeding::none;
+    sim::DrawsBatch batch(context.random(), stream::feeding, static_cast<std::uint32_t>(day));
+    constexpr std::size_t kChunk = sim::DrawsBatch::kCapacity;
+    std::array<double, kChunk> above{};  // confidence above the baseline at the start of the day
+    std::array<std::size_t, kChunk> deciding{};
+    std::array<double, kChunk> deciding_above{};
+    for (std::size_t start = mothers.departed; start < mothers.count(); start += kChunk) {
+      const std::size_t n = std::min(kChunk, mothers.count() - start);
+      double* confidence = mothers.confidence.data() + start;
+      const double baseline = baseline_, keep = keep_;  // locals: stores to confidence cannot change them
+      for (std::size_t j = 0; j < n; ++j) {  // no branch: vectorises
+        above[j] = confidence[j] - baseline;
+        confidence[j] = baseline + keep * above[j];
       }
+      // Breastfeeding and past the birth day; half of the mothers at random,
+      // so chosen without a branch (each slot is written, kept if chosen).
+      batch.clear();
+      for (std::size_t j = 0; j < n; ++j) {
+        const std::size_t i = start + j;
+        const bool decides = (mothers.feeding[i] != Feeding::none) & (mothers.birth_day[i] < day);
+        deciding[batch.size()] = i;
+        deciding_above[batch.size()] = above[j];
+        batch.add_if(decides, static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i)));
+      }
+      batch.generate();
+      for (std::size_t k = 0; k < batch.size(); ++k) transition(deciding[k], day, deciding_above[k], batch.draws(k));
     }
+  }
+
+  // The first uniform decides whether she leaves her state (the hazard of
+  // exclusive or of partial breastfeeding); an exclusive mother who leaves
+  // draws a second for where to.
+  void transition(std::size_t i, int day, double above_baseline, sim::Draws draws) {
+    auto& mothers = world_.mothers;
+    const auto& curve = world_.curve;
+    const auto age = static_cast<std::size_t>(day - mothers.birth_day[i]);
+    const bool exclusive = mothers.feeding[i] == Feeding::exclusive;
+    // Exclusive and partial mothers are mixed at random: pick the table without a branch.
+    const std::array<const double*, 2> hazards{curve.partial_hazard.data(), curve.exclusive_hazard.data()};
+    const double hazard = hazards[exclusive][age];
+    if (!leaves(draws.uniform(), hazard, above_baseline)) return;
+    mothers.feeding[i] = exclusive && draws.uniform() >= curve.exit_to_none ? Feeding::partial : Feeding::none;
+  }
+
+  // u < 1 - exp(-hazard * exp(-effect * above_baseline)), computed exactly so
+  // only when it can be true. With effect * above_baseline >= 0 the ratio is
+  // at most 1, so the computed threshold is at most hazard + 2^-51 (exp is
+  // within 1 ulp; 1 - exp(-x) <= x); the daily hazards are small, so most
+  // draws are above hazard + 1e-12 and skip both exp calls with the same
+  // outcome as computing them.
+  [[nodiscard]] bool leaves(double u, double hazard, double above_baseline) const {
+    constexpr double kScreenMargin = 1e-12;
+    if (effect_ * above_baseline >= 0.0 && u >= hazard + kScreenMargin) return false;
+    const double ratio = above_baseline == 0.0 ? 1.0 : std::exp(-effect_ * above_baseline);
+    return u < 1.0 - std::exp(-hazard * ratio);
   }
 
   World& world_;

@@ -62,37 +62,53 @@ struct Mean {
 
 class Outcomes final : public sim::Module {
  public:
-  explicit Outcomes(World& world) : Module("outcomes", "tally mothers at 1 and 6 weeks, 3, 4 and 6 months; record the day"), world_(world) {
-    checkpoint_of_age_.fill(-1);
-    for (std::size_t k = 0; k < kCheckpoints.size(); ++k)
-      checkpoint_of_age_[static_cast<std::size_t>(kCheckpoints[k].age)] = static_cast<int>(k);
-  }
+  explicit Outcomes(World& world) : Module("outcomes", "tally mothers at 1 and 6 weeks, 3, 4 and 6 months; record the day"), world_(world) {}
 
  private:
+  struct Band {
+    std::size_t mothers = 0, any = 0, exclusive = 0;
+  };
+
+  // The mothers of one age are a contiguous range of indices (first_born_from),
+  // so the bands are two ranges and the survey's ages a few short ones: no
+  // per-mother test of age.
   void on_step(sim::RunContext& context) override {
     const int day = context.day();
     const auto& mothers = world_.mothers;
-    auto& tally = world_.tally;
-    bands_ = {};
+    const std::size_t under_6_weeks = mothers.first_born_from(day - kAge6Weeks + 1);
+    bands_[0] = count_band(under_6_weeks, mothers.count());
+    bands_[1] = count_band(mothers.departed, under_6_weeks);
     confidence_today_ = 0.0;
-    for (std::size_t i = mothers.departed; i < mothers.count(); ++i) {
-      const Feeding state = mothers.feeding[i];
-      const int age = day - mothers.birth_day[i];
-      auto& band = bands_[age < kAge6Weeks ? 0 : 1];
-      ++band.mothers;
-      band.any += state != Feeding::none;
-      band.exclusive += state == Feeding::exclusive;
-      confidence_today_ += mothers.confidence[i];
-      if (!world_.measured(mothers.birth_day[i])) continue;
-      if (age == 0) {
-        ++tally.mothers;
-        if (state != Feeding::none) ++tally.initiated;
-      }
-      if (const int k = checkpoint_of_age_[static_cast<std::size_t>(age)]; k >= 0) {
-        if (state != Feeding::none) ++tally.any_at[k];
-        if (state == Feeding::exclusive) ++tally.exclusive_at[k];
+    for (std::size_t i = mothers.departed; i < mothers.count(); ++i) confidence_today_ += mothers.confidence[i];
+    if (world_.measured(day)) {
+      for (std::size_t i = mothers.first_born_from(day); i < mothers.count(); ++i) {
+        ++world_.tally.mothers;
+        if (mothers.feeding[i] != Feeding::none) ++world_.tally.initiated;
       }
     }
+    for (std::size_t k = 0; k < kCheckpoints.size(); ++k) tally_checkpoint(k, day - kCheckpoints[k].age);
+  }
+
+  // Mothers born on `birth_day` reach checkpoint k today.
+  void tally_checkpoint(std::size_t k, int birth_day) {
+    if (!world_.measured(birth_day)) return;
+    const auto& mothers = world_.mothers;
+    auto& tally = world_.tally;
+    for (std::size_t i = mothers.first_born_from(birth_day); i < mothers.count() && mothers.birth_day[i] == birth_day; ++i) {
+      if (mothers.feeding[i] != Feeding::none) ++tally.any_at[k];
+      if (mothers.feeding[i] == Feeding::exclusive) ++tally.exclusive_at[k];
+    }
+  }
+
+  [[nodiscard]] Band count_band(std::size_t from, std::size_t to) const {
+    const auto& feeding = world_.mothers.feeding;
+    Band band;
+    band.mothers = to - from;
+    for (std::size_t i = from; i < to; ++i) {
+      band.any += feeding[i] != Feeding::none;
+      band.exclusive += feeding[i] == Feeding::exclusive;
+    }
+    return band;
   }
 
   void on_record(sim::RunContext& context) override {
@@ -302,10 +318,6 @@ class Outcomes final : public sim::Module {
   }
 
   World& world_;
-  std::array<int, kAge6Months + 1> checkpoint_of_age_{};
-  struct Band {
-    std::size_t mothers = 0, any = 0, exclusive = 0;
-  };
   std::array<Band, 2> bands_{};  // under 6 weeks, 6 weeks to 6 months; counted in on_step's one pass
   double confidence_today_ = 0.0;
   std::array<double, series::count> last_{};       // today's value of the series feeding a summary

@@ -2,6 +2,7 @@
 // scheduled midwife and health-visitor contacts by the baby's age. A contact
 // adds confidence in proportion to what the professional has learned of the
 // mother's culture from volunteers (usual care itself is in the baseline).
+#include <algorithm>
 #include <cmath>
 
 #include "models/modules.hpp"
@@ -28,6 +29,9 @@ class ProfessionalCare final : public sim::Module {
       visits_by_age_[static_cast<std::size_t>(std::lround(age))] |= kMidwifeVisit;
     for (const double age : p.list("professionals.health_visitor_visits"))
       visits_by_age_[static_cast<std::size_t>(std::lround(age))] |= kHealthVisitorVisit;
+    visit_ages_.clear();
+    for (int age = kAge6Months; age >= 0; --age)
+      if (visits_by_age_[static_cast<std::size_t>(age)]) visit_ages_.push_back(age);
     // Mothers at a time at the recommended caseload, so that workload 1 means "as recommended".
     const double handover = world_.handover_age;
     midwife_capacity_ = p.real("professionals.recommended_births_per_midwife") * handover / sim::kDaysPerYear;
@@ -37,32 +41,47 @@ class ProfessionalCare final : public sim::Module {
     confidence_gain_ = p.real("professionals.confidence_gain");
   }
 
+  // Only the mothers at a visit age are visited; each age's mothers are a
+  // contiguous index range, and taking the ages oldest first keeps the
+  // contacts in index order.
   void on_step(sim::RunContext& context) override {
     const int day = context.day();
     update_workload(day);
     auto& mothers = world_.mothers;
-    for (std::size_t i = mothers.departed; i < mothers.count(); ++i) {
-      const auto visits = visits_by_age_[static_cast<std::size_t>(day - mothers.birth_day[i])];
-      if (!visits) continue;
-      if ((visits & kMidwifeVisit) && mothers.midwife[i] != kNobody) contact(i, mothers.midwife[i], day);
-      if ((visits & kHealthVisitorVisit) && mothers.health_visitor[i] != kNobody)
-        contact(i, mothers.health_visitor[i], day);
+    for (const int age : visit_ages_) {
+      const std::int32_t born = day - age;
+      const auto visits = visits_by_age_[static_cast<std::size_t>(age)];
+      for (std::size_t i = mothers.first_born_from(born); i < mothers.count() && mothers.birth_day[i] == born; ++i) {
+        if ((visits & kMidwifeVisit) && mothers.midwife[i] != kNobody) contact(i, mothers.midwife[i], day);
+        if ((visits & kHealthVisitorVisit) && mothers.health_visitor[i] != kNobody)
+          contact(i, mothers.health_visitor[i], day);
+      }
     }
   }
 
   // Demand: the mothers a professional is responsible for today, less the
-  // share volunteers take over ("spread the load", F3).
+  // share volunteers take over ("spread the load", F3). Mothers before
+  // `handover` (older) are the health visitors', the rest the midwives'
+  // (World::professional_of); both ranges in index order, as one pass would.
   void update_workload(int day) {
     auto& pros = world_.professionals;
     std::fill(pros.workload.begin(), pros.workload.end(), 0.0);
     const auto& mothers = world_.mothers;
-    for (std::size_t i = mothers.departed; i < mothers.count(); ++i) {
-      const auto professional = world_.professional_of(i, day);
-      if (professional == kNobody) continue;
-      pros.workload[static_cast<std::size_t>(professional)] += mothers.volunteer[i] == kNobody ? 1.0 : 1.0 - load_relief_;
-    }
+    const std::size_t handover = mothers.first_born_from(day - world_.handover_age + 1);
+    add_demand(mothers.health_visitor, mothers.departed, handover);
+    add_demand(mothers.midwife, handover, mothers.count());
     for (std::size_t k = 0; k < pros.count(); ++k)
       pros.workload[k] /= pros.role[k] == Role::midwife ? midwife_capacity_ : health_visitor_capacity_;
+  }
+
+  void add_demand(const std::vector<std::int32_t>& professional_of, std::size_t from, std::size_t to) {
+    auto& workload = world_.professionals.workload;
+    const auto& volunteer = world_.mothers.volunteer;
+    for (std::size_t i = from; i < to; ++i) {
+      const auto professional = professional_of[i];
+      if (professional == kNobody) continue;
+      workload[static_cast<std::size_t>(professional)] += volunteer[i] == kNobody ? 1.0 : 1.0 - load_relief_;
+    }
   }
 
   void contact(std::size_t i, std::int32_t professional, int day) {
@@ -78,6 +97,7 @@ class ProfessionalCare final : public sim::Module {
 
   World& world_;
   std::vector<std::uint8_t> visits_by_age_;
+  std::vector<int> visit_ages_;  // ages with a visit, oldest first
   double midwife_capacity_ = 1.0, health_visitor_capacity_ = 1.0, load_relief_ = 0.0, confidence_gain_ = 0.0;
 };
 

@@ -5,6 +5,8 @@
 // Mothers are followed from birth to 26 weeks and leave in the order they
 // arrived, so the active mothers are always a contiguous id range
 // [first_id, end_id); their columns drop the departed prefix now and then.
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -38,6 +40,13 @@ struct Mothers {
   [[nodiscard]] std::int64_t end_id() const { return first_id + static_cast<std::int64_t>(birth_day.size()); }
   [[nodiscard]] std::size_t count() const { return birth_day.size(); }
   [[nodiscard]] std::size_t index(std::int64_t id) const { return static_cast<std::size_t>(id - first_id); }
+  // The first followed index of a mother born on `day` or later (count() if none). Mothers
+  // arrive in birth order, so birth days never decrease with the index and the mothers
+  // of one age are a contiguous range: a pass that wants only some ages can skip the rest.
+  [[nodiscard]] std::size_t first_born_from(std::int32_t day) const {
+    return static_cast<std::size_t>(std::lower_bound(birth_day.begin() + static_cast<std::ptrdiff_t>(departed), birth_day.end(), day) -
+                                    birth_day.begin());
+  }
 
   void add(std::int32_t day, std::uint16_t locality_of, std::uint8_t culture_of, Feeding feeding_at_birth,
            std::int32_t midwife_id, std::int32_t health_visitor_id);

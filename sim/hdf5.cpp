@@ -7,6 +7,9 @@
 namespace sim::hdf5 {
 namespace {
 
+// Values per chunk of a 2-D dataset: 64 KiB of doubles (Dataset::create).
+constexpr hsize_t kValuesPerChunk = 8192;
+
 // HDF5 would close files still open at exit in an atexit handler; a file
 // whose close failed (a full disk) makes that handler crash (HDF5 1.10), so
 // exit leaves them to the operating system. Every file we write is closed
@@ -64,7 +67,16 @@ void check(herr_t status, const std::string& what) {
 }
 
 Handle create_file(const std::string& path) {
-  return {H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "cannot create " + path};
+  // A chunk cache of one chunk and a half (chunks are at most 64 KiB, see
+  // Dataset::create; a longer single row bypasses the cache): rows come in
+  // order, so when a row starts the next chunk the previous one is complete,
+  // and it is compressed and written then, while later runs are still
+  // simulating, instead of every chunk at once when the file is closed
+  // (HDF5's default cache, 1 MiB a dataset, kept them all until then). Rows
+  // out of order still land: an evicted chunk is read back when needed.
+  const Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "cannot make file access properties");
+  check(H5Pset_cache(access.id(), 0, 101, kValuesPerChunk * sizeof(double) * 3 / 2, 1.0), "cannot size the chunk cache");
+  return {H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, access.id()), H5Fclose, "cannot create " + path};
 }
 
 Handle open_file_read_only(const std::string& path) {
@@ -192,10 +204,12 @@ Dataset Dataset::create(hid_t parent, const std::string& name, std::vector<hsize
                      "cannot make the shape of " + name);
   const Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "cannot make dataset properties");
   if (shape.size() == 2 && shape[0] > 0 && shape[1] > 0) {
-    // Chunks of about 1024 values in whole rows: a run's long series is one
-    // chunk (written and usually read at once), while narrow tables (a
-    // design's few columns) do not pay per-chunk costs for every row.
-    const hsize_t rows_per_chunk = std::clamp<hsize_t>(1024 / shape[1], 1, shape[0]);
+    // Chunks of about 8,192 values (64 KiB) in whole rows: several runs of a
+    // few years' series share a chunk, narrow tables (a design's few
+    // columns) many rows. Compressing a chunk has a fixed cost (zlib set-up,
+    // HDF5 bookkeeping) and deflate finds more to share in a larger one:
+    // with 1,024-value chunks, compression was half of writing a town run.
+    const hsize_t rows_per_chunk = std::clamp<hsize_t>(kValuesPerChunk / shape[1], 1, shape[0]);
     const hsize_t chunk[2] = {rows_per_chunk, shape[1]};
     check(H5Pset_chunk(properties.id(), 2, chunk), "cannot chunk " + name);
     check(H5Pset_shuffle(properties.id()), "cannot shuffle " + name);
@@ -220,31 +234,35 @@ Dataset Dataset::open(hid_t parent, const std::string& name) {
   return {Handle(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open dataset " + name), name};
 }
 
-std::vector<hsize_t> Dataset::shape() const {
+Dataset::Dataset(Handle handle, std::string name) : handle_(std::move(handle)), name_(std::move(name)) {
   const Handle space(H5Dget_space(handle_.id()), H5Sclose, "cannot read the shape of " + name_);
   const int rank = H5Sget_simple_extent_ndims(space.id());
   if (rank < 0) check(rank, "cannot read the rank of " + name_);
-  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
-  return dims;
+  shape_.resize(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space.id(), shape_.data(), nullptr);
 }
 
-void Dataset::write_row_of(hsize_t row, const void* values, hid_t memory_type) {
-  const auto dims = shape();
+void Dataset::write_rows_of(hsize_t first, hsize_t count, const void* values, hid_t memory_type) {
   const Handle file_space(H5Dget_space(handle_.id()), H5Sclose, "cannot select in " + name_);
-  std::vector<hsize_t> start(dims.size(), 0), count = dims;
-  start[0] = row;
-  count[0] = 1;
-  check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
-        "cannot select row of " + name_);
-  const hsize_t elements = dims.size() == 2 ? dims[1] : 1;
+  std::vector<hsize_t> start(shape_.size(), 0), counts = shape_;
+  start[0] = first;
+  counts[0] = count;
+  check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, counts.data(), nullptr),
+        "cannot select rows of " + name_);
+  const hsize_t elements = count * (shape_.size() == 2 ? shape_[1] : 1);
   const Handle memory_space(H5Screate_simple(1, &elements, nullptr), H5Sclose, "cannot make a row space");
   check(H5Dwrite(handle_.id(), memory_type, memory_space.id(), file_space.id(), H5P_DEFAULT, values),
         "cannot write " + name_);
 }
 
-void Dataset::write_row(hsize_t row, const double* values) { write_row_of(row, values, H5T_NATIVE_DOUBLE); }
-void Dataset::write_row(hsize_t row, const std::uint64_t* values) { write_row_of(row, values, H5T_NATIVE_UINT64); }
+void Dataset::write_row(hsize_t row, const double* values) { write_rows_of(row, 1, values, H5T_NATIVE_DOUBLE); }
+void Dataset::write_row(hsize_t row, const std::uint64_t* values) { write_rows_of(row, 1, values, H5T_NATIVE_UINT64); }
+void Dataset::write_rows(hsize_t first, hsize_t count, const double* values) {
+  write_rows_of(first, count, values, H5T_NATIVE_DOUBLE);
+}
+void Dataset::write_rows(hsize_t first, hsize_t count, const std::uint64_t* values) {
+  write_rows_of(first, count, values, H5T_NATIVE_UINT64);
+}
 
 void Dataset::write_all(const double* values) {
   check(H5Dwrite(handle_.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), "cannot write " + name_);

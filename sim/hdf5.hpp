@@ -49,8 +49,9 @@ std::string read_string_attribute(hid_t object, const std::string& name);
 std::uint64_t read_uint64_attribute(hid_t object, const std::string& name);
 bool has_attribute(hid_t object, const std::string& name);
 
-// A 1-D or 2-D numeric dataset of fixed shape, written a row at a time.
-// 2-D datasets are chunked one row per chunk and compressed (shuffle + deflate).
+// A 1-D or 2-D numeric dataset of fixed shape, written a row (or rows) at a time.
+// 2-D datasets are chunked in whole rows of about 8,192 values and compressed
+// (shuffle + deflate).
 class Dataset {
  public:
   static Dataset create_doubles(hid_t parent, const std::string& name, std::vector<hsize_t> shape);
@@ -59,21 +60,25 @@ class Dataset {
 
   void write_row(hsize_t row, const double* values);  // one row of a 2-D, or one element of a 1-D dataset
   void write_row(hsize_t row, const std::uint64_t* values);
+  // `count` consecutive rows from `first` in one call (row-major values).
+  void write_rows(hsize_t first, hsize_t count, const double* values);
+  void write_rows(hsize_t first, hsize_t count, const std::uint64_t* values);
   void write_all(const double* values);
   void describe(const std::string& units, const std::string& description);
 
-  [[nodiscard]] std::vector<hsize_t> shape() const;
+  [[nodiscard]] const std::vector<hsize_t>& shape() const { return shape_; }
   [[nodiscard]] std::vector<double> read_doubles() const;
   [[nodiscard]] std::vector<std::uint64_t> read_uint64s() const;
   [[nodiscard]] hid_t id() const { return handle_.id(); }
 
  private:
-  Dataset(Handle handle, std::string name) : handle_(std::move(handle)), name_(std::move(name)) {}
+  Dataset(Handle handle, std::string name);
   static Dataset create(hid_t parent, const std::string& name, std::vector<hsize_t> shape, hid_t type);
-  void write_row_of(hsize_t row, const void* values, hid_t memory_type);
+  void write_rows_of(hsize_t first, hsize_t count, const void* values, hid_t memory_type);
 
   Handle handle_;
   std::string name_;
+  std::vector<hsize_t> shape_;  // fixed at creation: read once, not on every write
 };
 
 }  // namespace sim::hdf5

@@ -3,33 +3,11 @@
 #include <cmath>
 #include <numbers>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace sim {
-namespace {
-
-constexpr std::uint32_t kMultiplier0 = 0xD2511F53;
-constexpr std::uint32_t kMultiplier1 = 0xCD9E8D57;
-constexpr std::uint32_t kWeyl0 = 0x9E3779B9;
-constexpr std::uint32_t kWeyl1 = 0xBB67AE85;
-
-inline void multiply(std::uint32_t a, std::uint32_t b, std::uint32_t& high, std::uint32_t& low) {
-  const std::uint64_t product = std::uint64_t{a} * b;
-  high = static_cast<std::uint32_t>(product >> 32);
-  low = static_cast<std::uint32_t>(product);
-}
-
-}  // namespace
-
-Counter philox4x32(Counter counter, Key key) {
-  for (int round = 0; round < 10; ++round) {
-    std::uint32_t high0, low0, high1, low1;
-    multiply(kMultiplier0, counter[0], high0, low0);
-    multiply(kMultiplier1, counter[2], high1, low1);
-    counter = {high1 ^ counter[1] ^ key[0], low1, high0 ^ counter[3] ^ key[1], low0};
-    key[0] += kWeyl0;
-    key[1] += kWeyl1;
-  }
-  return counter;
-}
 
 std::uint64_t mix64(std::uint64_t value) {
   value += 0x9E3779B97F4A7C15ULL;
@@ -42,17 +20,66 @@ std::uint64_t replicate_seed(std::uint64_t seed, std::uint64_t replicate) {
   return mix64(mix64(seed) ^ mix64(replicate + 0x5EEDULL));
 }
 
-void Draws::refill() {
-  // Counter layout: agent, day, stream, and a block number for longer sequences.
-  words_ = philox4x32({agent_, day_, stream_, block_++}, key_);
-  next_word_ = 0;
+namespace {
+
+// The counters (agents[j], day, stream, block) of a batch through
+// Philox4x32-10, one at a time: the portable path.
+void philox4x32_each(std::size_t n, const std::uint32_t* agents, std::uint32_t day, std::uint32_t stream,
+                     std::uint32_t block, Key key, std::array<std::array<std::uint32_t, DrawsBatch::kCapacity>, 4>& words) {
+  for (std::size_t j = 0; j < n; ++j) {
+    const Counter out = philox4x32({agents[j], day, stream, block}, key);
+    for (std::size_t w = 0; w < 4; ++w) words[w][j] = out[w];
+  }
 }
 
-double Draws::uniform() {
-  if (next_word_ > 2) refill();
-  const double u = to_unit_interval(words_[next_word_], words_[next_word_ + 1]);
-  next_word_ += 2;
-  return u;
+#if defined(__x86_64__)
+// The same with AVX2, four counters at a time: each 32-bit word sits in the
+// low half of a 64-bit lane, where vpmuludq reads it, so a round is two
+// multiplies, two shifts and four xors for four blocks. The high halves carry
+// garbage that no multiply reads and the final pack drops. `n` is rounded up
+// to a multiple of 4 (the batch's arrays are padded).
+__attribute__((target("avx2"))) void philox4x32_avx2(
+    std::size_t n, const std::uint32_t* agents, std::uint32_t day, std::uint32_t stream, std::uint32_t block, Key key,
+    std::array<std::array<std::uint32_t, DrawsBatch::kCapacity>, 4>& words) {
+  const __m256i multiplier0 = _mm256_set1_epi64x(kPhiloxMultiplier0);
+  const __m256i multiplier1 = _mm256_set1_epi64x(kPhiloxMultiplier1);
+  const __m256i low_words = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+  for (std::size_t j = 0; j < n; j += 4) {
+    __m256i c0 = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(agents + j)));
+    __m256i c1 = _mm256_set1_epi64x(day), c2 = _mm256_set1_epi64x(stream), c3 = _mm256_set1_epi64x(block);
+    std::uint32_t k0 = key[0], k1 = key[1];
+    for (int round = 0; round < 10; ++round) {
+      const __m256i product0 = _mm256_mul_epu32(c0, multiplier0);
+      const __m256i product1 = _mm256_mul_epu32(c2, multiplier1);
+      c0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(product1, 32), c1), _mm256_set1_epi64x(k0));
+      c1 = product1;
+      c2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(product0, 32), c3), _mm256_set1_epi64x(k1));
+      c3 = product0;
+      k0 += kPhiloxWeyl0;
+      k1 += kPhiloxWeyl1;
+    }
+    for (std::size_t w = 0; w < 4; ++w) {
+      const __m256i value = w == 0 ? c0 : w == 1 ? c1 : w == 2 ? c2 : c3;
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(words[w].data() + j),
+                       _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(value, low_words)));
+    }
+  }
+}
+#endif
+
+}  // namespace
+
+void DrawsBatch::generate() {
+  const std::uint32_t block = std::uint32_t{slot_} << 16;
+#if defined(__x86_64__)
+  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  static_assert(kCapacity % 4 == 0, "the AVX2 path fills whole vectors of four");
+  if (has_avx2) {
+    philox4x32_avx2((size_ + 3) / 4 * 4, agents_.data(), day_, stream_, block, key_, words_);
+    return;
+  }
+#endif
+  philox4x32_each(size_, agents_.data(), day_, stream_, block, key_, words_);
 }
 
 std::uint32_t Draws::below(std::uint32_t n) {
@@ -98,11 +125,6 @@ std::uint64_t Draws::poisson(double mean) {
         -mean + k * loglam - std::lgamma(k + 1.0))
       return static_cast<std::uint64_t>(k);
   }
-}
-
-double RandomStreams::uniform(std::uint32_t stream, std::uint32_t agent, std::uint32_t day, std::uint16_t slot) const {
-  const Counter words = philox4x32({agent, day, stream, std::uint32_t{slot} << 16}, key_);
-  return to_unit_interval(words[0], words[1]);
 }
 
 }  // namespace sim

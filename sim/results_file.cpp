@@ -99,7 +99,7 @@ ResultsWriter::ResultsWriter(fs::path final_path, bool overwrite, const OutputCa
                              const ParameterRegistry& registry, std::size_t runs, int days,
                              const RunProvenance& provenance)
     : final_path_(std::move(final_path)), partial_path_(partial_name(final_path_)), overwrite_(overwrite),
-      registry_(registry) {
+      registry_(registry), runs_(runs) {
   check_output_path(final_path_, overwrite_);
   hdf5::silence_library_errors();
   remove_stale_partials(final_path_);
@@ -168,14 +168,56 @@ void ResultsWriter::write(const RunResult& result, const ParameterSet& parameter
   const hsize_t row = result.run_index;
   for (std::size_t i = 0; i < series_.size(); ++i)
     series_[i].write_row(row, result.series.data() + i * static_cast<std::size_t>(result.days));
-  for (std::size_t i = 0; i < summaries_.size(); ++i) summaries_[i].write_row(row, &result.summary[i]);
-  for (std::size_t i = 0; i < parameters_.size(); ++i) {
-    const double value = as_number(parameters.value(numeric_parameters_[i]));
-    parameters_[i].write_row(row, &value);
+  const std::size_t number = row / kBlockRows, at = row % kBlockRows;
+  RowBlock& rows = block(number);
+  for (std::size_t i = 0; i < summaries_.size(); ++i) rows.values[i * rows.rows + at] = result.summary[i];
+  for (std::size_t i = 0; i < parameters_.size(); ++i)
+    rows.values[(summaries_.size() + i) * rows.rows + at] = as_number(parameters.value(numeric_parameters_[i]));
+  rows.seeds[at] = result.seed;
+  rows.replicates[at] = result.replicate;
+  if (!rows.filled[at]) {
+    rows.filled[at] = true;
+    ++rows.filled_count;
   }
-  seeds_->write_row(row, &result.seed);
-  replicates_->write_row(row, &result.replicate);
+  if (rows.filled_count == rows.rows) flush_block(number);
   if (!result.snapshot.empty() && !snapshot_written_) write_snapshot(result);
+}
+
+ResultsWriter::RowBlock& ResultsWriter::block(std::size_t number) {
+  auto [found, added] = blocks_.try_emplace(number);
+  RowBlock& rows = found->second;
+  if (added) {
+    rows.rows = std::min(kBlockRows, runs_ - number * kBlockRows);
+    rows.values.assign((summaries_.size() + parameters_.size()) * rows.rows, 0.0);
+    rows.seeds.assign(rows.rows, 0);
+    rows.replicates.assign(rows.rows, 0);
+    rows.filled.assign(rows.rows, false);
+  }
+  return rows;
+}
+
+// Writes each stretch of filled rows of a block (all of it, unless runs are
+// missing at commit) and forgets the block; a run written again later gets a
+// new block, so nothing is ever overwritten with an unfilled row.
+void ResultsWriter::flush_block(std::size_t number) {
+  const RowBlock& rows = blocks_.at(number);
+  const std::size_t first_row = number * kBlockRows;
+  for (std::size_t from = 0; from < rows.rows;) {
+    if (!rows.filled[from]) {
+      ++from;
+      continue;
+    }
+    std::size_t to = from;
+    while (to < rows.rows && rows.filled[to]) ++to;
+    const hsize_t first = first_row + from, count = to - from;
+    for (std::size_t i = 0; i < summaries_.size(); ++i) summaries_[i].write_rows(first, count, &rows.values[i * rows.rows + from]);
+    for (std::size_t i = 0; i < parameters_.size(); ++i)
+      parameters_[i].write_rows(first, count, &rows.values[(summaries_.size() + i) * rows.rows + from]);
+    seeds_->write_rows(first, count, &rows.seeds[from]);
+    replicates_->write_rows(first, count, &rows.replicates[from]);
+    from = to;
+  }
+  blocks_.erase(number);
 }
 
 // /snapshot/<table>/<column>: one run's agents at its end, e.g. the social graph to draw.
@@ -195,6 +237,7 @@ void ResultsWriter::write_snapshot(const RunResult& result) {
 }
 
 void ResultsWriter::commit() {
+  while (!blocks_.empty()) flush_block(blocks_.begin()->first);
   series_.clear();
   summaries_.clear();
   parameters_.clear();

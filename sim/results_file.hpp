@@ -62,6 +62,23 @@ class ResultsWriter {
   std::optional<hdf5::Dataset> seeds_, replicates_;
   bool snapshot_written_ = false;
   void write_snapshot(const RunResult& result);
+
+  // The per-run values of the 1-D datasets (/summary, /parameters, /runs) are
+  // held for a block of kBlockRows runs and written with one HDF5 call per
+  // dataset when the block is complete, or at commit: one call per value was
+  // hundreds of HDF5 calls per run, made by the thread that collects results.
+  static constexpr std::size_t kBlockRows = 1024;
+  struct RowBlock {
+    std::size_t rows = 0;        // rows in this block (the last block may be short)
+    std::vector<double> values;  // [summaries, then parameters][row in block]
+    std::vector<std::uint64_t> seeds, replicates;
+    std::vector<bool> filled;
+    std::size_t filled_count = 0;
+  };
+  std::size_t runs_;
+  std::map<std::size_t, RowBlock> blocks_;  // incomplete blocks by number
+  RowBlock& block(std::size_t number);
+  void flush_block(std::size_t number);
 };
 
 // What `ppisim summary` and the tests read back.

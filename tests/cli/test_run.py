@@ -50,8 +50,8 @@ def test_run_writes_results_with_expected_shapes(fast_run):
         for name, dataset in f["timeseries"].items():
             assert dataset.shape == (runs, days), name
             assert dataset.dtype == np.float64, name
-            # docs/hdf5-layout.md: whole runs of about 1,024 values per chunk, shuffle + deflate level 4.
-            expected_rows = max(1, min(runs, 1024 // days))
+            # docs/hdf5-layout.md: whole runs of about 8,192 values per chunk, shuffle + deflate level 4.
+            expected_rows = max(1, min(runs, 8192 // days))
             assert dataset.chunks == (expected_rows, days), f"/timeseries/{name} chunks {dataset.chunks}"
             assert dataset.compression == "gzip" and dataset.compression_opts == 4, f"/timeseries/{name}"
             assert dataset.shuffle, f"/timeseries/{name} has no shuffle filter"

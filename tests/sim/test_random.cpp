@@ -85,3 +85,20 @@ TEST_CASE("below(n) stays in range and covers it evenly") {
   }
   for (const int count : counts) CHECK(std::abs(count - n / 7.0) < 4 * std::sqrt(n * (1.0 / 7) * (6.0 / 7)));
 }
+
+TEST_CASE("a batch of draws gives each agent exactly its own keyed draws") {
+  const RandomStreams streams(77);
+  // Agents in any order and any number up to the capacity: a batch never changes a number.
+  for (const std::size_t count : {std::size_t{1}, std::size_t{7}, std::size_t{9}, DrawsBatch::kCapacity}) {
+    DrawsBatch batch(streams, 6, 123, 2);
+    for (std::size_t j = 0; j < count; ++j) batch.add(static_cast<std::uint32_t>(1'000'003 * j % 4'096));
+    batch.generate();
+    REQUIRE(batch.size() == count);
+    for (std::size_t j = 0; j < count; ++j) {
+      auto batched = batch.draws(j);
+      auto single = streams.draws(6, static_cast<std::uint32_t>(1'000'003 * j % 4'096), 123, 2);
+      // Three blocks: the one generated in the batch and two refills after it.
+      for (int k = 0; k < 6; ++k) REQUIRE(batched.uniform() == single.uniform());
+    }
+  }
+}

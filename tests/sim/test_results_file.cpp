@@ -131,3 +131,31 @@ TEST_CASE("partial files of writers that no longer exist are cleared and live on
     CHECK(std::filesystem::exists(alive));
   }
 }
+
+TEST_CASE("per-run values land in their rows whatever the order and across blocks of rows") {
+  Fixture f;
+  const auto path = f.folder / "many.h5";
+  // More than two blocks of buffered rows (the last one short) and, with 3
+  // days a run, three chunks of /timeseries rows; a run order that hops
+  // between chunks makes the one-chunk cache write chunks half-filled.
+  constexpr std::uint64_t runs = 6'000;
+  {
+    sim::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), runs, 3, {});
+    for (std::uint64_t k = 0; k < runs; ++k) writer.write(f.result(k * 7'919 % runs), f.parameters);
+    auto again = f.result(5);
+    again.summary = {-1.0};
+    writer.write(again, f.parameters);  // a run written twice keeps its last values
+    writer.commit();
+  }
+  const auto contents = sim::read_results(path);
+  REQUIRE(contents.runs() == runs);
+  const auto file = sim::hdf5::open_file_read_only(path.string());
+  const auto series = sim::hdf5::Dataset::open(file.id(), "timeseries/alpha").read_doubles();
+  REQUIRE(series.size() == runs * 3);
+  for (std::uint64_t run = 0; run < runs; ++run) {
+    REQUIRE(contents.seeds[run] == 100 + run);
+    REQUIRE(contents.summary_values.at(0)[run] == (run == 5 ? -1.0 : 0.25 * static_cast<double>(run)));
+    REQUIRE(series[run * 3] == static_cast<double>(run));
+    REQUIRE(series[run * 3 + 2] == 3.5);
+  }
+}
