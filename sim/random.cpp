@@ -1,6 +1,7 @@
 #include "sim/random.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <numbers>
 
 #if defined(__x86_64__)
@@ -72,7 +73,8 @@ __attribute__((target("avx2"))) void philox4x32_avx2(
 void DrawsBatch::generate() {
   const std::uint32_t block = std::uint32_t{slot_} << 16;
 #if defined(__x86_64__)
-  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  // PPISIM_NO_SIMD=1 takes the portable path on any CPU: the tests compare the two, bit for bit.
+  static const bool has_avx2 = __builtin_cpu_supports("avx2") && std::getenv("PPISIM_NO_SIMD") == nullptr;
   static_assert(kCapacity % 4 == 0, "the AVX2 path fills whole vectors of four");
   if (has_avx2) {
     philox4x32_avx2((size_ + 3) / 4 * 4, agents_.data(), day_, stream_, block, key_, words_);

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import yaml
 
-from cli_support import DESCRIBED_GROUPS, FAST, describe, hidden_files, read_datasets
+from cli_support import DESCRIBED_GROUPS, FAST, describe, hidden_files, read_datasets, run_ppisim
 
 H5DUMP = Path("/usr/bin/h5dump")
 
@@ -371,3 +371,18 @@ def test_first_run_keeps_a_snapshot_of_the_social_graph(fast_run):
         working = edges["layer"][:] == 2
         assert ((edges["weight"][:][working] >= 0) & (edges["weight"][:][working] <= 1)).all()
         assert f["snapshot"].attrs["run"] == 0
+
+
+def test_the_portable_random_path_gives_the_same_bits_as_the_vector_one(ppisim_binary, breastfriends, tmp_path):
+    """The feeding step draws through AVX2 where the CPU has it; PPISIM_NO_SIMD=1 forces the portable loop,
+    which other machines take. The results must not depend on which."""
+    files = {}
+    for label, extra in (("vector", {}), ("portable", {"PPISIM_NO_SIMD": "1"})):
+        files[label] = tmp_path / f"{label}.h5"
+        result = run_ppisim(ppisim_binary, "run", breastfriends, "-o", files[label], *FAST, "--quiet",
+                            cwd=tmp_path, env={**os.environ, **extra})
+        assert result.returncode == 0, describe(result)
+    vector, portable = read_datasets(files["vector"]), read_datasets(files["portable"])
+    for name in vector:
+        if name.startswith(("timeseries/", "summary/")):
+            assert np.array_equal(vector[name], portable[name], equal_nan=True), name
