@@ -98,16 +98,20 @@ bool LiveSession::development_process_in_force() const {
 }
 
 void LiveSession::reset() {
-  live_parameters_ = std::make_unique<sim::ParameterSet>(shown_);
+  auto live = std::make_unique<sim::ParameterSet>(shown_);
   if (development_from_start_) {
     YAML::Node item;
     item["development_process"]["start"] = "0 days";
-    live_parameters_->interventions.push_back(sim::read_intervention(*live_parameters_, item, kPage.file));
+    live->interventions.push_back(sim::read_intervention(*live, item, kPage.file));
   }
   // The baseline keeps the scenario's world and levers; only the run settings follow the page.
-  baseline_parameters_ = std::make_unique<sim::ParameterSet>(scenario_.parameters);
-  for (const char* setting : {"seed", "horizon"})
-    baseline_parameters_->set(setting, shown_.value(setting), shown_.where(setting));
+  auto baseline = std::make_unique<sim::ParameterSet>(scenario_.parameters);
+  for (const char* setting : {"seed", "horizon"}) baseline->set(setting, shown_.value(setting), shown_.where(setting));
+  // The runs hold references to their parameters: they go first.
+  live_run_.reset();
+  baseline_run_.reset();
+  live_parameters_ = std::move(live);
+  baseline_parameters_ = std::move(baseline);
   waiting_for_reset_.clear();
   live_changes_ = 0;
   start_runs();

@@ -337,3 +337,16 @@ def test_a_named_starting_scenario_must_exist_and_be_valid(ppisim, tmp_path):
     (tmp_path / "broken.yaml").write_text("name: broken\nhorizon: -1 days\n")
     broken = ppisim("serve", tmp_path / "broken.yaml", "--port", "0")
     assert broken.returncode == 2 and "horizon" in broken.stderr, describe(broken)
+
+
+def test_live_changes_are_bounded_until_a_reset(server):
+    session = server.open_session()
+    limit = server.ok("GET", "/api/model")["limits"]["max_live_changes"]
+    for k in range(limit):
+        change(server, session, "scheme.boundary_clarity", str(k % 10 / 10))
+    status, data, _ = server.request("POST", f"/api/sessions/{session}/change",
+                                     {"path": "scheme.boundary_clarity", "value": "0.5"})
+    assert status == 400 and "press reset" in data["error"]
+    state = server.ok("POST", f"/api/sessions/{session}/reset")
+    assert state["live_changes"] == 0 and state["values"]["scheme.boundary_clarity"] == 0.9
+    change(server, session, "scheme.boundary_clarity", "0.5")
