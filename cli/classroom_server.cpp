@@ -43,6 +43,7 @@ constexpr std::size_t kMaxRequestBytes = 64 * 1024;
 constexpr int kMaxDaysPerRequest = 366;
 constexpr std::size_t kMaxGraphNodes = 2000;
 constexpr std::size_t kMaxSeriesPerRequest = 64;
+constexpr std::size_t kConnectionThreads = 256;
 
 // A refusal the page can show as it is: HTTP status and a message.
 struct Refusal : std::runtime_error {
@@ -244,7 +245,10 @@ class ClassroomServer {
   std::string display_host() const { return options_.host.find(':') != std::string::npos ? "[" + options_.host + "]" : options_.host; }
 
   void configure() {
-    server_.new_task_queue = [] { return new httplib::ThreadPool(64); };
+    // A thread per open connection (the library's model): a class's browsers
+    // keep a few each, and a client that sends slowly holds one for up to the
+    // read timeout, so the pool is wide and the timeout short.
+    server_.new_task_queue = [] { return new httplib::ThreadPool(kConnectionThreads); };
     server_.set_payload_max_length(kMaxRequestBytes);
     // SO_REUSEADDR only: the library's default adds SO_REUSEPORT, which lets a
     // second server bind a busy port and silently take half its requests.
@@ -253,7 +257,7 @@ class ClassroomServer {
       ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
     server_.set_keep_alive_timeout(2);
-    server_.set_read_timeout(10);
+    server_.set_read_timeout(5);
     server_.set_write_timeout(30);
     server_.set_default_headers({{"X-Content-Type-Options", "nosniff"},
                                  {"Content-Security-Policy",
