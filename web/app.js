@@ -205,6 +205,7 @@ async function openSession(name) {
   page.session = reply.id;
   clearSeries();
   showState(reply.state);
+  drawCharts();
   await refreshGraph();
   say("");
 }
@@ -214,13 +215,13 @@ function mark(day) {
   drawCharts();
 }
 
+// Empties the charts for a run that starts again (drawn once the new state, with its horizon, is shown).
 function clearSeries() {
   page.marks = [];
   for (const chart of CHARTS) {
     page.live[chart.series] = [];
     page.baseline[chart.series] = [];
   }
-  drawCharts();
 }
 
 // Requests to advance run one after another: a click on Step while a tick is
@@ -326,10 +327,12 @@ function drawChart(canvas, horizon, live, baseline) {
   g.strokeRect(left, top, w - left - right, h - top - bottom);
   g.fillStyle = "#57534e"; g.font = "20px system-ui, sans-serif";
   g.textAlign = "right";
-  g.fillText(niceNumber(hi), left - 6, top + 16);
-  g.fillText(niceNumber(lo), left - 6, h - bottom);
+  if (finite.length) {
+    g.fillText(niceNumber(hi), left - 6, top + 16);
+    g.fillText(niceNumber(lo), left - 6, h - bottom);
+  }
   g.textAlign = "center";
-  for (let year = 0; year * 365.25 < horizon; year++) g.fillText(`year ${year}`, x(year * 365.25) + 30, h - 8);
+  for (let year = 0; year * 365.25 < horizon - 60; year++) g.fillText(`year ${year}`, x(year * 365.25) + 30, h - 8);
   g.strokeStyle = "#a8a29e"; g.lineWidth = 1.5; g.setLineDash([3, 4]);
   for (const day of page.marks) { g.beginPath(); g.moveTo(x(day), top); g.lineTo(x(day), h - bottom); g.stroke(); }
   g.setLineDash([]);
@@ -457,6 +460,7 @@ async function start() {
         const state = await api("POST", `/api/sessions/${page.session}/reset`);
         clearSeries();
         showState(state);
+        drawCharts();
         await refreshGraph();
         say("Back to day 0 with the settings shown.", "info");
       });
