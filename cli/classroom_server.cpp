@@ -353,7 +353,7 @@ class ClassroomServer {
     });
     server_.Get(session + "/scenario.yaml", [this](const auto& request, auto& response) {
       const auto [name, text] = sessions_.with(request.matches[1], [](LiveSession& s) {
-        return std::pair{s.state()["scenario"].get<std::string>(), s.scenario_yaml()};
+        return std::pair{s.scenario_name(), s.scenario_yaml()};
       });
       attach(response, name + "_classroom.yaml");
       response.set_content(text, "application/yaml");
@@ -435,7 +435,7 @@ class ClassroomServer {
     std::string name;
     sessions_.with(request.matches[1], [&](LiveSession& s) {
       std::lock_guard share(computing_);
-      name = s.state()["scenario"].get<std::string>();
+      name = s.scenario_name();
       s.write_results(file);
     });
     std::ifstream in(file, std::ios::binary);

@@ -46,27 +46,20 @@ LiveSession::LiveSession(sim::Scenario scenario, std::uint64_t max_agents)
 }
 
 LiveSession::Applies LiveSession::change(const std::string& path, const std::string& value) {
-  const auto& registry = shown_.registry();
-  const auto* spec = registry.find(path);
-  if (!spec) {
-    const auto suggestion = registry.nearest(path);
-    throw sim::InputError(kPage, "unknown parameter '" + path + "'" +
-                                     (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
-  }
-  if (spec->kind == sim::ParameterKind::text)
-    throw sim::InputError(kPage, "'" + path + "' is a name or description; it cannot be changed from the page");
   sim::ParameterSet candidate = shown_;
-  candidate.set(path, sim::convert_value(*spec, YAML::Node(value), kPage), kPage);
+  const auto& spec = sim::set_value(candidate, path, value, kPage);
+  if (spec.kind == sim::ParameterKind::text)
+    throw sim::InputError(kPage, "'" + path + "' is a name or description; it cannot be changed from the page");
   models::check_parameters(candidate, max_agents_);
 
-  if (!spec->runtime_changeable || live_run_->at_horizon()) {
+  if (!spec.runtime_changeable || live_run_->at_horizon()) {
     shown_ = std::move(candidate);
     waiting_for_reset_.insert(path);
     return Applies::at_reset;
   }
   YAML::Node item;
   item["set"]["start"] = intervention_start();
-  item["set"]["values"][path] = value;
+  item["set"]["values"][path] = sim::format_value(spec, candidate.value(path));  // as checked, in canonical words
   add_live_intervention(item);
   shown_ = std::move(candidate);
   return Applies::now;
@@ -143,7 +136,7 @@ void LiveSession::advance(int days) {
 nlohmann::json LiveSession::state() const {
   nlohmann::json values = nlohmann::json::object();
   for (const auto& spec : shown_.registry().all()) values[spec.path] = shown_value(spec, shown_.value(spec.path));
-  return {{"scenario", scenario_.parameters.text("name")},
+  return {{"scenario", scenario_name()},
           {"day", day()},
           {"horizon", horizon()},
           {"seed", live_parameters_->integer("seed")},
@@ -158,13 +151,10 @@ nlohmann::json LiveSession::series(const std::vector<std::string>& names, int si
   const int from = std::clamp(since, 0, day());
   nlohmann::json live = nlohmann::json::object(), baseline = nlohmann::json::object();
   for (const auto& name : names) {
-    const auto& known = catalog.series();
-    const auto found = std::ranges::find(known, name, &sim::OutputSpec::name);
-    if (found == known.end())
-      throw sim::InputError(kPage, "no daily series named '" + name + "'; `ppisim docs outputs` lists them");
-    const auto index = static_cast<std::size_t>(found - known.begin());
+    const auto index = catalog.find_series(name);
+    if (!index) throw sim::InputError(kPage, "no daily series named '" + name + "'; `ppisim docs outputs` lists them");
     const auto slice = [&](const sim::RunResult& result) {
-      const auto* first = result.series.data() + index * static_cast<std::size_t>(result.days);
+      const auto* first = result.series.data() + *index * static_cast<std::size_t>(result.days);
       return std::vector<double>(first + from, first + day());
     };
     live[name] = slice(live_run_->result());
@@ -222,10 +212,10 @@ nlohmann::json LiveSession::graph(std::size_t max_nodes) {
 
 std::string LiveSession::scenario_yaml() const {
   sim::Scenario saved{*live_parameters_, scenario_.file, scenario_.chain};
-  const std::string name = scenario_.parameters.text("name") + "_classroom";
+  const std::string name = scenario_name() + "_classroom";
   saved.parameters.set("name", name, kPage);
   return "# Saved from ppisim's classroom page on day " + std::to_string(day()) + ", started from '" +
-         scenario_.parameters.text("name") + "'.\n# The live run is replicate 0: `ppisim run " + name +
+         scenario_name() + "'.\n# The live run is replicate 0: `ppisim run " + name +
          ".yaml` reproduces it exactly;\n# the page's changes during the run are the `set` and "
          "`development_process` interventions.\n" +
          saved.resolved_yaml();

@@ -43,6 +43,7 @@ class LiveSession {
   // Simulates up to `days` more days of both runs; stops at the horizon.
   void advance(int days);
 
+  [[nodiscard]] const std::string& scenario_name() const { return scenario_.parameters.text("name"); }
   [[nodiscard]] int day() const { return live_run_->days_done(); }
   [[nodiscard]] int horizon() const { return live_run_->days(); }
 

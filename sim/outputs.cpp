@@ -25,6 +25,10 @@ static std::size_t lookup(const std::map<std::string, std::size_t>& index, const
 }
 
 std::size_t OutputCatalog::series_index(const std::string& name) const { return lookup(series_index_, name); }
+std::optional<std::size_t> OutputCatalog::find_series(const std::string& name) const {
+  const auto found = series_index_.find(name);
+  return found == series_index_.end() ? std::nullopt : std::optional(found->second);
+}
 std::size_t OutputCatalog::summary_index(const std::string& name) const { return lookup(summary_index_, name); }
 
 }  // namespace sim

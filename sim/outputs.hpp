@@ -3,6 +3,7 @@
 // layout, the documentation and the summary table are known before a run.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,8 @@ class OutputCatalog {
 
   [[nodiscard]] const std::vector<OutputSpec>& series() const { return series_; }
   [[nodiscard]] const std::vector<OutputSpec>& summaries() const { return summaries_; }
-  [[nodiscard]] std::size_t series_index(const std::string& name) const;
+  [[nodiscard]] std::size_t series_index(const std::string& name) const;   // std::out_of_range if unknown
+  [[nodiscard]] std::optional<std::size_t> find_series(const std::string& name) const;
   [[nodiscard]] std::size_t summary_index(const std::string& name) const;
 
  private:

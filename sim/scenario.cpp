@@ -458,16 +458,20 @@ void apply_override(ParameterSet& parameters, const std::string& assignment) {
   const auto equals = assignment.find('=');
   if (equals == std::string::npos || equals == 0)
     throw InputError(where, "expected path=value, e.g. --set professionals.initial.gatekeeping=0.7");
-  const std::string path = assignment.substr(0, equals);
+  set_value(parameters, assignment.substr(0, equals), assignment.substr(equals + 1), where);
+}
+
+const ParameterSpec& set_value(ParameterSet& parameters, const std::string& path, std::string text,
+                               const SourceLocation& where) {
   const auto* spec = parameters.registry().find(path);
   if (!spec) {
     const auto suggestion = parameters.registry().nearest(path);
     throw InputError(where, "unknown key '" + path + "'" + (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
   }
-  std::string text = assignment.substr(equals + 1);
   if (spec->kind == ParameterKind::duration_list) text = with_unit_on_each_item(text);
   const YAML::Node value = parse_yaml_value(text, where.file);
   parameters.set(path, convert_value(*spec, value, where), where);
+  return *spec;
 }
 
 static Scenario load_checked_scenario(const fs::path& file, const ParameterRegistry& registry,

@@ -30,6 +30,12 @@ Scenario load_scenario(const std::filesystem::path& file, const ParameterRegistr
 // Applies one "path=value" override (as given to --set).
 void apply_override(ParameterSet& parameters, const std::string& assignment);
 
+// Sets parameter `path` from `text` written as after --set path= (the
+// classroom page's changes come through here too): an unknown path gets a
+// suggestion, the value the scenario file's checks. Returns the parameter's spec.
+const ParameterSpec& set_value(ParameterSet& parameters, const std::string& path, std::string text,
+                               const SourceLocation& where);
+
 // Reads one intervention as a scenario's `interventions:` list holds it, e.g.
 // {set: {start: 30 days, values: {scheme.boundary_clarity: 0.8}}}, with the
 // same checks (only parameters changeable at run time); `origin` names the
