@@ -4,8 +4,10 @@ its own conftest.py, and two modules both imported as `conftest` would clash).""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,3 +35,41 @@ def run_binary(binary: Path, *args, cwd: Path) -> subprocess.CompletedProcess:
 def describe(result: subprocess.CompletedProcess) -> str:
     return (f"command: {result.args}\nexit code: {result.returncode}\n"
             f"--- stdout ---\n{result.stdout[-3000:]}\n--- stderr ---\n{result.stderr[-3000:]}")
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class ReportPage(HTMLParser):
+    """What a report page holds: every link-like attribute, every image, every
+    heading (h1-h4), every tag and the visible text."""
+
+    def __init__(self, html_text: str = ""):
+        super().__init__()
+        self.references: list[tuple[str, str, str]] = []
+        self.images: list[str] = []
+        self.headings: list[str] = []
+        self.tags: set[str] = set()
+        self._heading: list[str] | None = None
+        self.text: list[str] = []
+        self.feed(html_text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        for name, value in attrs:
+            if name in ("src", "href", "srcset", "action", "data", "poster", "xlink:href"):
+                self.references.append((tag, name, value or ""))
+        if tag == "img":
+            self.images.append(dict(attrs).get("src", ""))
+        if re.fullmatch(r"h[1-4]", tag):
+            self._heading = []
+
+    def handle_endtag(self, tag):
+        if re.fullmatch(r"h[1-4]", tag) and self._heading is not None:
+            self.headings.append("".join(self._heading).strip())
+            self._heading = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._heading is not None:
+            self._heading.append(data)

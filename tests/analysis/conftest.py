@@ -34,21 +34,28 @@ def results_folder(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("analysis_runs")
 
 
-@pytest.fixture(scope="session")
-def make_results(binary, results_folder):
-    """make_results(name, scenario_file_name, *extra_args) -> Path of a finished results file."""
+def made_once(binary: Path, folder: Path, *command: str):
+    """make(name, *arguments) -> the results file of `ppisim COMMAND arguments -o folder/name.h5`,
+    run the first time a name is asked for, shared after that."""
     made: dict[str, Path] = {}
 
-    def make(name: str, scenario: str, *args) -> Path:
+    def make(name: str, *arguments) -> Path:
         if name not in made:
-            output = results_folder / f"{name}.h5"
-            result = run_binary(binary, "run", SCENARIOS / scenario, "-o", output, *args, cwd=results_folder)
+            output = folder / f"{name}.h5"
+            result = run_binary(binary, *command, *arguments, "-o", output, cwd=folder)
             assert result.returncode == 0, describe(result)
             assert output.is_file(), describe(result)
             made[name] = output
         return made[name]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def make_results(binary, results_folder):
+    """make_results(name, scenario_file_name, *extra_args) -> Path of a finished results file."""
+    make = made_once(binary, results_folder, "run")
+    return lambda name, scenario, *args: make(name, SCENARIOS / scenario, *args)
 
 
 @pytest.fixture(scope="session")
@@ -119,18 +126,7 @@ store: timeseries
 @pytest.fixture(scope="session")
 def make_sweep(binary, results_folder):
     """make_sweep(name, experiment_path) -> Path of a finished sweep results file."""
-    made: dict[str, Path] = {}
-
-    def make(name: str, experiment: Path) -> Path:
-        if name not in made:
-            output = results_folder / f"{name}.h5"
-            result = run_binary(binary, "sweep", experiment, "-o", output, "--quiet", cwd=results_folder)
-            assert result.returncode == 0, describe(result)
-            assert output.is_file(), describe(result)
-            made[name] = output
-        return made[name]
-
-    return make
+    return made_once(binary, results_folder, "sweep", "--quiet")
 
 
 @pytest.fixture(scope="session")

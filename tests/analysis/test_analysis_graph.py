@@ -6,13 +6,13 @@ import sys
 
 import pandas as pd
 import pytest
+from analysis_support import ReportPage
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 
 from ppisim_analysis import load_results, plots
 from ppisim_analysis.load import GRAPH_EDGE_COLUMNS, GRAPH_NODE_COLUMNS, Results
 from ppisim_analysis.report import GRAPH_CAPTION, render_report
-from test_analysis_report import parse
 
 
 def markers(fig: Figure) -> int:
@@ -106,6 +106,6 @@ def test_report_of_a_run_file_embeds_the_graph(breastfriends_h5, ishigami_h5, mo
     monkeypatch.setattr(Results, "graph", property(lambda self: empty))
     without = render_report([load_results(breastfriends_h5)])
     assert GRAPH_CAPTION not in without
-    assert len(parse(with_graph).images) == len(parse(without).images) + 1
+    assert len(ReportPage(with_graph).images) == len(ReportPage(without).images) + 1
     monkeypatch.undo()
     assert GRAPH_CAPTION not in render_report([load_results(ishigami_h5)])  # sweeps: unaffected

@@ -6,43 +6,16 @@ import base64
 import os
 import re
 import subprocess
-from html.parser import HTMLParser
 
 import pytest
-from analysis_support import ANALYSIS
+from analysis_support import ANALYSIS, PNG_SIGNATURE, ReportPage
 
 from ppisim_analysis import ANY_BF_AGES, load_results
 from ppisim_analysis.report import KEY_OUTCOMES, write_report
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-class Links(HTMLParser):
-    """Every attribute that can fetch or link to something, and every img."""
-
-    def __init__(self):
-        super().__init__()
-        self.references: list[tuple[str, str, str]] = []
-        self.images: list[str] = []
-        self.tags: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.add(tag)
-        for name, value in attrs:
-            if name in ("src", "href", "srcset", "action", "data", "poster", "xlink:href"):
-                self.references.append((tag, name, value or ""))
-        if tag == "img":
-            self.images.append(dict(attrs).get("src", ""))
-
-
-def parse(html_text: str) -> Links:
-    links = Links()
-    links.feed(html_text)
-    return links
-
 
 def assert_self_contained(html_text: str):
-    links = parse(html_text)
+    links = ReportPage(html_text)
     for tag, name, value in links.references:
         assert value.startswith("data:") or value.startswith("#"), f"<{tag} {name}={value[:80]!r}>"
     text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]*", "", html_text)  # base64 may spell anything
@@ -52,7 +25,7 @@ def assert_self_contained(html_text: str):
     return links
 
 
-def assert_embedded_pngs(links: Links, at_least: int):
+def assert_embedded_pngs(links: ReportPage, at_least: int):
     assert len(links.images) >= at_least
     for src in links.images:
         prefix = "data:image/png;base64,"

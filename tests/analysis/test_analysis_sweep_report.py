@@ -7,54 +7,17 @@ from __future__ import annotations
 import base64
 import html
 import re
-from html.parser import HTMLParser
 
 import pytest
-from analysis_support import describe, run_binary
+from analysis_support import PNG_SIGNATURE, ReportPage, describe, run_binary
 
 from ppisim_analysis import load_results, sensitivity_table
 from ppisim_analysis.report import write_report
 
-PNG = b"\x89PNG\r\n\x1a\n"
 
-
-class Page(HTMLParser):
-    """Every link-like attribute, every image, every heading and the visible text."""
-
-    def __init__(self):
-        super().__init__()
-        self.references: list[tuple[str, str, str]] = []
-        self.images: list[str] = []
-        self.headings: list[str] = []
-        self.tags: set[str] = set()
-        self._heading: list[str] | None = None
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.add(tag)
-        for name, value in attrs:
-            if name in ("src", "href", "srcset", "action", "data", "poster", "xlink:href"):
-                self.references.append((tag, name, value or ""))
-        if tag == "img":
-            self.images.append(dict(attrs).get("src", ""))
-        if re.fullmatch(r"h[1-4]", tag):
-            self._heading = []
-
-    def handle_endtag(self, tag):
-        if re.fullmatch(r"h[1-4]", tag) and self._heading is not None:
-            self.headings.append("".join(self._heading).strip())
-            self._heading = None
-
-    def handle_data(self, data):
-        self.text.append(data)
-        if self._heading is not None:
-            self._heading.append(data)
-
-
-def read_page(path) -> tuple[str, Page]:
+def read_page(path) -> tuple[str, ReportPage]:
     text = path.read_text(encoding="utf-8")
-    page = Page()
-    page.feed(text)
+    page = ReportPage(text)
     # self-contained: nothing fetched, no http anywhere outside the embedded images
     for tag, name, value in page.references:
         assert value.startswith("data:") or value.startswith("#"), f"<{tag} {name}={value[:80]!r}>"
@@ -63,7 +26,7 @@ def read_page(path) -> tuple[str, Page]:
     assert "http" not in re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]*", "", text).lower()
     for src in page.images:
         prefix = "data:image/png;base64,"
-        assert src.startswith(prefix) and base64.b64decode(src[len(prefix):], validate=True).startswith(PNG)
+        assert src.startswith(prefix) and base64.b64decode(src[len(prefix):], validate=True).startswith(PNG_SIGNATURE)
     return text, page
 
 
