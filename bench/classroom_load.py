@@ -28,8 +28,7 @@ def main(clients: int) -> None:
         session = server.open_session()
         for tick in range(TICKS):
             started = time.monotonic()
-            server.ok("POST", f"/api/sessions/{session}/advance",
-                      {"days": 7, "series": CHART_SERIES, "since": tick * 7})
+            server.advance(session, 7, CHART_SERIES, since=tick * 7)
             latencies.append(time.monotonic() - started)
             if tick % 4 == 3:
                 server.ok("GET", f"/api/sessions/{session}/graph?max_nodes=400")

@@ -59,6 +59,13 @@ class Server:
     def open_session(self, scenario: str = "breastfriends") -> str:
         return self.ok("POST", "/api/sessions", {"scenario": scenario})["id"]
 
+    def advance(self, session: str, days: int, series: list[str], since: int = 0) -> dict:
+        """Both runs `days` further; the named series from day `since`."""
+        return self.ok("POST", f"/api/sessions/{session}/advance", {"days": days, "series": series, "since": since})
+
+    def change(self, session: str, path: str, value: str) -> dict:
+        return self.ok("POST", f"/api/sessions/{session}/change", {"path": path, "value": value})
+
     def stop(self) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)

@@ -33,14 +33,6 @@ def all_series(server: Server) -> list[str]:
     return [s["name"] for s in server.ok("GET", "/api/model")["series"]]
 
 
-def advance(server: Server, session: str, days: int, series: list[str], since: int = 0):
-    return server.ok("POST", f"/api/sessions/{session}/advance", {"days": days, "series": series, "since": since})
-
-
-def change(server: Server, session: str, path: str, value: str):
-    return server.ok("POST", f"/api/sessions/{session}/change", {"path": path, "value": value})
-
-
 def test_the_page_and_its_assets_are_served_with_a_strict_policy(server):
     status, page, headers = server.request("GET", "/")
     assert status == 200 and b'<script src="/app.js"' in page
@@ -70,7 +62,7 @@ def test_the_controls_come_from_the_parameter_registry(server, ppisim):
 def test_without_changes_the_live_run_is_its_baseline(server):
     session = server.open_session()
     names = all_series(server)
-    reply = advance(server, session, 120, names)
+    reply = server.advance(session, 120, names)
     assert reply["state"]["day"] == 120
     for name in names:
         assert reply["series"]["live"][name] == reply["series"]["baseline"][name], name
@@ -79,11 +71,11 @@ def test_without_changes_the_live_run_is_its_baseline(server):
 def test_a_live_change_acts_from_the_next_day_only(server):
     session = server.open_session()
     series = ["boundary_clarity", "referrals", "any_bf_share"]
-    advance(server, session, 100, series)
-    reply = change(server, session, "scheme.boundary_clarity", "0.95")
+    server.advance(session, 100, series)
+    reply = server.change(session, "scheme.boundary_clarity", "0.95")
     assert reply["applies"] == "now" and reply["state"]["values"]["scheme.boundary_clarity"] == 0.95
-    change(server, session, "scheme.referral_policy", "opt_out")
-    out = advance(server, session, 150, series)["series"]
+    server.change(session, "scheme.referral_policy", "opt_out")
+    out = server.advance(session, 150, series)["series"]
     live, base = out["live"], out["baseline"]
     assert live["boundary_clarity"][:100] == base["boundary_clarity"][:100]
     assert live["boundary_clarity"][100] == pytest.approx(0.95, abs=1e-12)
@@ -94,13 +86,13 @@ def test_a_live_change_acts_from_the_next_day_only(server):
 def test_the_saved_scenario_and_results_file_reproduce_the_live_run(server, ppisim, tmp_path):
     session = server.open_session()
     names = all_series(server)
-    advance(server, session, 30, names)
-    change(server, session, "professionals.surveillance_max", "0.1")
-    advance(server, session, 30, names)
+    server.advance(session, 30, names)
+    server.change(session, "professionals.surveillance_max", "0.1")
+    server.advance(session, 30, names)
     server.ok("POST", f"/api/sessions/{session}/development", {"on": True})
-    advance(server, session, 40, names)
-    change(server, session, "scheme.ward_access", "guaranteed")
-    live = advance(server, session, 150, names)["series"]["live"]
+    server.advance(session, 40, names)
+    server.change(session, "scheme.ward_access", "guaranteed")
+    live = server.advance(session, 150, names)["series"]["live"]
     live = {name: np.array(values) for name, values in live.items()}
 
     status, text, headers = server.request("GET", f"/api/sessions/{session}/scenario.yaml")
@@ -127,20 +119,20 @@ def test_the_saved_scenario_and_results_file_reproduce_the_live_run(server, ppis
 
 def test_settings_that_shape_the_start_wait_for_a_reset(server):
     session = server.open_session()
-    advance(server, session, 50, ["prof_gatekeeping"])
-    reply = change(server, session, "professionals.initial.gatekeeping", "0.9")
+    server.advance(session, 50, ["prof_gatekeeping"])
+    reply = server.change(session, "professionals.initial.gatekeeping", "0.9")
     assert reply["applies"] == "at_reset"
     assert reply["state"]["waiting_for_reset"] == ["professionals.initial.gatekeeping"]
     state = server.ok("POST", f"/api/sessions/{session}/reset")
     assert state["day"] == 0 and state["waiting_for_reset"] == []
     assert state["values"]["professionals.initial.gatekeeping"] == 0.9
-    out = advance(server, session, 1, ["prof_gatekeeping"])["series"]
+    out = server.advance(session, 1, ["prof_gatekeeping"])["series"]
     assert out["live"]["prof_gatekeeping"][0] > out["baseline"]["prof_gatekeeping"][0] + 0.3
 
 
 def test_the_graph_is_a_sample_of_whole_localities(server):
     session = server.open_session()
-    advance(server, session, 200, [])
+    server.advance(session, 200, [])
     graph = server.ok("GET", f"/api/sessions/{session}/graph?max_nodes=60")
     nodes, edges = graph["nodes"], graph["edges"]
     assert 0 < len(nodes["vertex"]) <= 60 or graph["localities_shown"] == 1
@@ -285,10 +277,10 @@ def test_thirty_browsers_at_once(ppisim_binary):
 
     def pupil(k: int) -> int:
         session = server.open_session("teaching_tension_loop" if k % 2 else "breastfriends")
-        change(server, session, "scheme.boundary_clarity", str(k / 30))
+        server.change(session, "scheme.boundary_clarity", str(k / 30))
         since = 0
         for _ in range(10):
-            reply = advance(server, session, 7, series, since)
+            reply = server.advance(session, 7, series, since)
             assert len(reply["series"]["live"]["referrals"]) == 7
             since = reply["state"]["day"]
         server.ok("GET", f"/api/sessions/{session}/graph")
@@ -312,7 +304,7 @@ def test_sigterm_stops_the_server_and_removes_its_scratch_folder(ppisim_binary):
     before = set(scratch.glob("ppisim-serve-*"))
     running = Server(binary=ppisim_binary)
     session = running.open_session()
-    advance(running, session, 10, [])
+    running.advance(session, 10, [])
     running.ok("GET", f"/api/sessions/{session}/results.h5")
     assert running.stop() == 0
     assert set(scratch.glob("ppisim-serve-*")) == before
@@ -343,10 +335,10 @@ def test_live_changes_are_bounded_until_a_reset(server):
     session = server.open_session()
     limit = server.ok("GET", "/api/model")["limits"]["max_live_changes"]
     for k in range(limit):
-        change(server, session, "scheme.boundary_clarity", str(k % 10 / 10))
+        server.change(session, "scheme.boundary_clarity", str(k % 10 / 10))
     status, data, _ = server.request("POST", f"/api/sessions/{session}/change",
                                      {"path": "scheme.boundary_clarity", "value": "0.5"})
     assert status == 400 and "press reset" in data["error"]
     state = server.ok("POST", f"/api/sessions/{session}/reset")
     assert state["live_changes"] == 0 and state["values"]["scheme.boundary_clarity"] == 0.9
-    change(server, session, "scheme.boundary_clarity", "0.5")
+    server.change(session, "scheme.boundary_clarity", "0.5")

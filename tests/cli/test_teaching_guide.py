@@ -26,13 +26,13 @@ def server(ppisim_binary):
 def demonstrate(server: Server, *changes) -> tuple[dict, dict]:
     """Window means (live, baseline) after `changes` at day 180 of breastfriends."""
     session = server.open_session("breastfriends")
-    server.ok("POST", f"/api/sessions/{session}/advance", {"days": CHANGE_DAY, "series": []})
+    server.advance(session, CHANGE_DAY, [])
     for change in changes:
         if change == "development":
             server.ok("POST", f"/api/sessions/{session}/development", {"on": True})
         else:
-            server.ok("POST", f"/api/sessions/{session}/change", {"path": change[0], "value": change[1]})
-    out = server.ok("POST", f"/api/sessions/{session}/advance", {"days": 366, "series": SERIES})["series"]
+            server.change(session, *change)
+    out = server.advance(session, 366, SERIES)["series"]
     server.ok("POST", f"/api/sessions/{session}/close")
     mean = lambda run: {name: float(np.mean(run[name][WINDOW])) for name in SERIES}  # noqa: E731
     return mean(out["live"]), mean(out["baseline"])
@@ -44,8 +44,7 @@ def test_the_guide_is_where_the_tests_look():
 
 def test_the_tension_builds_by_day_180(server):
     session = server.open_session("breastfriends")
-    out = server.ok("POST", f"/api/sessions/{session}/advance",
-                    {"days": CHANGE_DAY + 1, "series": ["prof_gatekeeping", "mothers_waiting"]})["series"]["live"]
+    out = server.advance(session, CHANGE_DAY + 1, ["prof_gatekeeping", "mothers_waiting"])["series"]["live"]
     assert out["prof_gatekeeping"][0] == pytest.approx(0.50, abs=0.005)
     assert out["prof_gatekeeping"][CHANGE_DAY] == pytest.approx(0.59, abs=0.005)
     assert out["mothers_waiting"][CHANGE_DAY] == pytest.approx(354, abs=1)
