@@ -3,7 +3,7 @@
 //    timed inside a full simulated day after a 200-day warm-up;
 //  - whole days and whole 3-year runs (mother-days per second);
 //  - the keyed random streams (RandomStreams::uniform, Draws::poisson);
-//  - writing one run's results to HDF5 (sim::ResultsWriter), to compare with
+//  - writing one run's results to HDF5 (results::ResultsWriter), to compare with
 //    the time the run itself takes.
 // No assertions: these are measurements, not tests.
 #include <benchmark/benchmark.h>
@@ -18,7 +18,7 @@
 #include "models/outputs.hpp"
 #include "models/parameters.hpp"
 #include "sim/random.hpp"
-#include "sim/results_file.hpp"
+#include "results/results_file.hpp"
 #include "sim/scenario.hpp"
 #include "sim/simulation.hpp"
 
@@ -126,9 +126,9 @@ void BM_WriteResults(benchmark::State& state) {
   const auto runs = static_cast<std::size_t>(state.range(0));
   const auto result = sim::run_one(models::build_plan, catalog, parameters, 1, days);
   const auto path = std::filesystem::temp_directory_path() / "ppisim_bench_write.h5";
-  const sim::RunProvenance provenance{"ppisim_bench", "breastfriends", "name: breastfriends\n", 1, runs};
+  const results::RunProvenance provenance{"ppisim_bench", "breastfriends", "name: breastfriends\n", 1, runs};
   for (auto _ : state) {
-    sim::ResultsWriter writer(path, true, catalog, models::parameter_registry(), runs, days, provenance);
+    results::ResultsWriter writer(path, true, catalog, models::parameter_registry(), runs, days, provenance);
     for (std::size_t r = 0; r < runs; ++r) {
       auto copy = result;
       copy.run_index = r;

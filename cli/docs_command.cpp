@@ -24,7 +24,7 @@
 #include "models/outputs.hpp"
 #include "models/parameters.hpp"
 #include "sim/errors.hpp"
-#include "sim/results_file.hpp"
+#include "results/results_file.hpp"
 
 namespace cli {
 
@@ -176,7 +176,7 @@ std::string document(const std::string& topic) {
 
 // Readers of `path` see the old text or the new, never half of one.
 void write_atomically(const fs::path& path, const std::string& text) {
-  sim::check_output_path(path, /*overwrite=*/true);  // a located message for a missing folder
+  results::check_output_path(path, /*overwrite=*/true);  // a located message for a missing folder
   const fs::path partial = path.string() + ".tmp";
   std::error_code ignored;
   {

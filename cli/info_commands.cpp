@@ -11,7 +11,8 @@
 #include "cli/summary_table.hpp"
 #include "models/parameters.hpp"
 #include "sim/errors.hpp"
-#include "sim/results_file.hpp"
+#include "lab/sweep_results.hpp"
+#include "results/results_file.hpp"
 #include "sim/statistics.hpp"
 
 namespace cli {
@@ -39,7 +40,7 @@ std::string csv_number(double value) { return std::isfinite(value) ? sim::format
 
 nlohmann::json json_number(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(); }
 
-void print_per_run(const sim::ResultsContents& contents, const std::string& format) {
+void print_per_run(const results::ResultsContents& contents, const std::string& format) {
   nlohmann::json rows = nlohmann::json::array();
   if (format == "csv") {
     fmt::print("run,replicate,seed");
@@ -67,12 +68,12 @@ void print_per_run(const sim::ResultsContents& contents, const std::string& form
 std::string table_number(double value) { return std::isfinite(value) ? fmt::format("{:.4f}", value) : "-"; }
 
 // A sweep's summary is its sensitivity table.
-void print_sensitivity(const sim::ResultsContents& contents, const std::string& format) {
+void print_sensitivity(const std::vector<lab::SensitivityRow>& table, const std::string& format) {
   nlohmann::json rows = nlohmann::json::array();
   if (format == "csv") fmt::print("outcome,factor,index,estimate,lo95,hi95\n");
   if (format == "table")
     fmt::print("{:<28} {:<40} {:<12} {:>10} {:>10} {:>10}\n", "outcome", "factor", "index", "estimate", "lo95", "hi95");
-  for (const auto& row : contents.sensitivity) {
+  for (const auto& row : table) {
     if (format == "csv")
       fmt::print("{},{},{},{},{},{}\n", row.outcome, row.factor, row.index, csv_number(row.estimate), csv_number(row.lo95),
                  csv_number(row.hi95));
@@ -101,14 +102,14 @@ int params_command(const std::string& format) {
 }
 
 int summary_command(const std::string& file, const std::string& format, bool per_run) {
-  const auto contents = sim::read_results(file);
+  const auto contents = results::read_results(file);
   if (per_run && format == "table") throw sim::InputError("--per-run needs --format csv or json");
   if (per_run) {
     print_per_run(contents, format);
     return 0;
   }
-  if (!contents.sensitivity.empty()) {
-    print_sensitivity(contents, format);
+  if (const auto table = lab::read_sensitivity(file); !table.empty()) {
+    print_sensitivity(table, format);
     return 0;
   }
   if (format == "table") {

@@ -10,7 +10,7 @@
 #include "models/parameters.hpp"
 #include "sim/errors.hpp"
 #include "sim/random.hpp"
-#include "sim/results_file.hpp"
+#include "results/results_file.hpp"
 #include "sim/simulation.hpp"
 
 namespace cli {
@@ -231,9 +231,9 @@ void LiveSession::write_results(const std::filesystem::path& path) const {
   const std::uint64_t seed = live_seed(parameters);
   auto result = sim::run_one(models::build_plan, catalog, parameters, seed, day(), nullptr, nullptr, true);
   const auto base_seed = static_cast<std::uint64_t>(parameters.integer("seed"));
-  const sim::RunProvenance provenance{"ppisim serve (classroom page, day " + std::to_string(day()) + ")",
+  const results::RunProvenance provenance{"ppisim serve (classroom page, day " + std::to_string(day()) + ")",
                                       parameters.text("name"), so_far.resolved_yaml(), base_seed, 1};
-  sim::ResultsWriter writer(path, true, catalog, models::parameter_registry(), 1, day(), provenance);
+  results::ResultsWriter writer(path, true, catalog, models::parameter_registry(), 1, day(), provenance);
   writer.write(result, parameters);
   writer.commit();
 }

@@ -11,7 +11,7 @@
 #include "models/model.hpp"
 #include "models/outputs.hpp"
 #include "models/parameters.hpp"
-#include "sim/results_file.hpp"
+#include "results/results_file.hpp"
 #include "sim/scenario.hpp"
 #include "sim/simulation.hpp"
 
@@ -57,7 +57,7 @@ int run_command(const RunOptions& options) {
   }
   if (options.threads < 0) throw sim::InputError("--threads must be 0 (all cores) or more");
   const std::string output = options.output.empty() ? default_output(options.scenario) : options.output;
-  sim::check_output_path(output, options.force);
+  results::check_output_path(output, options.force);
 
   const auto replicates = static_cast<std::uint64_t>(parameters.integer("replicates"));
   const auto base_seed = static_cast<std::uint64_t>(parameters.integer("seed"));
@@ -66,9 +66,9 @@ int run_command(const RunOptions& options) {
   for (std::uint64_t r = 0; r < replicates; ++r) requests.push_back({r, sim::replicate_seed(base_seed, r), &parameters});
 
   const auto& catalog = models::output_catalog();
-  const sim::RunProvenance provenance{options.command_line, parameters.text("name"), scenario.resolved_yaml(),
+  const results::RunProvenance provenance{options.command_line, parameters.text("name"), scenario.resolved_yaml(),
                                       base_seed, replicates};
-  sim::ResultsWriter writer(output, options.force, catalog, models::parameter_registry(), requests.size(), days,
+  results::ResultsWriter writer(output, options.force, catalog, models::parameter_registry(), requests.size(), days,
                             provenance);
   std::vector<std::vector<double>> summaries(catalog.summaries().size());
 

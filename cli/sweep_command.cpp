@@ -14,12 +14,12 @@
 #include "models/model.hpp"
 #include "models/outputs.hpp"
 #include "models/parameters.hpp"
-#include "sim/experiment.hpp"
-#include "sim/journal.hpp"
-#include "sim/results_file.hpp"
-#include "sim/sensitivity.hpp"
+#include "lab/experiment.hpp"
+#include "lab/journal.hpp"
+#include "results/results_file.hpp"
+#include "lab/sweep_results.hpp"
 #include "sim/simulation.hpp"
-#include "sim/test_functions.hpp"
+#include "lab/test_functions.hpp"
 #include "sim/text.hpp"
 #include "sim/version.hpp"
 
@@ -27,12 +27,12 @@ namespace cli {
 namespace {
 
 namespace fs = std::filesystem;
-using Row = sim::ResultsContents::SensitivityRow;
+using Row = lab::SensitivityRow;
 
 constexpr std::size_t kBootstrapResamples = 1000;
 
 struct Sweep {
-  sim::Experiment experiment;
+  lab::Experiment experiment;
   sim::OutputCatalog analytic_catalog;  // used for analytic models
   sim::ParameterRegistry factor_registry;  // analytic models: one number per factor, for /parameters
   int days = 1;
@@ -60,7 +60,7 @@ void check_outcomes(const Sweep& sweep) {
     }
 }
 
-void check_analytic(const sim::Experiment& experiment) {
+void check_analytic(const lab::Experiment& experiment) {
   const auto& model = *experiment.analytic;
   const std::size_t k = experiment.factors.size();
   const sim::SourceLocation where{experiment.file.string(), 0, 0};
@@ -71,7 +71,7 @@ void check_analytic(const sim::Experiment& experiment) {
 }
 
 Sweep prepare(const SweepOptions& options) {
-  Sweep sweep{sim::load_experiment(options.experiment, models::parameter_registry()), {}, {}, 1};
+  Sweep sweep{lab::load_experiment(options.experiment, models::parameter_registry()), {}, {}, 1};
   auto& experiment = sweep.experiment;
   if (sweep.analytic()) {
     check_analytic(experiment);
@@ -94,7 +94,7 @@ Sweep prepare(const SweepOptions& options) {
 
 std::uint64_t fingerprint(const Sweep& sweep) {
   const std::string text = sweep.experiment.resolved_yaml + sim::kVersion + sim::kGitRevision;
-  return sim::fnv1a(text.data(), text.size());
+  return lab::fnv1a(text.data(), text.size());
 }
 
 std::vector<double> values_of(const sim::RunResult& result, const Sweep& sweep) {
@@ -106,8 +106,8 @@ std::vector<double> values_of(const sim::RunResult& result, const Sweep& sweep) 
 double analytic_output(const Sweep& sweep, std::size_t point) {
   const auto& model = *sweep.experiment.analytic;
   const Eigen::RowVectorXd x = sweep.experiment.design.values.row(static_cast<Eigen::Index>(point));
-  if (model.kind == "ishigami") return sim::IshigamiFunction(model.a, model.b)(x[0], x[1], x[2]);
-  return sim::SobolGFunction(model.coefficients)(x);
+  if (model.kind == "ishigami") return lab::IshigamiFunction(model.a, model.b)(x[0], x[1], x[2]);
+  return lab::SobolGFunction(model.coefficients)(x);
 }
 
 std::string progress_detail(std::uint64_t done, std::uint64_t total, double seconds, std::uint64_t done_at_start) {
@@ -127,7 +127,7 @@ std::vector<double> compute_run(const Sweep& sweep, std::uint64_t run) {
 }
 
 // Rank 0 hands out the missing runs and journals results; the others compute.
-void run_missing_distributed(const Sweep& sweep, sim::RunJournal* journal, const SweepOptions& options) {
+void run_missing_distributed(const Sweep& sweep, lab::RunJournal* journal, const SweepOptions& options) {
   if (Distributed::rank() != 0) {
     Distributed::work(sweep.values_per_run(), [&](std::uint64_t run) { return compute_run(sweep, run); });
     return;
@@ -146,7 +146,7 @@ void run_missing_distributed(const Sweep& sweep, sim::RunJournal* journal, const
   progress.finish();
 }
 
-void run_missing(const Sweep& sweep, sim::RunJournal& journal, const SweepOptions& options,
+void run_missing(const Sweep& sweep, lab::RunJournal& journal, const SweepOptions& options,
                  const std::atomic<bool>& stop) {
   const auto& experiment = sweep.experiment;
   std::vector<std::size_t> todo;
@@ -202,101 +202,16 @@ sim::ParameterSet parameters_of_point(const Sweep& sweep, std::size_t point) {
   return parameters;
 }
 
-void write_design(hid_t root, const sim::Experiment& experiment) {
-  const auto group = sim::hdf5::create_group(root, "design");
-  sim::hdf5::write_string_attribute(group.id(), "method", sim::design_kind_name(experiment.design.kind));
-  sim::hdf5::write_uint64_attribute(group.id(), "seed", experiment.seed);
-  std::vector<std::string> names, levels;
-  for (const auto& factor : experiment.factors) {
-    names.push_back(factor.name);
-    std::string words;
-    for (const auto& level : factor.level_names) words += (words.empty() ? "" : "|") + level;
-    levels.push_back(words);
-  }
-  sim::hdf5::write_strings(group.id(), "factors", names);
-  sim::hdf5::write_strings(group.id(), "levels", levels);
-  const auto rows = static_cast<hsize_t>(experiment.design.rows()), columns = static_cast<hsize_t>(names.size());
-  for (const auto& [name, matrix] : {std::pair{"unit", &experiment.design.unit}, std::pair{"values", &experiment.design.values}}) {
-    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> row_major = *matrix;
-    auto dataset = sim::hdf5::Dataset::create_doubles(group.id(), name, {rows, columns});
-    if (rows) dataset.write_all(row_major.data());
-    dataset.describe(std::string(name) == "unit" ? "1" : "factor units",
-                     std::string(name) == "unit" ? "Design points in the unit cube, one row per point"
-                                                 : "Design points in factor units (level numbers for word factors)");
-  }
-}
-
-// Sobol (Saltelli designs) or Morris indices of one outcome, and its replicate-noise share.
-std::vector<Row> analyse_outcome(const sim::Experiment& experiment, const std::string& outcome,
-                                 const Eigen::MatrixXd& by_point_and_replicate) {
-  std::vector<Row> rows;
-  const Eigen::VectorXd means = by_point_and_replicate.rowwise().mean();
-  if (experiment.design.kind == sim::DesignKind::saltelli) {
-    const auto result = sim::sobol_indices(experiment.design, means, kBootstrapResamples, experiment.seed);
-    for (const auto& factor : result.factors) {
-      rows.push_back({outcome, factor.factor, "S1", factor.first_order.estimate, factor.first_order.lo95, factor.first_order.hi95});
-      rows.push_back({outcome, factor.factor, "ST", factor.total.estimate, factor.total.lo95, factor.total.hi95});
-    }
-  } else if (experiment.design.kind == sim::DesignKind::morris) {
-    const auto result = sim::morris_effects(experiment.design, means);
-    const double nan = std::nan("");
-    for (const auto& factor : result.factors) {
-      rows.push_back({outcome, factor.factor, "mu", factor.mu, nan, nan});
-      rows.push_back({outcome, factor.factor, "mu_star", factor.mu_star, nan, nan});
-      rows.push_back({outcome, factor.factor, "sigma", factor.sigma, nan, nan});
-    }
-  }
-  const auto noise = sim::replicate_noise_share(by_point_and_replicate);
-  rows.push_back({outcome, "(replicates)", "noise_share", noise.share, std::nan(""), std::nan("")});
-  return rows;
-}
-
-void write_sensitivity(hid_t root, const std::vector<Row>& rows) {
-  const auto group = sim::hdf5::create_group(root, "sensitivity");
-  std::vector<std::string> outcome, factor, index;
-  std::vector<double> estimate, lo95, hi95;
-  for (const auto& row : rows) {
-    outcome.push_back(row.outcome);
-    factor.push_back(row.factor);
-    index.push_back(row.index);
-    estimate.push_back(row.estimate);
-    lo95.push_back(row.lo95);
-    hi95.push_back(row.hi95);
-  }
-  sim::hdf5::write_strings(group.id(), "outcome", outcome);
-  sim::hdf5::write_strings(group.id(), "factor", factor);
-  sim::hdf5::write_strings(group.id(), "index", index);
-  for (const auto& [name, column] : {std::pair{"estimate", &estimate}, std::pair{"lo95", &lo95}, std::pair{"hi95", &hi95}}) {
-    auto dataset = sim::hdf5::Dataset::create_doubles(group.id(), name, {static_cast<hsize_t>(column->size())});
-    if (!column->empty()) dataset.write_all(column->data());
-    dataset.describe("1", std::string("Sensitivity index: ") + name +
-                              " (S1, ST: Sobol first-order and total; mu, mu_star, sigma: Morris; noise_share: "
-                              "share of run variance that is replicate noise)");
-  }
-}
-
-std::string format_sensitivity(const std::vector<Row>& rows) {
-  std::size_t width = 7;
-  for (const auto& row : rows) width = std::max(width, row.factor.size());
-  std::string text = fmt::format("{:<24} {:<{}} {:<12} {:>10} {:>21}\n", "outcome", "factor", width, "index", "estimate", "95% interval");
-  const auto number = [](double x) { return std::isfinite(x) ? fmt::format("{:.4f}", x) : std::string("-"); };
-  for (const auto& row : rows)
-    text += fmt::format("{:<24} {:<{}} {:<12} {:>10} {:>21}\n", row.outcome, row.factor, width, row.index,
-                        number(row.estimate),
-                        std::isfinite(row.lo95) ? "[" + number(row.lo95) + ", " + number(row.hi95) + "]" : "");
-  return text;
-}
-
 // Reads the journal into the results file; returns the sensitivity table.
-std::vector<Row> assemble(const Sweep& sweep, const sim::RunJournal& journal, const SweepOptions& options,
+std::vector<Row> assemble(const Sweep& sweep, const lab::RunJournal& journal, const SweepOptions& options,
                           const std::string& output) {
   const auto& experiment = sweep.experiment;
   const auto& catalog = sweep.catalog();
-  sim::RunProvenance provenance{options.command_line,     experiment.name,
+  results::RunProvenance provenance{options.command_line,     experiment.name,
                                 experiment.base ? experiment.base->resolved_yaml() : std::string{},
                                 experiment.seed,          experiment.replicates, "sweep",
                                 experiment.experiment_yaml, experiment.store_timeseries};
-  sim::ResultsWriter writer(output, options.force, catalog, sweep.registry(), experiment.runs(), sweep.days, provenance);
+  results::ResultsWriter writer(output, options.force, catalog, sweep.registry(), experiment.runs(), sweep.days, provenance);
   std::vector<std::size_t> analysed;
   for (const auto& name : experiment.analyse) analysed.push_back(catalog.summary_index(name));
   std::vector<Eigen::MatrixXd> by_point(analysed.size(), Eigen::MatrixXd::Constant(
@@ -317,19 +232,13 @@ std::vector<Row> assemble(const Sweep& sweep, const sim::RunJournal& journal, co
     for (std::size_t a = 0; a < analysed.size(); ++a)
       by_point[a](static_cast<Eigen::Index>(point), static_cast<Eigen::Index>(result.replicate)) = result.summary[analysed[a]];
   });
-  write_design(writer.root(), experiment);
-  {
-    const auto runs_group = sim::hdf5::open_group(writer.root(), "runs");
-    auto dataset = sim::hdf5::Dataset::create_uint64s(runs_group.id(), "point", {static_cast<hsize_t>(points.size())});
-    for (std::size_t run = 0; run < points.size(); ++run) dataset.write_row(run, &points[run]);
-    dataset.describe("1", "Design point of each run (row of /design/values)");
-  }
+  lab::write_design(writer.root(), experiment, points);
   std::vector<Row> rows;
   for (std::size_t a = 0; a < analysed.size(); ++a) {
-    auto outcome_rows = analyse_outcome(experiment, experiment.analyse[a], by_point[a]);
+    auto outcome_rows = lab::analyse_outcome(experiment, experiment.analyse[a], by_point[a], kBootstrapResamples);
     rows.insert(rows.end(), outcome_rows.begin(), outcome_rows.end());
   }
-  write_sensitivity(writer.root(), rows);
+  lab::write_sensitivity(writer.root(), rows);
   writer.commit();
   return rows;
 }
@@ -348,7 +257,7 @@ int dry_run(const Sweep& sweep, const SweepOptions& options) {
   const auto& experiment = sweep.experiment;
   const int threads = options.threads == 0 ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) : options.threads;
   fmt::print("experiment {}: {} design, {} points x {} replicates = {} runs\n", experiment.name,
-             sim::design_kind_name(experiment.design.kind), experiment.design.rows(), experiment.replicates, experiment.runs());
+             lab::design_kind_name(experiment.design.kind), experiment.design.rows(), experiment.replicates, experiment.runs());
   for (const auto& factor : experiment.factors) {
     if (factor.categorical()) {
       std::string levels;
@@ -382,7 +291,7 @@ int sweep_command(const SweepOptions& options) {
   }
   if (options.threads < 0) throw sim::InputError("--threads must be 0 (all cores) or more");
   const std::string output = options.output.empty() ? fs::path(options.experiment).stem().string() + ".h5" : options.output;
-  sim::check_output_path(output, options.force);
+  results::check_output_path(output, options.force);
   const fs::path journal_path = output + ".journal";
   const auto& experiment = sweep.experiment;
   if (options.force && !options.resume) {
@@ -391,8 +300,8 @@ int sweep_command(const SweepOptions& options) {
   }
   std::error_code unreadable;  // an unreadable journal is reported when it is opened
   auto journal = options.resume && fs::exists(journal_path, unreadable)
-                     ? sim::RunJournal::resume(journal_path, fingerprint(sweep), experiment.runs(), sweep.values_per_run())
-                     : sim::RunJournal::create(journal_path, fingerprint(sweep), experiment.runs(), sweep.values_per_run());
+                     ? lab::RunJournal::resume(journal_path, fingerprint(sweep), experiment.runs(), sweep.values_per_run())
+                     : lab::RunJournal::create(journal_path, fingerprint(sweep), experiment.runs(), sweep.values_per_run());
   if (!options.quiet && journal.done_count() > 0)
     fmt::print(stderr, "resuming: {} of {} runs already done\n", journal.done_count(), experiment.runs());
   try {
@@ -411,7 +320,7 @@ int sweep_command(const SweepOptions& options) {
   if (!options.quiet) {
     fmt::print("{}: {} runs ({} design points x {} replicates) -> {}\n\n", experiment.name, experiment.runs(),
                experiment.design.rows(), experiment.replicates, output);
-    fmt::print("{}", format_sensitivity(rows));
+    fmt::print("{}", lab::format_sensitivity(rows));
   }
   return 0;
 }

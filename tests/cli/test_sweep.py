@@ -93,7 +93,7 @@ def wait_for(path: Path, process: subprocess.Popen, minimum_bytes: int = 0, time
         time.sleep(0.002)
 
 
-JOURNAL_HEADER_BYTES = 32  # magic and three 64-bit words (sim/journal.cpp)
+JOURNAL_HEADER_BYTES = 32  # magic and three 64-bit words (lab/journal.cpp)
 
 
 # --- thread counts -------------------------------------------------------------

@@ -12,7 +12,7 @@
 #include "models/model.hpp"
 #include "models/parameters.hpp"
 #include "sim/errors.hpp"
-#include "sim/experiment.hpp"
+#include "lab/experiment.hpp"
 #include "sim/scenario.hpp"
 #include "sim/yaml_input.hpp"
 
@@ -49,7 +49,7 @@ std::string scenario_error(const fs::path& file, const std::vector<std::string>&
 
 std::string experiment_error(const fs::path& file) {
   try {
-    (void)sim::load_experiment(file, models::parameter_registry());
+    (void)lab::load_experiment(file, models::parameter_registry());
   } catch (const sim::InputError& error) {
     return error.what();
   }

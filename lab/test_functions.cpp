@@ -1,4 +1,4 @@
-#include "sim/test_functions.hpp"
+#include "lab/test_functions.hpp"
 
 #include <cmath>
 #include <numbers>
@@ -6,12 +6,12 @@
 
 #include "sim/errors.hpp"
 
-namespace sim {
+namespace lab {
 namespace {
 
 Eigen::VectorXd evaluate_rows(const Eigen::MatrixXd& points, Eigen::Index columns, const auto& function) {
   if (points.cols() != columns)
-    throw InputError("a test function of " + std::to_string(columns) + " inputs was given points with " +
+    throw sim::InputError("a test function of " + std::to_string(columns) + " inputs was given points with " +
                      std::to_string(points.cols()) + " columns");
   Eigen::VectorXd outputs(points.rows());
   for (Eigen::Index r = 0; r < points.rows(); ++r) outputs(r) = function(points.row(r));
@@ -44,9 +44,9 @@ AnalyticIndices IshigamiFunction::indices() const {
 }
 
 SobolGFunction::SobolGFunction(std::vector<double> coefficients) : coefficients_(std::move(coefficients)) {
-  if (coefficients_.empty()) throw InputError("the G-function needs at least one coefficient");
+  if (coefficients_.empty()) throw sim::InputError("the G-function needs at least one coefficient");
   for (const double a : coefficients_)
-    if (!(a > -1.0) || !std::isfinite(a)) throw InputError("G-function coefficients must be finite and > -1");
+    if (!(a > -1.0) || !std::isfinite(a)) throw sim::InputError("G-function coefficients must be finite and > -1");
 }
 
 double SobolGFunction::operator()(const Eigen::Ref<const Eigen::RowVectorXd>& x) const {
@@ -85,4 +85,4 @@ AnalyticIndices SobolGFunction::indices() const {
   return result;
 }
 
-}  // namespace sim
+}  // namespace lab

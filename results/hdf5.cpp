@@ -1,10 +1,10 @@
-#include "sim/hdf5.hpp"
+#include "results/hdf5.hpp"
 
 #include <algorithm>
 
 #include "sim/errors.hpp"
 
-namespace sim::hdf5 {
+namespace results::hdf5 {
 namespace {
 
 // Values per chunk of a 2-D dataset: 64 KiB of doubles (Dataset::create).
@@ -37,7 +37,7 @@ std::string library_message() {
 }
 
 hid_t checked_id(hid_t id, const std::string& what) {
-  if (id < 0) throw RuntimeFailure(what + ": " + library_message());
+  if (id < 0) throw sim::RuntimeFailure(what + ": " + library_message());
   return id;
 }
 
@@ -63,7 +63,7 @@ void Handle::reset() {
 void silence_library_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
 void check(herr_t status, const std::string& what) {
-  if (status < 0) throw RuntimeFailure(what + ": " + library_message());
+  if (status < 0) throw sim::RuntimeFailure(what + ": " + library_message());
 }
 
 Handle create_file(const std::string& path) {
@@ -178,7 +178,7 @@ bool has_attribute(hid_t object, const std::string& name) { return H5Aexists(obj
 std::string read_string_attribute(hid_t object, const std::string& name) {
   const Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, "cannot open attribute " + name);
   const Handle stored(H5Aget_type(attribute.id()), H5Tclose, "cannot read the type of " + name);
-  if (H5Tget_class(stored.id()) != H5T_STRING) throw RuntimeFailure("attribute " + name + " is not text");
+  if (H5Tget_class(stored.id()) != H5T_STRING) throw sim::RuntimeFailure("attribute " + name + " is not text");
   if (H5Tis_variable_str(stored.id()) > 0) {
     const Handle type = string_type();
     char* text = nullptr;
@@ -293,4 +293,4 @@ std::vector<std::uint64_t> Dataset::read_uint64s() const {
   return values;
 }
 
-}  // namespace sim::hdf5
+}  // namespace results::hdf5

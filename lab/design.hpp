@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-namespace sim {
+namespace lab {
 
 // One input that a design varies.
 // Continuous (levels empty): uniform on [low, high].
@@ -121,4 +121,4 @@ Design saltelli_design(const std::vector<Factor>& factors, std::size_t base_samp
 Design morris_design(const std::vector<Factor>& factors, std::size_t trajectories, std::size_t levels,
                      std::uint64_t seed);
 
-}  // namespace sim
+}  // namespace lab

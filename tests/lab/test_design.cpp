@@ -4,11 +4,11 @@
 #include <cstring>
 #include <set>
 
-#include "sim/design.hpp"
+#include "lab/design.hpp"
 #include "sim/errors.hpp"
-#include "sim/sobol_sequence.hpp"
+#include "lab/sobol_sequence.hpp"
 
-using namespace sim;
+using namespace lab;
 
 namespace {
 
@@ -75,8 +75,8 @@ TEST_CASE("Sobol points match the published Joe-Kuo sequence") {
 TEST_CASE("the first 2^m Sobol points stratify every coordinate") {
   const SobolSequence sobol(kMaxSobolDimensions);
   CHECK(one_point_per_stratum(sobol.points(0, 1024), 1024));
-  CHECK_THROWS_AS(SobolSequence(0), InputError);
-  CHECK_THROWS_AS(SobolSequence(kMaxSobolDimensions + 1), InputError);
+  CHECK_THROWS_AS(SobolSequence(0), sim::InputError);
+  CHECK_THROWS_AS(SobolSequence(kMaxSobolDimensions + 1), sim::InputError);
 }
 
 TEST_CASE("unit values map to ranges and to discrete levels by equal-width bins") {
@@ -156,7 +156,7 @@ TEST_CASE("a Saltelli design holds A, B and every A_B^(i), N(k+2) rows") {
   const Design larger = saltelli_design(factors, 2 * n, 5);
   CHECK(larger.unit.topRows(design.unit.rows()) == design.unit);
   CHECK(saltelli_design(factors, n, 6).unit != design.unit);
-  CHECK_THROWS_AS(saltelli_design(std::vector<Factor>(129, Factor{"x", 0, 1, {}}), 8, 1), InputError);
+  CHECK_THROWS_AS(saltelli_design(std::vector<Factor>(129, Factor{"x", 0, 1, {}}), 8, 1), sim::InputError);
 }
 
 TEST_CASE("Morris trajectories move one factor at a time by plus or minus delta") {
@@ -191,19 +191,19 @@ TEST_CASE("Morris trajectories move one factor at a time by plus or minus delta"
   CHECK(morris_design(factors, 10, 4, 8).unit == design.unit);
   CHECK(morris_design(factors, 20, 4, 8).unit.topRows(design.unit.rows()) == design.unit);
   CHECK(morris_design(factors, 10, 4, 9).unit != design.unit);
-  CHECK_THROWS_AS(morris_design(factors, 10, 5, 8), InputError);
-  CHECK_THROWS_AS(morris_design(factors, 0, 4, 8), InputError);
+  CHECK_THROWS_AS(morris_design(factors, 10, 5, 8), sim::InputError);
+  CHECK_THROWS_AS(morris_design(factors, 0, 4, 8), sim::InputError);
 }
 
 TEST_CASE("designs refuse factors and sizes they cannot honour") {
-  CHECK_THROWS_AS(latin_hypercube({}, 10, 1), InputError);
-  CHECK_THROWS_AS(latin_hypercube({{"a", 2.0, 1.0, {}}}, 10, 1), InputError);
-  CHECK_THROWS_AS(latin_hypercube({{"a", 0.0, 1.0, {}}, {"a", 0.0, 1.0, {}}}, 10, 1), InputError);
-  CHECK_THROWS_AS(latin_hypercube({{"a", 0.0, NAN, {}}}, 10, 1), InputError);
-  CHECK_THROWS_AS(latin_hypercube({{"a", 0.0, 1.0, {}}}, 0, 1), InputError);
-  CHECK_THROWS_AS(grid_design({{"a", 0.0, 1.0, {}}}, 0), InputError);
-  CHECK_THROWS_AS(grid_design(std::vector<Factor>(9, Factor{"x", 0, 1, {}}), 10), InputError);
-  CHECK_THROWS_AS(grid_design({{"a", 0.0, 1.0, {}}, {"b", 0.0, 1.0, {}}}, std::size_t{1} << 40), InputError);
+  CHECK_THROWS_AS(latin_hypercube({}, 10, 1), sim::InputError);
+  CHECK_THROWS_AS(latin_hypercube({{"a", 2.0, 1.0, {}}}, 10, 1), sim::InputError);
+  CHECK_THROWS_AS(latin_hypercube({{"a", 0.0, 1.0, {}}, {"a", 0.0, 1.0, {}}}, 10, 1), sim::InputError);
+  CHECK_THROWS_AS(latin_hypercube({{"a", 0.0, NAN, {}}}, 10, 1), sim::InputError);
+  CHECK_THROWS_AS(latin_hypercube({{"a", 0.0, 1.0, {}}}, 0, 1), sim::InputError);
+  CHECK_THROWS_AS(grid_design({{"a", 0.0, 1.0, {}}}, 0), sim::InputError);
+  CHECK_THROWS_AS(grid_design(std::vector<Factor>(9, Factor{"x", 0, 1, {}}), 10), sim::InputError);
+  CHECK_THROWS_AS(grid_design({{"a", 0.0, 1.0, {}}, {"b", 0.0, 1.0, {}}}, std::size_t{1} << 40), sim::InputError);
 }
 
 // Golden fingerprints: a design is a pure function of its arguments, so

@@ -1,13 +1,13 @@
 #pragma once
 // Analytic test models for sensitivity analysis: functions whose Sobol
-// indices are known in closed form, so the estimators in sim/sensitivity.hpp
+// indices are known in closed form, so the estimators in lab/sensitivity.hpp
 // can be checked (by the tests, and by users before they trust a sweep).
 #include <Eigen/Dense>
 #include <vector>
 
-#include "sim/design.hpp"
+#include "lab/design.hpp"
 
-namespace sim {
+namespace lab {
 
 // Closed-form variance-based sensitivity of a test function.
 struct AnalyticIndices {
@@ -57,4 +57,4 @@ class SobolGFunction {
   std::vector<double> coefficients_;
 };
 
-}  // namespace sim
+}  // namespace lab

@@ -1,4 +1,4 @@
-#include "sim/experiment.hpp"
+#include "lab/experiment.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -10,19 +10,19 @@
 #include "sim/text.hpp"
 #include "sim/yaml_input.hpp"
 
-namespace sim {
+namespace lab {
 namespace {
 
 namespace fs = std::filesystem;
 
-SourceLocation at(const std::string& file, const YAML::Mark& mark) { return {file, mark.line + 1, mark.column + 1}; }
+sim::SourceLocation at(const std::string& file, const YAML::Mark& mark) { return {file, mark.line + 1, mark.column + 1}; }
 
-[[noreturn]] void unknown_key(const SourceLocation& where, const std::string& key, const std::string& section,
+[[noreturn]] void unknown_key(const sim::SourceLocation& where, const std::string& key, const std::string& section,
                               const std::vector<std::string>& known) {
-  const auto suggestion = closest_match(key, known);
+  const auto suggestion = sim::closest_match(key, known);
   std::string list;
   for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
-  throw InputError(where, "unknown key '" + section + key + "'" +
+  throw sim::InputError(where, "unknown key '" + section + key + "'" +
                               (suggestion ? "; did you mean '" + section + *suggestion + "'?" : " (known: " + list + ")"));
 }
 
@@ -32,14 +32,14 @@ void check_keys(const YAML::Node& map, const std::string& file, const std::strin
   if (!map.IsMap()) {
     std::string list;
     for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
-    throw InputError(at(file, map.Mark()), "'" + (section.empty() ? std::string("the file") : section.substr(0, section.size() - 1)) +
+    throw sim::InputError(at(file, map.Mark()), "'" + (section.empty() ? std::string("the file") : section.substr(0, section.size() - 1)) +
                                                "' must be a map of keys (" + list + ")");
   }
   std::set<std::string> seen;
   for (const auto& item : map) {
     const auto where = at(file, item.first.Mark());
     const std::string key = item.first.Scalar();
-    if (!seen.insert(key).second) throw InputError(where, "key '" + section + key + "' appears twice");
+    if (!seen.insert(key).second) throw sim::InputError(where, "key '" + section + key + "' appears twice");
     if (std::find(known.begin(), known.end(), key) == known.end()) unknown_key(where, key, section, known);
   }
 }
@@ -48,24 +48,24 @@ double whole_number(const YAML::Node& node, const std::string& file, const std::
   const auto where = at(file, node.Mark());
   double value = 0.0;
   try {
-    value = parse_number(node.IsScalar() ? node.Scalar() : std::string{});
-  } catch (const QuantityError&) {
-    throw InputError(where, "key '" + key + "': expected a whole number, got '" + (node.IsScalar() ? node.Scalar() : "not a number") + "'");
+    value = sim::parse_number(node.IsScalar() ? node.Scalar() : std::string{});
+  } catch (const sim::QuantityError&) {
+    throw sim::InputError(where, "key '" + key + "': expected a whole number, got '" + (node.IsScalar() ? node.Scalar() : "not a number") + "'");
   }
   if (value != std::floor(value) || value < min || value > max)
-    throw InputError(where, "key '" + key + "': expected a whole number from " + format_number(min) + " to " +
-                                format_number(max) + ", got '" + node.Scalar() + "'");
+    throw sim::InputError(where, "key '" + key + "': expected a whole number from " + sim::format_number(min) + " to " +
+                                sim::format_number(max) + ", got '" + node.Scalar() + "'");
   return value;
 }
 
 class ExperimentReader {
  public:
-  ExperimentReader(const fs::path& file, const ParameterRegistry& registry)
+  ExperimentReader(const fs::path& file, const sim::ParameterRegistry& registry)
       : path_(file), file_(file.string()), registry_(registry) {}
 
   Experiment read() {
-    const YAML::Node root = load_yaml_file(path_, "experiment", SourceLocation{file_, 0, 0});
-    if (!root.IsMap()) throw InputError(SourceLocation{file_, 1, 1}, "an experiment must be a map of keys to values");
+    const YAML::Node root = sim::load_yaml_file(path_, "experiment", sim::SourceLocation{file_, 0, 0});
+    if (!root.IsMap()) throw sim::InputError(sim::SourceLocation{file_, 1, 1}, "an experiment must be a map of keys to values");
     check_keys(root, file_, "", {"name", "description", "base", "model", "factors", "design", "analyse", "store"});
     Experiment experiment;
     experiment.file = path_;
@@ -77,7 +77,7 @@ class ExperimentReader {
     read_analyse(root, experiment);
     if (const auto store = root["store"]) {
       if (!store.IsScalar() || (store.Scalar() != "summary" && store.Scalar() != "timeseries"))
-        throw InputError(at(file_, store.Mark()), "key 'store': expected summary or timeseries");
+        throw sim::InputError(at(file_, store.Mark()), "key 'store': expected summary or timeseries");
       experiment.store_timeseries = store.Scalar() == "timeseries";
     }
     experiment.experiment_yaml = YAML::Dump(root) + "\n";
@@ -88,18 +88,18 @@ class ExperimentReader {
  private:
   YAML::Node required(const YAML::Node& map, const std::string& key) const {
     const YAML::Node node = map[key];
-    if (!node) throw InputError(SourceLocation{file_, 1, 1}, "missing required key '" + key + "'");
+    if (!node) throw sim::InputError(sim::SourceLocation{file_, 1, 1}, "missing required key '" + key + "'");
     return node;
   }
 
   void read_model(const YAML::Node& root, Experiment& experiment) {
     const auto base = root["base"], model = root["model"];
     if (static_cast<bool>(base) == static_cast<bool>(model))
-      throw InputError(SourceLocation{file_, 1, 1}, "give exactly one of 'base' (a scenario file) or 'model' (ishigami or g_function)");
+      throw sim::InputError(sim::SourceLocation{file_, 1, 1}, "give exactly one of 'base' (a scenario file) or 'model' (ishigami or g_function)");
     if (base) {
-      if (!base.IsScalar()) throw InputError(at(file_, base.Mark()), "key 'base': expected the path of a scenario file");
+      if (!base.IsScalar()) throw sim::InputError(at(file_, base.Mark()), "key 'base': expected the path of a scenario file");
       const fs::path scenario = path_.parent_path() / base.Scalar();
-      experiment.base = load_scenario(scenario, registry_);
+      experiment.base = sim::load_scenario(scenario, registry_);
       return;
     }
     AnalyticModel analytic;
@@ -109,7 +109,7 @@ class ExperimentReader {
     } else if (model.IsMap() && model.size() == 1) {
       analytic.kind = model.begin()->first.Scalar();
     } else {
-      throw InputError(where, "key 'model': expected ishigami or g_function, with settings, e.g. {ishigami: {a: 7, b: 0.1}}");
+      throw sim::InputError(where, "key 'model': expected ishigami or g_function, with settings, e.g. {ishigami: {a: 7, b: 0.1}}");
     }
     if (analytic.kind != "ishigami" && analytic.kind != "g_function")
       unknown_key(where, analytic.kind, "model.", {"ishigami", "g_function"});
@@ -129,31 +129,31 @@ class ExperimentReader {
     check_keys(settings, file_, section, {"coefficients"});
     for (const auto& value : settings["coefficients"]) {
       const double coefficient = number(value, section + "coefficients");
-      if (!(coefficient > -1.0)) throw InputError(at(file_, value.Mark()), "key '" + section + "coefficients': each must be above -1");
+      if (!(coefficient > -1.0)) throw sim::InputError(at(file_, value.Mark()), "key '" + section + "coefficients': each must be above -1");
       analytic.coefficients.push_back(coefficient);
     }
   }
 
   double number(const YAML::Node& node, const std::string& key) const {
     try {
-      return parse_number(node.IsScalar() ? node.Scalar() : std::string{});
-    } catch (const QuantityError& error) {
-      throw InputError(at(file_, node.Mark()), "key '" + key + "': " + error.what());
+      return sim::parse_number(node.IsScalar() ? node.Scalar() : std::string{});
+    } catch (const sim::QuantityError& error) {
+      throw sim::InputError(at(file_, node.Mark()), "key '" + key + "': " + error.what());
     }
   }
 
   void read_factors(const YAML::Node& factors, Experiment& experiment) {
     if (!factors.IsMap() || factors.size() == 0)
-      throw InputError(at(file_, factors.Mark()), "key 'factors': expected factors, e.g. {scheme.boundary_clarity: {uniform: [0.1, 0.9]}}");
+      throw sim::InputError(at(file_, factors.Mark()), "key 'factors': expected factors, e.g. {scheme.boundary_clarity: {uniform: [0.1, 0.9]}}");
     std::set<std::string> seen;
     for (const auto& item : factors) {
       ExperimentFactor factor;
       factor.name = item.first.Scalar();
       factor.where = at(file_, item.first.Mark());
-      if (!seen.insert(factor.name).second) throw InputError(factor.where, "factor '" + factor.name + "' appears twice");
+      if (!seen.insert(factor.name).second) throw sim::InputError(factor.where, "factor '" + factor.name + "' appears twice");
       for (const char* reserved : {"run", "replicate", "seed", "point"})
         if (factor.name == reserved)
-          throw InputError(factor.where, "'" + factor.name + "' names a column of every results table; call the factor "
+          throw sim::InputError(factor.where, "'" + factor.name + "' names a column of every results table; call the factor "
                                          "something else");
       if (experiment.analytic) {
         read_range_or_levels(item.second, factor, nullptr);
@@ -162,7 +162,7 @@ class ExperimentReader {
         read_range_or_levels(item.second, factor, spec);
       } else if (registry_.is_section(factor.name) || factor.name.find('.') != std::string::npos) {
         const auto suggestion = registry_.nearest(factor.name);
-        throw InputError(factor.where, "unknown parameter '" + factor.name + "'" +
+        throw sim::InputError(factor.where, "unknown parameter '" + factor.name + "'" +
                                            (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
       } else {
         read_overlays(item.second, factor, *experiment.base);
@@ -173,31 +173,31 @@ class ExperimentReader {
   }
 
   // {uniform: [low, high]} or {levels: [...]}, in the parameter's own units.
-  void read_range_or_levels(const YAML::Node& node, ExperimentFactor& factor, const ParameterSpec* spec) {
+  void read_range_or_levels(const YAML::Node& node, ExperimentFactor& factor, const sim::ParameterSpec* spec) {
     const auto where = at(file_, node.Mark());
     if (!node.IsMap() || node.size() != 1)
-      throw InputError(where, "factor '" + factor.name + "': expected {uniform: [low, high]} or {levels: [...]}");
+      throw sim::InputError(where, "factor '" + factor.name + "': expected {uniform: [low, high]} or {levels: [...]}");
     check_keys(node, file_, factor.name + ".", {"uniform", "levels"});
     const auto values = node.begin()->second;
     const bool uniform = node.begin()->first.Scalar() == "uniform";
     if (!values.IsSequence() || values.size() == 0 || (uniform && values.size() != 2))
-      throw InputError(at(file_, values.Mark()), "factor '" + factor.name + "': " +
+      throw sim::InputError(at(file_, values.Mark()), "factor '" + factor.name + "': " +
                                                      (uniform ? "uniform takes [low, high]" : "levels takes a list of values"));
     if (spec && !spec->is_numeric()) {
-      if (uniform) throw InputError(where, "factor '" + factor.name + "' is not a number: give its levels instead");
+      if (uniform) throw sim::InputError(where, "factor '" + factor.name + "' is not a number: give its levels instead");
       for (const auto& value : values) {
         factor.level_names.push_back(value.Scalar());
-        factor.overlays.push_back({{spec->path, convert_value(*spec, value, at(file_, value.Mark()))}});
+        factor.overlays.push_back({{spec->path, sim::convert_value(*spec, value, at(file_, value.Mark()))}});
       }
       factor.design.levels = index_levels(factor.level_names.size());
       return;
     }
     std::vector<double> numbers;
     for (const auto& value : values)
-      numbers.push_back(spec ? std::get<double>(convert_value(*spec, value, at(file_, value.Mark())))
+      numbers.push_back(spec ? std::get<double>(sim::convert_value(*spec, value, at(file_, value.Mark())))
                              : number(value, factor.name));
     if (uniform) {
-      if (!(numbers[0] < numbers[1])) throw InputError(where, "factor '" + factor.name + "': uniform needs low < high");
+      if (!(numbers[0] < numbers[1])) throw sim::InputError(where, "factor '" + factor.name + "': uniform needs low < high");
       factor.design.low = numbers[0];
       factor.design.high = numbers[1];
     } else {
@@ -206,27 +206,27 @@ class ExperimentReader {
   }
 
   // A categorical factor: level name -> {parameter: value, ...}, each checked.
-  void read_overlays(const YAML::Node& node, ExperimentFactor& factor, const Scenario& base) {
+  void read_overlays(const YAML::Node& node, ExperimentFactor& factor, const sim::Scenario& base) {
     if (!node.IsMap() || node.size() == 0)
-      throw InputError(at(file_, node.Mark()), "factor '" + factor.name + "' is not a parameter, so it is a set of named "
+      throw sim::InputError(at(file_, node.Mark()), "factor '" + factor.name + "' is not a parameter, so it is a set of named "
                                                    "overlays, e.g. {opt_out: {scheme.referral_policy: opt_out}}");
     for (const auto& level : node) {
       factor.level_names.push_back(level.first.Scalar());
-      std::vector<std::pair<std::string, ParameterValue>> assignments;
-      ParameterSet check = base.parameters;
+      std::vector<std::pair<std::string, sim::ParameterValue>> assignments;
+      sim::ParameterSet check = base.parameters;
       if (level.second.IsMap()) {
         for (const auto& assignment : level.second) {
           const std::string path = assignment.first.Scalar();
           const auto* spec = registry_.find(path);
           if (!spec) {
             const auto suggestion = registry_.nearest(path);
-            throw InputError(at(file_, assignment.first.Mark()),
+            throw sim::InputError(at(file_, assignment.first.Mark()),
                              "unknown key '" + path + "'" + (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
           }
-          assignments.emplace_back(path, convert_value(*spec, assignment.second, at(file_, assignment.second.Mark())));
+          assignments.emplace_back(path, sim::convert_value(*spec, assignment.second, at(file_, assignment.second.Mark())));
         }
       } else if (!level.second.IsNull()) {
-        throw InputError(at(file_, level.second.Mark()), "overlay '" + level.first.Scalar() + "': expected {parameter: value, ...} or {}");
+        throw sim::InputError(at(file_, level.second.Mark()), "overlay '" + level.first.Scalar() + "': expected {parameter: value, ...} or {}");
       }
       factor.overlays.push_back(std::move(assignments));
     }
@@ -240,7 +240,7 @@ class ExperimentReader {
   }
 
   void read_design(const YAML::Node& node, Experiment& experiment) {
-    if (!node.IsMap()) throw InputError(at(file_, node.Mark()), "key 'design': expected {method: sobol, base_samples: 512, ...}");
+    if (!node.IsMap()) throw sim::InputError(at(file_, node.Mark()), "key 'design': expected {method: sobol, base_samples: 512, ...}");
     check_keys(node, file_, "design.",
                {"method", "base_samples", "points", "points_per_factor", "trajectories", "levels", "replicates", "seed"});
     const auto method_node = required(node, "method");
@@ -256,7 +256,7 @@ class ExperimentReader {
     const auto where = at(file_, method_node.Mark());
     const auto needs = [&](const char* key, const char* example) {
       if (!node[key])
-        throw InputError(where, "design.method " + method + " needs design." + key + ", e.g. " + key + ": " + example);
+        throw sim::InputError(where, "design.method " + method + " needs design." + key + ", e.g. " + key + ": " + example);
     };
     if (method == "lhs" || method == "latin_hypercube") needs("points", "200");
     if (method == "sobol" || method == "saltelli") needs("base_samples", "512");
@@ -270,9 +270,9 @@ class ExperimentReader {
         experiment.design = morris_design(factors, size("trajectories", 10, 1e6), size("levels", 4, 1000), experiment.seed);
       else
         unknown_key(where, method, "design.method: ", {"grid", "lhs", "sobol", "morris"});
-    } catch (const InputError& error) {
+    } catch (const sim::InputError& error) {
       if (!error.where().file.empty()) throw;
-      throw InputError(where, error.what());  // the design's own checks, located at the method
+      throw sim::InputError(where, error.what());  // the design's own checks, located at the method
     }
   }
 
@@ -282,47 +282,47 @@ class ExperimentReader {
       if (experiment.analytic) experiment.analyse = {"y"};
       return;
     }
-    if (!analyse.IsSequence()) throw InputError(at(file_, analyse.Mark()), "key 'analyse': expected a list of outcome names");
+    if (!analyse.IsSequence()) throw sim::InputError(at(file_, analyse.Mark()), "key 'analyse': expected a list of outcome names");
     for (const auto& outcome : analyse) experiment.analyse.push_back(outcome.Scalar());
   }
 
   fs::path path_;
   std::string file_;
-  const ParameterRegistry& registry_;
+  const sim::ParameterRegistry& registry_;
 };
 
 }  // namespace
 
 std::string ExperimentFactor::describe_value(double value) const {
-  if (!categorical()) return format_number(value);
+  if (!categorical()) return sim::format_number(value);
   const auto index = static_cast<std::size_t>(std::llround(value));
-  return index < level_names.size() ? level_names[index] : format_number(value);
+  return index < level_names.size() ? level_names[index] : sim::format_number(value);
 }
 
-ParameterSet Experiment::parameters_at(std::size_t point) const {
-  ParameterSet parameters = base->parameters;
+sim::ParameterSet Experiment::parameters_at(std::size_t point) const {
+  sim::ParameterSet parameters = base->parameters;
   for (std::size_t f = 0; f < factors.size(); ++f) {
     const auto& factor = factors[f];
     const double value = design.values(static_cast<Eigen::Index>(point), static_cast<Eigen::Index>(f));
-    const SourceLocation where{file.string(), factor.where.line, factor.where.column};
+    const sim::SourceLocation where{file.string(), factor.where.line, factor.where.column};
     if (factor.categorical()) {
       for (const auto& [path, assigned] : factor.overlays[static_cast<std::size_t>(std::llround(value))])
         parameters.set(path, assigned, where);
     } else {
-      const bool whole = factor.parameter->kind == ParameterKind::integer;
+      const bool whole = factor.parameter->kind == sim::ParameterKind::integer;
       parameters.set(factor.name, whole ? std::round(value) : value, where);
     }
   }
   return parameters;
 }
 
-Experiment load_experiment(const std::filesystem::path& file, const ParameterRegistry& registry) {
+Experiment load_experiment(const std::filesystem::path& file, const sim::ParameterRegistry& registry) {
   try {
     return ExperimentReader(file, registry).read();
   } catch (const YAML::Exception& error) {
     // A shape the reader did not expect (it checks shapes first): still the user's input, still located.
-    throw InputError(at(file.string(), error.mark), "unexpected structure: " + error.msg);
+    throw sim::InputError(at(file.string(), error.mark), "unexpected structure: " + error.msg);
   }
 }
 
-}  // namespace sim
+}  // namespace lab

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace sim {
+namespace lab {
 
 class RunJournal {
  public:
@@ -52,4 +52,4 @@ class RunJournal {
 // FNV-1a, for fingerprints and record checksums.
 std::uint64_t fnv1a(const void* data, std::size_t bytes, std::uint64_t hash = 0xcbf29ce484222325ULL);
 
-}  // namespace sim
+}  // namespace lab

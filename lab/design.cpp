@@ -1,4 +1,4 @@
-#include "sim/design.hpp"
+#include "lab/design.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,9 +7,9 @@
 
 #include "sim/errors.hpp"
 #include "sim/random.hpp"
-#include "sim/sobol_sequence.hpp"
+#include "lab/sobol_sequence.hpp"
 
-namespace sim {
+namespace lab {
 namespace {
 
 // Random streams of the designs, far above the model's (models/streams.hpp),
@@ -30,28 +30,28 @@ std::uint32_t as_key(std::size_t value) { return static_cast<std::uint32_t>(valu
 
 void check_factor(const Factor& factor) {
   const std::string where = "factor '" + factor.name + "': ";
-  if (factor.name.empty()) throw InputError("a design factor has no name");
+  if (factor.name.empty()) throw sim::InputError("a design factor has no name");
   if (factor.discrete()) {
     for (const double level : factor.levels)
-      if (!std::isfinite(level)) throw InputError(where + "levels must be finite numbers");
+      if (!std::isfinite(level)) throw sim::InputError(where + "levels must be finite numbers");
   } else if (!std::isfinite(factor.low) || !std::isfinite(factor.high) || factor.low > factor.high) {
-    throw InputError(where + "needs finite low <= high");
+    throw sim::InputError(where + "needs finite low <= high");
   }
 }
 
 void check_factors(const std::vector<Factor>& factors) {
-  if (factors.empty()) throw InputError("a design needs at least one factor");
+  if (factors.empty()) throw sim::InputError("a design needs at least one factor");
   std::set<std::string> names;
   for (const Factor& factor : factors) {
     check_factor(factor);
-    if (!names.insert(factor.name).second) throw InputError("factor '" + factor.name + "' is named twice");
+    if (!names.insert(factor.name).second) throw sim::InputError("factor '" + factor.name + "' is named twice");
   }
 }
 
 void check_rows(std::size_t rows, const char* what) {
-  if (rows == 0) throw InputError(std::string(what) + " has no points");
+  if (rows == 0) throw sim::InputError(std::string(what) + " has no points");
   if (rows > kMaxDesignRows)
-    throw InputError(std::string(what) + " would have more than " + std::to_string(kMaxDesignRows) + " rows");
+    throw sim::InputError(std::string(what) + " would have more than " + std::to_string(kMaxDesignRows) + " rows");
 }
 
 // rows * factor, or kMaxDesignRows + 1 when that overflows or passes the cap.
@@ -106,7 +106,7 @@ double within_stratum(std::size_t stratum, std::size_t strata, double jitter) {
 
 // One random 32-bit word per column, for the digital shift.
 std::vector<std::uint32_t> digital_shift(std::size_t columns, std::uint64_t seed) {
-  const RandomStreams streams(seed);
+  const sim::RandomStreams streams(seed);
   std::vector<std::uint32_t> shift(columns);
   for (std::size_t c = 0; c < columns; ++c)
     shift[c] = static_cast<std::uint32_t>(streams.uniform(kSaltelliShiftStream, 0, as_key(c)) * 0x1.0p32);
@@ -117,7 +117,7 @@ std::vector<std::uint32_t> digital_shift(std::size_t columns, std::uint64_t seed
 // (Morris 1991): a random base point whose every coordinate can move up by
 // Δ, a random direction per factor (start low and go up, or start high and
 // go down) and a random order in which the factors move.
-Eigen::MatrixXi morris_trajectory(const RandomStreams& streams, std::size_t trajectory, std::size_t factors,
+Eigen::MatrixXi morris_trajectory(const sim::RandomStreams& streams, std::size_t trajectory, std::size_t factors,
                                   std::size_t levels) {
   const auto half = static_cast<int>(levels / 2);  // Δ in grid steps
   Eigen::VectorXi start(as_index(factors));
@@ -157,7 +157,7 @@ double Factor::value_at(double unit) const {
 
 Eigen::MatrixXd factor_values(const std::vector<Factor>& factors, const Eigen::MatrixXd& unit) {
   if (static_cast<std::size_t>(unit.cols()) != factors.size())
-    throw InputError("a design with " + std::to_string(unit.cols()) + " columns cannot map " +
+    throw sim::InputError("a design with " + std::to_string(unit.cols()) + " columns cannot map " +
                      std::to_string(factors.size()) + " factors");
   Eigen::MatrixXd values(unit.rows(), unit.cols());
   for (Index c = 0; c < unit.cols(); ++c)
@@ -210,7 +210,7 @@ Design grid_design(const std::vector<Factor>& factors, std::size_t points_per_co
 Design latin_hypercube(const std::vector<Factor>& factors, std::size_t points, std::uint64_t seed) {
   check_factors(factors);
   check_rows(points, "the Latin hypercube");
-  const RandomStreams streams(seed);
+  const sim::RandomStreams streams(seed);
   Eigen::MatrixXd unit(as_index(points), as_index(factors.size()));
   std::vector<double> keys(points);
   for (std::size_t c = 0; c < factors.size(); ++c) {
@@ -230,7 +230,7 @@ Design saltelli_design(const std::vector<Factor>& factors, std::size_t base_samp
   check_factors(factors);
   const std::size_t k = factors.size();
   if (2 * k > kMaxSobolDimensions)
-    throw InputError("a Saltelli design supports at most " + std::to_string(kMaxSobolDimensions / 2) +
+    throw sim::InputError("a Saltelli design supports at most " + std::to_string(kMaxSobolDimensions / 2) +
                      " factors, not " + std::to_string(k));
   check_rows(capped_product(base_samples, k + 2), "the Saltelli design");
   const SaltelliLayout layout{k, base_samples};
@@ -258,12 +258,12 @@ Design morris_design(const std::vector<Factor>& factors, std::size_t trajectorie
                      std::uint64_t seed) {
   check_factors(factors);
   if (levels < 2 || levels % 2 != 0)
-    throw InputError("Morris levels p must be even and at least 2 (so x + Δ stays on the grid), not " +
+    throw sim::InputError("Morris levels p must be even and at least 2 (so x + Δ stays on the grid), not " +
                      std::to_string(levels));
-  if (levels > (std::size_t{1} << 30)) throw InputError("Morris levels p is too large");
+  if (levels > (std::size_t{1} << 30)) throw sim::InputError("Morris levels p is too large");
   const MorrisLayout layout{factors.size(), trajectories, levels};
   check_rows(capped_product(trajectories, factors.size() + 1), "the Morris design");
-  const RandomStreams streams(seed);
+  const sim::RandomStreams streams(seed);
   const auto steps = static_cast<double>(levels - 1);
   Eigen::MatrixXd unit(as_index(layout.rows()), as_index(factors.size()));
   for (std::size_t t = 0; t < trajectories; ++t) {
@@ -277,4 +277,4 @@ Design morris_design(const std::vector<Factor>& factors, std::size_t trajectorie
   return design;
 }
 
-}  // namespace sim
+}  // namespace lab

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace sim::hdf5 {
+namespace results::hdf5 {
 
 class Handle {
  public:
@@ -81,4 +81,4 @@ class Dataset {
   std::vector<hsize_t> shape_;  // fixed at creation: read once, not on every write
 };
 
-}  // namespace sim::hdf5
+}  // namespace results::hdf5

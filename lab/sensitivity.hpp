@@ -1,5 +1,5 @@
 #pragma once
-// Sensitivity analysis of one outcome over a design (sim/design.hpp):
+// Sensitivity analysis of one outcome over a design (lab/design.hpp):
 // first-order and total Sobol indices with bootstrap intervals, Morris
 // elementary effects, and the share of variance that is replicate noise in
 // a stochastic model. A caller with several outcomes calls once per outcome.
@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/design.hpp"
+#include "lab/design.hpp"
 
-namespace sim {
+namespace lab {
 
 // A point estimate and its 95% interval (NaN when not computed).
 struct Interval {
@@ -96,4 +96,4 @@ struct ReplicateNoise {
 // with n0 = (n - Σ n_i^2 / n) / (points - 1). Zero for a deterministic model.
 ReplicateNoise replicate_noise_share(const Eigen::MatrixXd& outputs_by_point_and_replicate);
 
-}  // namespace sim
+}  // namespace lab

@@ -3,13 +3,13 @@
 #include <cmath>
 #include <numeric>
 
-#include "sim/design.hpp"
+#include "lab/design.hpp"
 #include "sim/errors.hpp"
 #include "sim/random.hpp"
-#include "sim/sensitivity.hpp"
-#include "sim/test_functions.hpp"
+#include "lab/sensitivity.hpp"
+#include "lab/test_functions.hpp"
 
-using namespace sim;
+using namespace lab;
 
 namespace {
 
@@ -94,7 +94,7 @@ TEST_CASE("test functions' closed-form indices match published values and quadra
   CHECK(closed.first_order[1] == Approx(v2 / variance).epsilon(1e-4));
   CHECK(closed.total[0] == Approx(1.0 - v2 / variance).epsilon(1e-4));
   CHECK(closed.total[1] == Approx(1.0 - v1 / variance).epsilon(1e-4));
-  CHECK_THROWS_AS(SobolGFunction({-1.0}), InputError);
+  CHECK_THROWS_AS(SobolGFunction({-1.0}), sim::InputError);
 }
 
 // Tolerances. At N = 4096 the bootstrap half-widths are 0.01-0.045, i.e.
@@ -174,10 +174,10 @@ TEST_CASE("Sobol indices of an outcome that does not vary are NaN with a reason"
   CHECK_FALSE(lost.defined());
   CHECK(std::isnan(lost.factors[1].total.estimate));
 
-  CHECK_THROWS_AS(sobol_indices(design, Eigen::VectorXd::Zero(7), 100, 1), InputError);
+  CHECK_THROWS_AS(sobol_indices(design, Eigen::VectorXd::Zero(7), 100, 1), sim::InputError);
   const Design morris = morris_design(IshigamiFunction::factors(), 5, 4, 1);
   CHECK_THROWS_AS(sobol_indices(morris, Eigen::VectorXd::Zero(static_cast<Eigen::Index>(morris.rows())), 100, 1),
-                  InputError);
+                  sim::InputError);
 }
 
 // mu* of factor i of the G-function is proportional to 1 / (1 + a_i) (on the
@@ -235,7 +235,7 @@ Eigen::MatrixXd noisy_outputs(const SobolGFunction& g, std::size_t points, Eigen
                               double noise_variance) {
   const Design design = latin_hypercube(g.factors(), points, 77);
   const Eigen::VectorXd signal = g.evaluate(design.values);
-  const RandomStreams streams(78);
+  const sim::RandomStreams streams(78);
   Eigen::MatrixXd outputs(signal.size(), replicates);
   for (Eigen::Index p = 0; p < signal.size(); ++p)
     for (Eigen::Index r = 0; r < replicates; ++r)

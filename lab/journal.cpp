@@ -1,4 +1,4 @@
-#include "sim/journal.hpp"
+#include "lab/journal.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,7 +10,7 @@
 
 #include "sim/errors.hpp"
 
-namespace sim {
+namespace lab {
 namespace {
 
 constexpr std::array<char, 8> kMagic{'P', 'P', 'I', 'S', 'I', 'M', 'J', '1'};
@@ -27,7 +27,7 @@ void write_all(int fd, const void* data, std::size_t bytes, const std::filesyste
   while (bytes > 0) {
     const ssize_t written = ::write(fd, p, bytes);
     if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) throw RuntimeFailure("cannot write the sweep journal " + path.string() + ": " + reason());
+    if (written <= 0) throw sim::RuntimeFailure("cannot write the sweep journal " + path.string() + ": " + reason());
     p += written;
     bytes -= static_cast<std::size_t>(written);
   }
@@ -74,9 +74,9 @@ RunJournal RunJournal::create(const std::filesystem::path& path, std::uint64_t f
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
     if (errno == EEXIST)
-      throw InputError(SourceLocation{path.string(), 0, 0},
+      throw sim::InputError(sim::SourceLocation{path.string(), 0, 0},
                        "an interrupted sweep left this journal: add --resume to finish it, or --force to start again");
-    throw RuntimeFailure("cannot create the sweep journal " + path.string() + ": " + reason());
+    throw sim::RuntimeFailure("cannot create the sweep journal " + path.string() + ": " + reason());
   }
   RunJournal journal(path, fd, runs, values_per_run);
   const Header header{fingerprint, runs, values_per_run};
@@ -90,18 +90,18 @@ RunJournal RunJournal::resume(const std::filesystem::path& path, std::uint64_t f
                               std::uint64_t values_per_run) {
   // No links, no pipes or devices: resuming repairs the journal in place, so it must be the sweep's own file.
   const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  const SourceLocation where{path.string(), 0, 0};
-  if (fd < 0 && errno == ELOOP) throw InputError(where, "the journal is a symbolic link; ppisim resumes only from its own file");
-  if (fd < 0) throw InputError(where, "no journal to resume from (" + reason() + ")");
+  const sim::SourceLocation where{path.string(), 0, 0};
+  if (fd < 0 && errno == ELOOP) throw sim::InputError(where, "the journal is a symbolic link; ppisim resumes only from its own file");
+  if (fd < 0) throw sim::InputError(where, "no journal to resume from (" + reason() + ")");
   RunJournal journal(path, fd, runs, values_per_run);
   struct stat status {};
   if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode))
-    throw InputError(where, "the journal is not a regular file; remove it, or use --force to start again");
+    throw sim::InputError(where, "the journal is not a regular file; remove it, or use --force to start again");
   // Killed while writing its header: nothing was recorded yet, so start it afresh.
   if (::lseek(fd, 0, SEEK_END) < static_cast<off_t>(kHeaderBytes)) {
     const Header header{fingerprint, runs, values_per_run};
     if (::ftruncate(fd, 0) != 0 || ::lseek(fd, 0, SEEK_SET) != 0)
-      throw RuntimeFailure("cannot repair the sweep journal " + path.string() + ": " + reason());
+      throw sim::RuntimeFailure("cannot repair the sweep journal " + path.string() + ": " + reason());
     write_all(fd, kMagic.data(), kMagic.size(), path);
     write_all(fd, &header, sizeof header, path);
     journal.sync();
@@ -111,9 +111,9 @@ RunJournal RunJournal::resume(const std::filesystem::path& path, std::uint64_t f
   Header header{};
   if (!read_exact(fd, magic.data(), magic.size(), 0) || magic != kMagic ||
       !read_exact(fd, &header, sizeof header, static_cast<off_t>(magic.size())))
-    throw InputError(SourceLocation{path.string(), 0, 0}, "not a ppisim sweep journal");
+    throw sim::InputError(sim::SourceLocation{path.string(), 0, 0}, "not a ppisim sweep journal");
   if (header.fingerprint != fingerprint || header.runs != runs || header.values_per_run != values_per_run)
-    throw InputError(SourceLocation{path.string(), 0, 0},
+    throw sim::InputError(sim::SourceLocation{path.string(), 0, 0},
                      "this journal belongs to a different experiment or ppisim version; remove it or use --force");
   // Keep whole records with good checksums; cut at the first that is not.
   off_t offset = static_cast<off_t>(kHeaderBytes);
@@ -127,7 +127,7 @@ RunJournal RunJournal::resume(const std::filesystem::path& path, std::uint64_t f
     offset += static_cast<off_t>(bytes);
   }
   if (::ftruncate(fd, offset) != 0 || ::lseek(fd, offset, SEEK_SET) < 0)
-    throw RuntimeFailure("cannot repair the sweep journal " + path.string() + ": " + reason());
+    throw sim::RuntimeFailure("cannot repair the sweep journal " + path.string() + ": " + reason());
   return journal;
 }
 
@@ -142,7 +142,7 @@ void RunJournal::append(std::uint64_t run, std::span<const double> values) {
 }
 
 void RunJournal::sync() {
-  if (::fsync(fd_) != 0) throw RuntimeFailure("cannot sync the sweep journal " + path_.string() + ": " + reason());
+  if (::fsync(fd_) != 0) throw sim::RuntimeFailure("cannot sync the sweep journal " + path_.string() + ": " + reason());
 }
 
 void RunJournal::for_each(const std::function<void(std::uint64_t, std::span<const double>)>& visit) const {
@@ -163,4 +163,4 @@ void RunJournal::remove() {
   std::filesystem::remove(path_, ignored);
 }
 
-}  // namespace sim
+}  // namespace lab

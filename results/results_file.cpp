@@ -1,4 +1,4 @@
-#include "sim/results_file.hpp"
+#include "results/results_file.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -15,7 +15,7 @@
 #include "sim/text.hpp"
 #include "sim/version.hpp"
 
-namespace sim {
+namespace results {
 namespace fs = std::filesystem;
 
 namespace {
@@ -55,7 +55,7 @@ void sync_path(const fs::path& path, int flags) {
   ::close(fd);
 }
 
-double as_number(const ParameterValue& value) {
+double as_number(const sim::ParameterValue& value) {
   if (const auto* number = std::get_if<double>(&value)) return *number;
   if (const auto* flag = std::get_if<bool>(&value)) return *flag ? 1.0 : 0.0;
   return std::nan("");
@@ -69,34 +69,34 @@ static void check_existing_output(const fs::path& path, bool overwrite) {
   std::error_code error;
   const auto existing = fs::symlink_status(path, error);
   if (!fs::exists(existing)) return;
-  const SourceLocation where{path.string(), 0, 0};
+  const sim::SourceLocation where{path.string(), 0, 0};
   if (fs::is_symlink(existing)) {
     if (!overwrite)
-      throw InputError(where, "the output path is a symbolic link to '" + fs::read_symlink(path, error).string() +
+      throw sim::InputError(where, "the output path is a symbolic link to '" + fs::read_symlink(path, error).string() +
                                   "'; add --force to replace the link (the file it points to is left alone)");
     return;
   }
   if (!fs::is_regular_file(existing))
-    throw InputError(where, "the output path is " + describe_file_type(existing.type()) +
+    throw sim::InputError(where, "the output path is " + sim::describe_file_type(existing.type()) +
                                 ", not a results file; ppisim replaces only regular files, even with --force");
-  if (!overwrite) throw InputError(where, "the output file exists; add --force to overwrite it");
+  if (!overwrite) throw sim::InputError(where, "the output file exists; add --force to overwrite it");
 }
 
 void check_output_path(const fs::path& path, bool overwrite) {
   std::error_code error;
   const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   if (!fs::is_directory(folder, error))
-    throw InputError(SourceLocation{path.string(), 0, 0}, "the output folder '" + folder.string() + "' does not exist");
+    throw sim::InputError(sim::SourceLocation{path.string(), 0, 0}, "the output folder '" + folder.string() + "' does not exist");
   if (fs::is_directory(path, error))
-    throw InputError(SourceLocation{path.string(), 0, 0}, "the output path is a folder; name a file such as out.h5");
+    throw sim::InputError(sim::SourceLocation{path.string(), 0, 0}, "the output path is a folder; name a file such as out.h5");
   check_existing_output(path, overwrite);
   if (::access(folder.c_str(), W_OK) != 0)
-    throw InputError(SourceLocation{path.string(), 0, 0},
+    throw sim::InputError(sim::SourceLocation{path.string(), 0, 0},
                      "cannot write to the folder '" + folder.string() + "': " + std::strerror(errno));
 }
 
-ResultsWriter::ResultsWriter(fs::path final_path, bool overwrite, const OutputCatalog& catalog,
-                             const ParameterRegistry& registry, std::size_t runs, int days,
+ResultsWriter::ResultsWriter(fs::path final_path, bool overwrite, const sim::OutputCatalog& catalog,
+                             const sim::ParameterRegistry& registry, std::size_t runs, int days,
                              const RunProvenance& provenance)
     : final_path_(std::move(final_path)), partial_path_(partial_name(final_path_)), overwrite_(overwrite),
       registry_(registry), runs_(runs) {
@@ -108,8 +108,8 @@ ResultsWriter::ResultsWriter(fs::path final_path, bool overwrite, const OutputCa
 
   hdf5::write_string_attribute(root, "format", kResultsFormat);
   hdf5::write_uint64_attribute(root, "format_version", kResultsFormatVersion);
-  hdf5::write_string_attribute(root, "ppisim_version", kVersion);
-  hdf5::write_string_attribute(root, "git_revision", kGitRevision);
+  hdf5::write_string_attribute(root, "ppisim_version", sim::kVersion);
+  hdf5::write_string_attribute(root, "git_revision", sim::kGitRevision);
   hdf5::write_string_attribute(root, "created", utc_now());
   hdf5::write_string_attribute(root, "command_line", provenance.command_line);
   hdf5::write_string_attribute(root, "scenario_name", provenance.scenario_name);
@@ -138,7 +138,7 @@ ResultsWriter::ResultsWriter(fs::path final_path, bool overwrite, const OutputCa
   replicates_->describe("1", "Replicate number of the run, from 0");
 
   const auto series_group = hdf5::create_group(root, "timeseries");
-  for (const auto& spec : provenance.store_timeseries ? catalog.series() : std::vector<OutputSpec>{}) {
+  for (const auto& spec : provenance.store_timeseries ? catalog.series() : std::vector<sim::OutputSpec>{}) {
     series_.push_back(hdf5::Dataset::create_doubles(series_group.id(), spec.name, {run_count, day_count}));
     series_.back().describe(spec.unit, spec.description);
   }
@@ -149,10 +149,10 @@ ResultsWriter::ResultsWriter(fs::path final_path, bool overwrite, const OutputCa
   }
   const auto parameter_group = hdf5::create_group(root, "parameters");
   for (const auto& spec : registry.all()) {
-    if ((!spec.is_numeric() && spec.kind != ParameterKind::boolean) || spec.describes_run_plan) continue;
+    if ((!spec.is_numeric() && spec.kind != sim::ParameterKind::boolean) || spec.describes_run_plan) continue;
     numeric_parameters_.push_back(spec.path);
     parameters_.push_back(hdf5::Dataset::create_doubles(parameter_group.id(), spec.path, {run_count}));
-    parameters_.back().describe(spec.kind == ParameterKind::boolean ? "1 = true" : spec.unit.empty() ? "1" : spec.unit,
+    parameters_.back().describe(spec.kind == sim::ParameterKind::boolean ? "1 = true" : spec.unit.empty() ? "1" : spec.unit,
                                 spec.description);
   }
 }
@@ -164,7 +164,7 @@ ResultsWriter::~ResultsWriter() {
   fs::remove(partial_path_, ignored);
 }
 
-void ResultsWriter::write(const RunResult& result, const ParameterSet& parameters) {
+void ResultsWriter::write(const sim::RunResult& result, const sim::ParameterSet& parameters) {
   const hsize_t row = result.run_index;
   for (std::size_t i = 0; i < series_.size(); ++i)
     series_[i].write_row(row, result.series.data() + i * static_cast<std::size_t>(result.days));
@@ -221,7 +221,7 @@ void ResultsWriter::flush_block(std::size_t number) {
 }
 
 // /snapshot/<table>/<column>: one run's agents at its end, e.g. the social graph to draw.
-void ResultsWriter::write_snapshot(const RunResult& result) {
+void ResultsWriter::write_snapshot(const sim::RunResult& result) {
   const auto group = hdf5::create_group(file_.id(), "snapshot");
   hdf5::write_uint64_attribute(group.id(), "run", result.run_index);
   hdf5::write_uint64_attribute(group.id(), "day", static_cast<std::uint64_t>(std::max(0, result.days - 1)));
@@ -251,7 +251,7 @@ void ResultsWriter::commit() {
   if (::renameat2(AT_FDCWD, partial_path_.c_str(), AT_FDCWD, final_path_.c_str(), flags) != 0) {
     const std::string reason = std::strerror(errno);
     committed_ = true;  // keep the finished results rather than delete them
-    throw RuntimeFailure("cannot move the results into " + final_path_.string() + " (" + reason +
+    throw sim::RuntimeFailure("cannot move the results into " + final_path_.string() + " (" + reason +
                          "); they are kept in " + partial_path_.string());
   }
   committed_ = true;
@@ -260,27 +260,16 @@ void ResultsWriter::commit() {
 
 static ResultsContents read_results_file(const fs::path& path);
 
-static void read_sensitivity(hid_t root, ResultsContents& contents) {
-  const auto group = hdf5::open_group(root, "sensitivity");
-  const auto outcome = hdf5::read_strings(group.id(), "outcome"), factor = hdf5::read_strings(group.id(), "factor"),
-             index = hdf5::read_strings(group.id(), "index");
-  const auto estimate = hdf5::Dataset::open(group.id(), "estimate").read_doubles(),
-             lo95 = hdf5::Dataset::open(group.id(), "lo95").read_doubles(),
-             hi95 = hdf5::Dataset::open(group.id(), "hi95").read_doubles();
-  for (std::size_t i = 0; i < outcome.size(); ++i)
-    contents.sensitivity.push_back({outcome[i], factor[i], index[i], estimate[i], lo95[i], hi95[i]});
-}
-
 ResultsContents read_results(const fs::path& path) {
   hdf5::silence_library_errors();
   std::error_code error;
-  if (!fs::exists(path, error)) throw InputError(SourceLocation{path.string(), 0, 0}, "no such file");
+  if (!fs::exists(path, error)) throw sim::InputError(sim::SourceLocation{path.string(), 0, 0}, "no such file");
   if (H5Fis_hdf5(path.c_str()) <= 0)
-    throw InputError(SourceLocation{path.string(), 0, 0}, "not an HDF5 file (expected a ppisim results file)");
+    throw sim::InputError(sim::SourceLocation{path.string(), 0, 0}, "not an HDF5 file (expected a ppisim results file)");
   try {
     return read_results_file(path);
-  } catch (const RuntimeFailure& failure) {
-    throw InputError(SourceLocation{path.string(), 0, 0},
+  } catch (const sim::RuntimeFailure& failure) {
+    throw sim::InputError(sim::SourceLocation{path.string(), 0, 0},
                      std::string("not a readable ppisim results file (truncated or damaged?): ") + failure.what());
   }
 }
@@ -289,11 +278,11 @@ static ResultsContents read_results_file(const fs::path& path) {
   const auto file = hdf5::open_file_read_only(path.string());
   const hid_t root = file.id();
   if (!hdf5::has_attribute(root, "format") || hdf5::read_string_attribute(root, "format") != kResultsFormat)
-    throw InputError(SourceLocation{path.string(), 0, 0}, "an HDF5 file, but not a ppisim results file");
+    throw sim::InputError(sim::SourceLocation{path.string(), 0, 0}, "an HDF5 file, but not a ppisim results file");
   std::uint64_t version = 0;
   if (hdf5::has_attribute(root, "format_version")) version = hdf5::read_uint64_attribute(root, "format_version");
   if (version == 0 || version > kResultsFormatVersion)
-    throw InputError(SourceLocation{path.string(), 0, 0},
+    throw sim::InputError(sim::SourceLocation{path.string(), 0, 0},
                      "results file format version " + std::to_string(version) + " is not one this ppisim reads (" +
                          std::to_string(kResultsFormatVersion) + "); use a newer ppisim");
 
@@ -313,8 +302,7 @@ static ResultsContents read_results_file(const fs::path& path) {
   const auto parameters = hdf5::open_group(root, "parameters");
   for (const auto& name : hdf5::list_members(parameters.id()))
     contents.parameters.emplace_back(name, hdf5::Dataset::open(parameters.id(), name).read_doubles());
-  if (hdf5::exists(root, "sensitivity")) read_sensitivity(root, contents);
   return contents;
 }
 
-}  // namespace sim
+}  // namespace results

@@ -1,4 +1,4 @@
-#include "sim/sensitivity.hpp"
+#include "lab/sensitivity.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include "sim/errors.hpp"
 #include "sim/random.hpp"
 
-namespace sim {
+namespace lab {
 namespace {
 
 using Index = Eigen::Index;
@@ -22,10 +22,10 @@ Index as_index(std::size_t value) { return static_cast<Index>(value); }
 
 void check_outputs(const Design& design, DesignKind kind, const Eigen::VectorXd& outputs) {
   if (design.kind != kind)
-    throw InputError(std::string("this analysis needs a ") + design_kind_name(kind) + " design, not a " +
+    throw sim::InputError(std::string("this analysis needs a ") + design_kind_name(kind) + " design, not a " +
                      design_kind_name(design.kind) + " design");
   if (static_cast<std::size_t>(outputs.size()) != design.rows())
-    throw InputError("the design has " + std::to_string(design.rows()) + " rows but " + std::to_string(outputs.size()) +
+    throw sim::InputError("the design has " + std::to_string(design.rows()) + " rows but " + std::to_string(outputs.size()) +
                      " outputs were given");
 }
 
@@ -94,7 +94,7 @@ struct BootstrapDraws {
 BootstrapDraws bootstrap_indices(const Eigen::MatrixXd& y, std::size_t resamples, std::uint64_t seed) {
   const auto k = static_cast<std::size_t>(y.cols() - 2);
   const auto n = static_cast<std::uint32_t>(y.rows());
-  const RandomStreams streams(seed);
+  const sim::RandomStreams streams(seed);
   BootstrapDraws draws{std::vector<std::vector<double>>(k), std::vector<std::vector<double>>(k)};
   Eigen::ArrayXd weight(y.rows());
   for (std::size_t resample = 0; resample < resamples; ++resample) {
@@ -129,7 +129,7 @@ std::pair<std::size_t, double> morris_step(const Design& design, std::size_t row
   for (Index c = 0; c < change.size(); ++c)
     if (std::abs(change(c)) > design.morris.delta() / 2.0) moved.push_back(c);
   if (moved.size() != 1)
-    throw InputError("rows " + std::to_string(row) + " and " + std::to_string(row + 1) +
+    throw sim::InputError("rows " + std::to_string(row) + " and " + std::to_string(row + 1) +
                      " of the design are not a one-factor Morris step");
   return {static_cast<std::size_t>(moved[0]), change(moved[0])};
 }
@@ -277,4 +277,4 @@ ReplicateNoise replicate_noise_share(const Eigen::MatrixXd& outputs_by_point_and
   return result;
 }
 
-}  // namespace sim
+}  // namespace lab

@@ -3,7 +3,7 @@
 #include <fstream>
 
 #include "models/parameters.hpp"
-#include "sim/results_file.hpp"
+#include "results/results_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -42,7 +42,7 @@ TEST_CASE("results round-trip through the HDF5 file") {
   Fixture f;
   const auto path = f.folder / "out.h5";
   {
-    sim::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), 2, 3, {"ppisim run x", "fixture", "name: fixture\n", 7, 2});
+    results::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), 2, 3, {"ppisim run x", "fixture", "name: fixture\n", 7, 2});
     writer.write(f.result(1), f.parameters);  // any order
     writer.write(f.result(0), f.parameters);
     CHECK_FALSE(fs::exists(path));  // nothing visible before commit
@@ -50,7 +50,7 @@ TEST_CASE("results round-trip through the HDF5 file") {
   }
   REQUIRE(fs::exists(path));
   CHECK(f.files_in_folder() == 1);
-  const auto contents = sim::read_results(path);
+  const auto contents = results::read_results(path);
   CHECK(contents.seeds == std::vector<std::uint64_t>{100, 101});
   CHECK(contents.summary_specs.at(0).name == "beta");
   CHECK(contents.summary_specs.at(0).unit == "share of mothers");
@@ -63,7 +63,7 @@ TEST_CASE("an abandoned writer leaves no file behind") {
   Fixture f;
   const auto path = f.folder / "out.h5";
   {
-    sim::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), 1, 3, {});
+    results::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), 1, 3, {});
     CHECK(fs::exists(writer.partial_path()));
   }
   CHECK(f.files_in_folder() == 0);
@@ -73,8 +73,8 @@ TEST_CASE("an existing file is never replaced without permission") {
   Fixture f;
   const auto path = f.folder / "out.h5";
   std::ofstream(path) << "precious";
-  CHECK_THROWS_WITH(sim::check_output_path(path, false), Catch::Contains("exists; add --force"));
-  CHECK_THROWS_AS(sim::ResultsWriter(path, false, f.catalog, models::parameter_registry(), 1, 3, {}), sim::InputError);
+  CHECK_THROWS_WITH(results::check_output_path(path, false), Catch::Contains("exists; add --force"));
+  CHECK_THROWS_AS(results::ResultsWriter(path, false, f.catalog, models::parameter_registry(), 1, 3, {}), sim::InputError);
   std::ifstream kept(path);
   std::string text;
   kept >> text;
@@ -85,7 +85,7 @@ TEST_CASE("an existing file is never replaced without permission") {
 TEST_CASE("a file that appears during a run is kept, and so are the results") {
   Fixture f;
   const auto path = f.folder / "out.h5";
-  sim::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), 1, 3, {});
+  results::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), 1, 3, {});
   writer.write(f.result(0), f.parameters);
   std::ofstream(path) << "someone else's";
   CHECK_THROWS_WITH(writer.commit(), Catch::Contains("they are kept in"));
@@ -97,25 +97,25 @@ TEST_CASE("reading something that is not a results file is bad input") {
   Fixture f;
   const auto text_file = f.folder / "notes.h5";
   std::ofstream(text_file) << "not hdf5";
-  CHECK_THROWS_WITH(sim::read_results(text_file), Catch::Contains("not an HDF5 file"));
-  CHECK_THROWS_WITH(sim::read_results(f.folder / "missing.h5"), Catch::Contains("no such file"));
+  CHECK_THROWS_WITH(results::read_results(text_file), Catch::Contains("not an HDF5 file"));
+  CHECK_THROWS_WITH(results::read_results(f.folder / "missing.h5"), Catch::Contains("no such file"));
 }
 
 TEST_CASE("a results file of a newer format version is refused, not misread") {
   Fixture f;
   const auto path = f.folder / "new.h5";
   {
-    sim::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), 1, 3, {});
+    results::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), 1, 3, {});
     writer.write(f.result(0), f.parameters);
     writer.commit();
   }
   {
-    const auto file = sim::hdf5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, "open");
-    const std::uint64_t newer = sim::kResultsFormatVersion + 1;
-    const auto attribute = sim::hdf5::Handle(H5Aopen(file.id(), "format_version", H5P_DEFAULT), H5Aclose, "attr");
+    const auto file = results::hdf5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, "open");
+    const std::uint64_t newer = results::kResultsFormatVersion + 1;
+    const auto attribute = results::hdf5::Handle(H5Aopen(file.id(), "format_version", H5P_DEFAULT), H5Aclose, "attr");
     REQUIRE(H5Awrite(attribute.id(), H5T_NATIVE_UINT64, &newer) >= 0);
   }
-  CHECK_THROWS_WITH(sim::read_results(path), Catch::Contains("format version 2 is not one this ppisim reads"));
+  CHECK_THROWS_WITH(results::read_results(path), Catch::Contains("format version 2 is not one this ppisim reads"));
 }
 
 TEST_CASE("partial files of writers that no longer exist are cleared and live ones kept") {
@@ -126,7 +126,7 @@ TEST_CASE("partial files of writers that no longer exist are cleared and live on
   std::ofstream(dead) << "left by a killed sweep";
   std::ofstream(alive) << "someone still writing";
   {
-    sim::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), 1, 3, {});
+    results::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), 1, 3, {});
     CHECK_FALSE(std::filesystem::exists(dead));
     CHECK(std::filesystem::exists(alive));
   }
@@ -140,17 +140,17 @@ TEST_CASE("per-run values land in their rows whatever the order and across block
   // between chunks makes the one-chunk cache write chunks half-filled.
   constexpr std::uint64_t runs = 6'000;
   {
-    sim::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), runs, 3, {});
+    results::ResultsWriter writer(path, false, f.catalog, models::parameter_registry(), runs, 3, {});
     for (std::uint64_t k = 0; k < runs; ++k) writer.write(f.result(k * 7'919 % runs), f.parameters);
     auto again = f.result(5);
     again.summary = {-1.0};
     writer.write(again, f.parameters);  // a run written twice keeps its last values
     writer.commit();
   }
-  const auto contents = sim::read_results(path);
+  const auto contents = results::read_results(path);
   REQUIRE(contents.runs() == runs);
-  const auto file = sim::hdf5::open_file_read_only(path.string());
-  const auto series = sim::hdf5::Dataset::open(file.id(), "timeseries/alpha").read_doubles();
+  const auto file = results::hdf5::open_file_read_only(path.string());
+  const auto series = results::hdf5::Dataset::open(file.id(), "timeseries/alpha").read_doubles();
   REQUIRE(series.size() == runs * 3);
   for (std::uint64_t run = 0; run < runs; ++run) {
     REQUIRE(contents.seeds[run] == 100 + run);

@@ -1,4 +1,4 @@
-// Experiment files (sim/experiment.hpp): bad ones give one located error
+// Experiment files (lab/experiment.hpp): bad ones give one located error
 // each, good ones expand to runs whose parameters are the base scenario's
 // with the design point's values applied.
 #include <unistd.h>
@@ -14,7 +14,7 @@
 
 #include "models/parameters.hpp"
 #include "sim/errors.hpp"
-#include "sim/experiment.hpp"
+#include "lab/experiment.hpp"
 
 namespace fs = std::filesystem;
 
@@ -36,7 +36,7 @@ struct ExperimentFolder {
   }
 };
 
-sim::Experiment load(const fs::path& file) { return sim::load_experiment(file, models::parameter_registry()); }
+lab::Experiment load(const fs::path& file) { return lab::load_experiment(file, models::parameter_registry()); }
 
 std::string error_of(const fs::path& file) {
   try {
@@ -158,7 +158,7 @@ TEST_CASE("experiment: analytic models read their settings, and analyse y by def
   CHECK(ishigami.analytic->a == 5.0);
   CHECK(ishigami.analytic->b == 0.3);
   CHECK(ishigami.analyse == std::vector<std::string>{"y"});
-  CHECK(ishigami.design.kind == sim::DesignKind::saltelli);
+  CHECK(ishigami.design.kind == lab::DesignKind::saltelli);
   CHECK(ishigami.design.rows() == 16 * (3 + 2));
   CHECK(ishigami.runs() == 80);
   CHECK(ishigami.seed == 4);

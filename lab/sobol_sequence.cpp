@@ -1,10 +1,10 @@
-#include "sim/sobol_sequence.hpp"
+#include "lab/sobol_sequence.hpp"
 
 #include <string>
 
 #include "sim/errors.hpp"
 
-namespace sim {
+namespace lab {
 namespace {
 
 // One row of Joe & Kuo's table: the dimension, the degree s and the inner
@@ -310,7 +310,7 @@ std::array<std::uint32_t, kBits> directions_from(const JoeKuoRow& row) {
 
 SobolSequence::SobolSequence(std::size_t dimensions) {
   if (dimensions == 0 || dimensions > kMaxSobolDimensions)
-    throw InputError("the Sobol sequence supports 1 to " + std::to_string(kMaxSobolDimensions) +
+    throw sim::InputError("the Sobol sequence supports 1 to " + std::to_string(kMaxSobolDimensions) +
                      " dimensions, not " + std::to_string(dimensions));
   directions_.reserve(dimensions);
   directions_.push_back(van_der_corput_directions());
@@ -318,7 +318,7 @@ SobolSequence::SobolSequence(std::size_t dimensions) {
 }
 
 std::uint32_t SobolSequence::bits(std::uint64_t index, std::size_t dimension) const {
-  if (index >> kBits) throw InputError("Sobol point index " + std::to_string(index) + " is past 2^32 - 1");
+  if (index >> kBits) throw sim::InputError("Sobol point index " + std::to_string(index) + " is past 2^32 - 1");
   // Gray-code order: point i is the XOR of the directions at the set bits of
   // i ^ (i >> 1), which is what the usual one-bit-per-step update produces.
   std::uint64_t gray = index ^ (index >> 1);
@@ -341,4 +341,4 @@ Eigen::MatrixXd SobolSequence::points(std::uint64_t first_index, std::size_t cou
   return result;
 }
 
-}  // namespace sim
+}  // namespace lab

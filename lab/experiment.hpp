@@ -9,20 +9,20 @@
 #include <string>
 #include <vector>
 
-#include "sim/design.hpp"
+#include "lab/design.hpp"
 #include "sim/scenario.hpp"
 
-namespace sim {
+namespace lab {
 
 // One varied input: a parameter (numeric range or levels, or the words of a
 // choice), or a named set of scenario overlays (a categorical factor).
 struct ExperimentFactor {
   std::string name;     // parameter path, or the overlay factor's own name
   Factor design;        // in the design: a range, or levels 0 .. m-1 for words and overlays
-  const ParameterSpec* parameter = nullptr;  // null for overlays
+  const sim::ParameterSpec* parameter = nullptr;  // null for overlays
   std::vector<std::string> level_names;      // words of a choice, or overlay names
-  std::vector<std::vector<std::pair<std::string, ParameterValue>>> overlays;  // per level
-  SourceLocation where;
+  std::vector<std::vector<std::pair<std::string, sim::ParameterValue>>> overlays;  // per level
+  sim::SourceLocation where;
 
   [[nodiscard]] bool categorical() const { return !level_names.empty(); }
   // The level name or number a design value stands for, for tables.
@@ -39,7 +39,7 @@ struct AnalyticModel {
 struct Experiment {
   std::filesystem::path file;
   std::string name, description;
-  std::optional<Scenario> base;          // the scenario every run starts from
+  std::optional<sim::Scenario> base;          // the scenario every run starts from
   std::optional<AnalyticModel> analytic;  // or a test function
   std::vector<ExperimentFactor> factors;
   Design design;
@@ -54,9 +54,9 @@ struct Experiment {
   [[nodiscard]] std::size_t point_of(std::size_t run) const { return run / replicates; }
   [[nodiscard]] std::size_t replicate_of(std::size_t run) const { return run % replicates; }
   // The base scenario's parameters with design point `point`'s values applied.
-  [[nodiscard]] ParameterSet parameters_at(std::size_t point) const;
+  [[nodiscard]] sim::ParameterSet parameters_at(std::size_t point) const;
 };
 
-Experiment load_experiment(const std::filesystem::path& file, const ParameterRegistry& registry);
+Experiment load_experiment(const std::filesystem::path& file, const sim::ParameterRegistry& registry);
 
-}  // namespace sim
+}  // namespace lab

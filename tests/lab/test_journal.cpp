@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "sim/errors.hpp"
-#include "sim/journal.hpp"
+#include "lab/journal.hpp"
 
 namespace fs = std::filesystem;
 
@@ -48,7 +48,7 @@ std::vector<double> values_of(std::uint64_t run) {
 
 using Records = std::vector<std::pair<std::uint64_t, std::vector<double>>>;
 
-Records records_of(const sim::RunJournal& journal) {
+Records records_of(const lab::RunJournal& journal) {
   Records records;
   journal.for_each([&](std::uint64_t run, std::span<const double> values) {
     records.emplace_back(run, std::vector<double>(values.begin(), values.end()));
@@ -64,11 +64,11 @@ Records expected(const std::vector<std::uint64_t>& runs) {
 
 // Writes a journal holding `runs`, in that order, and closes it.
 void write_journal(const fs::path& path, const std::vector<std::uint64_t>& runs) {
-  auto journal = sim::RunJournal::create(path, kFingerprint, kRuns, kValues);
+  auto journal = lab::RunJournal::create(path, kFingerprint, kRuns, kValues);
   for (const auto run : runs) journal.append(run, values_of(run));
 }
 
-sim::RunJournal reopen(const fs::path& path) { return sim::RunJournal::resume(path, kFingerprint, kRuns, kValues); }
+lab::RunJournal reopen(const fs::path& path) { return lab::RunJournal::resume(path, kFingerprint, kRuns, kValues); }
 
 void flip_byte(const fs::path& path, std::uintmax_t offset) {
   std::fstream stream(path, std::ios::in | std::ios::out | std::ios::binary);
@@ -82,7 +82,7 @@ void flip_byte(const fs::path& path, std::uintmax_t offset) {
 
 std::string resume_error(const fs::path& path, std::uint64_t fingerprint, std::uint64_t runs, std::uint64_t values) {
   try {
-    (void)sim::RunJournal::resume(path, fingerprint, runs, values);
+    (void)lab::RunJournal::resume(path, fingerprint, runs, values);
   } catch (const sim::InputError& error) {
     return error.what();
   }
@@ -118,7 +118,7 @@ TEST_CASE("journal: values come back bit for bit, NaN and infinities included") 
   const std::vector<double> odd{std::numeric_limits<double>::quiet_NaN(), -std::numeric_limits<double>::infinity(),
                                 -0.0};
   {
-    auto journal = sim::RunJournal::create(folder.file(), kFingerprint, kRuns, kValues);
+    auto journal = lab::RunJournal::create(folder.file(), kFingerprint, kRuns, kValues);
     journal.append(2, odd);
     journal.sync();
   }
@@ -132,7 +132,7 @@ TEST_CASE("journal: values come back bit for bit, NaN and infinities included") 
 
 TEST_CASE("journal: for_each visits records in file order, not run order") {
   JournalFolder folder;
-  auto journal = sim::RunJournal::create(folder.file(), kFingerprint, kRuns, kValues);
+  auto journal = lab::RunJournal::create(folder.file(), kFingerprint, kRuns, kValues);
   const std::vector<std::uint64_t> order{8, 3, 5, 0, 9, 1};
   for (const auto run : order) journal.append(run, values_of(run));
   CHECK(records_of(journal) == expected(order));
@@ -209,7 +209,7 @@ TEST_CASE("journal: a journal of another experiment or shape is refused, and lef
        {std::tuple{kFingerprint + 1, kRuns, kValues}, std::tuple{kFingerprint, kRuns + 1, kValues},
         std::tuple{kFingerprint, kRuns, kValues + 1}, std::tuple{kFingerprint, kRuns, kValues - 1}}) {
     INFO("fingerprint " << fingerprint << ", runs " << runs << ", values per run " << values);
-    CHECK_THROWS_AS(sim::RunJournal::resume(folder.file(), fingerprint, runs, values), sim::InputError);
+    CHECK_THROWS_AS(lab::RunJournal::resume(folder.file(), fingerprint, runs, values), sim::InputError);
     CHECK(resume_error(folder.file(), fingerprint, runs, values) ==
           folder.file().string() + ": this journal " + different);
   }
@@ -230,9 +230,9 @@ TEST_CASE("journal: create refuses an existing journal and leaves it intact") {
   JournalFolder folder;
   write_journal(folder.file(), {1, 2});
   const auto size = fs::file_size(folder.file());
-  CHECK_THROWS_AS(sim::RunJournal::create(folder.file(), kFingerprint, kRuns, kValues), sim::InputError);
+  CHECK_THROWS_AS(lab::RunJournal::create(folder.file(), kFingerprint, kRuns, kValues), sim::InputError);
   try {
-    (void)sim::RunJournal::create(folder.file(), kFingerprint, kRuns, kValues);
+    (void)lab::RunJournal::create(folder.file(), kFingerprint, kRuns, kValues);
   } catch (const sim::InputError& error) {
     CHECK_THAT(error.what(), Catch::Contains("--resume") && Catch::Contains("--force") &&
                                  Catch::StartsWith(folder.file().string() + ": "));
@@ -243,7 +243,7 @@ TEST_CASE("journal: create refuses an existing journal and leaves it intact") {
 
 TEST_CASE("journal: remove deletes the file") {
   JournalFolder folder;
-  auto journal = sim::RunJournal::create(folder.file(), kFingerprint, kRuns, kValues);
+  auto journal = lab::RunJournal::create(folder.file(), kFingerprint, kRuns, kValues);
   journal.append(0, values_of(0));
   journal.remove();
   CHECK_FALSE(fs::exists(folder.file()));
@@ -251,19 +251,19 @@ TEST_CASE("journal: remove deletes the file") {
 
 TEST_CASE("journal: fnv1a matches the published FNV-1a 64 test vectors") {
   // From the reference test suite of Fowler, Noll and Vo (isthe.com/chongo/tech/comp/fnv).
-  CHECK(sim::fnv1a("", 0) == 0xcbf29ce484222325ULL);
-  CHECK(sim::fnv1a("a", 1) == 0xaf63dc4c8601ec8cULL);
-  CHECK(sim::fnv1a("foobar", 6) == 0x85944171f73967e8ULL);
+  CHECK(lab::fnv1a("", 0) == 0xcbf29ce484222325ULL);
+  CHECK(lab::fnv1a("a", 1) == 0xaf63dc4c8601ec8cULL);
+  CHECK(lab::fnv1a("foobar", 6) == 0x85944171f73967e8ULL);
 }
 
 TEST_CASE("journal: one killed while writing its header resumes as empty") {
   const auto path = std::filesystem::temp_directory_path() / ("ppisim-torn-header-" + std::to_string(::getpid()));
   std::filesystem::remove(path);
   { std::ofstream(path) << "PPIS"; }  // the first bytes of a header, then the kill
-  auto journal = sim::RunJournal::resume(path, 7, 4, 2);
+  auto journal = lab::RunJournal::resume(path, 7, 4, 2);
   CHECK(journal.done_count() == 0);
   journal.append(1, std::vector<double>{1.0, 2.0});
-  auto again = sim::RunJournal::resume(path, 7, 4, 2);
+  auto again = lab::RunJournal::resume(path, 7, 4, 2);
   CHECK(again.done(1));
   again.remove();
 }

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace sim {
+namespace lab {
 
 // Dimensions with direction numbers built in: dimension 1 (van der Corput)
 // and the first 255 rows of Joe & Kuo's new-joe-kuo-6.21201 table.
@@ -36,4 +36,4 @@ class SobolSequence {
   std::vector<Directions> directions_;
 };
 
-}  // namespace sim
+}  // namespace lab

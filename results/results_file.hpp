@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "sim/hdf5.hpp"
+#include "results/hdf5.hpp"
 #include "sim/outputs.hpp"
 #include "sim/parameters.hpp"
 
-namespace sim {
+namespace results {
 
 inline constexpr const char* kResultsFormat = "ppisim-results";
 inline constexpr std::uint64_t kResultsFormatVersion = 1;
@@ -36,14 +36,14 @@ void check_output_path(const std::filesystem::path& path, bool overwrite);
 
 class ResultsWriter {
  public:
-  ResultsWriter(std::filesystem::path final_path, bool overwrite, const OutputCatalog& catalog,
-                const ParameterRegistry& registry, std::size_t runs, int days, const RunProvenance& provenance);
+  ResultsWriter(std::filesystem::path final_path, bool overwrite, const sim::OutputCatalog& catalog,
+                const sim::ParameterRegistry& registry, std::size_t runs, int days, const RunProvenance& provenance);
   ~ResultsWriter();
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
 
   // Stores one run in row `result.run_index`, with the parameters it ran with.
-  void write(const RunResult& result, const ParameterSet& parameters);
+  void write(const sim::RunResult& result, const sim::ParameterSet& parameters);
   // Closes, syncs and renames the file into place. Nothing is visible before.
   void commit();
 
@@ -55,13 +55,13 @@ class ResultsWriter {
   std::filesystem::path final_path_, partial_path_;
   bool overwrite_;
   bool committed_ = false;
-  const ParameterRegistry& registry_;
+  const sim::ParameterRegistry& registry_;
   std::vector<std::string> numeric_parameters_;
   hdf5::Handle file_;
   std::vector<hdf5::Dataset> series_, summaries_, parameters_;
   std::optional<hdf5::Dataset> seeds_, replicates_;
   bool snapshot_written_ = false;
-  void write_snapshot(const RunResult& result);
+  void write_snapshot(const sim::RunResult& result);
 
   // The per-run values of the 1-D datasets (/summary, /parameters, /runs) are
   // held for a block of kBlockRows runs and written with one HDF5 call per
@@ -84,16 +84,10 @@ class ResultsWriter {
 // What `ppisim summary` and the tests read back.
 struct ResultsContents {
   std::map<std::string, std::string> attributes;  // root text attributes
-  std::vector<OutputSpec> summary_specs;
+  std::vector<sim::OutputSpec> summary_specs;
   std::vector<std::vector<double>> summary_values;  // [outcome][run]
   std::vector<std::uint64_t> seeds, replicates;
   std::vector<std::pair<std::string, std::vector<double>>> parameters;  // [name] -> per run
-  // A sweep's sensitivity table, one row per (outcome, factor, index); empty for runs.
-  struct SensitivityRow {
-    std::string outcome, factor, index;
-    double estimate, lo95, hi95;
-  };
-  std::vector<SensitivityRow> sensitivity;
 
   [[nodiscard]] std::size_t runs() const { return seeds.size(); }
 };
@@ -101,4 +95,4 @@ struct ResultsContents {
 // Reads a results file; InputError if it is not one.
 ResultsContents read_results(const std::filesystem::path& path);
 
-}  // namespace sim
+}  // namespace results
