@@ -10,10 +10,17 @@ std::string source_of(const sim::ParameterSpec& spec) {
   return spec.source.reference.empty() ? kind : kind + ": " + spec.source.reference;
 }
 
+// Whether an intervention may change it, and what its change does when the intervention ends.
+std::string changes_at_run_time(const sim::ParameterSpec& spec) {
+  if (!spec.runtime_changeable) return "no";
+  return spec.at_end == sim::AtInterventionEnd::persists ? "yes; persists after the intervention"
+                                                         : "yes; reverts when the intervention ends";
+}
+
 std::string parameter_row(const sim::ParameterSpec& spec) {
   return fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n", spec.path, sim::to_string(spec.kind),
                      markdown_cell(parameter_default(spec)), markdown_cell(spec.unit),
-                     markdown_cell(parameter_range(spec)), spec.runtime_changeable ? "yes" : "no",
+                     markdown_cell(parameter_range(spec)), changes_at_run_time(spec),
                      markdown_cell(source_of(spec)), markdown_cell(spec.finding), markdown_cell(spec.description));
 }
 

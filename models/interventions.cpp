@@ -4,6 +4,7 @@
 // meetings (F9), and the reset of the day's events. Meetings act at the
 // start of the day, on day t's state, before any behaviour.
 #include <cmath>
+#include <stdexcept>
 
 #include "models/modules.hpp"
 #include "models/streams.hpp"
@@ -24,7 +25,7 @@ class Interventions final : public sim::Module {
  private:
   void on_initialize(sim::RunContext& context) override {
     const auto& p = context.parameters();
-    base_ = scheme_settings(p);
+    base_ = scheme_parameters().read(p);
     world_.scheme.assign(static_cast<std::size_t>(p.integer("population.localities")), base_);
     effects_ = {p.real("development.concern_relief"), p.real("development.trust_gain"),
                 p.real("development.orientation_gain"), p.real("development.clarity_gain"),
@@ -38,7 +39,7 @@ class Interventions final : public sim::Module {
     bool changed = false;
     for (const auto& intervention : interventions) {
       changed = changed || starts(intervention, day) || std::lround(intervention.end) == day;
-      if (starts(intervention, day)) start_of(intervention);
+      if (starts(intervention, day)) start_of(intervention, context.parameters().registry());
       if (intervention.kind == "development_process" && is_meeting_day(intervention, day)) meet(context, intervention);
     }
     if (changed) recompute_settings(interventions, day);
@@ -46,24 +47,31 @@ class Interventions final : public sim::Module {
 
   static bool starts(const sim::Intervention& intervention, int day) { return std::lround(intervention.start) == day; }
 
-  // Settings in force: the scenario's, then each intervention in force, in file order.
+  // Settings in force: the scenario's, then each intervention in force, in file order. Settings
+  // that persist after their intervention (declared so, e.g. boundary clarity) are state: set
+  // once at an intervention's start (start_of), changed by meetings, never recomputed.
   void recompute_settings(const std::vector<sim::Intervention>& interventions, int day) {
+    const auto& settings = scheme_parameters();
     for (std::size_t l = 0; l < world_.scheme.size(); ++l) {
       LocalScheme scheme = base_;
       for (const auto& intervention : interventions)
         if (intervention.in_force(day) && intervention.targets_locality(static_cast<int>(l)))
-          for (const auto& [path, value] : intervention.settings) apply_scheme_setting(scheme, path, value);
-      // Clarity is state: set once at an intervention's start (start_of), raised by meetings, never reverted.
-      scheme.boundary_clarity = world_.scheme[l].boundary_clarity;
+          for (const auto& [path, value] : intervention.settings) set(scheme, path, value);
+      settings.keep_persistent(scheme, world_.scheme[l]);
       world_.scheme[l] = scheme;
     }
   }
 
-  void start_of(const sim::Intervention& intervention) {
+  static void set(LocalScheme& scheme, const std::string& path, const sim::ParameterValue& value) {
+    if (!scheme_parameters().apply(scheme, path, value))
+      throw std::logic_error("no scheme setting for run-time parameter '" + path + "'");
+  }
+
+  void start_of(const sim::Intervention& intervention, const sim::ParameterRegistry& registry) {
     for (const auto& [path, value] : intervention.settings)
-      if (path == "scheme.boundary_clarity")
+      if (registry.find(path)->at_end == sim::AtInterventionEnd::persists)
         for (std::size_t l = 0; l < world_.scheme.size(); ++l)
-          if (intervention.targets_locality(static_cast<int>(l))) world_.scheme[l].boundary_clarity = std::get<double>(value);
+          if (intervention.targets_locality(static_cast<int>(l))) set(world_.scheme[l], path, value);
     if (intervention.kind == "extra_training_cohort") {
       const auto size = static_cast<std::size_t>(intervention.number("size"));
       std::vector<std::uint16_t> targets;

@@ -19,9 +19,4 @@ std::unique_ptr<sim::Module> make_professional_attitudes(World& world); // conce
 std::unique_ptr<sim::Module> make_feeding(World& world);                // feeding transitions (outcome)
 std::unique_ptr<sim::Module> make_outcomes(World& world);               // tallies, daily series, summaries
 
-// The scenario's scheme settings for one locality: every run-time-changeable parameter.
-LocalScheme scheme_settings(const sim::ParameterSet& parameters);
-// One run-time-changeable parameter's value applied to a locality's settings.
-void apply_scheme_setting(LocalScheme& scheme, const std::string& path, const sim::ParameterValue& value);
-
 }  // namespace models

@@ -1,5 +1,6 @@
 #include "models/parameters.hpp"
 
+#include "models/scheme.hpp"
 #include "sim/quantity.hpp"
 
 namespace models {
@@ -20,18 +21,17 @@ Source data(std::string reference) { return {Provenance::data, std::move(referen
 Source assumption(std::string rationale) { return {Provenance::assumption, std::move(rationale)}; }
 Source setting(std::string note) { return {Provenance::setting, std::move(note)}; }
 
-ParameterSpec share(std::string path, double value, std::string description, Source source, std::string finding = {},
-                    bool runtime = false) {
+ParameterSpec share(std::string path, double value, std::string description, Source source, std::string finding = {}) {
   return {.path = std::move(path), .kind = ParameterKind::real, .default_value = value, .unit = "share", .min = 0.0,
           .max = 1.0, .description = std::move(description), .source = std::move(source),
-          .finding = std::move(finding), .runtime_changeable = runtime};
+          .finding = std::move(finding)};
 }
 
 ParameterSpec number(std::string path, double value, std::string unit, double min, double max,
-                     std::string description, Source source, std::string finding = {}, bool runtime = false) {
+                     std::string description, Source source, std::string finding = {}) {
   return {.path = std::move(path), .kind = ParameterKind::real, .default_value = value, .unit = std::move(unit),
           .min = min, .max = max, .description = std::move(description), .source = std::move(source),
-          .finding = std::move(finding), .runtime_changeable = runtime};
+          .finding = std::move(finding)};
 }
 
 ParameterSpec daily_rate(std::string path, double per_day, std::string description, Source source,
@@ -141,8 +141,6 @@ void declare_professionals(sim::ParameterRegistry& r) {
   r.add(share("professionals.initial.orientation", 0.4,
               "Professionals' initial orientation: 0 = volunteers work for me, 1 = with me",
               assumption("the study: some prefer volunteers to work 'for' them"), "F8"));
-  r.add(share("professionals.surveillance_max", 1.0, "Cap on surveillance set by policy (1 = no cap)",
-              setting("policy lever (surveillance policy)"), "F7", true));
   r.add({.path = "professionals.handover_age", .kind = ParameterKind::duration, .default_value = 14.0,
          .unit = "days", .min = 1.0, .max = 182.0,
          .description = "Age of the baby at which the health visitor takes over from the midwife",
@@ -163,10 +161,6 @@ void declare_professionals(sim::ParameterRegistry& r) {
               "Share of the gap to full confidence a professional contact closes, times the professional's knowledge "
               "of the mother's culture (learned from volunteers)",
               assumption("usual care is in the baseline; only learned cultural knowledge adds to it"), "F4"));
-  r.add(share("professionals.referral_probability", 0.5,
-              "Chance that a professional with no gate-keeping refers a breastfeeding mother to a volunteer at a "
-              "scheduled contact",
-              assumption("no data on referral rates; a candidate for sensitivity analysis"), "F3, F6", true));
 }
 
 void declare_volunteers(sim::ParameterRegistry& r) {
@@ -195,32 +189,7 @@ void declare_scheme(sim::ParameterRegistry& r) {
   r.add({.path = "scheme.peer_support", .kind = ParameterKind::boolean, .default_value = true,
          .description = "Whether the peer-support scheme runs at all (false: usual care only)",
          .source = setting("switch for the no-peer-support comparison")});
-  r.add({.path = "scheme.referral_policy", .kind = ParameterKind::choice,
-         .default_value = std::string("professional_judgement"),
-         .choices = {"professional_judgement", "opt_out"},
-         .description = "How mothers reach volunteers: referred at professionals' discretion, or all breastfeeding "
-                        "mothers referred unless they decline (opt-out)",
-         .source = setting("policy lever"), .finding = "F6", .runtime_changeable = true});
-  r.add({.path = "scheme.contact_schedule.mode", .kind = ParameterKind::choice, .default_value = std::string("proactive"),
-         .choices = {"proactive", "reactive"},
-         .description = "Proactive: volunteers make scheduled contacts; reactive: only when the mother asks",
-         .source = data("McFadden et al. 2017 Cochrane CD001141: proactive support is more effective"),
-         .runtime_changeable = true});
-  r.add({.path = "scheme.contact_schedule.contacts", .kind = ParameterKind::integer, .default_value = 4.0,
-         .unit = "contacts", .min = 1.0, .max = 50.0,
-         .description = "Peer contacts per supported mother (the most she gets when reactive)",
-         .source = data("McFadden et al. 2019 Int Breastfeed J 14:42: at least 4 postnatal contacts"),
-         .runtime_changeable = true});
-  r.add({.path = "scheme.contact_schedule.first_within", .kind = ParameterKind::duration, .default_value = 2.0,
-         .unit = "days", .min = 1.0, .max = 60.0, .description = "Time from referral to the first proactive contact",
-         .source = data("first contact within 48 hours of referral (model brief)"), .runtime_changeable = true});
-  r.add({.path = "scheme.contact_schedule.interval", .kind = ParameterKind::duration, .default_value = 7.0,
-         .unit = "days", .min = 1.0, .max = 182.0, .description = "Time between proactive peer contacts",
-         .source = assumption("weekly contacts in the early weeks"), .runtime_changeable = true});
-  r.add({.path = "scheme.contact_schedule.request_rate", .kind = ParameterKind::rate, .default_value = 0.05,
-         .unit = "per day", .min = 0.0, .max = 1.0,
-         .description = "Under reactive support, how often a mother with a volunteer asks for a contact",
-         .source = assumption("about one request in three weeks"), .runtime_changeable = true});
+  scheme_parameters().declare(r);  // the settings interventions may change (models/scheme.cpp)
 }
 
 void declare_mothers(sim::ParameterRegistry& r) {
@@ -261,13 +230,6 @@ void declare_peer_support(sim::ParameterRegistry& r) {
 }
 
 void declare_interface(sim::ParameterRegistry& r) {
-  r.add(share("scheme.boundary_clarity", 0.3, "How well the volunteer role is defined and agreed (0 = not at all)",
-              assumption("the study found poorly defined boundaries"), "F5", true));
-  r.add({.path = "scheme.ward_access", .kind = ParameterKind::choice, .default_value = std::string("granted_by_staff"),
-         .choices = {"none", "granted_by_staff", "guaranteed"},
-         .description = "Volunteers' direct access to mothers on the ward and in clinics: never, when the "
-                        "locality's professionals allow it (chance 1 - their mean gate-keeping), or always",
-         .source = setting("policy lever"), .finding = "F6", .runtime_changeable = true});
   r.add(share("boundary.transgression_probability", 0.1,
               "Chance that a fully autonomous volunteer acts outside the role in a contact when boundaries are "
               "wholly undefined (scaled by autonomy and 1 - clarity)",

@@ -41,7 +41,7 @@ class PeerSupport final : public sim::Module {
       }
       const auto& scheme = world_.scheme[mothers.locality[i]];
       const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
-      const bool due = scheme.proactive ? mothers.next_peer_contact[i] == day
+      const bool due = scheme.proactive() ? mothers.next_peer_contact[i] == day
                                         : context.random().uniform(stream::contact_request, id,
                                                                    static_cast<std::uint32_t>(day)) <
                                               scheme.request_probability;
@@ -52,7 +52,7 @@ class PeerSupport final : public sim::Module {
         if (const auto professional = world_.professional_of(i, day); professional != kNobody)
           world_.joint_successes.push_back({professional, mothers.volunteer[i]});
         close_case(i);
-      } else if (scheme.proactive) {
+      } else if (scheme.proactive()) {
         mothers.next_peer_contact[i] = day + scheme.interval;
       }
     }

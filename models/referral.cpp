@@ -46,7 +46,7 @@ class Referral final : public sim::Module {
       const auto k = static_cast<std::size_t>(contact.professional);
       const double push = 1.0 + load_push_ * std::max(0.0, pros.workload[k] - 1.0);
       const double chance =
-          scheme.opt_out ? 1.0 : std::min(1.0, scheme.referral_probability * (1.0 - pros.gatekeeping[k]) * push);
+          scheme.referral_policy == ReferralPolicy::opt_out ? 1.0 : std::min(1.0, scheme.referral_probability * (1.0 - pros.gatekeeping[k]) * push);
       // One slot per role: a midwife and a health visitor seeing her the same day decide apart.
       const auto slot = static_cast<std::uint16_t>(pros.role[k]);
       if (context.random().uniform(stream::referral, static_cast<std::uint32_t>(contact.mother),
@@ -85,7 +85,7 @@ class Referral final : public sim::Module {
     mothers.volunteer[i] = volunteer;
     ++world_.volunteers.caseload[static_cast<std::size_t>(volunteer)];
     const auto& scheme = world_.scheme[mothers.locality[i]];
-    if (!scheme.proactive) return;
+    if (!scheme.proactive()) return;
     const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
     const auto delay = context.random().draws(stream::first_contact, id, static_cast<std::uint32_t>(day))
                            .below(static_cast<std::uint32_t>(scheme.first_within));
@@ -100,11 +100,11 @@ class Referral final : public sim::Module {
     for (std::size_t v = 0; v < volunteers.count(); ++v) {
       if (!volunteers.active[v] || volunteers.caseload[v] >= volunteers.capacity[v]) continue;
       const auto& scheme = world_.scheme[volunteers.locality[v]];
-      if (scheme.ward_access == LocalScheme::Access::none) continue;
+      if (scheme.ward_access == WardAccess::none) continue;
       auto draws = context.random().draws(stream::direct_access, static_cast<std::uint32_t>(v), static_cast<std::uint32_t>(day));
       const double attempt = 1.0 - std::exp(-direct_access_rate_ * volunteers.autonomy[v]);
       if (draws.uniform() >= attempt) continue;
-      const bool granted = scheme.ward_access == LocalScheme::Access::guaranteed ||
+      const bool granted = scheme.ward_access == WardAccess::guaranteed ||
                            draws.uniform() < 1.0 - mean_gatekeeping(volunteers.locality[v]);
       if (!granted) {
         ++world_.access_refused_today;

@@ -1,37 +1,93 @@
-// Scheme settings by locality: the scenario's values at the start; the
-// interventions module changes them during a run.
-#include <cmath>
-#include <stdexcept>
+#include "models/scheme.hpp"
 
-#include "models/modules.hpp"
+#include <algorithm>
+#include <cmath>
 
 namespace models {
+namespace {
 
-void apply_scheme_setting(LocalScheme& scheme, const std::string& path, const sim::ParameterValue& value) {
-  const auto number = [&] { return std::get<double>(value); };
-  const auto word = [&] { return std::get<std::string>(value); };
-  const auto days = [&] { return static_cast<std::int32_t>(std::max(1L, std::lround(number()))); };
-  if (path == "scheme.boundary_clarity") scheme.boundary_clarity = number();
-  else if (path == "scheme.referral_policy") scheme.opt_out = word() == "opt_out";
-  else if (path == "scheme.ward_access")
-    scheme.ward_access = word() == "none"         ? LocalScheme::Access::none
-                         : word() == "guaranteed" ? LocalScheme::Access::guaranteed
-                                                  : LocalScheme::Access::granted_by_staff;
-  else if (path == "scheme.contact_schedule.mode") scheme.proactive = word() == "proactive";
-  else if (path == "scheme.contact_schedule.contacts") scheme.planned_contacts = static_cast<std::uint16_t>(number());
-  else if (path == "scheme.contact_schedule.first_within") scheme.first_within = days();
-  else if (path == "scheme.contact_schedule.interval") scheme.interval = days();
-  else if (path == "scheme.contact_schedule.request_rate") scheme.request_probability = 1.0 - std::exp(-number());
-  else if (path == "professionals.referral_probability") scheme.referral_probability = number();
-  else if (path == "professionals.surveillance_max") scheme.surveillance_max = number();
-  else throw std::logic_error("no scheme setting for run-time parameter '" + path + "'");
+using sim::ParameterKind;
+using sim::Provenance;
+
+sim::Source data(std::string reference) { return {Provenance::data, std::move(reference)}; }
+sim::Source assumption(std::string rationale) { return {Provenance::assumption, std::move(rationale)}; }
+sim::Source setting(std::string note) { return {Provenance::setting, std::move(note)}; }
+
+// Whole days of at least one, from a duration in days.
+std::int32_t whole_days(const sim::ParameterValue& value) {
+  return static_cast<std::int32_t>(std::max(1L, std::lround(std::get<double>(value))));
 }
 
-LocalScheme scheme_settings(const sim::ParameterSet& parameters) {
-  LocalScheme scheme;
-  for (const auto& spec : parameters.registry().all())
-    if (spec.runtime_changeable) apply_scheme_setting(scheme, spec.path, parameters.value(spec.path));
-  return scheme;
+// A daily rate as the chance of at least one event in a day.
+double daily_chance(const sim::ParameterValue& value) { return 1.0 - std::exp(-std::get<double>(value)); }
+
+sim::ParameterBlock<LocalScheme> declare() {
+  sim::ParameterBlock<LocalScheme> block;
+  block.choice(&LocalScheme::referral_policy,
+               {.path = "scheme.referral_policy", .default_value = std::string("professional_judgement"),
+                .description = "How mothers reach volunteers: referred at professionals' discretion, or all "
+                               "breastfeeding mothers referred unless they decline (opt-out)",
+                .source = setting("policy lever"), .finding = "F6", .runtime_changeable = true},
+               {{"professional_judgement", ReferralPolicy::professional_judgement}, {"opt_out", ReferralPolicy::opt_out}});
+  block.choice(&LocalScheme::contact_mode,
+               {.path = "scheme.contact_schedule.mode", .default_value = std::string("proactive"),
+                .description = "Proactive: volunteers make scheduled contacts; reactive: only when the mother asks",
+                .source = data("McFadden et al. 2017 Cochrane CD001141: proactive support is more effective"),
+                .runtime_changeable = true},
+               {{"proactive", ContactMode::proactive}, {"reactive", ContactMode::reactive}});
+  block.bind(&LocalScheme::planned_contacts,
+             {.path = "scheme.contact_schedule.contacts", .kind = ParameterKind::integer, .default_value = 4.0,
+              .unit = "contacts", .min = 1.0, .max = 50.0,
+              .description = "Peer contacts per supported mother (the most she gets when reactive)",
+              .source = data("McFadden et al. 2019 Int Breastfeed J 14:42: at least 4 postnatal contacts"),
+              .runtime_changeable = true});
+  block.bind(&LocalScheme::first_within,
+             {.path = "scheme.contact_schedule.first_within", .kind = ParameterKind::duration, .default_value = 2.0,
+              .unit = "days", .min = 1.0, .max = 60.0, .description = "Time from referral to the first proactive contact",
+              .source = data("first contact within 48 hours of referral (model brief)"), .runtime_changeable = true},
+             whole_days);
+  block.bind(&LocalScheme::interval,
+             {.path = "scheme.contact_schedule.interval", .kind = ParameterKind::duration, .default_value = 7.0,
+              .unit = "days", .min = 1.0, .max = 182.0, .description = "Time between proactive peer contacts",
+              .source = assumption("weekly contacts in the early weeks"), .runtime_changeable = true},
+             whole_days);
+  block.bind(&LocalScheme::request_probability,
+             {.path = "scheme.contact_schedule.request_rate", .kind = ParameterKind::rate, .default_value = 0.05,
+              .unit = "per day", .min = 0.0, .max = 1.0,
+              .description = "Under reactive support, how often a mother with a volunteer asks for a contact",
+              .source = assumption("about one request in three weeks"), .runtime_changeable = true},
+             daily_chance);
+  block.bind(&LocalScheme::boundary_clarity,
+             {.path = "scheme.boundary_clarity", .kind = ParameterKind::real, .default_value = 0.3, .unit = "share",
+              .min = 0.0, .max = 1.0, .description = "How well the volunteer role is defined and agreed (0 = not at all)",
+              .source = assumption("the study found poorly defined boundaries"), .finding = "F5",
+              .runtime_changeable = true, .at_end = sim::AtInterventionEnd::persists});
+  block.choice(&LocalScheme::ward_access,
+               {.path = "scheme.ward_access", .default_value = std::string("granted_by_staff"),
+                .description = "Volunteers' direct access to mothers on the ward and in clinics: never, when the "
+                               "locality's professionals allow it (chance 1 - their mean gate-keeping), or always",
+                .source = setting("policy lever"), .finding = "F6", .runtime_changeable = true},
+               {{"none", WardAccess::none}, {"granted_by_staff", WardAccess::granted_by_staff},
+                {"guaranteed", WardAccess::guaranteed}});
+  block.bind(&LocalScheme::surveillance_max,
+             {.path = "professionals.surveillance_max", .kind = ParameterKind::real, .default_value = 1.0,
+              .unit = "share", .min = 0.0, .max = 1.0, .description = "Cap on surveillance set by policy (1 = no cap)",
+              .source = setting("policy lever (surveillance policy)"), .finding = "F7", .runtime_changeable = true});
+  block.bind(&LocalScheme::referral_probability,
+             {.path = "professionals.referral_probability", .kind = ParameterKind::real, .default_value = 0.5,
+              .unit = "share", .min = 0.0, .max = 1.0,
+              .description = "Chance that a professional with no gate-keeping refers a breastfeeding mother to a "
+                             "volunteer at a scheduled contact",
+              .source = assumption("no data on referral rates; a candidate for sensitivity analysis"),
+              .finding = "F3, F6", .runtime_changeable = true});
+  return block;
+}
+
+}  // namespace
+
+const sim::ParameterBlock<LocalScheme>& scheme_parameters() {
+  static const sim::ParameterBlock<LocalScheme> block = declare();
+  return block;
 }
 
 }  // namespace models

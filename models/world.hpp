@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/feeding_curve.hpp"
+#include "models/scheme.hpp"
 #include "sim/social_graph.hpp"
 
 namespace models {
@@ -115,19 +116,6 @@ struct InterfaceTally {
   std::uint64_t real_transgressions = 0, perceived_transgressions = 0, false_alarms = 0;
   std::uint64_t referrals_withheld = 0, access_granted = 0, access_refused = 0, knowledge_transfers = 0;
   std::uint64_t joint_supports = 0, recruits = 0, dropouts = 0;
-};
-
-// Scheme settings of one locality that interventions may change during a run.
-struct LocalScheme {
-  double boundary_clarity = 0.0;  // state: raised by protocols and the development process (F5, F9)
-  bool opt_out = false;
-  enum class Access : std::uint8_t { none, granted_by_staff, guaranteed } ward_access = Access::granted_by_staff;
-  bool proactive = true;
-  std::uint16_t planned_contacts = 4;
-  std::int32_t first_within = 2, interval = 7;
-  double request_probability = 0.0;
-  double referral_probability = 0.0;
-  double surveillance_max = 1.0;
 };
 
 // Layers of the social graph. Vertices: professionals first, then volunteers

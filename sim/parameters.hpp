@@ -36,6 +36,11 @@ enum class Provenance {
   setting,     // a run setting (seed, horizon), not a property of the world
 };
 
+// What happens to a run-time-changeable parameter when an intervention that
+// changed it ends: most settings return to the scenario's value; a few are
+// state the intervention changed for good (a boundary protocol's clarity).
+enum class AtInterventionEnd { reverts, persists };
+
 struct Source {
   Provenance kind = Provenance::assumption;
   std::string reference;  // citation, calibration target or rationale
@@ -56,6 +61,7 @@ struct ParameterSpec {
   Source source;
   std::string finding;              // the study finding(s) it models, e.g. "F5"
   bool runtime_changeable = false;  // interventions and the web page may change it
+  AtInterventionEnd at_end = AtInterventionEnd::reverts;  // for changeable ones: after the intervention ends
   bool describes_run_plan = false;  // seed, replicates: stored once for the file, not per run
 
   [[nodiscard]] bool required() const { return !default_value.has_value(); }

@@ -174,10 +174,10 @@ TEST_CASE("interventions are checked like any scenario value") {
            "range)"},
       {"name: x\ninterventions:\n  - set: {start: 0, values: {population.births: 10 per day}}\n",
        f + ":3:30: 'population.births' cannot change during a run; parameters that can: "
-           "professionals.surveillance_max, professionals.referral_probability, scheme.referral_policy, "
-           "scheme.contact_schedule.mode, scheme.contact_schedule.contacts, scheme.contact_schedule.first_within, "
-           "scheme.contact_schedule.interval, scheme.contact_schedule.request_rate, scheme.boundary_clarity, "
-           "scheme.ward_access"},
+           "scheme.referral_policy, scheme.contact_schedule.mode, scheme.contact_schedule.contacts, "
+           "scheme.contact_schedule.first_within, scheme.contact_schedule.interval, "
+           "scheme.contact_schedule.request_rate, scheme.boundary_clarity, scheme.ward_access, "
+           "professionals.surveillance_max, professionals.referral_probability"},
       {"name: x\ninterventions:\n  - contact_schedule: {start: 0, mode: sometimes}\n",
        f + ":3:40: key 'scheme.contact_schedule.mode': expected one of: proactive, reactive, got 'sometimes'"},
       {"name: x\ninterventions:\n  - opt_out_referral: {start: 2 years, end: 1 year}\n",

@@ -1,0 +1,33 @@
+#pragma once
+// The scheme's settings in one locality: every parameter that an
+// intervention (or the classroom page) may change during a run, declared
+// here once with its registry entry and bound to a typed field. Choices are
+// enums, parsed when a run reads its parameters; the step never compares words.
+#include <cstdint>
+
+#include "sim/parameter_block.hpp"
+
+namespace models {
+
+enum class ReferralPolicy : std::uint8_t { professional_judgement, opt_out };
+enum class WardAccess : std::uint8_t { none, granted_by_staff, guaranteed };
+enum class ContactMode : std::uint8_t { proactive, reactive };
+
+struct LocalScheme {
+  double boundary_clarity;  // state: raised by protocols and the development process (F5, F9); persists
+  ReferralPolicy referral_policy;
+  WardAccess ward_access;
+  ContactMode contact_mode;
+  std::uint16_t planned_contacts;
+  std::int32_t first_within, interval;  // days, at least 1
+  double request_probability;           // a reactive mother's daily chance of asking for a contact
+  double referral_probability;
+  double surveillance_max;
+
+  [[nodiscard]] bool proactive() const { return contact_mode == ContactMode::proactive; }
+};
+
+// The declarations, in the order `ppisim params` lists them.
+const sim::ParameterBlock<LocalScheme>& scheme_parameters();
+
+}  // namespace models
