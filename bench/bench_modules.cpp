@@ -21,6 +21,7 @@
 #include "results/results_file.hpp"
 #include "sim/scenario.hpp"
 #include "sim/simulation.hpp"
+#include "sim/stepped_run.hpp"
 
 namespace {
 
@@ -36,50 +37,33 @@ const sim::ParameterSet& town_parameters() {
   return scenario.parameters;
 }
 
-// One run in progress: its plan, context and results, past the warm-up.
+// One run in progress, past the warm-up: the engine's own run object.
 struct LiveRun {
-  sim::RunResult result;
-  sim::Plan plan;
-  std::unique_ptr<sim::RunContext> context;
-  int day = 0;
-  int days = 0;
+  std::unique_ptr<sim::SteppedRun> run;
+  std::vector<double> step_seconds;  // per module, summed by the engine
 
-  explicit LiveRun(const sim::ParameterSet& parameters, std::uint64_t seed = 1) {
-    const auto& catalog = models::output_catalog();
-    days = models::simulated_days(parameters);
-    result.seed = seed;
-    result.days = days;
-    result.series.assign(catalog.series().size() * static_cast<std::size_t>(days), 0.0);
-    result.summary.assign(catalog.summaries().size(), 0.0);
-    plan = models::build_plan(parameters);
-    context = std::make_unique<sim::RunContext>(parameters, seed, days, result);
-    for (auto& module : plan.modules) module->initialize(*context);
-    while (day < kWarmupDays) step_day(nullptr);
+  explicit LiveRun(const sim::ParameterSet& parameters, std::uint64_t seed = 1)
+      : run(std::make_unique<sim::SteppedRun>(models::build_plan, models::output_catalog(), parameters, seed,
+                                              models::simulated_days(parameters))) {
+    while (run->days_done() < kWarmupDays) run->advance_day();
   }
-  [[nodiscard]] bool done() const { return day >= days; }
+  [[nodiscard]] bool done() const { return run->at_horizon(); }
+  [[nodiscard]] std::uint64_t seed() const { return run->result().seed; }
 
-  // Steps one whole day; returns the seconds spent in `timed` (or the whole day when null).
-  double step_day(const sim::Module* timed) {
+  // Steps one whole day; returns the seconds spent in module `timed` (the whole day when negative).
+  double step_day(int timed) {
     using clock = std::chrono::steady_clock;
-    context->advance_to(day);
-    double seconds = 0;
-    const auto day_start = clock::now();
-    for (auto& module : plan.modules) {
-      if (module.get() == timed) {
-        const auto start = clock::now();
-        module->step(*context);
-        seconds += std::chrono::duration<double>(clock::now() - start).count();
-      } else {
-        module->step(*context);
-      }
+    if (timed < 0) {
+      const auto start = clock::now();
+      run->advance_day();
+      return std::chrono::duration<double>(clock::now() - start).count();
     }
-    for (auto& module : plan.modules) module->record(*context);
-    if (!timed) seconds = std::chrono::duration<double>(clock::now() - day_start).count();
-    ++day;
-    return seconds;
+    step_seconds.assign(run->plan().modules.size(), 0.0);
+    run->advance_day(&step_seconds);
+    return step_seconds[static_cast<std::size_t>(timed)];
   }
   [[nodiscard]] double mothers_followed(int on_day) const {
-    return result.at(models::output_catalog().series_index("mothers_followed"), on_day);
+    return run->result().at(models::output_catalog().series_index("mothers_followed"), on_day);
   }
 };
 
@@ -89,10 +73,9 @@ void BM_TownDay(benchmark::State& state, int index) {
   auto run = std::make_unique<LiveRun>(parameters);
   double mother_days = 0;
   for (auto _ : state) {
-    if (run->done()) run = std::make_unique<LiveRun>(parameters, run->result.seed + 1);
-    const sim::Module* timed = index < 0 ? nullptr : run->plan.modules[static_cast<std::size_t>(index)].get();
-    const int day = run->day;
-    state.SetIterationTime(run->step_day(timed));
+    if (run->done()) run = std::make_unique<LiveRun>(parameters, run->seed() + 1);
+    const int day = run->run->days_done();
+    state.SetIterationTime(run->step_day(index));
     mother_days += run->mothers_followed(day);
   }
   if (index < 0) state.counters["mother_days/s"] = benchmark::Counter(mother_days, benchmark::Counter::kIsRate);

@@ -81,10 +81,17 @@ std::string daily_plan_table() {
   sim::ParameterSet defaults(models::parameter_registry());
   defaults.set("name", std::string("defaults"), {});  // the one parameter without a default
   const auto plan = models::build_plan(defaults);
-  std::string table = "| step | module | what it does |\n|---|---|---|\n";
-  for (std::size_t i = 0; i < plan.modules.size(); ++i)
-    table += fmt::format("| {} | `{}` | {} |\n", i + 1, plan.modules[i]->name(),
-                         markdown_cell(plan.modules[i]->purpose()));
+  const auto list = [](const std::vector<std::string>& names) {
+    std::string words;
+    for (const auto& name : names) words += (words.empty() ? "" : ", ") + name;
+    return markdown_cell(words);
+  };
+  std::string table = "| step | module | what it does | reads | writes |\n|---|---|---|---|---|\n";
+  for (std::size_t i = 0; i < plan.modules.size(); ++i) {
+    const auto& spec = plan.modules[i]->spec();
+    table += fmt::format("| {} | `{}` | {} | {} | {} |\n", i + 1, spec.name, markdown_cell(spec.purpose),
+                         list(spec.reads), list(spec.writes));
+  }
   return table;
 }
 

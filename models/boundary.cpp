@@ -12,13 +12,16 @@ namespace {
 class BoundaryPerception final : public sim::Module {
  public:
   explicit BoundaryPerception(World& world)
-      : Module("boundary", "professionals notice boundary events by surveillance; concern reads ambiguity as transgression (F5, F7)"),
+      : Module({.name = "boundary",
+                .purpose = "professionals notice boundary events by surveillance; concern reads ambiguity as transgression (F5, F7)",
+                .reads = {"today.boundary_events", "professionals.surveillance", "professionals.concern"},
+                .writes = {"today.perceived", "today.perceived_transgressions", "today.false_alarms"}}),
         world_(world) {}
 
  private:
   void on_step(sim::RunContext& context) override {
     const auto& pros = world_.professionals;
-    for (const auto& event : world_.boundary_events_today) {
+    for (const auto& event : world_.today.boundary_events) {
       if (event.professional == kNobody) continue;
       const auto k = static_cast<std::size_t>(event.professional);
       auto draws = context.random().draws(stream::noticing, static_cast<std::uint32_t>(event.mother),
@@ -26,10 +29,10 @@ class BoundaryPerception final : public sim::Module {
       if (draws.uniform() >= pros.surveillance[k]) continue;
       if (!event.real) {
         if (draws.uniform() >= pros.concern[k]) continue;
-        ++world_.false_alarms_today;
+        ++world_.today.false_alarms;
       }
-      ++world_.perceived_today;
-      world_.perceived.push_back({event.professional, event.volunteer});
+      ++world_.today.perceived_transgressions;
+      world_.today.perceived.push_back({event.professional, event.volunteer});
     }
   }
 

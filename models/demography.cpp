@@ -26,7 +26,10 @@ struct VolunteerStart {
 class Demography final : public sim::Module {
  public:
   explicit Demography(World& world)
-      : Module("demography", "mothers leave at 26 weeks (some become volunteers, F8); training cohorts; births"),
+      : Module({.name = "demography",
+                .purpose = "mothers leave at 26 weeks (some become volunteers, F8); training cohorts; births",
+                .reads = {"mothers.birth_day", "mothers.volunteer", "mothers.peer_contacts", "mothers.feeding", "candidates", "today.extra_cohort"},
+                .writes = {"mothers (born, leaving)", "volunteers (joining)", "volunteers.caseload", "graph.cohort", "graph.working", "trust", "candidates", "today.births", "today.recruits"}}),
         world_(world) {}
 
  private:
@@ -78,14 +81,11 @@ class Demography final : public sim::Module {
     if (peer_support_ && is_cohort_day(day)) {
       auto localities = spread_over_localities(cohort_size_);
       localities.insert(localities.end(), world_.candidates.begin(), world_.candidates.end());
-      world_.recruits_today = static_cast<std::uint32_t>(world_.candidates.size());
+      world_.today.recruits = static_cast<std::uint32_t>(world_.candidates.size());
       world_.candidates.clear();
       add_volunteers(context, localities, ++cohorts_);
     }
-    if (peer_support_ && !world_.extra_cohort.empty()) {
-      add_volunteers(context, world_.extra_cohort, ++cohorts_);
-      world_.extra_cohort.clear();
-    }
+    if (peer_support_ && !world_.today.extra_cohort.empty()) add_volunteers(context, world_.today.extra_cohort, ++cohorts_);
     give_births(context, day);
   }
 
@@ -196,7 +196,7 @@ class Demography final : public sim::Module {
       mothers.add(day, locality, culture, feeding, midwife, health_visitor);
       mothers.confidence.back() = confidence_baseline_;
     }
-    world_.births_today = static_cast<std::uint32_t>(count);
+    world_.today.births = static_cast<std::uint32_t>(count);
   }
 
   static std::int32_t pick(const std::vector<std::int32_t>& ids, double u) {

@@ -19,7 +19,10 @@ namespace {
 class FeedingTransitions final : public sim::Module {
  public:
   explicit FeedingTransitions(World& world)
-      : Module("feeding", "mothers move exclusive -> partial -> none; confidence from support lowers the hazards"),
+      : Module({.name = "feeding",
+                .purpose = "mothers move exclusive -> partial -> none; confidence from support lowers the hazards",
+                .reads = {"mothers.feeding", "mothers.birth_day", "mothers.confidence"},
+                .writes = {"mothers.feeding", "mothers.confidence"}}),
         world_(world) {}
 
  private:

@@ -1,7 +1,7 @@
 // The start of each day: the scheme settings of every locality (the
 // scenario's values, as changed by the interventions in force), the
 // one-off interventions that start today, the development process's joint
-// meetings (F9), and the reset of the day's events. Meetings act at the
+// meetings (F9). The engine has cleared the day's events. Meetings act at the
 // start of the day, on day t's state, before any behaviour.
 #include <cmath>
 #include <stdexcept>
@@ -19,7 +19,10 @@ struct DevelopmentEffects {
 class Interventions final : public sim::Module {
  public:
   explicit Interventions(World& world)
-      : Module("interventions", "start the day: scheme settings by locality, interventions, joint meetings (F9)"),
+      : Module({.name = "interventions",
+                .purpose = "start the day: scheme settings by locality, interventions, joint meetings (F9)",
+                .reads = {"scenario interventions", "professionals.concern", "professionals.orientation", "volunteers.active", "volunteers.locality", "trust"},
+                .writes = {"scheme", "today.extra_cohort", "professionals.concern", "professionals.orientation", "volunteers.social_support", "volunteers.self_esteem", "volunteers.trust_in_professionals", "trust"}}),
         world_(world) {}
 
  private:
@@ -33,7 +36,6 @@ class Interventions final : public sim::Module {
   }
 
   void on_step(sim::RunContext& context) override {
-    world_.begin_day();
     const int day = context.day();
     const auto& interventions = context.parameters().interventions;
     bool changed = false;
@@ -77,7 +79,7 @@ class Interventions final : public sim::Module {
       std::vector<std::uint16_t> targets;
       for (std::size_t l = 0; l < world_.scheme.size(); ++l)
         if (intervention.targets_locality(static_cast<int>(l))) targets.push_back(static_cast<std::uint16_t>(l));
-      for (std::size_t k = 0; k < size; ++k) world_.extra_cohort.push_back(targets[k % targets.size()]);
+      for (std::size_t k = 0; k < size; ++k) world_.today.extra_cohort.push_back(targets[k % targets.size()]);
     }
   }
 

@@ -10,7 +10,10 @@ namespace {
 class Learning final : public sim::Module {
  public:
   explicit Learning(World& world)
-      : Module("learning", "professionals who trust a volunteer learn her cultural knowledge in joint cases (F4)"),
+      : Module({.name = "learning",
+                .purpose = "professionals who trust a volunteer learn her cultural knowledge in joint cases (F4)",
+                .reads = {"today.joint_contacts", "trust", "volunteers.culture"},
+                .writes = {"professionals.knowledge", "today.joint_supports", "today.knowledge_transfers"}}),
         world_(world) {}
 
  private:
@@ -21,13 +24,13 @@ class Learning final : public sim::Module {
 
   void on_step(sim::RunContext&) override {
     auto& knowledge = world_.professionals.knowledge;
-    for (const auto& [professional, volunteer] : world_.joint_contacts) {
-      ++world_.joint_supports_today;
+    for (const auto& [professional, volunteer] : world_.today.joint_contacts) {
+      ++world_.today.joint_supports;
       if (world_.trust_between(professional, volunteer) <= threshold_) continue;
       const auto group = world_.volunteers.culture[static_cast<std::size_t>(volunteer)];
       double& known = knowledge[static_cast<std::size_t>(professional) * world_.groups + group];
       known += rate_ * (1.0 - known);
-      ++world_.knowledge_transfers_today;
+      ++world_.today.knowledge_transfers;
     }
   }
 

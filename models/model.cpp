@@ -67,6 +67,7 @@ sim::Plan build_plan(const sim::ParameterSet& parameters) {
   plan.modules.push_back(make_professional_attitudes(*world));
   plan.modules.push_back(make_feeding(*world));
   plan.modules.push_back(make_outcomes(*world));
+  plan.start_day = [&state = *world] { state.start_day(); };
   plan.shared_state = std::move(world);
   return plan;
 }

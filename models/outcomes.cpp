@@ -62,7 +62,10 @@ struct Mean {
 
 class Outcomes final : public sim::Module {
  public:
-  explicit Outcomes(World& world) : Module("outcomes", "tally mothers at 1 and 6 weeks, 3, 4 and 6 months; record the day"), world_(world) {}
+  explicit Outcomes(World& world) : Module({.name = "outcomes",
+                .purpose = "tally mothers at 1 and 6 weeks, 3, 4 and 6 months; record the day",
+                .reads = {"mothers", "volunteers", "professionals", "trust", "scheme.boundary_clarity", "waiting", "today", "graph"},
+                .writes = {"tally", "daily series", "summary outcomes"}}), world_(world) {}
 
  private:
   struct Band {
@@ -140,7 +143,7 @@ class Outcomes final : public sim::Module {
     };
     const auto& [young, older] = bands_;
     context.record(series::mothers_followed, followed);
-    context.record(series::births, world_.births_today);
+    context.record(series::births, world_.today.births);
     context.record(series::any_bf_share, share(young.any + older.any, young.mothers + older.mothers));
     context.record(series::exclusive_bf_share, share(young.exclusive + older.exclusive, young.mothers + older.mothers));
     context.record(series::any_bf_share_under_6w, share(young.any, young.mothers));
@@ -148,23 +151,23 @@ class Outcomes final : public sim::Module {
     context.record(series::any_bf_share_6w_to_6m, share(older.any, older.mothers));
     context.record(series::exclusive_bf_share_6w_to_6m, share(older.exclusive, older.mothers));
     context.record(series::mean_confidence, followed > 0 ? confidence_today_ / followed : std::nan(""));
-    context.record(series::professional_contacts, static_cast<double>(world_.contacts_today.size()));
-    context.record(series::referrals, world_.referrals_today);
+    context.record(series::professional_contacts, static_cast<double>(world_.today.contacts.size()));
+    context.record(series::referrals, world_.today.referrals);
     context.record(series::mothers_waiting, static_cast<double>(world_.waiting.size()));
-    context.record(series::peer_contacts, world_.peer_contacts_today);
+    context.record(series::peer_contacts, world_.today.peer_contacts);
   }
 
   void record_interface_events(sim::RunContext& context) {
-    record(context, series::referrals_withheld, world_.referrals_withheld_today);
-    record(context, series::access_granted, world_.access_granted_today);
-    record(context, series::access_refused, world_.access_refused_today);
-    record(context, series::real_transgressions, world_.real_transgressions_today);
-    record(context, series::perceived_transgressions, world_.perceived_today);
-    record(context, series::false_alarms, world_.false_alarms_today);
-    record(context, series::joint_supports, world_.joint_supports_today);
-    record(context, series::knowledge_transfers, world_.knowledge_transfers_today);
-    record(context, series::recruits, world_.recruits_today);
-    record(context, series::dropouts, world_.dropouts_today);
+    record(context, series::referrals_withheld, world_.today.referrals_withheld);
+    record(context, series::access_granted, world_.today.access_granted);
+    record(context, series::access_refused, world_.today.access_refused);
+    record(context, series::real_transgressions, world_.today.real_transgressions);
+    record(context, series::perceived_transgressions, world_.today.perceived_transgressions);
+    record(context, series::false_alarms, world_.today.false_alarms);
+    record(context, series::joint_supports, world_.today.joint_supports);
+    record(context, series::knowledge_transfers, world_.today.knowledge_transfers);
+    record(context, series::recruits, world_.today.recruits);
+    record(context, series::dropouts, world_.today.dropouts);
   }
 
   // Returns the volunteers' terms of the tension index (NaN with no active volunteer).

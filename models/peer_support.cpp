@@ -17,7 +17,10 @@ namespace {
 class PeerSupport final : public sim::Module {
  public:
   explicit PeerSupport(World& world)
-      : Module("peer_support", "volunteers contact assigned mothers; some contacts cross unclear boundaries (F5)"),
+      : Module({.name = "peer_support",
+                .purpose = "volunteers contact assigned mothers; some contacts cross unclear boundaries (F5)",
+                .reads = {"mothers.volunteer", "mothers.feeding", "mothers.next_peer_contact", "mothers.culture", "scheme", "volunteers.skill", "volunteers.culture", "volunteers.autonomy"},
+                .writes = {"mothers.confidence", "mothers.peer_contacts", "mothers.last_peer_contact", "mothers.volunteer", "mothers.next_peer_contact", "volunteers.caseload", "volunteers.contacts_today", "today.boundary_events", "today.joint_successes", "today.peer_contacts", "today.real_transgressions", "tally"}}),
         world_(world) {}
 
  private:
@@ -50,7 +53,7 @@ class PeerSupport final : public sim::Module {
       if (mothers.peer_contacts[i] >= scheme.planned_contacts) {
         // Ended still breastfeeding: good joint work in the eyes of her professional (F3).
         if (const auto professional = world_.professional_of(i, day); professional != kNobody)
-          world_.joint_successes.push_back({professional, mothers.volunteer[i]});
+          world_.today.joint_successes.push_back({professional, mothers.volunteer[i]});
         close_case(i);
       } else if (scheme.proactive()) {
         mothers.next_peer_contact[i] = day + scheme.interval;
@@ -68,7 +71,7 @@ class PeerSupport final : public sim::Module {
     }
     ++mothers.peer_contacts[i];
     mothers.last_peer_contact[i] = day;
-    ++world_.peer_contacts_today;
+    ++world_.today.peer_contacts;
     ++volunteers.contacts_today[v];
     const double match = volunteers.culture[v] == mothers.culture[i] ? 1.0 : 1.0 - culture_mismatch_;
     // Autonomy helps where the role is agreed (F8); where it is not, it shows as transgressions instead.
@@ -88,8 +91,8 @@ class PeerSupport final : public sim::Module {
     const bool real = draws.uniform() < transgression_probability_ * world_.volunteers.autonomy[v] * unclear;
     const bool ambiguous = !real && draws.uniform() < ambiguity_probability_ * unclear;
     if (!real && !ambiguous) return;
-    if (real) ++world_.real_transgressions_today;
-    world_.boundary_events_today.push_back(
+    if (real) ++world_.today.real_transgressions;
+    world_.today.boundary_events.push_back(
         {mother, static_cast<std::int32_t>(v), world_.professional_of(i, day), real});
   }
 

@@ -18,7 +18,10 @@ namespace {
 class ProfessionalAttitudes final : public sim::Module {
  public:
   explicit ProfessionalAttitudes(World& world)
-      : Module("professional_attitudes", "concern spreads and decays; trust, gate-keeping, surveillance, orientation (F5-F8)"),
+      : Module({.name = "professional_attitudes",
+                .purpose = "concern spreads and decays; trust, gate-keeping, surveillance, orientation (F5-F8)",
+                .reads = {"professionals.concern", "professionals.gatekeeping", "professionals.surveillance", "professionals.orientation", "trust", "scheme.surveillance_max", "today.perceived", "today.joint_successes", "graph.team"},
+                .writes = {"professionals.concern", "professionals.gatekeeping", "professionals.surveillance", "professionals.orientation", "trust"}}),
         world_(world) {}
 
  private:
@@ -68,7 +71,7 @@ class ProfessionalAttitudes final : public sim::Module {
 
     std::vector<double> gatekeeping(n), surveillance(n), orientation(n);
     joint_today_.assign(n, 0);
-    for (const auto& [professional, volunteer] : world_.joint_successes) ++joint_today_[static_cast<std::size_t>(professional)];
+    for (const auto& [professional, volunteer] : world_.today.joint_successes) ++joint_today_[static_cast<std::size_t>(professional)];
     for (std::size_t k = 0; k < n; ++k) {
       const double excess_concern = pros.concern[k] - baseline_, o = pros.orientation[k];
       const double trust = world_.trust_of(k);
@@ -89,13 +92,13 @@ class ProfessionalAttitudes final : public sim::Module {
 
   // Today's perceived transgressions and joint successes (events of day t).
   void apply_events(Eigen::VectorXd& next_concern) {
-    for (const auto& [professional, volunteer] : world_.perceived) {
+    for (const auto& [professional, volunteer] : world_.today.perceived) {
       double& c = next_concern[professional];
       c += jump_ * (1.0 - c);
       double& trust = world_.trust_edge(professional, volunteer);
       trust -= trust_drop_ * trust;
     }
-    for (const auto& [professional, volunteer] : world_.joint_successes) {
+    for (const auto& [professional, volunteer] : world_.today.joint_successes) {
       double& trust = world_.trust_edge(professional, volunteer);
       trust += trust_gain_ * (1.0 - trust);
     }

@@ -18,7 +18,10 @@ constexpr double kChildhoodYears = 5.0;  // health visitors' families have child
 class ProfessionalCare final : public sim::Module {
  public:
   explicit ProfessionalCare(World& world)
-      : Module("professional_care", "workload, then scheduled midwife and health-visitor contacts (F3, F4)"),
+      : Module({.name = "professional_care",
+                .purpose = "workload, then scheduled midwife and health-visitor contacts (F3, F4)",
+                .reads = {"mothers.birth_day", "mothers.midwife", "mothers.health_visitor", "mothers.volunteer", "mothers.culture", "professionals.knowledge"},
+                .writes = {"professionals.workload", "mothers.professional_contacts", "mothers.last_professional_contact", "mothers.confidence", "today.contacts", "today.joint_contacts"}}),
         world_(world) {}
 
  private:
@@ -91,8 +94,8 @@ class ProfessionalCare final : public sim::Module {
     const double knowledge = world_.professionals.knowledge[static_cast<std::size_t>(professional) * world_.groups +
                                                             mothers.culture[i]];
     mothers.confidence[i] += confidence_gain_ * knowledge * (1.0 - mothers.confidence[i]);
-    world_.contacts_today.push_back({mothers.first_id + static_cast<std::int64_t>(i), professional});
-    if (mothers.volunteer[i] != kNobody) world_.joint_contacts.push_back({professional, mothers.volunteer[i]});
+    world_.today.contacts.push_back({mothers.first_id + static_cast<std::int64_t>(i), professional});
+    if (mothers.volunteer[i] != kNobody) world_.today.joint_contacts.push_back({professional, mothers.volunteer[i]});
   }
 
   World& world_;

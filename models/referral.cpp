@@ -17,7 +17,10 @@ namespace {
 class Referral final : public sim::Module {
  public:
   explicit Referral(World& world)
-      : Module("referral", "professionals refer or withhold (F6, F3); volunteers' direct access is granted or refused"),
+      : Module({.name = "referral",
+                .purpose = "professionals refer or withhold (F6, F3); volunteers' direct access is granted or refused",
+                .reads = {"today.contacts", "mothers.feeding", "mothers.referred_day", "mothers.volunteer", "mothers.locality", "professionals.workload", "professionals.gatekeeping", "scheme", "volunteers.active", "volunteers.caseload", "volunteers.capacity", "volunteers.autonomy", "waiting"},
+                .writes = {"mothers.referred_day", "mothers.volunteer", "mothers.next_peer_contact", "waiting", "volunteers.caseload", "volunteers.referrals_today", "today.referrals", "today.referrals_withheld", "today.access_granted", "today.access_refused", "tally"}}),
         world_(world) {}
 
  private:
@@ -39,7 +42,7 @@ class Referral final : public sim::Module {
   void refer_at_contacts(sim::RunContext& context, int day) {
     auto& mothers = world_.mothers;
     const auto& pros = world_.professionals;
-    for (const auto& contact : world_.contacts_today) {
+    for (const auto& contact : world_.today.contacts) {
       const auto i = mothers.index(contact.mother);
       if (mothers.feeding[i] == Feeding::none || mothers.referred_day[i] != kNever) continue;
       const auto& scheme = world_.scheme[mothers.locality[i]];
@@ -51,11 +54,11 @@ class Referral final : public sim::Module {
       const auto slot = static_cast<std::uint16_t>(pros.role[k]);
       if (context.random().uniform(stream::referral, static_cast<std::uint32_t>(contact.mother),
                                    static_cast<std::uint32_t>(day), slot) >= chance) {
-        ++world_.referrals_withheld_today;
+        ++world_.today.referrals_withheld;
         continue;
       }
       mothers.referred_day[i] = day;
-      ++world_.referrals_today;
+      ++world_.today.referrals;
       if (world_.measured(mothers.birth_day[i])) ++world_.tally.referred;
       world_.waiting.push_back(contact.mother);
     }
@@ -107,10 +110,10 @@ class Referral final : public sim::Module {
       const bool granted = scheme.ward_access == WardAccess::guaranteed ||
                            draws.uniform() < 1.0 - mean_gatekeeping(volunteers.locality[v]);
       if (!granted) {
-        ++world_.access_refused_today;
+        ++world_.today.access_refused;
         continue;
       }
-      ++world_.access_granted_today;
+      ++world_.today.access_granted;
       if (const auto i = newest_unsupported_mother(volunteers.locality[v], day); i != kNoMother) {
         world_.mothers.referred_day[i] = day;
         assign(context, i, static_cast<std::int32_t>(v), day);

@@ -22,7 +22,10 @@ struct ExperienceRates {
 class VolunteerExperience final : public sim::Module {
  public:
   explicit VolunteerExperience(World& world)
-      : Module("volunteer_experience", "self-esteem, support, skill, autonomy, trust, commitment, dropout (F1, F2, F7, F8)"),
+      : Module({.name = "volunteer_experience",
+                .purpose = "self-esteem, support, skill, autonomy, trust, commitment, dropout (F1, F2, F7, F8)",
+                .reads = {"professionals.surveillance", "trust", "graph.cohort", "volunteers.contacts_today", "volunteers.referrals_today", "volunteers.caseload", "volunteers (experience)"},
+                .writes = {"volunteers.felt_surveillance", "volunteers (experience)", "volunteers.active", "volunteers.caseload", "mothers.volunteer", "mothers.next_peer_contact", "waiting", "today.dropouts"}}),
         world_(world) {}
 
  private:
@@ -45,8 +48,6 @@ class VolunteerExperience final : public sim::Module {
       develop(v, ties);
       if (leaves(context, v)) drop_out(v, context.day());
     }
-    std::fill(volunteers.contacts_today.begin(), volunteers.contacts_today.end(), 0);
-    std::fill(volunteers.referrals_today.begin(), volunteers.referrals_today.end(), 0);
   }
 
   void develop(std::size_t v, double ties) {
@@ -76,7 +77,7 @@ class VolunteerExperience final : public sim::Module {
     auto& volunteers = world_.volunteers;
     volunteers.active[v] = 0;
     volunteers.left_day[v] = day;
-    ++world_.dropouts_today;
+    ++world_.today.dropouts;
     auto& mothers = world_.mothers;
     for (std::size_t i = mothers.departed; i < mothers.count() && volunteers.caseload[v] > 0; ++i) {
       if (mothers.volunteer[i] != static_cast<std::int32_t>(v)) continue;

@@ -90,16 +90,22 @@ double World::trust_of(std::size_t professional) const {
 
 namespace models {
 
-void World::begin_day() {
-  contacts_today.clear();
-  boundary_events_today.clear();
+void DayEvents::clear() {
+  contacts.clear();
+  boundary_events.clear();
   perceived.clear();
   joint_successes.clear();
   joint_contacts.clear();
-  births_today = referrals_today = peer_contacts_today = 0;
-  referrals_withheld_today = access_granted_today = access_refused_today = 0;
-  perceived_today = false_alarms_today = real_transgressions_today = 0;
-  knowledge_transfers_today = joint_supports_today = recruits_today = dropouts_today = 0;
+  extra_cohort.clear();
+  births = referrals = peer_contacts = referrals_withheld = access_granted = access_refused = 0;
+  perceived_transgressions = false_alarms = real_transgressions = knowledge_transfers = joint_supports = 0;
+  recruits = dropouts = 0;
+}
+
+void World::start_day() {
+  today.clear();
+  std::fill(volunteers.contacts_today.begin(), volunteers.contacts_today.end(), 0);
+  std::fill(volunteers.referrals_today.begin(), volunteers.referrals_today.end(), 0);
 }
 
 }  // namespace models

@@ -111,11 +111,26 @@ struct Tally {
   std::uint64_t any_at[kCheckpoints] = {}, exclusive_at[kCheckpoints] = {};
 };
 
-// Interface events counted over the measured days (from measurement.from).
-struct InterfaceTally {
-  std::uint64_t real_transgressions = 0, perceived_transgressions = 0, false_alarms = 0;
-  std::uint64_t referrals_withheld = 0, access_granted = 0, access_refused = 0, knowledge_transfers = 0;
-  std::uint64_t joint_supports = 0, recruits = 0, dropouts = 0;
+// A pair of a professional and a volunteer in today's events.
+struct ProfessionalVolunteer {
+  std::int32_t professional, volunteer;
+};
+
+// What happened today, handed from the modules that make it to those that
+// react to it later the same day (maker -> reader).
+struct DayEvents {
+  std::vector<Contact> contacts;                        // professional_care -> referral
+  std::vector<BoundaryEvent> boundary_events;           // peer_support -> boundary
+  std::vector<ProfessionalVolunteer> perceived;         // boundary -> professional_attitudes (F5)
+  std::vector<ProfessionalVolunteer> joint_successes;   // peer_support -> professional_attitudes: case ended still breastfeeding (F3)
+  std::vector<ProfessionalVolunteer> joint_contacts;    // professional_care -> learning: contact with a supported mother (F4)
+  std::vector<std::uint16_t> extra_cohort;              // interventions -> demography: localities of an extra cohort joining today
+  // Counts of today's events, recorded as daily series.
+  std::uint32_t births = 0, referrals = 0, peer_contacts = 0, referrals_withheld = 0, access_granted = 0,
+                access_refused = 0, perceived_transgressions = 0, false_alarms = 0, real_transgressions = 0,
+                knowledge_transfers = 0, joint_supports = 0, recruits = 0, dropouts = 0;
+
+  void clear();  // keeps the lists' capacity
 };
 
 // Layers of the social graph. Vertices: professionals first, then volunteers
@@ -151,30 +166,16 @@ struct World {
                                                                 : mothers.health_visitor[mother_index];
   }
 
-  // Today's events (cleared each day).
-  std::vector<Contact> contacts_today;
-  std::vector<BoundaryEvent> boundary_events_today;
-  std::uint32_t referrals_withheld_today = 0, access_granted_today = 0, access_refused_today = 0;
-  std::uint32_t perceived_today = 0, false_alarms_today = 0, real_transgressions_today = 0;
-  std::uint32_t knowledge_transfers_today = 0, joint_supports_today = 0, recruits_today = 0, dropouts_today = 0;
-  std::vector<std::uint16_t> candidates;    // localities of supported mothers who will join the next cohort
-  std::vector<std::uint16_t> extra_cohort;  // localities of an extra cohort joining today (intervention)
-  struct Pair {
-    std::int32_t professional, volunteer;
-  };
-  std::vector<Pair> perceived;         // perceived transgressions today (F5)
-  std::vector<Pair> joint_successes;   // peer support ended with the mother still breastfeeding (F3)
-  std::vector<Pair> joint_contacts;  // professional contacts with a mother a volunteer supports (F4)
-  std::vector<std::int64_t> waiting;  // referred mothers with no volunteer yet, oldest first
-  std::uint32_t births_today = 0, referrals_today = 0, peer_contacts_today = 0;
+  DayEvents today;  // cleared by the engine at the start of each day (start_day)
+  std::vector<std::uint16_t> candidates;  // localities of supported mothers who will join the next cohort
+  std::vector<std::int64_t> waiting;      // referred mothers with no volunteer yet, oldest first
 
   Tally tally;
-  InterfaceTally interface;
-  bool measuring = false;  // today counts towards the interface tallies
   int measure_from = 0, measure_until = 0;  // birth days counted in the summary, inclusive
 
-  // Clears the day's events before any module runs.
-  void begin_day();
+  // The start of a day, before any module runs: the day's events and the
+  // volunteers' counts of today are cleared, in this one place.
+  void start_day();
 
   [[nodiscard]] bool measured(std::int32_t birth_day) const {
     return birth_day >= measure_from && birth_day <= measure_until;

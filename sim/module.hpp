@@ -1,8 +1,10 @@
 #pragma once
 // Behaviours are modules with a fixed lifecycle. The engine calls the public,
 // non-virtual entry points; a module fills in the protected hooks. The daily
-// order of modules is an explicit plan that `ppisim run --print-plan` prints.
+// order of modules is an explicit plan that `ppisim run --print-plan` prints,
+// with what each module reads and writes.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,9 +46,18 @@ class RunContext {
   RunResult& result_;
 };
 
+// What a module says of itself: its name, its purpose in one line for the
+// printed plan, and the state and event lists it reads and writes each day.
+struct ModuleSpec {
+  std::string name;
+  std::string purpose;
+  std::vector<std::string> reads;
+  std::vector<std::string> writes;
+};
+
 class Module {
  public:
-  Module(std::string name, std::string purpose) : name_(std::move(name)), purpose_(std::move(purpose)) {}
+  explicit Module(ModuleSpec spec) : spec_(std::move(spec)) {}
   virtual ~Module() = default;
   Module(const Module&) = delete;
   Module& operator=(const Module&) = delete;
@@ -59,8 +70,9 @@ class Module {
   // without changing it (the end-of-run snapshot, the web page's graph view).
   void snapshot(RunContext& context) const { on_snapshot(context); }
 
-  [[nodiscard]] const std::string& name() const { return name_; }
-  [[nodiscard]] const std::string& purpose() const { return purpose_; }
+  [[nodiscard]] const std::string& name() const { return spec_.name; }
+  [[nodiscard]] const std::string& purpose() const { return spec_.purpose; }
+  [[nodiscard]] const ModuleSpec& spec() const { return spec_; }
 
  protected:
   virtual void on_initialize(RunContext&) {}
@@ -70,16 +82,21 @@ class Module {
   virtual void on_snapshot(RunContext&) const {}
 
  private:
-  std::string name_;
-  std::string purpose_;  // one line for the printed plan
+  ModuleSpec spec_;
 };
 
-// The modules of one run in daily order, and the state they share.
+// The modules of one run in daily order, and the state they share. The
+// engine calls set_up once (the shared state built from the run's
+// parameters, before any module initializes), start_day at the start of
+// every day (the day's events and counters cleared, before any module
+// steps), then each module's step, then each module's record.
 struct Plan {
   std::shared_ptr<void> shared_state;  // owned here so modules can hold references to it
+  std::function<void(RunContext&)> set_up;
+  std::function<void()> start_day;
   std::vector<std::unique_ptr<Module>> modules;
 
-  // "1. demography  births, initiation, leaving at 26 weeks" ...
+  // "1. demography  births, initiation, leaving at 26 weeks" ... with each module's reads and writes.
   [[nodiscard]] std::string describe() const;
 };
 

@@ -1,5 +1,6 @@
 #include "sim/stepped_run.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <stdexcept>
 
@@ -20,13 +21,24 @@ RunResult empty_result(const OutputCatalog& catalog, std::uint64_t seed, int day
 SteppedRun::SteppedRun(const PlanFactory& factory, const OutputCatalog& catalog, const ParameterSet& parameters,
                        std::uint64_t seed, int days)
     : result_(empty_result(catalog, seed, days)), plan_(factory(parameters)), context_(parameters, seed, days, result_) {
+  if (plan_.set_up) plan_.set_up(context_);
   for (auto& module : plan_.modules) module->initialize(context_);
 }
 
-bool SteppedRun::advance_day() {
+bool SteppedRun::advance_day(std::vector<double>* step_seconds) {
   if (at_horizon() || finished_) return false;
   context_.advance_to(next_day_);
-  for (auto& module : plan_.modules) module->step(context_);
+  if (plan_.start_day) plan_.start_day();
+  if (step_seconds) {
+    step_seconds->resize(plan_.modules.size(), 0.0);
+    for (std::size_t i = 0; i < plan_.modules.size(); ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      plan_.modules[i]->step(context_);
+      (*step_seconds)[i] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+  } else {
+    for (auto& module : plan_.modules) module->step(context_);
+  }
   for (auto& module : plan_.modules) module->record(context_);
   ++next_day_;
   return true;

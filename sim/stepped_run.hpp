@@ -21,12 +21,14 @@ class SteppedRun {
   SteppedRun& operator=(const SteppedRun&) = delete;
 
   // Simulates the next day; false (and nothing done) once the horizon is reached.
-  bool advance_day();
+  // With `step_seconds` (one entry per module), each module's step time is added to its entry.
+  bool advance_day(std::vector<double>* step_seconds = nullptr);
 
   [[nodiscard]] int days_done() const { return next_day_; }
   [[nodiscard]] int days() const { return result_.days; }
   [[nodiscard]] bool at_horizon() const { return next_day_ >= result_.days; }
   [[nodiscard]] const ParameterSet& parameters() const { return context_.parameters(); }
+  [[nodiscard]] const Plan& plan() const { return plan_; }
   // The daily series are filled for days [0, days_done()); later days hold 0.
   [[nodiscard]] const RunResult& result() const { return result_; }
 

@@ -8,14 +8,17 @@
 #include "models/parameters.hpp"
 #include "models/world.hpp"
 #include "sim/scenario.hpp"
+#include "sim/stepped_run.hpp"
 
 namespace test_support {
 
 struct WorldRun {
   sim::ParameterSet parameters{models::parameter_registry()};
+  std::unique_ptr<sim::SteppedRun> run;  // the engine's run: its plan holds the World
   sim::RunResult result;
-  sim::Plan plan;
-  [[nodiscard]] const models::World& world() const { return *std::static_pointer_cast<models::World>(plan.shared_state); }
+  [[nodiscard]] const models::World& world() const {
+    return *std::static_pointer_cast<models::World>(run->plan().shared_state);
+  }
   [[nodiscard]] double summary(std::size_t index) const { return result.summary[index]; }
   [[nodiscard]] double total(std::size_t series_index) const {
     double sum = 0.0;
@@ -24,25 +27,17 @@ struct WorldRun {
   }
 };
 
+// Drives the engine's own run object to the horizon (no loop of its own).
 inline std::unique_ptr<WorldRun> run_world(const std::vector<std::string>& overrides, std::uint64_t seed = 1) {
   auto run = std::make_unique<WorldRun>();
   sim::apply_override(run->parameters, "name=test");
   for (const auto& assignment : overrides) sim::apply_override(run->parameters, assignment);
   models::check_parameters(run->parameters);
-  const int days = models::simulated_days(run->parameters);
-  const auto& catalog = models::output_catalog();
-  run->result.days = days;
-  run->result.series.assign(catalog.series().size() * static_cast<std::size_t>(days), 0.0);
-  run->result.summary.assign(catalog.summaries().size(), 0.0);
-  run->plan = models::build_plan(run->parameters);
-  sim::RunContext context(run->parameters, seed, days, run->result);
-  for (auto& module : run->plan.modules) module->initialize(context);
-  for (int day = 0; day < days; ++day) {
-    context.advance_to(day);
-    for (auto& module : run->plan.modules) module->step(context);
-    for (auto& module : run->plan.modules) module->record(context);
+  run->run = std::make_unique<sim::SteppedRun>(models::build_plan, models::output_catalog(), run->parameters, seed,
+                                               models::simulated_days(run->parameters));
+  while (run->run->advance_day()) {
   }
-  for (auto& module : run->plan.modules) module->finalize(context);
+  run->result = run->run->finish(false);
   return run;
 }
 

@@ -14,3 +14,17 @@ TEST_CASE("the daily plan runs the modules in this order") {
                                           "peer_support", "boundary", "learning", "volunteer_experience",
                                           "professional_attitudes", "feeding", "outcomes"});
 }
+
+TEST_CASE("every module of the plan says what it reads and writes, and the printed plan shows it") {
+  sim::ParameterSet p(models::parameter_registry());
+  p.set("name", std::string("t"), {});
+  const auto plan = models::build_plan(p);
+  const auto printed = plan.describe();
+  for (const auto& module : plan.modules) {
+    INFO(module->name());
+    CHECK_FALSE(module->spec().reads.empty());
+    CHECK_FALSE(module->spec().writes.empty());
+    CHECK(printed.find(module->spec().writes.front()) != std::string::npos);
+  }
+  CHECK(plan.start_day);  // the engine, not a module, starts the day
+}

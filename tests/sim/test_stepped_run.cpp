@@ -16,7 +16,7 @@ struct ToyState {
 
 class Accumulator final : public sim::Module {
  public:
-  explicit Accumulator(ToyState& state) : Module("accumulator", "adds a uniform a day"), state_(state) {}
+  explicit Accumulator(ToyState& state) : Module({.name = "accumulator", .purpose = "adds a uniform a day"}), state_(state) {}
 
  private:
   void on_step(sim::RunContext& context) override {
@@ -106,4 +106,48 @@ TEST_CASE("a stepped run finishes only at its horizon and only once") {
   const auto result = stepped.finish(false);
   CHECK(result.snapshot.empty());
   CHECK_THROWS_AS(stepped.finish(false), std::logic_error);
+}
+
+TEST_CASE("the engine sets up the shared state once and starts each day before any module steps") {
+  struct Counts {
+    int set_up = 0, days_started = 0;
+    std::vector<int> started_before_step;  // days_started as the module saw it, each day
+  };
+  class Observer final : public sim::Module {
+   public:
+    explicit Observer(Counts& counts) : Module({.name = "observer", .purpose = "sees the engine's calls"}), counts_(counts) {}
+
+   private:
+    void on_initialize(sim::RunContext&) override { CHECK(counts_.set_up == 1); }
+    void on_step(sim::RunContext&) override { counts_.started_before_step.push_back(counts_.days_started); }
+    Counts& counts_;
+  };
+  const auto plan_factory = [](const sim::ParameterSet&) {
+    auto counts = std::make_shared<Counts>();
+    sim::Plan plan;
+    plan.set_up = [&c = *counts](sim::RunContext&) { ++c.set_up; };
+    plan.start_day = [&c = *counts] { ++c.days_started; };
+    plan.modules.push_back(std::make_unique<Observer>(*counts));
+    plan.shared_state = counts;
+    return plan;
+  };
+  sim::ParameterRegistry registry;
+  sim::ParameterSet parameters(registry);
+  sim::SteppedRun run(plan_factory, toy_catalog(), parameters, 1, 4);
+  while (run.advance_day()) {
+  }
+  const auto& counts = *std::static_pointer_cast<Counts>(run.plan().shared_state);
+  CHECK(counts.set_up == 1);
+  CHECK(counts.started_before_step == std::vector<int>{1, 2, 3, 4});
+}
+
+TEST_CASE("the engine times each module's step when asked, and the timing changes nothing") {
+  sim::ParameterRegistry registry;
+  sim::ParameterSet parameters(registry);
+  sim::SteppedRun timed(toy_plan, toy_catalog(), parameters, 9, 20), untimed(toy_plan, toy_catalog(), parameters, 9, 20);
+  std::vector<double> seconds;
+  while (timed.advance_day(&seconds)) untimed.advance_day();
+  REQUIRE(seconds.size() == 1);
+  CHECK(seconds[0] >= 0.0);
+  CHECK(same_bits(timed.result().series, untimed.result().series));
 }
