@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 
+#include "models/declare.hpp"
 #include "models/parameters.hpp"
 #include "sim/errors.hpp"
 
@@ -116,5 +117,39 @@ FeedingCurve::Shares FeedingCurve::expected_shares() const {
   }
   return shares;
 }
+
+namespace {
+const char* const kIfs2010 =
+    "Infant Feeding Survey 2010 (McAndrew et al., Health and Social Care Information Centre, 2012), "
+    "UK prevalence among all mothers";
+}  // namespace
+
+void declare_feeding_table(sim::ParameterRegistry& r) {
+  using namespace declare;
+  r.add(share("feeding.initiation", 0.81, "Share of mothers who start breastfeeding at birth", data(kIfs2010)));
+  r.add(share("feeding.exclusive_at_birth", 0.69, "Share of all mothers breastfeeding exclusively at birth",
+              data(kIfs2010)));
+  r.add(share("feeding.any_1w", 0.69, "Share of all mothers breastfeeding at all at 1 week, under usual care",
+              data(kIfs2010)));
+  r.add(share("feeding.any_6w", 0.55, "Share of all mothers breastfeeding at all at 6 weeks, under usual care",
+              data(kIfs2010)));
+  r.add(share("feeding.any_6m", 0.34, "Share of all mothers breastfeeding at all at 6 months, under usual care",
+              data(kIfs2010)));
+  r.add(share("feeding.exclusive_1w", 0.46, "Share of all mothers breastfeeding exclusively at 1 week",
+              data(kIfs2010)));
+  r.add(share("feeding.exclusive_6w", 0.23, "Share of all mothers breastfeeding exclusively at 6 weeks",
+              data(kIfs2010)));
+  r.add(share("feeding.exclusive_3m", 0.17, "Share of all mothers breastfeeding exclusively at 3 months",
+              data(kIfs2010)));
+  r.add(share("feeding.exclusive_4m", 0.12, "Share of all mothers breastfeeding exclusively at 4 months",
+              data(kIfs2010)));
+  r.add(share("feeding.exclusive_6m", 0.01, "Share of all mothers breastfeeding exclusively at 6 months",
+              data(kIfs2010 + std::string(" ('about 1%')"))));
+  r.add(share("feeding.exclusive_exit_to_none", 0.1,
+              "Of mothers who stop breastfeeding exclusively, the share who stop breastfeeding altogether that day "
+              "(the rest add formula)",
+              assumption("most mothers introduce formula before stopping; IFS reports no direct figure")));
+}
+
 
 }  // namespace models

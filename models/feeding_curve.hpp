@@ -35,4 +35,7 @@ struct FeedingCurve {
 // table is impossible (e.g. exclusive above any breastfeeding).
 FeedingCurve derive_feeding_curve(const sim::ParameterSet& parameters);
 
+// Declares the survey table (`feeding.*`) the curve is derived from.
+void declare_feeding_table(sim::ParameterRegistry& registry);
+
 }  // namespace models

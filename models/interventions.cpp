@@ -6,11 +6,91 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "models/declare.hpp"
 #include "models/modules.hpp"
 #include "models/streams.hpp"
 
 namespace models {
 namespace {
+
+struct DevelopmentParameters {
+  double concern_relief;  // development.concern_relief
+  double trust_gain;  // development.trust_gain
+  double orientation_gain;  // development.orientation_gain
+  double clarity_gain;  // development.clarity_gain
+  double support_gain;  // development.support_gain
+};
+
+sim::ParameterBlock<DevelopmentParameters> declare_development_parameters() {
+  using namespace declare;
+  const sim::Source none = assumption("no data; the study recommends such a process (F9) without measuring it");
+  sim::ParameterBlock<DevelopmentParameters> block;
+  block.bind(&DevelopmentParameters::concern_relief, share("development.concern_relief", 0.3,
+              "Share of a professional's concern above the baseline that one joint meeting diffuses", none, "F9"));
+  block.bind(&DevelopmentParameters::trust_gain, share("development.trust_gain", 0.1,
+              "Share of the gap to full trust gained between professionals and volunteers who meet", none, "F9"));
+  block.bind(&DevelopmentParameters::orientation_gain, share("development.orientation_gain", 0.1,
+              "Share of the gap to working 'with' volunteers closed per meeting attended", none, "F8, F9"));
+  block.bind(&DevelopmentParameters::clarity_gain, share("development.clarity_gain", 0.05,
+              "Share of the gap to fully agreed boundaries closed per meeting in the locality", none, "F5, F9"));
+  block.bind(&DevelopmentParameters::support_gain, share("development.support_gain", 0.1,
+              "Share of the gap to full social support and self-esteem a volunteer gains per meeting", none, "F1, F2, F9"));
+  return block;
+}
+
+void declare_intervention_kinds(sim::ParameterRegistry& r) {
+  using namespace declare;
+  using sim::InterventionKind;
+  r.add_intervention({.name = "development_process",
+                      .description = "Joint meetings of volunteers and professionals every k days: diffuse concern, "
+                                     "agree boundaries, build trust, support volunteers",
+                      .finding = "F9",
+                      .fields = {{.path = "every", .kind = ParameterKind::duration, .default_value = 28.0,
+                                  .unit = "days", .min = 1.0, .max = 3652.5, .description = "Time between meetings",
+                                  .source = setting("policy lever")},
+                                 share("attendance", 0.6, "Chance that each professional and volunteer attends a meeting",
+                                       setting("policy lever"))}});
+  r.add_intervention({.name = "boundary_protocol",
+                      .description = "A written, agreed definition of the volunteer role: boundary clarity rises to "
+                                     "the given level at the start",
+                      .finding = "F5",
+                      .setters = {{"clarity", "scheme.boundary_clarity"}}});
+  r.add_intervention({.name = "guaranteed_ward_access",
+                      .description = "Volunteers may always meet mothers on the ward and in clinics",
+                      .finding = "F6",
+                      .fixed = {{"scheme.ward_access", "guaranteed"}}});
+  r.add_intervention({.name = "opt_out_referral",
+                      .description = "Every breastfeeding mother is referred unless she declines",
+                      .finding = "F6",
+                      .fixed = {{"scheme.referral_policy", "opt_out"}}});
+  r.add_intervention({.name = "contact_schedule",
+                      .description = "A different peer contact schedule (proactive or reactive, contacts, timing)",
+                      .setters = {{"mode", "scheme.contact_schedule.mode"},
+                                  {"contacts", "scheme.contact_schedule.contacts"},
+                                  {"first_within", "scheme.contact_schedule.first_within"},
+                                  {"interval", "scheme.contact_schedule.interval"},
+                                  {"request_rate", "scheme.contact_schedule.request_rate"}}});
+  r.add_intervention({.name = "extra_training_cohort",
+                      .description = "An extra cohort of newly trained volunteers joins at the start",
+                      .finding = "F8",
+                      .fields = {{.path = "size", .kind = ParameterKind::integer, .default_value = 8.0,
+                                  .unit = "volunteers", .min = 1.0, .max = 100'000.0,
+                                  .description = "Volunteers in the extra cohort", .source = setting("policy lever")}}});
+  r.add_intervention({.name = "surveillance_policy",
+                      .description = "A cap on professionals' surveillance of volunteers (light-touch supervision)",
+                      .finding = "F7",
+                      .setters = {{"max_surveillance", "professionals.surveillance_max"}}});
+  r.add_intervention({.name = "set",
+                      .description = "Sets any parameter that can change during a run, for the given period",
+                      .free_settings = true});
+}
+
+
+const sim::ParameterBlock<DevelopmentParameters>& development_parameters() {
+  static const sim::ParameterBlock<DevelopmentParameters> block = declare_development_parameters();
+  return block;
+}
+
 
 struct DevelopmentEffects {
   double concern_relief, trust_gain, orientation_gain, clarity_gain, support_gain, concern_baseline;
@@ -27,12 +107,11 @@ class Interventions final : public sim::Module {
 
  private:
   void on_initialize(sim::RunContext& context) override {
-    const auto& p = context.parameters();
-    base_ = scheme_parameters().read(p);
-    world_.scheme.assign(static_cast<std::size_t>(p.integer("population.localities")), base_);
-    effects_ = {p.real("development.concern_relief"), p.real("development.trust_gain"),
-                p.real("development.orientation_gain"), p.real("development.clarity_gain"),
-                p.real("development.support_gain"), p.real("professionals.concern_baseline")};
+    const auto values = development_parameters().read(context.parameters());
+    base_ = scheme_parameters().read(context.parameters());
+    effects_ = {values.concern_relief, values.trust_gain,
+                values.orientation_gain, values.clarity_gain,
+                values.support_gain, world_.parameters.concern_baseline};
   }
 
   void on_step(sim::RunContext& context) override {
@@ -131,5 +210,10 @@ class Interventions final : public sim::Module {
 }  // namespace
 
 std::unique_ptr<sim::Module> make_interventions(World& world) { return std::make_unique<Interventions>(world); }
+
+void declare_interventions(sim::ParameterRegistry& registry) {
+  development_parameters().declare(registry);
+  declare_intervention_kinds(registry);
+}
 
 }  // namespace models

@@ -2,10 +2,34 @@
 // and trusts that volunteer above the threshold (she works "with" her), she
 // learns about the volunteer's cultural group. Knowledge is read by
 // professional_care on later days.
+#include "models/declare.hpp"
 #include "models/modules.hpp"
 
 namespace models {
 namespace {
+
+struct LearningParameters {
+  double threshold;  // learning.threshold
+  double rate;  // learning.rate
+};
+
+sim::ParameterBlock<LearningParameters> declare_learning_parameters() {
+  using namespace declare;
+  sim::ParameterBlock<LearningParameters> block;
+  block.bind(&LearningParameters::threshold, share("learning.threshold", 0.5,
+              "Trust in a volunteer above which a professional works 'with' her and learns from joint cases",
+              assumption("no data"), "F4"));
+  block.bind(&LearningParameters::rate, share("learning.rate", 0.05,
+              "Share of the gap to full cultural knowledge of a group learned per joint case with a trusted volunteer",
+              assumption("no data"), "F4"));
+  return block;
+}
+
+const sim::ParameterBlock<LearningParameters>& learning_parameters() {
+  static const sim::ParameterBlock<LearningParameters> block = declare_learning_parameters();
+  return block;
+}
+
 
 class Learning final : public sim::Module {
  public:
@@ -18,8 +42,9 @@ class Learning final : public sim::Module {
 
  private:
   void on_initialize(sim::RunContext& context) override {
-    threshold_ = context.parameters().real("learning.threshold");
-    rate_ = context.parameters().real("learning.rate");
+    const auto values = learning_parameters().read(context.parameters());
+    threshold_ = values.threshold;
+    rate_ = values.rate;
   }
 
   void on_step(sim::RunContext&) override {
@@ -41,5 +66,7 @@ class Learning final : public sim::Module {
 }  // namespace
 
 std::unique_ptr<sim::Module> make_learning(World& world) { return std::make_unique<Learning>(world); }
+
+void declare_learning(sim::ParameterRegistry& registry) { learning_parameters().declare(registry); }
 
 }  // namespace models

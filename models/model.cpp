@@ -52,21 +52,30 @@ void check_parameters(const sim::ParameterSet& parameters, std::uint64_t max_age
   (void)derive_feeding_curve(parameters);  // throws when the survey table is impossible
 }
 
-sim::Plan build_plan(const sim::ParameterSet& parameters) {
-  (void)parameters;
+const std::vector<ModuleType>& daily_plan() {
+  static const std::vector<ModuleType> plan{
+      {declare_interventions, make_interventions},
+      {declare_demography, make_demography},
+      {declare_professional_care, make_professional_care},
+      {declare_referral, make_referral},
+      {declare_peer_support, make_peer_support},
+      {nullptr, make_boundary},
+      {declare_learning, make_learning},
+      {declare_volunteer_experience, make_volunteer_experience},
+      {declare_professional_attitudes, make_professional_attitudes},
+      {declare_feeding, make_feeding},
+      {nullptr, make_outcomes},
+  };
+  return plan;
+}
+
+sim::Plan build_plan(const sim::ParameterSet&) {
   auto world = std::make_shared<World>();
   sim::Plan plan;
-  plan.modules.push_back(make_interventions(*world));
-  plan.modules.push_back(make_demography(*world));
-  plan.modules.push_back(make_professional_care(*world));
-  plan.modules.push_back(make_referral(*world));
-  plan.modules.push_back(make_peer_support(*world));
-  plan.modules.push_back(make_boundary(*world));
-  plan.modules.push_back(make_learning(*world));
-  plan.modules.push_back(make_volunteer_experience(*world));
-  plan.modules.push_back(make_professional_attitudes(*world));
-  plan.modules.push_back(make_feeding(*world));
-  plan.modules.push_back(make_outcomes(*world));
+  for (const auto& module : daily_plan()) plan.modules.push_back(module.make(*world));
+  plan.set_up = [&state = *world](sim::RunContext& context) {
+    state.build(context.parameters(), context.random(), context.days());
+  };
   plan.start_day = [&state = *world] { state.start_day(); };
   plan.shared_state = std::move(world);
   return plan;

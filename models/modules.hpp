@@ -1,21 +1,44 @@
 #pragma once
-// The behaviours of the model, one module each, in the order of the daily plan.
+// The behaviours of the model, one module each. A module's file declares its
+// parameters, makes the module for a run, and says what it reads and writes;
+// the daily plan (models/model.cpp) lists the modules in order, one line each.
 #include <memory>
+#include <vector>
 
 #include "models/world.hpp"
 #include "sim/module.hpp"
+#include "sim/parameters.hpp"
 
 namespace models {
 
-std::unique_ptr<sim::Module> make_interventions(World& world);          // scheme settings, day start (F9)
+// A behaviour as the plan knows it: how it declares its parameters (none: nullptr) and how it is made.
+struct ModuleType {
+  void (*declare)(sim::ParameterRegistry& registry);
+  std::unique_ptr<sim::Module> (*make)(World& world);
+};
+
+// The modules in daily order; the registry and every run's plan are built from this list.
+const std::vector<ModuleType>& daily_plan();
+
+// Each module's two entry points, in its own file.
+void declare_interventions(sim::ParameterRegistry& registry);
+std::unique_ptr<sim::Module> make_interventions(World& world);          // scheme settings, interventions (F9)
+void declare_demography(sim::ParameterRegistry& registry);
 std::unique_ptr<sim::Module> make_demography(World& world);             // births, leaving, training cohorts (F8)
+void declare_professional_care(sim::ParameterRegistry& registry);
 std::unique_ptr<sim::Module> make_professional_care(World& world);      // workload, scheduled contacts (F3, F4)
+void declare_referral(sim::ParameterRegistry& registry);
 std::unique_ptr<sim::Module> make_referral(World& world);               // gate-keeping, referral, access (F6)
+void declare_peer_support(sim::ParameterRegistry& registry);
 std::unique_ptr<sim::Module> make_peer_support(World& world);           // volunteers' contacts, boundary events (F5)
 std::unique_ptr<sim::Module> make_boundary(World& world);               // noticing and perceiving (F5, F7)
+void declare_learning(sim::ParameterRegistry& registry);
 std::unique_ptr<sim::Module> make_learning(World& world);               // cultural knowledge (F4)
+void declare_volunteer_experience(sim::ParameterRegistry& registry);
 std::unique_ptr<sim::Module> make_volunteer_experience(World& world);   // F1, F2, F7, F8
+void declare_professional_attitudes(sim::ParameterRegistry& registry);
 std::unique_ptr<sim::Module> make_professional_attitudes(World& world); // concern, trust, control (F5-F8)
+void declare_feeding(sim::ParameterRegistry& registry);
 std::unique_ptr<sim::Module> make_feeding(World& world);                // feeding transitions (outcome)
 std::unique_ptr<sim::Module> make_outcomes(World& world);               // tallies, daily series, summaries
 

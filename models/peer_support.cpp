@@ -8,11 +8,50 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/declare.hpp"
 #include "models/modules.hpp"
 #include "models/streams.hpp"
 
 namespace models {
 namespace {
+
+struct PeerSupportParameters {
+  double confidence_gain;  // peer_support.confidence_gain
+  double culture_mismatch;  // peer_support.culture_mismatch
+  double autonomy_effect;  // peer_support.autonomy_effect
+  double transgression_probability;  // boundary.transgression_probability
+  double ambiguity_probability;  // boundary.ambiguity_probability
+};
+
+sim::ParameterBlock<PeerSupportParameters> declare_peer_parameters() {
+  using namespace declare;
+  sim::ParameterBlock<PeerSupportParameters> block;
+  block.bind(&PeerSupportParameters::confidence_gain, share("peer_support.confidence_gain", 0.5,
+              "Share of the gap to full confidence that one contact by a fully skilled volunteer closes",
+              {Provenance::calibrated, "with mothers.confidence.effect, to the McFadden et al. 2019 effect"}));
+  block.bind(&PeerSupportParameters::culture_mismatch, share("peer_support.culture_mismatch", 0.3,
+              "How much less a contact achieves when volunteer and mother are of different cultural groups",
+              assumption("experiential and cultural knowledge matter (study finding F4)"), "F4"));
+  block.bind(&PeerSupportParameters::autonomy_effect, share("peer_support.autonomy_effect", 0.5,
+              "How much more a contact achieves from a fully autonomous volunteer working within clear boundaries "
+              "(scaled by autonomy * clarity)",
+              assumption("a developing cohort's proactive influence (F8) helps where the role is agreed"), "F8"));
+  block.bind(&PeerSupportParameters::transgression_probability, share("boundary.transgression_probability", 0.1,
+              "Chance that a fully autonomous volunteer acts outside the role in a contact when boundaries are "
+              "wholly undefined (scaled by autonomy and 1 - clarity)",
+              assumption("no data; a lever for sensitivity analysis"), "F5, F8"));
+  block.bind(&PeerSupportParameters::ambiguity_probability, share("boundary.ambiguity_probability", 0.3,
+              "Chance that an ordinary act in a contact is ambiguous when boundaries are wholly undefined (scaled "
+              "by 1 - clarity)",
+              assumption("no data"), "F5"));
+  return block;
+}
+
+const sim::ParameterBlock<PeerSupportParameters>& peer_parameters() {
+  static const sim::ParameterBlock<PeerSupportParameters> block = declare_peer_parameters();
+  return block;
+}
+
 
 class PeerSupport final : public sim::Module {
  public:
@@ -25,12 +64,12 @@ class PeerSupport final : public sim::Module {
 
  private:
   void on_initialize(sim::RunContext& context) override {
-    const auto& p = context.parameters();
-    confidence_gain_ = p.real("peer_support.confidence_gain");
-    culture_mismatch_ = p.real("peer_support.culture_mismatch");
-    autonomy_effect_ = p.real("peer_support.autonomy_effect");
-    transgression_probability_ = p.real("boundary.transgression_probability");
-    ambiguity_probability_ = p.real("boundary.ambiguity_probability");
+    const auto values = peer_parameters().read(context.parameters());
+    confidence_gain_ = values.confidence_gain;
+    culture_mismatch_ = values.culture_mismatch;
+    autonomy_effect_ = values.autonomy_effect;
+    transgression_probability_ = values.transgression_probability;
+    ambiguity_probability_ = values.ambiguity_probability;
   }
 
   void on_step(sim::RunContext& context) override {
@@ -111,5 +150,7 @@ class PeerSupport final : public sim::Module {
 }  // namespace
 
 std::unique_ptr<sim::Module> make_peer_support(World& world) { return std::make_unique<PeerSupport>(world); }
+
+void declare_peer_support(sim::ParameterRegistry& registry) { peer_parameters().declare(registry); }
 
 }  // namespace models

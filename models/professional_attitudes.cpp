@@ -10,10 +10,63 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/declare.hpp"
 #include "models/modules.hpp"
 
 namespace models {
 namespace {
+
+struct AttitudeParameters {
+  double concern_jump;  // concern.jump
+  double concern_spread;  // concern.spread
+  double concern_decay;  // concern.decay
+  double trust_drop;  // trust.drop
+  double trust_gain;  // trust.gain
+  double control_rate;  // control.rate
+  double concern_weight;  // control.concern_weight
+  double trust_weight;  // control.trust_weight
+  double orientation_weight;  // control.orientation_weight
+  double joint_gain;  // orientation.joint_gain
+  double concern_pull;  // orientation.concern_pull
+};
+
+sim::ParameterBlock<AttitudeParameters> declare_attitudes_parameters() {
+  using namespace declare;
+  sim::ParameterBlock<AttitudeParameters> block;
+  block.bind(&AttitudeParameters::concern_jump, share("concern.jump", 0.2, "Share of the gap to full concern added by one perceived transgression",
+              assumption("no data"), "F5"));
+  block.bind(&AttitudeParameters::concern_spread, daily_rate("concern.spread", 0.05, "Daily weight of colleagues' mean concern in a professional's own (team layer)",
+                   assumption("opinion averaging in small teams"), "F5"));
+  block.bind(&AttitudeParameters::concern_decay, daily_rate("concern.decay", 0.003, "Daily return of concern towards professionals.concern_baseline",
+                   assumption("concern fades over about a year without new incidents, slowly enough for "
+                              "perceived transgressions to build it up (the tension loop, P4)"), "F5"));
+  block.bind(&AttitudeParameters::trust_drop, share("trust.drop", 0.2, "Share of a professional's trust in a volunteer lost per perceived transgression",
+              assumption("no data"), "F5"));
+  block.bind(&AttitudeParameters::trust_gain, share("trust.gain", 0.05,
+              "Share of the gap to full trust in a volunteer gained when a mother they both support ends her peer "
+              "support still breastfeeding",
+              assumption("good outcomes build trust slowly"), "F3, F5"));
+  block.bind(&AttitudeParameters::control_rate, daily_rate("control.rate", 0.02, "Daily speed at which gate-keeping and surveillance follow their targets",
+                   assumption("practice changes over weeks"), "F6, F7"));
+  block.bind(&AttitudeParameters::concern_weight, share("control.concern_weight", 0.6, "Weight of concern (above baseline) in gate-keeping and surveillance targets",
+              assumption("no data"), "F6, F7"));
+  block.bind(&AttitudeParameters::trust_weight, share("control.trust_weight", 0.4, "Weight of trust (around 0.5) in the gate-keeping target",
+              assumption("no data"), "F6"));
+  block.bind(&AttitudeParameters::orientation_weight, share("control.orientation_weight", 0.3, "Weight of orientation (around 0.5) in gate-keeping and surveillance targets",
+              assumption("no data"), "F6, F8"));
+  block.bind(&AttitudeParameters::joint_gain, share("orientation.joint_gain", 0.05,
+              "Share of the gap to 'with' closed per successful joint case (working with volunteers)",
+              assumption("no data"), "F8"));
+  block.bind(&AttitudeParameters::concern_pull, daily_rate("orientation.concern_pull", 0.005, "Daily pull towards 'for' per unit of concern",
+                   assumption("no data"), "F8"));
+  return block;
+}
+
+const sim::ParameterBlock<AttitudeParameters>& attitudes_parameters() {
+  static const sim::ParameterBlock<AttitudeParameters> block = declare_attitudes_parameters();
+  return block;
+}
+
 
 class ProfessionalAttitudes final : public sim::Module {
  public:
@@ -26,21 +79,21 @@ class ProfessionalAttitudes final : public sim::Module {
 
  private:
   void on_initialize(sim::RunContext& context) override {
-    const auto& p = context.parameters();
-    spread_ = 1.0 - std::exp(-p.real("concern.spread"));
-    decay_ = 1.0 - std::exp(-p.real("concern.decay"));
-    baseline_ = p.real("professionals.concern_baseline");
-    jump_ = p.real("concern.jump");
-    trust_drop_ = p.real("trust.drop");
-    trust_gain_ = p.real("trust.gain");
-    control_ = 1.0 - std::exp(-p.real("control.rate"));
-    concern_weight_ = p.real("control.concern_weight");
-    trust_weight_ = p.real("control.trust_weight");
-    orientation_weight_ = p.real("control.orientation_weight");
-    joint_gain_ = p.real("orientation.joint_gain");
-    concern_pull_ = 1.0 - std::exp(-p.real("orientation.concern_pull"));
-    gatekeeping_start_ = p.real("professionals.initial.gatekeeping");
-    surveillance_start_ = p.real("professionals.initial.surveillance");
+    const auto values = attitudes_parameters().read(context.parameters());
+    spread_ = 1.0 - std::exp(-values.concern_spread);
+    decay_ = 1.0 - std::exp(-values.concern_decay);
+    baseline_ = world_.parameters.concern_baseline;
+    jump_ = values.concern_jump;
+    trust_drop_ = values.trust_drop;
+    trust_gain_ = values.trust_gain;
+    control_ = 1.0 - std::exp(-values.control_rate);
+    concern_weight_ = values.concern_weight;
+    trust_weight_ = values.trust_weight;
+    orientation_weight_ = values.orientation_weight;
+    joint_gain_ = values.joint_gain;
+    concern_pull_ = 1.0 - std::exp(-values.concern_pull);
+    gatekeeping_start_ = world_.parameters.initial_gatekeeping;
+    surveillance_start_ = world_.parameters.initial_surveillance;
     build_team_averaging();
   }
 
@@ -122,5 +175,7 @@ class ProfessionalAttitudes final : public sim::Module {
 std::unique_ptr<sim::Module> make_professional_attitudes(World& world) {
   return std::make_unique<ProfessionalAttitudes>(world);
 }
+
+void declare_professional_attitudes(sim::ParameterRegistry& registry) { attitudes_parameters().declare(registry); }
 
 }  // namespace models

@@ -5,12 +5,56 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/declare.hpp"
 #include "models/modules.hpp"
 #include "models/parameters.hpp"
 #include "sim/quantity.hpp"
 
 namespace models {
 namespace {
+
+struct CareParameters {
+  std::vector<double> midwife_visits;  // professionals.midwife_visits
+  std::vector<double> health_visitor_visits;  // professionals.health_visitor_visits
+  double recommended_births_per_midwife;  // professionals.recommended_births_per_midwife
+  double recommended_families_per_health_visitor;  // professionals.recommended_families_per_health_visitor
+  double load_relief;  // professionals.load_relief
+  double confidence_gain;  // professionals.confidence_gain
+};
+
+sim::ParameterBlock<CareParameters> declare_care_parameters() {
+  using namespace declare;
+  sim::ParameterBlock<CareParameters> block;
+  block.bind(&CareParameters::midwife_visits, {.path = "professionals.midwife_visits", .kind = ParameterKind::duration_list,
+         .default_value = std::vector<double>{1.0, 5.0, 10.0}, .unit = "days of age", .min = 0.0, .max = 182.0,
+         .description = "Ages of the mother's baby at the scheduled postnatal midwife contacts",
+         .source = assumption("NICE CG37 postnatal care: midwife contacts in the first 10 days"), .finding = "F3"});
+  block.bind(&CareParameters::health_visitor_visits, {.path = "professionals.health_visitor_visits", .kind = ParameterKind::duration_list,
+         .default_value = std::vector<double>{12.0, 42.0}, .unit = "days of age", .min = 0.0, .max = 182.0,
+         .description = "Ages at the scheduled health-visitor contacts (new-birth visit, 6-8 week review)",
+         .source = data("Healthy Child Programme: new-birth visit at 10-14 days, review at 6-8 weeks"),
+         .finding = "F3"});
+  block.bind(&CareParameters::recommended_births_per_midwife, number("professionals.recommended_births_per_midwife", 28.0, "births per year", 1.0, 1000.0,
+               "Births per full-time midwife per year at which workload is 1",
+               data("Birthrate Plus / RCM recommended ratio 1:28"), "F3"));
+  block.bind(&CareParameters::recommended_families_per_health_visitor, number("professionals.recommended_families_per_health_visitor", 250.0, "families", 1.0, 10000.0,
+               "Families (children under 5) per health visitor at which workload is 1",
+               data("Unite/CPHVA recommendation of 250-300 families"), "F3"));
+  block.bind(&CareParameters::load_relief, share("professionals.load_relief", 0.3,
+              "Share of a mother's demand on her professional taken over while a volunteer supports her",
+              assumption("'spread the load' (study finding F3); no measured value"), "F3"));
+  block.bind(&CareParameters::confidence_gain, share("professionals.confidence_gain", 0.3,
+              "Share of the gap to full confidence a professional contact closes, times the professional's knowledge "
+              "of the mother's culture (learned from volunteers)",
+              assumption("usual care is in the baseline; only learned cultural knowledge adds to it"), "F4"));
+  return block;
+}
+
+const sim::ParameterBlock<CareParameters>& care_parameters() {
+  static const sim::ParameterBlock<CareParameters> block = declare_care_parameters();
+  return block;
+}
+
 
 constexpr std::uint8_t kMidwifeVisit = 1, kHealthVisitorVisit = 2;
 constexpr double kChildhoodYears = 5.0;  // health visitors' families have children under 5
@@ -26,22 +70,22 @@ class ProfessionalCare final : public sim::Module {
 
  private:
   void on_initialize(sim::RunContext& context) override {
-    const auto& p = context.parameters();
+    const auto values = care_parameters().read(context.parameters());
     visits_by_age_.assign(kAge6Months + 1, 0);
-    for (const double age : p.list("professionals.midwife_visits"))
+    for (const double age : values.midwife_visits)
       visits_by_age_[static_cast<std::size_t>(std::lround(age))] |= kMidwifeVisit;
-    for (const double age : p.list("professionals.health_visitor_visits"))
+    for (const double age : values.health_visitor_visits)
       visits_by_age_[static_cast<std::size_t>(std::lround(age))] |= kHealthVisitorVisit;
     visit_ages_.clear();
     for (int age = kAge6Months; age >= 0; --age)
       if (visits_by_age_[static_cast<std::size_t>(age)]) visit_ages_.push_back(age);
     // Mothers at a time at the recommended caseload, so that workload 1 means "as recommended".
     const double handover = world_.handover_age;
-    midwife_capacity_ = p.real("professionals.recommended_births_per_midwife") * handover / sim::kDaysPerYear;
-    health_visitor_capacity_ = p.real("professionals.recommended_families_per_health_visitor") *
+    midwife_capacity_ = values.recommended_births_per_midwife * handover / sim::kDaysPerYear;
+    health_visitor_capacity_ = values.recommended_families_per_health_visitor *
                                (kAge6Months + 1 - handover) / (kChildhoodYears * sim::kDaysPerYear);
-    load_relief_ = p.real("professionals.load_relief");
-    confidence_gain_ = p.real("professionals.confidence_gain");
+    load_relief_ = values.load_relief;
+    confidence_gain_ = values.confidence_gain;
   }
 
   // Only the mothers at a visit age are visited; each age's mothers are a
@@ -107,5 +151,7 @@ class ProfessionalCare final : public sim::Module {
 }  // namespace
 
 std::unique_ptr<sim::Module> make_professional_care(World& world) { return std::make_unique<ProfessionalCare>(world); }
+
+void declare_professional_care(sim::ParameterRegistry& registry) { care_parameters().declare(registry); }
 
 }  // namespace models

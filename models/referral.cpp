@@ -8,11 +8,38 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/declare.hpp"
 #include "models/modules.hpp"
 #include "models/streams.hpp"
 
 namespace models {
 namespace {
+
+struct ReferralParameters {
+  double load_push;  // professionals.load_push
+  double direct_access_rate;  // peer_support.direct_access_rate
+};
+
+sim::ParameterBlock<ReferralParameters> declare_referral_parameters() {
+  using namespace declare;
+  sim::ParameterBlock<ReferralParameters> block;
+  block.bind(&ReferralParameters::load_push, number("professionals.load_push", 0.5, "per unit of excess workload", 0.0, 10.0,
+               "Relative rise of the referral chance per unit of workload above 1",
+               assumption("busy professionals refer more (F3)"), "F3"));
+  block.bind(&ReferralParameters::direct_access_rate, {.path = "peer_support.direct_access_rate", .kind = ParameterKind::rate, .default_value = 1.0 / 7.0,
+         .unit = "per day", .min = 0.0, .max = 10.0,
+         .description = "Mothers a volunteer with free capacity meets directly (ward, clinic, group) when access "
+                        "is granted, per day at full autonomy",
+         .source = assumption("about one a week; volunteers push for access as autonomy grows (F8)"),
+         .finding = "F6, F8"});
+  return block;
+}
+
+const sim::ParameterBlock<ReferralParameters>& referral_parameters() {
+  static const sim::ParameterBlock<ReferralParameters> block = declare_referral_parameters();
+  return block;
+}
+
 
 class Referral final : public sim::Module {
  public:
@@ -25,10 +52,10 @@ class Referral final : public sim::Module {
 
  private:
   void on_initialize(sim::RunContext& context) override {
-    const auto& p = context.parameters();
-    enabled_ = p.boolean("scheme.peer_support");
-    load_push_ = p.real("professionals.load_push");
-    direct_access_rate_ = p.real("peer_support.direct_access_rate");
+    const auto values = referral_parameters().read(context.parameters());
+    enabled_ = world_.parameters.peer_support;
+    load_push_ = values.load_push;
+    direct_access_rate_ = values.direct_access_rate;
   }
 
   void on_step(sim::RunContext& context) override {
@@ -166,5 +193,7 @@ class Referral final : public sim::Module {
 }  // namespace
 
 std::unique_ptr<sim::Module> make_referral(World& world) { return std::make_unique<Referral>(world); }
+
+void declare_referral(sim::ParameterRegistry& registry) { referral_parameters().declare(registry); }
 
 }  // namespace models

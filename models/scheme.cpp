@@ -3,15 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/declare.hpp"
+
 namespace models {
 namespace {
 
-using sim::ParameterKind;
-using sim::Provenance;
-
-sim::Source data(std::string reference) { return {Provenance::data, std::move(reference)}; }
-sim::Source assumption(std::string rationale) { return {Provenance::assumption, std::move(rationale)}; }
-sim::Source setting(std::string note) { return {Provenance::setting, std::move(note)}; }
+using namespace declare;
 
 // Whole days of at least one, from a duration in days.
 std::int32_t whole_days(const sim::ParameterValue& value) {
@@ -21,7 +18,7 @@ std::int32_t whole_days(const sim::ParameterValue& value) {
 // A daily rate as the chance of at least one event in a day.
 double daily_chance(const sim::ParameterValue& value) { return 1.0 - std::exp(-std::get<double>(value)); }
 
-sim::ParameterBlock<LocalScheme> declare() {
+sim::ParameterBlock<LocalScheme> declare_scheme_parameters() {
   sim::ParameterBlock<LocalScheme> block;
   block.choice(&LocalScheme::referral_policy,
                {.path = "scheme.referral_policy", .default_value = std::string("professional_judgement"),
@@ -86,7 +83,7 @@ sim::ParameterBlock<LocalScheme> declare() {
 }  // namespace
 
 const sim::ParameterBlock<LocalScheme>& scheme_parameters() {
-  static const sim::ParameterBlock<LocalScheme> block = declare();
+  static const sim::ParameterBlock<LocalScheme> block = declare_scheme_parameters();
   return block;
 }
 

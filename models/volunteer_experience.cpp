@@ -8,11 +8,55 @@
 // only her own values, so updating in place is read-then-write.
 #include <cmath>
 
+#include "models/declare.hpp"
 #include "models/modules.hpp"
 #include "models/streams.hpp"
 
 namespace models {
 namespace {
+
+struct ExperienceParameters {
+  double esteem_gain;  // volunteers.esteem_gain
+  double skill_gain;  // volunteers.skill_gain
+  double autonomy_growth;  // volunteers.autonomy_growth
+  double surveillance_cost;  // volunteers.surveillance_cost
+  double support_rate;  // volunteers.support_rate
+  double support_half;  // volunteers.support_half
+  double trust_gain;  // volunteers.trust_gain
+  double commitment_rate;  // volunteers.commitment_rate
+  double dropout_rate;  // volunteers.dropout_rate
+};
+
+sim::ParameterBlock<ExperienceParameters> declare_experience_parameters() {
+  using namespace declare;
+  const sim::Source none = assumption("no data; a candidate for sensitivity analysis");
+  sim::ParameterBlock<ExperienceParameters> block;
+  block.bind(&ExperienceParameters::esteem_gain, share("volunteers.esteem_gain", 0.02, "Share of the gap to full self-esteem gained per mother helped", none, "F2"));
+  block.bind(&ExperienceParameters::skill_gain, share("volunteers.skill_gain", 0.01, "Share of the gap to full skill gained per contact", none, "F2"));
+  block.bind(&ExperienceParameters::autonomy_growth, daily_rate("volunteers.autonomy_growth", 0.003,
+                   "Daily growth of autonomy, scaled by self-esteem (semi-autonomous development)", none, "F8"));
+  block.bind(&ExperienceParameters::surveillance_cost, daily_rate("volunteers.surveillance_cost", 0.01,
+                   "Daily loss of self-esteem, autonomy and trust in professionals per unit of felt surveillance",
+                   none, "F7"));
+  block.bind(&ExperienceParameters::support_rate, daily_rate("volunteers.support_rate", 0.02, "Daily speed at which social support follows cohort ties", none, "F1"));
+  block.bind(&ExperienceParameters::support_half, number("volunteers.support_half", 2.0, "ties", 0.1, 100.0,
+               "Active cohort ties that give half of full social support", none, "F1"));
+  block.bind(&ExperienceParameters::trust_gain, share("volunteers.trust_gain", 0.02, "Share of the gap to full trust in professionals gained per referral received",
+              none, "F6"));
+  block.bind(&ExperienceParameters::commitment_rate, daily_rate("volunteers.commitment_rate", 0.02,
+                   "Daily speed at which commitment follows the mean of self-esteem, support, use and trust", none));
+  block.bind(&ExperienceParameters::dropout_rate, {.path = "volunteers.dropout_rate", .kind = ParameterKind::rate, .default_value = 1.0 / sim::kDaysPerYear,
+         .unit = "per day", .min = 0.0, .max = 1.0,
+         .description = "Dropout hazard of a volunteer with no commitment; it falls as (1 - commitment)^2",
+         .source = assumption("peer-support schemes report losing many volunteers within a year"), .finding = "F8"});
+  return block;
+}
+
+const sim::ParameterBlock<ExperienceParameters>& experience_parameters() {
+  static const sim::ParameterBlock<ExperienceParameters> block = declare_experience_parameters();
+  return block;
+}
+
 
 struct ExperienceRates {
   double esteem_gain, skill_gain, autonomy_growth, surveillance_cost, support_rate, support_half, trust_gain,
@@ -30,12 +74,12 @@ class VolunteerExperience final : public sim::Module {
 
  private:
   void on_initialize(sim::RunContext& context) override {
-    const auto& p = context.parameters();
-    rates_ = {p.real("volunteers.esteem_gain"),      p.real("volunteers.skill_gain"),
-              p.real("volunteers.autonomy_growth"),  p.real("volunteers.surveillance_cost"),
-              p.real("volunteers.support_rate"),     p.real("volunteers.support_half"),
-              p.real("volunteers.trust_gain"),       p.real("volunteers.commitment_rate"),
-              p.real("volunteers.dropout_rate")};
+    const auto values = experience_parameters().read(context.parameters());
+    rates_ = {values.esteem_gain,      values.skill_gain,
+              values.autonomy_growth,  values.surveillance_cost,
+              values.support_rate,     values.support_half,
+              values.trust_gain,       values.commitment_rate,
+              values.dropout_rate};
   }
 
   void on_step(sim::RunContext& context) override {
@@ -121,5 +165,7 @@ class VolunteerExperience final : public sim::Module {
 std::unique_ptr<sim::Module> make_volunteer_experience(World& world) {
   return std::make_unique<VolunteerExperience>(world);
 }
+
+void declare_volunteer_experience(sim::ParameterRegistry& registry) { experience_parameters().declare(registry); }
 
 }  // namespace models

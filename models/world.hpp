@@ -12,6 +12,8 @@
 
 #include "models/feeding_curve.hpp"
 #include "models/scheme.hpp"
+#include "sim/parameter_block.hpp"
+#include "sim/random.hpp"
 #include "sim/social_graph.hpp"
 
 namespace models {
@@ -139,13 +141,53 @@ namespace layer {
 enum : std::uint8_t { team = 0, cohort = 1, working = 2 };
 }
 
+// The parameters of the world itself: its population, workforce, initial
+// attitudes, how volunteers start and how the static graph is drawn
+// (declared in world.cpp). Modules read them from World::parameters.
+struct WorldParameters {
+  double births_per_day;  // population.births
+  long long localities;  // population.localities
+  sim::Shares cultural_groups;  // population.cultural_groups
+  long long midwives;  // professionals.midwives
+  long long health_visitors;  // professionals.health_visitors
+  double handover_age;  // professionals.handover_age
+  double initial_gatekeeping;  // professionals.initial.gatekeeping
+  double initial_concern;  // professionals.initial.boundary_concern
+  double concern_baseline;  // professionals.concern_baseline
+  double initial_trust;  // professionals.initial.trust_in_volunteers
+  double initial_surveillance;  // professionals.initial.surveillance
+  double initial_orientation;  // professionals.initial.orientation
+  bool peer_support;  // scheme.peer_support
+  long long initial_volunteers;  // volunteers.initial
+  long long volunteer_capacity;  // volunteers.capacity
+  double joining_self_esteem;  // volunteers.on_joining.self_esteem
+  double joining_social_support;  // volunteers.on_joining.social_support
+  double joining_skill;  // volunteers.on_joining.skill
+  double joining_autonomy;  // volunteers.on_joining.autonomy
+  double joining_trust;  // volunteers.on_joining.trust_in_professionals
+  double joining_commitment;  // volunteers.on_joining.commitment
+  long long team_neighbours;  // network.team_neighbours
+  double team_rewiring;  // network.team_rewiring
+  double cohort_tie_probability;  // network.cohort_tie_probability
+  double working_tie_probability;  // network.working_tie_probability
+  double confidence_baseline;  // mothers.confidence.baseline
+};
+
+// The parameters above, declared once; World::build reads them.
+const sim::ParameterBlock<WorldParameters>& world_parameters();
+
 struct World {
+  WorldParameters parameters;
   FeedingCurve curve;
   sim::SocialGraph graph;
   Mothers mothers;
   Volunteers volunteers;
   Professionals professionals;
   std::vector<std::vector<std::int32_t>> midwives_in, health_visitors_in, volunteers_in;  // by locality
+  std::vector<std::vector<std::size_t>> teams;  // graph vertices of each locality's professionals
+  std::vector<double> cumulative_culture;       // cumulative shares of the cultural groups
+  std::size_t next_locality = 0;                // where the next volunteer is dealt (round-robin)
+  std::uint16_t cohorts = 0;                    // training cohorts so far (the initial volunteers are cohort 0)
 
   std::vector<LocalScheme> scheme;  // by locality
   std::size_t groups = 1;           // cultural groups
@@ -172,6 +214,20 @@ struct World {
 
   Tally tally;
   int measure_from = 0, measure_until = 0;  // birth days counted in the summary, inclusive
+
+  // Builds the world of a run from its parameters, before any module
+  // initializes: the feeding curve, the measured window, the workforce and
+  // its team graph, every locality's scheme settings, the initial volunteers.
+  void build(const sim::ParameterSet& parameters, const sim::RandomStreams& random, int days);
+
+  // `count` volunteers dealt round-robin over the localities, continuing where the last cohort stopped.
+  std::vector<std::uint16_t> spread_over_localities(long long count);
+  // A cohort joins on `day`: one volunteer per locality given, with working ties
+  // to her locality's team and friendship ties within her training group.
+  void add_volunteers(const std::vector<std::uint16_t>& localities, std::uint16_t cohort, int day,
+                      const sim::RandomStreams& random);
+  // A cultural group from one uniform draw, by the groups' shares.
+  [[nodiscard]] std::uint8_t pick_culture(double u) const;
 
   // The start of a day, before any module runs: the day's events and the
   // volunteers' counts of today are cleared, in this one place.
