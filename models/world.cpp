@@ -2,66 +2,66 @@
 
 namespace models {
 
-void Mothers::add(std::int32_t day, std::uint16_t locality_of, std::uint8_t culture_of, Feeding feeding_at_birth,
-                  std::int32_t midwife_id, std::int32_t health_visitor_id) {
-  birth_day.push_back(day);
-  locality.push_back(locality_of);
-  culture.push_back(culture_of);
-  feeding.push_back(feeding_at_birth);
-  midwife.push_back(midwife_id);
-  health_visitor.push_back(health_visitor_id);
-  referred_day.push_back(kNever);
-  volunteer.push_back(kNobody);
-  next_peer_contact.push_back(kNever);
-  last_peer_contact.push_back(kNever);
-  last_professional_contact.push_back(kNever);
-  peer_contacts.push_back(0);
-  professional_contacts.push_back(0);
-  confidence.push_back(0.0);
+Mothers::Mothers() {
+  columns.attach<std::int32_t>(birth_day, kNever);
+  columns.attach<std::uint16_t>(locality, 0);
+  columns.attach<std::uint8_t>(culture, 0);
+  columns.attach<Feeding>(feeding, Feeding::none);
+  columns.attach<std::int32_t>(midwife, kNobody);
+  columns.attach<std::int32_t>(health_visitor, kNobody);
+  columns.attach<std::int32_t>(referred_day, kNever);
+  columns.attach<std::int32_t>(volunteer, kNobody);
+  columns.attach<std::int32_t>(next_peer_contact, kNever);
+  columns.attach<std::int32_t>(last_peer_contact, kNever);
+  columns.attach<std::int32_t>(last_professional_contact, kNever);
+  columns.attach<std::uint16_t>(peer_contacts, 0);
+  columns.attach<std::uint16_t>(professional_contacts, 0);
+  columns.attach<double>(confidence, 0.0);
 }
 
-template <typename T>
-static void erase_front(std::vector<T>& column, std::size_t n) {
-  column.erase(column.begin(), column.begin() + static_cast<std::ptrdiff_t>(n));
+void Mothers::add(std::int32_t day, std::uint16_t locality_of, std::uint8_t culture_of, Feeding feeding_at_birth,
+                  std::int32_t midwife_id, std::int32_t health_visitor_id) {
+  columns.append();
+  birth_day.back() = day;
+  locality.back() = locality_of;
+  culture.back() = culture_of;
+  feeding.back() = feeding_at_birth;
+  midwife.back() = midwife_id;
+  health_visitor.back() = health_visitor_id;
 }
 
 void Mothers::retire_oldest(std::size_t retired) {
   departed += retired;
   if (departed * 2 < count()) return;
-  const std::size_t n = departed;
-  erase_front(birth_day, n);
-  erase_front(locality, n);
-  erase_front(culture, n);
-  erase_front(feeding, n);
-  erase_front(midwife, n);
-  erase_front(health_visitor, n);
-  erase_front(referred_day, n);
-  erase_front(volunteer, n);
-  erase_front(next_peer_contact, n);
-  erase_front(last_peer_contact, n);
-  erase_front(last_professional_contact, n);
-  erase_front(peer_contacts, n);
-  erase_front(professional_contacts, n);
-  erase_front(confidence, n);
-  first_id += static_cast<std::int64_t>(n);
+  columns.erase_front(departed);
+  first_id += static_cast<std::int64_t>(departed);
   departed = 0;
+}
+
+Volunteers::Volunteers() {
+  columns.attach<std::uint16_t>(locality, 0);
+  columns.attach<std::uint8_t>(culture, 0);
+  columns.attach<std::int32_t>(joined_day, kNever);
+  columns.attach<std::uint16_t>(cohort, 0);
+  columns.attach<std::uint16_t>(capacity, 0);
+  columns.attach<std::uint16_t>(caseload, 0);
+  columns.attach<std::uint8_t>(active, 1);
+  columns.attach<std::int32_t>(left_day, kNever);
+  for (auto* column : {&self_esteem, &social_support, &skill, &autonomy, &trust_in_professionals, &felt_surveillance,
+                       &commitment})
+    columns.attach<double>(*column, 0.0);
+  columns.attach<std::uint16_t>(contacts_today, 0);
+  columns.attach<std::uint16_t>(referrals_today, 0);
 }
 
 void Volunteers::add(std::uint16_t locality_of, std::uint8_t culture_of, std::int32_t day, std::uint16_t cohort_of,
                      std::uint16_t capacity_of) {
-  capacity.push_back(capacity_of);
-  locality.push_back(locality_of);
-  culture.push_back(culture_of);
-  joined_day.push_back(day);
-  cohort.push_back(cohort_of);
-  caseload.push_back(0);
-  active.push_back(1);
-  left_day.push_back(kNever);
-  for (auto* column : {&self_esteem, &social_support, &skill, &autonomy, &trust_in_professionals, &felt_surveillance,
-                       &commitment})
-    column->push_back(0.0);
-  contacts_today.push_back(0);
-  referrals_today.push_back(0);
+  columns.append();
+  capacity.back() = capacity_of;
+  locality.back() = locality_of;
+  culture.back() = culture_of;
+  joined_day.back() = day;
+  cohort.back() = cohort_of;
 }
 
 double World::trust_between(std::int32_t professional, std::int32_t volunteer) const {

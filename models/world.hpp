@@ -12,6 +12,7 @@
 
 #include "models/feeding_curve.hpp"
 #include "models/scheme.hpp"
+#include "sim/agent_columns.hpp"
 #include "sim/parameter_block.hpp"
 #include "sim/random.hpp"
 #include "sim/social_graph.hpp"
@@ -39,6 +40,10 @@ struct Mothers {
   std::vector<std::int32_t> last_peer_contact, last_professional_contact;
   std::vector<std::uint16_t> peer_contacts, professional_contacts;
   std::vector<double> confidence;  // breastfeeding self-efficacy; usual care holds it at the baseline
+  // Every column above, with the value a newborn's entry starts with (a module may attach its own).
+  sim::AgentColumns columns;
+
+  Mothers();
 
   [[nodiscard]] std::int64_t end_id() const { return first_id + static_cast<std::int64_t>(birth_day.size()); }
   [[nodiscard]] std::size_t count() const { return birth_day.size(); }
@@ -51,6 +56,7 @@ struct Mothers {
                                     birth_day.begin());
   }
 
+  // A mother born on `day`; her other columns start at their attached values.
   void add(std::int32_t day, std::uint16_t locality_of, std::uint8_t culture_of, Feeding feeding_at_birth,
            std::int32_t midwife_id, std::int32_t health_visitor_id);
   // Stops following the `n` oldest followed mothers; storage is reclaimed
@@ -72,8 +78,13 @@ struct Volunteers {
       commitment;
   // Today's events, reset each day.
   std::vector<std::uint16_t> contacts_today, referrals_today;
+  // Every column above, with the value a new volunteer's entry starts with (a module may attach its own).
+  sim::AgentColumns columns;
+
+  Volunteers();
 
   [[nodiscard]] std::size_t count() const { return locality.size(); }
+  // A volunteer joining on `day`; her other columns start at their attached values.
   void add(std::uint16_t locality_of, std::uint8_t culture_of, std::int32_t day, std::uint16_t cohort_of,
            std::uint16_t capacity_of);
 };

@@ -1,0 +1,54 @@
+#pragma once
+// The columns of one kind of agent (structure of arrays), registered once,
+// so that adding and removing agents is generic: a new column is declared
+// with the value a new agent starts with, and every add and every removal
+// of departed agents reaches it without being listed again. Modules may
+// register columns of their own on the World's agents at initialize.
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+namespace sim {
+
+class AgentColumns {
+ public:
+  AgentColumns() = default;
+  AgentColumns(const AgentColumns&) = delete;  // holds references to its owner's columns
+  AgentColumns& operator=(const AgentColumns&) = delete;
+
+  // Registers `column` (which must outlive this store), filled to the current
+  // agent count with `initial`; every agent added later starts with `initial`.
+  template <class T>
+  void attach(std::vector<T>& column, T initial) {
+    column.resize(count_, initial);
+    columns_.push_back({[&column, initial] { column.push_back(initial); },
+                        [&column](std::size_t n) {
+                          column.erase(column.begin(), column.begin() + static_cast<std::ptrdiff_t>(n));
+                        }});
+  }
+
+  // One more agent: every column gets its initial value (the caller then sets what differs).
+  void append() {
+    for (const auto& column : columns_) column.append();
+    ++count_;
+  }
+
+  // Removes the first `n` agents from every column.
+  void erase_front(std::size_t n) {
+    for (const auto& column : columns_) column.erase_front(n);
+    count_ -= n;
+  }
+
+  [[nodiscard]] std::size_t count() const { return count_; }
+  [[nodiscard]] std::size_t columns() const { return columns_.size(); }
+
+ private:
+  struct Column {
+    std::function<void()> append;
+    std::function<void(std::size_t)> erase_front;
+  };
+  std::vector<Column> columns_;
+  std::size_t count_ = 0;
+};
+
+}  // namespace sim
