@@ -8,9 +8,9 @@ relative risks of having stopped breastfeeding. A sweep (`ppisim sweep`) gets
 a Sensitivity section: the design in words, the Sobol or Morris indices of
 each analysed outcome with their intervals, how much of the outcome is
 replicate noise, and a chart. A note says which parameters come from data
-and which are assumptions (as `ppisim params` lists them; the binary is
-$PPISIM_BINARY or the repository's build/ppisim, and the note is left out
-when neither runs). The report is a single HTML
+and which are assumptions, as the results files record them (/registry: the
+same as `ppisim params` lists; the note is left out for files written before
+ppisim stored it). The report is a single HTML
 file with inline CSS and the figures embedded as base64 PNG; it refers to
 nothing outside itself. It is written under a hidden temporary name beside
 the target and renamed into place when complete.
@@ -24,12 +24,10 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as _dt
-import functools
 import html
 import math
 import os
 import stat
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -39,15 +37,15 @@ import yaml
 
 from . import plots
 from .load import Results, load_results
-from .stats import (ANY_BF_AGES, analysed_outcomes, compare, noise_share, sensitivity_method,
-                    sensitivity_table, summarise)
+from .stats import (COMPARED_OUTCOMES, analysed_outcomes, compare, noise_share,
+                    sensitivity_method, sensitivity_table, summarise)
 
 PROGRAM = "ppisim_analysis.report"
 
 KEY_OUTCOMES = (
     "initiation_rate",
-    *(f"any_bf_{age}" for age in ANY_BF_AGES),
-    *(f"excl_bf_{age}" for age in ANY_BF_AGES),
+    "any_bf_1w", "any_bf_6w", "any_bf_3m", "any_bf_4m", "any_bf_6m",
+    "excl_bf_1w", "excl_bf_6w", "excl_bf_3m", "excl_bf_4m", "excl_bf_6m",
     "reached_by_volunteer",
     "peer_contacts_per_mother",
     "referrals_per_mother",
@@ -63,7 +61,7 @@ KEY_PARAMETERS = (
     "professionals.health_visitors",
     "professionals.initial.gatekeeping",
     "professionals.referral_probability",
-    "professionals.contact_hazard_ratio",
+    "professionals.confidence_gain",
     "scheme.peer_support",
     "scheme.referral_policy",
     "scheme.contact_schedule.mode",
@@ -75,8 +73,10 @@ KEY_PARAMETERS = (
     "volunteers.training.every",
     "volunteers.training.size",
     "volunteers.training.first",
-    "peer_support.hazard_ratio",
-    "support.protection",
+    "peer_support.confidence_gain",
+    "mothers.confidence.baseline",
+    "mothers.confidence.effect",
+    "mothers.confidence.decay",
 )
 
 PLOTTED_SERIES = ("any_bf_share", "exclusive_bf_share", "volunteers_active", "peer_contacts")
@@ -209,9 +209,11 @@ class _Parameters:
                                 self.varied_choices.setdefault(key, f"varies with the factor {factor}")
 
     def has(self, key: str) -> bool:
-        return key in self.results.parameters or key in self.yaml
+        return key in self.results.parameters or key in self.results.choices or key in self.yaml
 
     def varies(self, key: str) -> bool:
+        if key in self.results.choices:
+            return self.results.choices[key].nunique() > 1
         if key in self.varied_choices:
             return True
         return key in self.results.parameters and self.results.summary[key].dropna().nunique() > 1
@@ -230,6 +232,9 @@ class _Parameters:
                 return _format_parameter(float(column.iloc[0]), units) if len(column) else "–"
             return (f"varies: {_format_parameter(float(column.min()), units)} to "
                     f"{_format_parameter(float(column.max()), units)}")
+        if key in self.results.choices:
+            used = [str(word) for word in self.results.choices[key].unique()]
+            return ("varies: " if len(used) > 1 else "") + ", ".join(used).replace("_", " ")
         if key in self.varied_choices:
             return self.varied_choices[key]
         if key in self.yaml:
@@ -237,11 +242,8 @@ class _Parameters:
         return "–"
 
     def description(self, key: str) -> str:
-        described = self.results.descriptions_by_group["parameters"].get(key, "")
-        if not described and key not in self.results.parameters:  # a choice: the file has no description
-            listing, _ = parameter_sources()
-            described = next((str(p.get("description", "")) for p in listing or [] if p.get("path") == key), "")
-        return described
+        spec = self.results.parameter(key)
+        return spec["description"] if spec else self.results.descriptions_by_group["parameters"].get(key, "")
 
     def units(self, key: str) -> str:
         return self.results.units_by_group["parameters"].get(key, "")
@@ -261,9 +263,11 @@ def _plain_words(results: Results) -> str:
         s.append(f"The scheme is simulated for {_duration(horizon)} from its start, in {replicates} "
                  f"replicate run{'s' if replicates != 1 else ''} (base seed {results.attrs.get('seed', '–')}).")
     start = p.number("measurement.from")
-    if start is not None:
-        s.append(f"Outcomes are measured on mothers born from day {_g(start)} until 26 weeks before the end, "
-                 "so that each is followed to 6 months.")
+    oldest = max(results.ages, key=results.ages.get, default=None)  # the last checkpoint, from the file
+    if start is not None and oldest is not None:
+        s.append(f"Outcomes are measured on mothers born from day {_g(start)} until "
+                 f"{_duration(results.ages[oldest])} before the end, so that each is followed to "
+                 f"{results.age_words[oldest]}.")
     births, localities = p.number("population.births"), p.number("population.localities")
     if births is not None:
         where = f" in {_g(localities)} localities" if localities is not None else ""
@@ -306,10 +310,11 @@ def _plain_words(results: Results) -> str:
             if mode == "proactive" and first_within is not None and interval is not None:
                 sentence += f", the first within {_duration(first_within)} of referral, then every {_every(interval)}"
             s.append(sentence + ".")
-        hazard, protection = p.number("peer_support.hazard_ratio"), p.number("support.protection")
-        if hazard is not None and protection is not None:
-            s.append(f"After a peer contact the hazard of stopping breastfeeding is multiplied by {_g(hazard)} "
-                     f"for {_duration(protection)}.")
+        gain, effect = p.number("peer_support.confidence_gain"), p.number("mothers.confidence.effect")
+        if gain is not None and effect is not None:
+            s.append(f"Support works through the mother's breastfeeding confidence: a contact by a fully skilled "
+                     f"volunteer closes {_g(100 * gain)}% of the gap to full confidence, and confidence above the "
+                     f"baseline multiplies the hazards of stopping by exp(−{_g(effect)} × the excess).")
     return " ".join(s)
 
 
@@ -471,6 +476,11 @@ def _as_int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _is_test_function(results: Results) -> bool:
+    """A sweep of an analytic test function (Ishigami, ...), not of the simulation model."""
+    return results.is_sweep and results.experiment.get("model") is not None
 
 
 def _model_words(results: Results) -> str:
@@ -710,45 +720,22 @@ SOURCE_WORDS = {
 }
 
 
-def find_binary() -> Path | None:
-    """The ppisim binary to ask for parameter sources: $PPISIM_BINARY when set,
-    else build/ppisim in the repository this package lives in; None if neither
-    is an executable file."""
-    configured = os.environ.get("PPISIM_BINARY")
-    candidate = Path(configured) if configured else Path(__file__).resolve().parent.parent.parent / "build" / "ppisim"
-    return candidate if candidate.is_file() and os.access(candidate, os.X_OK) else None
-
-
-@functools.lru_cache(maxsize=4)
-def _params_listing(binary: str, stamp: tuple) -> tuple[tuple, str]:
-    listing = subprocess.run([binary, "params", "--format", "yaml"], capture_output=True, text=True, timeout=30,
-                             stdin=subprocess.DEVNULL)
-    if listing.returncode != 0:
-        raise ValueError(f"ppisim params exited with {listing.returncode}")
-    parsed = yaml.safe_load(listing.stdout)
-    if not isinstance(parsed, list) or not all(isinstance(p, dict) and "path" in p for p in parsed):
-        raise ValueError("ppisim params --format yaml did not give a list of parameters")
-    version = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30,
-                             stdin=subprocess.DEVNULL).stdout.strip()
-    return tuple(parsed), version
-
-
-def parameter_sources() -> tuple[list[dict] | None, str]:
-    """(`ppisim params --format yaml` as a list of dicts, the binary's version),
-    or (None, why not): the results files do not store where parameters come from."""
-    binary = find_binary()
-    if binary is None:
-        where = os.environ.get("PPISIM_BINARY") or "build/ppisim"
-        return None, f"no executable ppisim at {where} (set PPISIM_BINARY)"
-    try:
-        info = binary.stat()
-        parameters, version = _params_listing(str(binary), (info.st_mtime_ns, info.st_size))
-    except (OSError, subprocess.SubprocessError, yaml.YAMLError, ValueError) as error:
-        return None, f"ppisim params failed: {error}"
-    return [dict(p) for p in parameters], version
+def parameter_sources(all_results: Sequence[Results]) -> dict[str, dict]:
+    """Path -> the registry's row (source, reference, default, description, ...)
+    of every parameter the files record (``/registry``); the first file that
+    knows a parameter says where it comes from. Empty when no file records
+    it (written before ppisim stored its registry in results files)."""
+    sources: dict[str, dict] = {}
+    for r in all_results:
+        for row in r.registry.to_dict("records"):
+            sources.setdefault(row["path"], row)
+    return sources
 
 
 def _default_number(default) -> float | None:
+    """A registry default ("0.81", "1095.75 days", "true") as the number /parameters stores."""
+    if default in ("true", "false"):
+        return 1.0 if default == "true" else 0.0
     if isinstance(default, bool):
         return 1.0 if default else 0.0
     if isinstance(default, (int, float)):
@@ -787,6 +774,9 @@ def _departures(spec: dict, all_results: Sequence[Results]) -> list[str]:
             values = r.summary[key].dropna().unique()
             if len(values) and not all(math.isclose(float(v), expected, rel_tol=1e-9, abs_tol=1e-12) for v in values):
                 changed.append(r.name)
+        elif key in r.choices:
+            if any(str(word) != default for word in r.choices[key].unique()):
+                changed.append(r.name)
         elif key not in r.parameters:
             flat = _flatten(r.scenario)
             if key in flat and isinstance(flat[key], str) and isinstance(default, str) and flat[key] != default:
@@ -794,16 +784,23 @@ def _departures(spec: dict, all_results: Sequence[Results]) -> list[str]:
     return changed
 
 
+def _versions(all_results: Sequence[Results]) -> str:
+    return ", ".join(sorted({str(r.attrs.get("ppisim_version", "?")) for r in all_results}))
+
+
 def _sources_section(all_results: Sequence[Results]) -> str:
     """The 'Which numbers come from data' note, or an HTML comment saying why it is left out."""
+    models = [r for r in all_results if not _is_test_function(r)]  # a test function's x1, x2 are no model's
     used = set()
-    for r in all_results:
+    for r in models:
         used.update(r.parameters)
+        used.update(r.choices)
         used.update(_flatten(r.scenario))
-    listing, version = parameter_sources()
-    if listing is None:
-        return f"<!-- parameter sources left out: {_e(version).replace('--', '- -')} -->"
-    specs = [p for p in listing if p["path"] in used and p.get("source") in SOURCE_WORDS]
+    listing = parameter_sources(models)
+    if not listing:
+        return ("<!-- parameter sources left out: the results files do not record them "
+                "(written before ppisim stored its registry in /registry) -->")
+    specs = [p for p in listing.values() if p["path"] in used and p.get("source") in SOURCE_WORDS]
     if not specs:
         return ""  # an analytic test function: no model parameters
     factors = {f for r in all_results if r.is_sweep for f in _varied_in_sweep(r)}
@@ -820,12 +817,9 @@ def _sources_section(all_results: Sequence[Results]) -> str:
            f"{_e(counts)}. <strong>Data</strong>: a published figure or statistic; <strong>calibrated</strong>: fitted "
            "so that the model reproduces data; <strong>assumption</strong>: the modellers' judgement, with no direct "
            "data, so results that hinge on it are only as good as the assumption (a sweep over it shows how much "
-           "it matters); <strong>setting</strong>: a choice of what to simulate. The results files do not store "
-           f"sources; these are as listed by <code>{_e(version or 'ppisim')}</code> (<code>ppisim params</code>).</p>"]
-    file_versions = {str(r.attrs.get("ppisim_version", "")) for r in all_results}
-    if version and not any(v and v in version for v in file_versions):
-        out.append(f"<p class='note'>The results were written by ppisim {_e(', '.join(sorted(file_versions)))}; "
-                   "sources may have changed since.</p>")
+           "it matters); <strong>setting</strong>: a choice of what to simulate. Sources are as the results "
+           "files record them (<code>/registry</code>, what <code>ppisim params</code> listed for the ppisim "
+           f"that wrote them: {_e(_versions(all_results))}).</p>"]
     out.append("<table><tr><th>source</th><th>parameters</th></tr>")
     for source in ("data", "calibrated", "assumption"):
         names = []
@@ -901,7 +895,7 @@ def render_report(all_results: Sequence[Results], title: str | None = None) -> s
     comparisons = []
     if len(all_results) > 1:
         body.append("<h2>Comparison: risk of having stopped breastfeeding</h2>")
-        needed = [f"any_bf_{age}" for age in ANY_BF_AGES]
+        needed = list(COMPARED_OUTCOMES)
         for r, label in zip(all_results[1:], labels[1:]):
             missing = [o for o in needed if o not in all_results[0].outcomes or o not in r.outcomes]
             if missing:
@@ -923,7 +917,7 @@ def render_report(all_results: Sequence[Results], title: str | None = None) -> s
         body.append(_figure(fig, f"{description} ({name}): median over runs with the band holding the middle 90% "
                                  "of runs, by simulated day."))
     for prefix, words in (("any_bf_", "any breastfeeding"), ("excl_bf_", "exclusive breastfeeding")):
-        outcomes = [f"{prefix}{age}" for age in ANY_BF_AGES if any(f"{prefix}{age}" in r.outcomes for r in all_results)]
+        outcomes = [o for o in KEY_OUTCOMES if o.startswith(prefix) and any(o in r.outcomes for r in all_results)]
         having = [r for r in all_results if any(o in r.outcomes for o in outcomes)]  # not a test function's file
         if outcomes:
             fig = plots.plot_outcome_bars(having, outcomes, title=f"Share of mothers still doing {words}")
