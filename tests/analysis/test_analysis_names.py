@@ -29,7 +29,7 @@ NOTEBOOKS = REPO / "notebooks"
 DOTTED = re.compile(r"(?<![\w./-])([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+)(?![\w(/-])")
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 FILE_SUFFIXES = {"h5", "yaml", "yml", "html", "png", "svg", "pdf", "csv", "md", "py", "ipynb", "json", "txt",
-                 "cpp", "hpp"}
+                 "cpp", "hpp", "j2", "css"}
 # Dotted words that are neither parameters nor files nor modules, and why.
 NOT_PARAMETERS = {
     "design.base_samples": "a key of an experiment file (ppisim sweep), not of a scenario",
@@ -107,10 +107,25 @@ def _output_strings(tree: ast.AST, where: str):
             yield from constants(node.value)
 
 
+def _text(text: str) -> ast.Module:
+    """Prose or a template as a module of one string."""
+    return ast.Module(body=[ast.Expr(ast.Constant(text, lineno=1))], type_ignores=[])
+
+
+def _template_text(path: Path) -> ast.Module:
+    """A Jinja template's literal text (not its code: `row.name` there is a variable), line by line."""
+    import jinja2
+
+    lexed = jinja2.Environment().lex(path.read_text(encoding="utf-8"))
+    return ast.Module(body=[ast.Expr(ast.Constant(value, lineno=line)) for line, kind, value in lexed if kind == "data"],
+                      type_ignores=[])
+
+
 def sources() -> list[tuple[str, ast.AST]]:
-    """(where, parsed code) of every Python file in analysis/ and every notebook's code cells."""
+    """(where, parsed code) of every Python file and template in analysis/ and every notebook's cells."""
     parsed = [(str(path.relative_to(REPO)), ast.parse(path.read_text(encoding="utf-8")))
               for path in sorted(ANALYSIS.rglob("*.py"))]
+    parsed += [(str(path.relative_to(REPO)), _template_text(path)) for path in sorted(ANALYSIS.rglob("*.j2"))]
     for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
         for number, cell in enumerate(json.loads(notebook.read_text(encoding="utf-8"))["cells"]):
             text = "".join(cell["source"])
@@ -118,7 +133,7 @@ def sources() -> list[tuple[str, ast.AST]]:
             if cell["cell_type"] == "code":  # IPython magics and shell lines are not Python
                 parsed.append((where, ast.parse(re.sub(r"^\s*[%!].*$", "", text, flags=re.M))))
             else:  # markdown: its text, as one string
-                parsed.append((where, ast.Module(body=[ast.Expr(ast.Constant(text, lineno=1))], type_ignores=[])))
+                parsed.append((where, _text(text)))
     return parsed
 
 
@@ -171,6 +186,7 @@ figure = plot_timeseries(r, "any_bf_share") or r.timeseries("tension_idx")
 def test_analysis_and_notebooks_name_only_what_the_binary_knows(known):
     code = sources()
     assert any(where.endswith("report.py") for where, _ in code) and any("notebooks" in w for w, _ in code)
+    assert any(where.endswith("report.html.j2") for where, _ in code)
     parameters, outputs = unknown_names(code, known)
     message = []
     if parameters:
