@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/parameters.hpp"
+
 namespace models {
 namespace {
 
@@ -82,26 +84,26 @@ sim::OutputCatalog build_catalog() {
   summary(summary::mothers_measured,
           {"mothers_measured", "mothers", "Mothers born in the measured window, on whom the outcomes are computed"});
   summary(summary::initiation_rate, {"initiation_rate", per_mother, "Share of mothers who started breastfeeding"});
-  summary(summary::any_bf_1w, {"any_bf_1w", per_mother, "Share of mothers breastfeeding at all at 1 week (day 7)"});
-  summary(summary::any_bf_6w, {"any_bf_6w", per_mother, "Share of mothers breastfeeding at all at 6 weeks (day 42)"});
-  summary(summary::any_bf_3m, {"any_bf_3m", per_mother, "Share of mothers breastfeeding at all at 3 months (day 91)"});
-  summary(summary::any_bf_4m, {"any_bf_4m", per_mother, "Share of mothers breastfeeding at all at 4 months (day 122)"});
-  summary(summary::any_bf_6m, {"any_bf_6m", per_mother, "Share of mothers breastfeeding at all at 6 months (day 182)"});
-  summary(summary::excl_bf_1w, {"excl_bf_1w", per_mother, "Share of mothers breastfeeding exclusively at 1 week"});
-  summary(summary::excl_bf_6w, {"excl_bf_6w", per_mother, "Share of mothers breastfeeding exclusively at 6 weeks"});
-  summary(summary::excl_bf_3m, {"excl_bf_3m", per_mother, "Share of mothers breastfeeding exclusively at 3 months"});
-  summary(summary::excl_bf_4m, {"excl_bf_4m", per_mother, "Share of mothers breastfeeding exclusively at 4 months"});
-  summary(summary::excl_bf_6m, {"excl_bf_6m", per_mother, "Share of mothers breastfeeding exclusively at 6 months"});
+  summary(summary::any_bf_1w, {"any_bf_1w", per_mother, "Share of mothers breastfeeding at all at 1 week (day 7)", kAge1Week, "1 week"});
+  summary(summary::any_bf_6w, {"any_bf_6w", per_mother, "Share of mothers breastfeeding at all at 6 weeks (day 42)", kAge6Weeks, "6 weeks"});
+  summary(summary::any_bf_3m, {"any_bf_3m", per_mother, "Share of mothers breastfeeding at all at 3 months (day 91)", kAge3Months, "3 months"});
+  summary(summary::any_bf_4m, {"any_bf_4m", per_mother, "Share of mothers breastfeeding at all at 4 months (day 122)", kAge4Months, "4 months"});
+  summary(summary::any_bf_6m, {"any_bf_6m", per_mother, "Share of mothers breastfeeding at all at 6 months (day 182)", kAge6Months, "6 months"});
+  summary(summary::excl_bf_1w, {"excl_bf_1w", per_mother, "Share of mothers breastfeeding exclusively at 1 week", kAge1Week, "1 week"});
+  summary(summary::excl_bf_6w, {"excl_bf_6w", per_mother, "Share of mothers breastfeeding exclusively at 6 weeks", kAge6Weeks, "6 weeks"});
+  summary(summary::excl_bf_3m, {"excl_bf_3m", per_mother, "Share of mothers breastfeeding exclusively at 3 months", kAge3Months, "3 months"});
+  summary(summary::excl_bf_4m, {"excl_bf_4m", per_mother, "Share of mothers breastfeeding exclusively at 4 months", kAge4Months, "4 months"});
+  summary(summary::excl_bf_6m, {"excl_bf_6m", per_mother, "Share of mothers breastfeeding exclusively at 6 months", kAge6Months, "6 months"});
   summary(summary::reached_by_volunteer,
           {"reached_by_volunteer", per_mother, "Share of mothers with at least one peer-support contact"});
   summary(summary::peer_contacts_per_mother,
           {"peer_contacts_per_mother", "contacts per mother", "Peer-support contacts per mother (all mothers)"});
   summary(summary::referrals_per_mother,
           {"referrals_per_mother", "referrals per mother", "Referrals to a volunteer per mother (all mothers)"});
-  summary(summary::any_bf_10d, {"any_bf_10d", per_mother, "Share of mothers breastfeeding at all at 10 days"});
-  summary(summary::excl_bf_10d, {"excl_bf_10d", per_mother, "Share of mothers breastfeeding exclusively at 10 days"});
-  summary(summary::any_bf_12w, {"any_bf_12w", per_mother, "Share of mothers breastfeeding at all at 12 weeks (day 84)"});
-  summary(summary::excl_bf_12w, {"excl_bf_12w", per_mother, "Share of mothers breastfeeding exclusively at 12 weeks"});
+  summary(summary::any_bf_10d, {"any_bf_10d", per_mother, "Share of mothers breastfeeding at all at 10 days", kAge10Days, "10 days"});
+  summary(summary::excl_bf_10d, {"excl_bf_10d", per_mother, "Share of mothers breastfeeding exclusively at 10 days", kAge10Days, "10 days"});
+  summary(summary::any_bf_12w, {"any_bf_12w", per_mother, "Share of mothers breastfeeding at all at 12 weeks (day 84)", kAge12Weeks, "12 weeks"});
+  summary(summary::excl_bf_12w, {"excl_bf_12w", per_mother, "Share of mothers breastfeeding exclusively at 12 weeks", kAge12Weeks, "12 weeks"});
   summary(summary::network_team_mean_degree,
           {"network_team_mean_degree", "colleagues", "Mean number of team ties per professional (graph layer 'team')"});
   summary(summary::network_team_clustering,

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -55,10 +56,48 @@ void sync_path(const fs::path& path, int flags) {
   ::close(fd);
 }
 
-double as_number(const sim::ParameterValue& value) {
+// A per-run parameter as stored: the number, 1/0 for true/false, and for a
+// choice its level number (its place in the spec's choices).
+double as_number(const sim::ParameterSpec& spec, const sim::ParameterValue& value) {
   if (const auto* number = std::get_if<double>(&value)) return *number;
   if (const auto* flag = std::get_if<bool>(&value)) return *flag ? 1.0 : 0.0;
+  if (const auto* word = std::get_if<std::string>(&value); word && spec.kind == sim::ParameterKind::choice) {
+    const auto found = std::find(spec.choices.begin(), spec.choices.end(), *word);
+    if (found != spec.choices.end()) return static_cast<double>(found - spec.choices.begin());
+  }
   return std::nan("");
+}
+
+std::string joined(const std::vector<std::string>& words, const char* separator) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) out += (i ? separator : "") + words[i];
+  return out;
+}
+
+// /registry: one row per parameter of the registry, so that a reader of the
+// file knows where each number comes from without asking the binary.
+void write_registry(hid_t root, const sim::ParameterRegistry& registry) {
+  const auto group = hdf5::create_group(root, "registry");
+  std::map<std::string, std::vector<std::string>> columns;
+  for (const auto& spec : registry.all()) {
+    columns["path"].push_back(spec.path);
+    columns["type"].push_back(sim::to_string(spec.kind));
+    columns["unit"].push_back(spec.unit);
+    columns["default"].push_back(spec.default_value ? sim::format_value(spec, *spec.default_value) : "(required)");
+    columns["source"].push_back(sim::to_string(spec.source.kind));
+    columns["reference"].push_back(spec.source.reference);
+    columns["finding"].push_back(spec.finding);
+    columns["description"].push_back(spec.description);
+    columns["choices"].push_back(joined(spec.choices, "|"));
+    columns["runtime_changeable"].push_back(spec.runtime_changeable ? "true" : "false");
+  }
+  for (const auto& [name, values] : columns) hdf5::write_strings(group.id(), name, values);
+}
+
+void write_age(const hdf5::Dataset& dataset, const sim::OutputSpec& spec) {
+  if (!spec.age_days) return;
+  hdf5::write_uint64_attribute(dataset.id(), "age_days", static_cast<std::uint64_t>(*spec.age_days));
+  hdf5::write_string_attribute(dataset.id(), "age", spec.age_words);
 }
 
 }  // namespace
@@ -146,15 +185,26 @@ ResultsWriter::ResultsWriter(fs::path final_path, bool overwrite, const sim::Out
   for (const auto& spec : catalog.summaries()) {
     summaries_.push_back(hdf5::Dataset::create_doubles(summary_group.id(), spec.name, {run_count}));
     summaries_.back().describe(spec.unit, spec.description);
+    write_age(summaries_.back(), spec);
   }
   const auto parameter_group = hdf5::create_group(root, "parameters");
+  const auto choice_group = hdf5::create_group(root, "choices");
   for (const auto& spec : registry.all()) {
-    if ((!spec.is_numeric() && spec.kind != sim::ParameterKind::boolean) || spec.describes_run_plan) continue;
-    numeric_parameters_.push_back(spec.path);
+    if (spec.describes_run_plan) continue;
+    if (spec.kind == sim::ParameterKind::choice) {
+      stored_parameters_.push_back(&spec);
+      parameters_.push_back(hdf5::Dataset::create_doubles(choice_group.id(), spec.path, {run_count}));
+      parameters_.back().describe("level", spec.description);
+      hdf5::write_string_attribute(parameters_.back().id(), "levels", joined(spec.choices, "|"));
+      continue;
+    }
+    if (!spec.is_numeric() && spec.kind != sim::ParameterKind::boolean) continue;
+    stored_parameters_.push_back(&spec);
     parameters_.push_back(hdf5::Dataset::create_doubles(parameter_group.id(), spec.path, {run_count}));
     parameters_.back().describe(spec.kind == sim::ParameterKind::boolean ? "1 = true" : spec.unit.empty() ? "1" : spec.unit,
                                 spec.description);
   }
+  write_registry(root, registry);
 }
 
 ResultsWriter::~ResultsWriter() {
@@ -172,7 +222,7 @@ void ResultsWriter::write(const sim::RunResult& result, const sim::ParameterSet&
   RowBlock& rows = block(number);
   for (std::size_t i = 0; i < summaries_.size(); ++i) rows.values[i * rows.rows + at] = result.summary[i];
   for (std::size_t i = 0; i < parameters_.size(); ++i)
-    rows.values[(summaries_.size() + i) * rows.rows + at] = as_number(parameters.value(numeric_parameters_[i]));
+    rows.values[(summaries_.size() + i) * rows.rows + at] = as_number(*stored_parameters_[i], parameters.value(stored_parameters_[i]->path));
   rows.seeds[at] = result.seed;
   rows.replicates[at] = result.replicate;
   if (!rows.filled[at]) {

@@ -56,7 +56,7 @@ class ResultsWriter {
   bool overwrite_;
   bool committed_ = false;
   const sim::ParameterRegistry& registry_;
-  std::vector<std::string> numeric_parameters_;
+  std::vector<const sim::ParameterSpec*> stored_parameters_;  // per run, in /parameters (numbers) or /choices (levels)
   hdf5::Handle file_;
   std::vector<hdf5::Dataset> series_, summaries_, parameters_;
   std::optional<hdf5::Dataset> seeds_, replicates_;

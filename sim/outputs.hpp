@@ -13,6 +13,10 @@ struct OutputSpec {
   std::string name;
   std::string unit;
   std::string description;
+  // An outcome measured at a child's age (a checkpoint): that age in days and in
+  // words, stored with the outcome so analysis never restates it.
+  std::optional<int> age_days;
+  std::string age_words;
 };
 
 class OutputCatalog {

@@ -9,17 +9,19 @@ python3-pandas, python3-scipy, python3-matplotlib and python3-yaml.
 """
 
 from .load import FORMAT, FORMAT_VERSION, NoTimeSeriesError, Results, load_results
-from .stats import (ANY_BF_AGES, Estimate, analysed_outcomes, compare, noise_share, quantile_bands,
-                    sensitivity_method, sensitivity_table, summarise)
+from .stats import (ANY_BF_AGES, COMPARED_OUTCOMES, Estimate, analysed_outcomes, checkpoint_outcomes, compare,
+                    noise_share, quantile_bands, sensitivity_method, sensitivity_table, summarise)
 
 __all__ = [
     "ANY_BF_AGES",
+    "COMPARED_OUTCOMES",
     "Estimate",
     "FORMAT",
     "FORMAT_VERSION",
     "NoTimeSeriesError",
     "Results",
     "analysed_outcomes",
+    "checkpoint_outcomes",
     "compare",
     "load_results",
     "noise_share",

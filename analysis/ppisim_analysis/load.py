@@ -5,6 +5,9 @@
     r.summary                      # one row per run: run, replicate, seed, parameters..., outcomes...
     r.timeseries("any_bf_share")   # long: run, replicate, seed, day, value
     r.units["any_bf_6w"], r.attrs["git_revision"], r.scenario["scheme"]
+    r.registry                     # every parameter: type, unit, default, source, reference, description, choices
+    r.choices                      # one row per run: each choice parameter's word
+    r.ages["any_bf_6w"], r.age_words["any_bf_6w"]   # 42, "6 weeks": the age a checkpoint outcome is measured at
 
     s = load_results("levers.h5")  # a sweep (attrs["kind"] == "sweep")
     s.design                       # one row per design point: point, one column per factor
@@ -45,6 +48,9 @@ GRAPH_EDGE_COLUMNS = ("source", "target", "layer", "weight")
 # Identifier columns read as integers (never NaN); the rest stay float64 (NaN where a state does not apply).
 _GRAPH_INTEGER_COLUMNS = {"vertex", "kind", "locality", "source", "target", "layer"}
 GRAPH_LAYERS = {0: "team", 1: "cohort", 2: "working"}
+# /registry: one text dataset per column, one row per parameter (docs/hdf5-layout.md).
+REGISTRY_COLUMNS = ("path", "type", "unit", "default", "source", "reference", "finding", "description", "choices",
+                    "runtime_changeable")
 
 
 def _decode(value: Any) -> Any:
@@ -108,6 +114,21 @@ class Results:
         Name -> text for every summary outcome, time series and parameter
         (plus ``day``). ``units_by_group[group][name]`` is the same split by
         group ("summary", "timeseries", "parameters").
+    registry : pandas.DataFrame
+        Every parameter of the model that wrote the file (``/registry``), one
+        row per parameter in registry order: path, type, unit, default (in
+        scenario words), source ("data", "calibrated", "assumption",
+        "setting"), reference, finding, description, choices (a list of
+        words; empty unless a choice), runtime_changeable (bool). Empty (with
+        these columns) for a file written before ppisim stored it.
+        ``parameter(path)`` gives one row as a dict.
+    choices : pandas.DataFrame
+        One row per run (aligned with ``summary``), one column per choice
+        parameter (``/choices``): pandas categoricals of the words each run
+        used, categories in the registry's order.
+    ages, age_words : dict
+        Checkpoint outcome -> the child's age it is measured at, in days
+        (``age_days``, e.g. 42) and in words (``age``, e.g. "6 weeks").
     outcomes, parameters, series : list of str
         Names in file order.
     days : numpy.ndarray
@@ -123,7 +144,9 @@ class Results:
                  days: np.ndarray, scenario: dict, design: pd.DataFrame | None = None,
                  sensitivity: pd.DataFrame | None = None, factors: list | None = None,
                  factor_levels: dict | None = None, design_method: str | None = None,
-                 design_seed: int | None = None, experiment: dict | None = None):
+                 design_seed: int | None = None, experiment: dict | None = None,
+                 registry: pd.DataFrame | None = None, choices: pd.DataFrame | None = None,
+                 ages: dict | None = None, age_words: dict | None = None):
         self.path = path
         self.attrs = attrs
         self.summary = summary
@@ -141,6 +164,11 @@ class Results:
         self.design_method = design_method
         self.design_seed = design_seed
         self.experiment = dict(experiment or {})
+        self.registry = registry if registry is not None else _empty_registry()
+        self.choices = choices if choices is not None else pd.DataFrame(index=summary.index)
+        self.ages = dict(ages or {})
+        self.age_words = dict(age_words or {})
+        self._registry_rows = {row["path"]: row for row in self.registry.to_dict("records")}
         self.units = {"day": "days"}
         self.descriptions = {"day": "Simulated day, counted from 0"}
         for group in _DESCRIBED_GROUPS:  # an outcome's unit wins over a same-named series or parameter
@@ -172,6 +200,11 @@ class Results:
     @property
     def seeds(self) -> np.ndarray:
         return self.summary["seed"].to_numpy(dtype=np.uint64)
+
+    def parameter(self, path: str) -> dict | None:
+        """The registry's row of a parameter (see ``registry``), or None if the file does not know it."""
+        row = self._registry_rows.get(path)
+        return dict(row) if row is not None else None
 
     def __repr__(self) -> str:
         sweep = (f", sweep of {len(self.design)} points over {len(self.factors)} factors"
@@ -331,6 +364,50 @@ def _read_graph(f: h5py.File, path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     nodes.attrs.update(stamp)
     edges.attrs.update(stamp)
     return nodes, edges
+
+
+def _empty_registry() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=bool if c == "runtime_changeable" else object)
+                         for c in REGISTRY_COLUMNS})
+
+
+def _read_registry(f: h5py.File, path: Path) -> pd.DataFrame:
+    """/registry as a DataFrame (empty when the file predates it)."""
+    if "registry" not in f:
+        return _empty_registry()
+    group = _require(f, path, "registry", h5py.Group)
+    rows = len(_text_dataset(f, path, "registry/path"))
+    columns: dict[str, Any] = {c: _text_dataset(f, path, f"registry/{c}", rows) if c in group else [""] * rows
+                               for c in REGISTRY_COLUMNS}
+    columns["choices"] = [words.split("|") if words else [] for words in columns["choices"]]
+    columns["runtime_changeable"] = [flag == "true" for flag in columns["runtime_changeable"]]
+    return pd.DataFrame(columns, columns=list(REGISTRY_COLUMNS))
+
+
+def _read_choices(f: h5py.File, path: Path, runs: int) -> pd.DataFrame:
+    """/choices: each run's level number of every choice parameter, as categoricals of its words."""
+    columns: dict[str, Any] = {}
+    group = f.get("choices")
+    for name, item in (group.items() if isinstance(group, h5py.Group) else ()):
+        if not isinstance(item, h5py.Dataset) or item.shape != (runs,):
+            raise ValueError(f"{path}: /choices/{name} is not a dataset of shape ({runs},)")
+        words = str(_decode(item.attrs.get("levels", ""))).split("|")
+        levels = np.asarray(item[...], dtype=np.float64)
+        codes = np.rint(levels)
+        if not (np.all(np.isfinite(levels)) and np.all(codes == levels) and np.all((codes >= 0) & (codes < len(words)))):
+            raise ValueError(f"{path}: /choices/{name} holds values that are not level numbers 0..{len(words) - 1}")
+        columns[name] = pd.Categorical.from_codes(codes.astype(np.int64), categories=words)
+    return pd.DataFrame(columns, index=pd.RangeIndex(runs))
+
+
+def _read_ages(f: h5py.File) -> tuple[dict, dict]:
+    """Checkpoint outcome -> (age in days, age in words), from /summary/<outcome> attributes."""
+    days, words = {}, {}
+    for name, item in f["summary"].items():
+        if "age_days" in item.attrs:
+            days[name] = int(_decode(item.attrs["age_days"]))
+            words[name] = str(_decode(item.attrs.get("age", f"{days[name]} days")))
+    return days, words
 
 
 def _empty_sensitivity() -> pd.DataFrame:
@@ -507,6 +584,7 @@ def _load_open_file(f: h5py.File, path: Path) -> Results:
     columns.update(parameter_values)
     columns.update(summary_values)
     summary = pd.DataFrame(columns)
+    ages, age_words = _read_ages(f)
 
     scenario: dict = {}
     experiment: dict = {}
@@ -535,5 +613,9 @@ def _load_open_file(f: h5py.File, path: Path) -> Results:
         days=days,
         scenario=scenario,
         experiment=experiment,
+        registry=_read_registry(f, path),
+        choices=_read_choices(f, path, runs),
+        ages=ages,
+        age_words=age_words,
         **(sweep or {}),
     )

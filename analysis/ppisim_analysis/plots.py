@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from .load import GRAPH_LAYERS, Results
-from .stats import ANY_BF_AGES, AGE_WORDS, quantile_bands, sensitivity_table, summarise
+from .stats import COMPARED_OUTCOMES, quantile_bands, sensitivity_table, summarise
 
 SHARE_UNITS = {"share", "share of mothers"}
 
@@ -92,7 +92,7 @@ def plot_outcome_bars(results: Results | Sequence[Results], outcomes: Sequence[s
     if not results:
         raise ValueError("plot_outcome_bars needs at least one Results")
     if outcomes is None:
-        outcomes = [f"any_bf_{age}" for age in ANY_BF_AGES if f"any_bf_{age}" in results[0].outcomes]
+        outcomes = [o for o in COMPARED_OUTCOMES if o in results[0].outcomes]
     outcomes = list(outcomes)
     units = results[0].units_by_group["summary"].get(outcomes[0], "") if outcomes else ""
     fig = _new_figure(max(6.0, 1.1 * len(outcomes) * max(1, len(results)) ** 0.5 + 2), 4.0)
@@ -107,7 +107,7 @@ def plot_outcome_bars(results: Results | Sequence[Results], outcomes: Sequence[s
         ax.bar(x + (k - (len(results) - 1) / 2) * width, means, width * 0.95, yerr=[lower, upper],
                capsize=3, label=label, error_kw={"lw": 1})
     ax.set_xticks(x)
-    ax.set_xticklabels([_outcome_label(o) for o in outcomes], fontsize=8,
+    ax.set_xticklabels([_outcome_label(o, results) for o in outcomes], fontsize=8,
                        rotation=0 if len(outcomes) <= 6 else 30, ha="center" if len(outcomes) <= 6 else "right")
     if is_share(units):
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
@@ -437,10 +437,12 @@ def plot_graph(results: Results, colour_by: str = "trust", layers: Sequence[int]
     return fig
 
 
-def _outcome_label(outcome: str) -> str:
+def _outcome_label(outcome: str, results: Sequence[Results]) -> str:
+    """'any BF' or 'exclusive BF' over the age a checkpoint outcome is measured at (from the file)."""
+    age = next((r.age_words[outcome] for r in results if outcome in r.age_words), None)
     for prefix, words in (("any_bf_", "any BF"), ("excl_bf_", "exclusive BF")):
-        if outcome.startswith(prefix) and outcome[len(prefix):] in AGE_WORDS:
-            return f"{words}\n{AGE_WORDS[outcome[len(prefix):]]}"
+        if outcome.startswith(prefix) and age:
+            return f"{words}\n{age}"
     return outcome.replace("_", " ")
 
 

@@ -8,12 +8,14 @@ relative risks of having stopped breastfeeding. A sweep (`ppisim sweep`) gets
 a Sensitivity section: the design in words, the Sobol or Morris indices of
 each analysed outcome with their intervals, how much of the outcome is
 replicate noise, and a chart. A note says which parameters come from data
-and which are assumptions (as `ppisim params` lists them; the binary is
-$PPISIM_BINARY or the repository's build/ppisim, and the note is left out
-when neither runs). The report is a single HTML
+and which are assumptions, as the results files record them (/registry: the
+same as `ppisim params` lists; the note is left out for files written before
+ppisim stored it). The report is a single HTML
 file with inline CSS and the figures embedded as base64 PNG; it refers to
-nothing outside itself. It is written under a hidden temporary name beside
-the target and renamed into place when complete.
+nothing outside itself. This module gathers what the page says (plain data,
+no markup); the page itself is the Jinja templates in templates/ (Debian's
+python3-jinja2), rendered with HTML escaping on. It is written under a
+hidden temporary name beside the target and renamed into place when complete.
 
 Exit codes, as ppisim's: 0 success, 1 runtime failure (cannot write),
 2 bad input or usage (a one-line message on stderr), 130 interrupted.
@@ -24,30 +26,28 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as _dt
-import functools
-import html
 import math
 import os
 import stat
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import jinja2
 import yaml
 
 from . import plots
 from .load import Results, load_results
-from .stats import (ANY_BF_AGES, analysed_outcomes, compare, noise_share, sensitivity_method,
-                    sensitivity_table, summarise)
+from .stats import (COMPARED_OUTCOMES, analysed_outcomes, compare, noise_share,
+                    sensitivity_method, sensitivity_table, summarise)
 
 PROGRAM = "ppisim_analysis.report"
 
 KEY_OUTCOMES = (
     "initiation_rate",
-    *(f"any_bf_{age}" for age in ANY_BF_AGES),
-    *(f"excl_bf_{age}" for age in ANY_BF_AGES),
+    "any_bf_1w", "any_bf_6w", "any_bf_3m", "any_bf_4m", "any_bf_6m",
+    "excl_bf_1w", "excl_bf_6w", "excl_bf_3m", "excl_bf_4m", "excl_bf_6m",
     "reached_by_volunteer",
     "peer_contacts_per_mother",
     "referrals_per_mother",
@@ -63,7 +63,7 @@ KEY_PARAMETERS = (
     "professionals.health_visitors",
     "professionals.initial.gatekeeping",
     "professionals.referral_probability",
-    "professionals.contact_hazard_ratio",
+    "professionals.confidence_gain",
     "scheme.peer_support",
     "scheme.referral_policy",
     "scheme.contact_schedule.mode",
@@ -75,41 +75,20 @@ KEY_PARAMETERS = (
     "volunteers.training.every",
     "volunteers.training.size",
     "volunteers.training.first",
-    "peer_support.hazard_ratio",
-    "support.protection",
+    "peer_support.confidence_gain",
+    "mothers.confidence.baseline",
+    "mothers.confidence.effect",
+    "mothers.confidence.decay",
 )
 
 PLOTTED_SERIES = ("any_bf_share", "exclusive_bf_share", "volunteers_active", "peer_contacts")
 
 DAYS_PER_YEAR = 365.25
 
-CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2em auto;
-       max-width: 62em; padding: 0 1em; color: #222; line-height: 1.45; }
-h1 { font-size: 1.6em; border-bottom: 2px solid #446; padding-bottom: .2em; }
-h2 { font-size: 1.3em; margin-top: 1.8em; border-bottom: 1px solid #ccd; }
-h3 { font-size: 1.1em; }
-table { border-collapse: collapse; margin: .8em 0; font-size: .92em; }
-th, td { border: 1px solid #ccd; padding: .25em .6em; text-align: left; vertical-align: top; }
-th { background: #eef; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.muted { color: #666; font-size: .9em; }
-.note { background: #fff8e0; border-left: 4px solid #e0b000; padding: .4em .8em; }
-figure { margin: 1.2em 0; }
-figure img { max-width: 100%; border: 1px solid #eee; }
-figcaption { font-size: .9em; color: #444; }
-pre { background: #f6f6f8; padding: .8em; overflow-x: auto; font-size: .85em; }
-details { margin: .6em 0; }
-summary { cursor: pointer; font-weight: 600; }
-code { background: #f2f2f5; padding: 0 .2em; }
-"""
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 # -- formatting -----------------------------------------------------------------
-
-def _e(text) -> str:
-    return html.escape(str(text), quote=True)
-
 
 def _g(value: float, digits: int = 4) -> str:
     if value is None or not math.isfinite(value):
@@ -209,9 +188,11 @@ class _Parameters:
                                 self.varied_choices.setdefault(key, f"varies with the factor {factor}")
 
     def has(self, key: str) -> bool:
-        return key in self.results.parameters or key in self.yaml
+        return key in self.results.parameters or key in self.results.choices or key in self.yaml
 
     def varies(self, key: str) -> bool:
+        if key in self.results.choices:
+            return self.results.choices[key].nunique() > 1
         if key in self.varied_choices:
             return True
         return key in self.results.parameters and self.results.summary[key].dropna().nunique() > 1
@@ -230,6 +211,9 @@ class _Parameters:
                 return _format_parameter(float(column.iloc[0]), units) if len(column) else "–"
             return (f"varies: {_format_parameter(float(column.min()), units)} to "
                     f"{_format_parameter(float(column.max()), units)}")
+        if key in self.results.choices:
+            used = [str(word) for word in self.results.choices[key].unique()]
+            return ("varies: " if len(used) > 1 else "") + ", ".join(used).replace("_", " ")
         if key in self.varied_choices:
             return self.varied_choices[key]
         if key in self.yaml:
@@ -237,11 +221,8 @@ class _Parameters:
         return "–"
 
     def description(self, key: str) -> str:
-        described = self.results.descriptions_by_group["parameters"].get(key, "")
-        if not described and key not in self.results.parameters:  # a choice: the file has no description
-            listing, _ = parameter_sources()
-            described = next((str(p.get("description", "")) for p in listing or [] if p.get("path") == key), "")
-        return described
+        spec = self.results.parameter(key)
+        return spec["description"] if spec else self.results.descriptions_by_group["parameters"].get(key, "")
 
     def units(self, key: str) -> str:
         return self.results.units_by_group["parameters"].get(key, "")
@@ -261,9 +242,11 @@ def _plain_words(results: Results) -> str:
         s.append(f"The scheme is simulated for {_duration(horizon)} from its start, in {replicates} "
                  f"replicate run{'s' if replicates != 1 else ''} (base seed {results.attrs.get('seed', '–')}).")
     start = p.number("measurement.from")
-    if start is not None:
-        s.append(f"Outcomes are measured on mothers born from day {_g(start)} until 26 weeks before the end, "
-                 "so that each is followed to 6 months.")
+    oldest = max(results.ages, key=results.ages.get, default=None)  # the last checkpoint, from the file
+    if start is not None and oldest is not None:
+        s.append(f"Outcomes are measured on mothers born from day {_g(start)} until "
+                 f"{_duration(results.ages[oldest])} before the end, so that each is followed to "
+                 f"{results.age_words[oldest]}.")
     births, localities = p.number("population.births"), p.number("population.localities")
     if births is not None:
         where = f" in {_g(localities)} localities" if localities is not None else ""
@@ -306,46 +289,36 @@ def _plain_words(results: Results) -> str:
             if mode == "proactive" and first_within is not None and interval is not None:
                 sentence += f", the first within {_duration(first_within)} of referral, then every {_every(interval)}"
             s.append(sentence + ".")
-        hazard, protection = p.number("peer_support.hazard_ratio"), p.number("support.protection")
-        if hazard is not None and protection is not None:
-            s.append(f"After a peer contact the hazard of stopping breastfeeding is multiplied by {_g(hazard)} "
-                     f"for {_duration(protection)}.")
+        gain, effect = p.number("peer_support.confidence_gain"), p.number("mothers.confidence.effect")
+        if gain is not None and effect is not None:
+            s.append(f"Support works through the mother's breastfeeding confidence: a contact by a fully skilled "
+                     f"volunteer closes {_g(100 * gain)}% of the gap to full confidence, and confidence above the "
+                     f"baseline multiplies the hazards of stopping by exp(−{_g(effect)} × the excess).")
     return " ".join(s)
 
 
-def _scenario_section(results: Results, label: str) -> str:
+def _scenario_section(results: Results, label: str) -> dict:
+    """One scenario: its description, in words, its key parameters and all numeric ones."""
     p = _Parameters(results)
-    description = str(results.scenario.get("description", "") or "").strip()
-    out = [f"<h3>{_e(label)}</h3>"]
-    if description:
-        out.append(f"<p><em>{_e(description)}</em></p>")
-    if results.is_sweep:
-        out.append(f"<p>A sweep: experiment <strong>{_e(results.name)}</strong> over "
-                   f"{_plural(len(results.factors), 'factor')} of {_model_words(results)} (see Sensitivity); "
-                   "values that vary between runs are given as ranges.</p>")
-    words = _plain_words(results)
-    if words:
-        out.append(f"<p>{_e(words)}</p>")
-    out.append("<table><tr><th>parameter</th><th>value</th><th>units in the file</th><th>meaning</th></tr>")
-    key_rows = [f"<tr><td><code>{_e(key)}</code></td><td>{_e(p.text(key))}</td>"
-                f"<td>{_e(p.units(key) or 'choice')}</td><td>{_e(p.description(key))}</td></tr>"
+    key_rows = [{"key": key, "value": p.text(key), "units": p.units(key) or "choice", "meaning": p.description(key)}
                 for key in KEY_PARAMETERS if p.has(key)]
-    if key_rows:
-        out += key_rows + ["</table>"]
-    else:
-        out.pop()  # no model parameters (an analytic test function)
-    out.append(f"<details><summary>All {len(results.parameters)} numeric parameters</summary><table>"
-               "<tr><th>parameter</th><th>value</th><th>as stored</th><th>units</th><th>meaning</th></tr>")
+    all_rows = []
     for key in results.parameters:
         raw = results.summary[key].dropna().unique()
-        stored = _g(float(raw[0]), 10) if len(raw) == 1 else f"{len(raw)} values"
-        out.append(f"<tr><td><code>{_e(key)}</code></td><td>{_e(p.text(key))}</td><td class='num'>{_e(stored)}</td>"
-                   f"<td>{_e(p.units(key))}</td><td>{_e(p.description(key))}</td></tr>")
-    out.append("</table></details>")
-    return "\n".join(out)
+        all_rows.append({"key": key, "value": p.text(key), "units": p.units(key), "meaning": p.description(key),
+                         "stored": _g(float(raw[0]), 10) if len(raw) == 1 else f"{len(raw)} values"})
+    return {
+        "label": label,
+        "description": str(results.scenario.get("description", "") or "").strip(),
+        "sweep": {"name": results.name, "factors": _plural(len(results.factors), "factor"),
+                  "model": _model(results)} if results.is_sweep else None,
+        "words": _plain_words(results),
+        "key_rows": key_rows,  # none for an analytic test function
+        "all_rows": all_rows,
+    }
 
 
-def _outcome_rows(all_results: Sequence[Results], outcomes: Iterable[str]) -> str:
+def _outcome_rows(all_results: Sequence[Results], outcomes: Iterable[str]) -> list[dict]:
     rows = []
     for name in outcomes:
         units = next((r.units_by_group["summary"].get(name) for r in all_results
@@ -353,43 +326,35 @@ def _outcome_rows(all_results: Sequence[Results], outcomes: Iterable[str]) -> st
         description = next((r.descriptions_by_group["summary"].get(name) for r in all_results
                             if name in r.descriptions_by_group["summary"]), "")
         share = plots.is_share(units)
-        cells = []
-        for r in all_results:
-            if name in r.outcomes:
-                n = summarise(r.summary[name]).n
-                cells.append(f"<td class='num'>{_e(_estimate_text(r.summary[name], share))}"
-                             f"<br><span class='muted'>n = {n}</span></td>")
-            else:
-                cells.append("<td class='muted'>not in this file</td>")
-        rows.append(f"<tr><td><code>{_e(name)}</code><br><span class='muted'>{_e(description)}</span></td>"
-                    f"<td>{_e('%' if share else units)}</td>{''.join(cells)}</tr>")
-    return "\n".join(rows)
+        cells = [{"estimate": _estimate_text(r.summary[name], share), "n": summarise(r.summary[name]).n}
+                 if name in r.outcomes else None for r in all_results]
+        rows.append({"name": name, "description": description, "units": "%" if share else units, "cells": cells})
+    return rows
 
 
-def _outcomes_section(all_results: Sequence[Results], labels: Sequence[str]) -> str:
+def _outcomes_section(all_results: Sequence[Results], labels: Sequence[str]) -> dict:
     present = [o for o in KEY_OUTCOMES if any(o in r.outcomes for r in all_results)]
     others = []
     for r in all_results:
         others += [o for o in r.outcomes if o not in KEY_OUTCOMES and o not in others]
-    header = ("<tr><th>outcome</th><th>units</th>"
-              + "".join(f"<th>{_e(label)}<br><span class='muted'>mean [95% interval]</span></th>" for label in labels)
-              + "</tr>")
-    out = ["<p>Replicate means of the per-run outcomes with 95% Student t intervals over runs "
-           "(as <code>ppisim summary</code>); shares are of all mothers born in the measured window. "
-           "n is the number of runs in which the outcome is defined.</p>",
-           f"<table>{header}\n{_outcome_rows(all_results, present)}</table>"]
-    sweeps = [label for r, label in zip(all_results, labels) if r.is_sweep]
-    if sweeps:
-        out.insert(1, f"<p class='note'>{_e(', '.join(sweeps))}: a sweep, so its means pool every design point "
-                      "and its intervals reflect the spread over the design as well as chance; the Sensitivity "
-                      "section says which factors drive it.</p>")
-    if others:
-        out.append(f"<details><summary>Other outcomes ({len(others)})</summary>"
-                   f"<table>{header}\n{_outcome_rows(all_results, others)}</table></details>")
-    return "\n".join(out)
+    return {"sweeps": [label for r, label in zip(all_results, labels) if r.is_sweep],
+            "rows": _outcome_rows(all_results, present), "others": _outcome_rows(all_results, others)}
 
 
-def _comparison_section(a: Results, b: Results, label_a: str, label_b: str) -> tuple[str, object]:
+def _points(v: float) -> str:
+    return "–" if not math.isfinite(v) else f"{100 * v:+.2f}"
+
+
+def _ratio(v: float) -> str:
+    return "–" if not math.isfinite(v) else f"{v:.3f}"
+
+
+def _with_interval(value: float, lo: float, hi: float, fmt) -> str:
+    """'value [lo, hi]', or the value alone when there is no interval."""
+    return fmt(value) + (f" [{fmt(lo)}, {fmt(hi)}]" if math.isfinite(lo) and math.isfinite(hi) else "")
+
+
+def _comparison_section(a: Results, b: Results, label_a: str, label_b: str) -> tuple[dict, object]:
     cmp = compare(a, b)
     method = cmp.attrs["method"]
     if method == "paired":
@@ -401,55 +366,27 @@ def _comparison_section(a: Results, b: Results, label_a: str, label_b: str) -> t
         how = ("The runs do not pair by seed, so the scenarios are compared as independent samples: Welch's "
                "interval for the difference of mean risks, and a delta-method interval on the log of the ratio "
                "of mean risks.")
-    out = [f"<h3>{_e(label_b)} compared with {_e(label_a)}</h3>",
-           "<p>Risk = share of mothers who have <strong>stopped</strong> breastfeeding (any breastfeeding) by each "
-           f"age = 1 − share still breastfeeding. Relative risk below 1: fewer mothers stopped in "
-           f"<em>{_e(label_b)}</em> than in <em>{_e(label_a)}</em>.</p>",
-           f"<p><strong>Method: {_e(method)}.</strong> {_e(how)}</p>"]
-    for note in cmp.attrs.get("notes", []):
-        out.append(f"<p class='note'>{_e(note)}</p>")
-    out.append("<table><tr><th>stopped by</th>"
-               f"<th>risk in {_e(label_a)}</th><th>risk in {_e(label_b)}</th>"
-               "<th>difference (percentage points)</th><th>relative risk</th><th>runs</th></tr>")
-    def points(v):
-        return "–" if not math.isfinite(v) else f"{100 * v:+.2f}"
-
-    def ratio(v):
-        return "–" if not math.isfinite(v) else f"{v:.3f}"
 
     def cell(row, column, fmt):
-        lo, hi = row[f"{column}_lo95"], row[f"{column}_hi95"]
-        interval = f" [{fmt(lo)}, {fmt(hi)}]" if math.isfinite(lo) and math.isfinite(hi) else ""
-        return f"<td class='num'>{_e(fmt(row[column]) + interval)}</td>"
+        return _with_interval(row[column], row[f"{column}_lo95"], row[f"{column}_hi95"], fmt)
 
-    for _, row in cmp.iterrows():
-        runs = f"{row['n_pairs']} pairs" if method == "paired" else f"{row['n_a']} and {row['n_b']}"
-        out.append(f"<tr><td>{_e(row['age'])}<br>"
-                   f"<span class='muted'><code>1 − {_e(row['outcome'])}</code></span></td>"
-                   + cell(row, "risk_a", _pct) + cell(row, "risk_b", _pct) + cell(row, "difference", points)
-                   + cell(row, "rr", ratio) + f"<td class='num'>{_e(runs)}</td></tr>")
-    out.append("</table>")
+    rows = [{"age": row["age"], "outcome": row["outcome"], "risk_a": cell(row, "risk_a", _pct),
+             "risk_b": cell(row, "risk_b", _pct), "difference": cell(row, "difference", _points),
+             "rr": cell(row, "rr", _ratio),
+             "runs": f"{row['n_pairs']} pairs" if method == "paired" else f"{row['n_a']} and {row['n_b']}"}
+            for _, row in cmp.iterrows()]
     ya, yb = _flatten(a.scenario), _flatten(b.scenario)
-    differing = [k for k in dict.fromkeys([*ya, *yb]) if k not in ("name", "description") and ya.get(k) != yb.get(k)]
-    if differing:
-        out.append("<p>What differs between the two resolved scenarios:</p><table><tr><th>setting</th>"
-                   f"<th>{_e(label_a)}</th><th>{_e(label_b)}</th></tr>")
-        for key in differing:
-            out.append(f"<tr><td><code>{_e(key)}</code></td><td>{_e(_yaml_value(ya.get(key, '–')))}</td>"
-                       f"<td>{_e(_yaml_value(yb.get(key, '–')))}</td></tr>")
-        out.append("</table>")
-    else:
-        out.append("<p>The two resolved scenarios are identical apart from their name and description.</p>")
-    return "\n".join(out), cmp
+    differing = [{"key": k, "a": _yaml_value(ya.get(k, "–")), "b": _yaml_value(yb.get(k, "–"))}
+                 for k in dict.fromkeys([*ya, *yb]) if k not in ("name", "description") and ya.get(k) != yb.get(k)]
+    return {"label_a": label_a, "label_b": label_b, "method": method, "how": how,
+            "notes": list(cmp.attrs.get("notes", [])), "rows": rows, "differing": differing}, cmp
 
 
 GRAPH_CAPTION = "The social graph at the end of the first run"
 
 
-def _figure(fig, caption: str) -> str:
-    data = base64.b64encode(plots.figure_png(fig)).decode("ascii")
-    return (f"<figure><img alt='{_e(caption)}' src='data:image/png;base64,{data}'>"
-            f"<figcaption>{_e(caption)}</figcaption></figure>")
+def _figure(fig, caption: str) -> dict:
+    return {"png": base64.b64encode(plots.figure_png(fig)).decode("ascii"), "caption": caption}
 
 
 # -- sweeps: the Sensitivity section ---------------------------------------------------
@@ -473,8 +410,13 @@ def _as_int(value) -> int | None:
         return None
 
 
-def _model_words(results: Results) -> str:
-    """What the sweep varies: the base scenario, or an analytic test function (HTML)."""
+def _is_test_function(results: Results) -> bool:
+    """A sweep of an analytic test function (Ishigami, ...), not of the simulation model."""
+    return results.is_sweep and results.experiment.get("model") is not None
+
+
+def _model(results: Results) -> dict:
+    """What a sweep varies: {"function": the analytic test function} or {"scenario": the base scenario's name}."""
     model = results.experiment.get("model")
     if model is not None:
         if isinstance(model, dict) and len(model) == 1:
@@ -483,13 +425,12 @@ def _model_words(results: Results) -> str:
                 kind = f"{kind} (" + ", ".join(f"{k} = {_yaml_value(v)}" for k, v in settings.items()) + ")"
         else:
             kind = _yaml_value(model)
-        return (f"the analytic test function <strong>{_e(kind)}</strong> (a check of the estimators against "
-                "known indices, not the simulation model)")
-    name = results.scenario.get("name") or results.experiment.get("base") or "the base scenario"
-    return f"the scenario <strong>{_e(name)}</strong>"
+        return {"function": str(kind)}
+    return {"scenario": str(results.scenario.get("name") or results.experiment.get("base") or "the base scenario")}
 
 
-def _design_sentence(results: Results) -> str:
+def _design(results: Results) -> dict:
+    """The design in words: method, size, replicates, runs and seed."""
     design = results.experiment.get("design") if isinstance(results.experiment.get("design"), dict) else {}
     method = str(results.design_method or design.get("method") or "unknown")
     k, points, runs = len(results.factors), len(results.design), results.runs
@@ -509,9 +450,9 @@ def _design_sentence(results: Results) -> str:
     each = (f"each run {_plural(replicates, 'time')} (replicate r uses the same random seed at every point: "
             "common random numbers)" if replicates > 1 else "each run once")
     seed = results.design_seed if results.design_seed is not None else results.attrs.get("seed", "–")
-    return (f"The experiment <strong>{_e(results.name)}</strong> varies {_plural(k, 'factor')} of "
-            f"{_model_words(results)} over {_e(DESIGN_WORDS.get(method, method + ' design'))}: {_e(size)}, "
-            f"{_e(each)}; {runs} runs in all (design seed {_e(seed)}).")
+    return {"name": results.name, "factors": _plural(k, "factor"), "model": _model(results),
+            "method": DESIGN_WORDS.get(method, method + " design"), "size": size, "each": each, "runs": runs,
+            "seed": seed}
 
 
 def _factor_range(results: Results, factor: str) -> str:
@@ -540,21 +481,20 @@ def _factor_range(results: Results, factor: str) -> str:
     return "–"
 
 
-def _factor_table(results: Results) -> str:
-    rows = ["<table><tr><th>factor</th><th>varied over</th><th>units</th><th>meaning</th></tr>"]
+def _factor_rows(results: Results) -> list[dict]:
+    rows = []
     for factor in results.factors:
         if factor in results.parameters:
             units = results.units_by_group["parameters"].get(factor, "")
             meaning = results.descriptions_by_group["parameters"].get(factor, "")
         elif factor in results.factor_levels:
-            units, meaning = "choice", ("a named set of scenario changes" if "." not in factor
-                                        else "a choice parameter (see the resolved scenario)")
+            spec = results.parameter(factor)
+            units, meaning = "choice", (spec["description"] if spec else "a named set of scenario changes"
+                                        if "." not in factor else "a choice parameter (see the resolved scenario)")
         else:
             units, meaning = "", ""
-        rows.append(f"<tr><td><code>{_e(factor)}</code></td><td>{_e(_factor_range(results, factor))}</td>"
-                    f"<td>{_e(units)}</td><td>{_e(meaning)}</td></tr>")
-    rows.append("</table>")
-    return "\n".join(rows)
+        rows.append({"factor": factor, "range": _factor_range(results, factor), "units": units, "meaning": meaning})
+    return rows
 
 
 def _noise_sentence(outcome: str, share: float, replicates: int) -> str:
@@ -587,21 +527,12 @@ def _ordinal_fraction(count: int) -> str:
     return f"1/{count}"
 
 
-def _interval_cell(value: float, lo: float, hi: float, fmt) -> str:
-    text = fmt(value)
-    if math.isfinite(lo) and math.isfinite(hi):
-        text += f" [{fmt(lo)}, {fmt(hi)}]"
-    return f"<td class='num'>{_e(text)}</td>"
-
-
-def _sobol_outcome_table(table) -> tuple[str, bool]:
-    """The table (largest ST first) and whether the estimates look unstable."""
+def _sobol_rows(table) -> tuple[list[dict], bool]:
+    """The rows (largest ST first) and whether the estimates look unstable."""
     def fmt(v):
         return "–" if not math.isfinite(v) else f"{v:.3f}"
     order = table["ST"].fillna(-math.inf).sort_values(ascending=False, kind="stable").index
-    rows = ["<table><tr><th>factor</th><th>S1, first order [95% interval]</th>"
-            "<th>ST, total [95% interval]</th><th>ST − S1 (interactions)</th></tr>"]
-    unstable = False
+    rows, unstable = [], False
     for i in order:
         row = table.loc[i]
         s1, st = float(row["S1"]), float(row["ST"])
@@ -610,31 +541,27 @@ def _sobol_outcome_table(table) -> tuple[str, bool]:
                 unstable = True
         if math.isfinite(s1) and math.isfinite(st) and s1 > st + 0.05:
             unstable = True
-        rows.append(f"<tr><td><code>{_e(row['factor'])}</code></td>"
-                    + _interval_cell(s1, float(row["S1_lo95"]), float(row["S1_hi95"]), fmt)
-                    + _interval_cell(st, float(row["ST_lo95"]), float(row["ST_hi95"]), fmt)
-                    + f"<td class='num'>{_e(fmt(st - s1))}</td></tr>")
-    rows.append("</table>")
-    return "\n".join(rows), unstable
+        rows.append({"factor": row["factor"], "S1": _with_interval(s1, float(row["S1_lo95"]), float(row["S1_hi95"]), fmt),
+                     "ST": _with_interval(st, float(row["ST_lo95"]), float(row["ST_hi95"]), fmt),
+                     "interactions": fmt(st - s1)})
+    return rows, unstable
 
 
-def _morris_outcome_table(table) -> str:
+def _morris_rows(table) -> list[dict]:
     def fmt(v):
         return "–" if not math.isfinite(v) else _g(v, 3)
     order = table["mu_star"].fillna(-math.inf).sort_values(ascending=False, kind="stable").index
-    rows = ["<table><tr><th>factor</th><th>μ*, mean |effect|</th><th>μ, mean effect</th>"
-            "<th>σ, spread of the effects</th><th>σ / μ*</th></tr>"]
+    rows = []
     for i in order:
         row = table.loc[i]
         mu_star, sigma = float(row["mu_star"]), float(row["sigma"])
         ratio = sigma / mu_star if math.isfinite(sigma) and mu_star > 0 else math.nan
-        rows.append(f"<tr><td><code>{_e(row['factor'])}</code></td>"
-                    + _interval_cell(mu_star, float(row["mu_star_lo95"]), float(row["mu_star_hi95"]), fmt)
-                    + _interval_cell(float(row["mu"]), float(row["mu_lo95"]), float(row["mu_hi95"]), fmt)
-                    + _interval_cell(sigma, float(row["sigma_lo95"]), float(row["sigma_hi95"]), fmt)
-                    + f"<td class='num'>{_e(fmt(ratio))}</td></tr>")
-    rows.append("</table>")
-    return "\n".join(rows)
+        rows.append({"factor": row["factor"],
+                     "mu_star": _with_interval(mu_star, float(row["mu_star_lo95"]), float(row["mu_star_hi95"]), fmt),
+                     "mu": _with_interval(float(row["mu"]), float(row["mu_lo95"]), float(row["mu_hi95"]), fmt),
+                     "sigma": _with_interval(sigma, float(row["sigma_lo95"]), float(row["sigma_hi95"]), fmt),
+                     "ratio": fmt(ratio)})
+    return rows
 
 
 SOBOL_GUIDE = ("How to read it: S1 is the share of the outcome's variance over the design (of each point's "
@@ -649,55 +576,32 @@ MORRIS_GUIDE = ("How to read it: μ* is the mean absolute change in the outcome 
                 "(ranks them) with few runs; it gives no intervals.")
 
 
-def _sensitivity_section(results: Results, label: str | None) -> str:
-    out = [f"<h3>{_e(label)}</h3>"] if label else []
-    description = str(results.experiment.get("description", "") or "").strip()
-    if description:
-        out.append(f"<p><em>{_e(description)}</em></p>")
-    out.append(f"<p>{_design_sentence(results)}</p>")
-    out.append(_factor_table(results))
+def _sensitivity_section(results: Results, label: str | None) -> dict:
     method = sensitivity_method(results)
-    outcomes = analysed_outcomes(results)
     replicates = _as_int(results.attrs.get("replicates")) or 1
-    if method == "sobol":
-        out.append(f"<p class='muted'>{_e(SOBOL_GUIDE)}</p>")
-    elif method == "morris":
-        out.append(f"<p class='muted'>{_e(MORRIS_GUIDE)}</p>")
-    elif outcomes:
-        out.append(f"<p>A {_e(results.design_method or 'grid')} design gives no sensitivity indices here; "
-                   "the file holds each run's parameters and design point (<code>summary</code>, "
-                   "<code>design</code>) for an analysis of its own.</p>")
-    if not outcomes:
-        out.append("<p>The file holds no sensitivity table.</p>")
-    for outcome in outcomes:
-        units = results.units_by_group["summary"].get(outcome, "")
-        description = results.descriptions_by_group["summary"].get(outcome, "")
-        subtitle = (f" <span class='muted'>{_e(description)}" + (f" ({_e(units)})" if units else "") + "</span>"
-                    if description else "")
-        out.append(f"<h4><code>{_e(outcome)}</code>{subtitle}</h4>")
-        share = noise_share(results, outcome)
-        if method in ("sobol", "morris"):
-            table = sensitivity_table(results, outcome)
-            if method == "sobol":
-                text, unstable = _sobol_outcome_table(table)
-                out.append(text)
-                if unstable:
-                    out.append("<p class='note'>Some indices lie outside 0 to 1, or a first-order index exceeds "
-                               "its total: with this few base samples the estimates are unstable; a larger "
-                               "<code>design.base_samples</code> would settle them.</p>")
-            else:
-                out.append(_morris_outcome_table(table))
-        out.append(f"<p>{_e(_noise_sentence(outcome, share, replicates))}</p>")
+    outcomes = []
+    for outcome in analysed_outcomes(results):
+        part = {"name": outcome, "description": results.descriptions_by_group["summary"].get(outcome, ""),
+                "units": results.units_by_group["summary"].get(outcome, ""), "sobol": None, "morris": None,
+                "unstable": False,
+                "noise": _noise_sentence(outcome, noise_share(results, outcome), replicates), "figure": None}
         if method == "sobol":
-            out.append(_figure(plots.plot_sobol(results, outcome),
-                               f"Sobol indices of {outcome}: first-order (S1) and total (ST) with bootstrap 95% "
-                               "intervals, factors sorted by ST."))
+            part["sobol"], part["unstable"] = _sobol_rows(sensitivity_table(results, outcome))
+            part["figure"] = _figure(plots.plot_sobol(results, outcome),
+                                     f"Sobol indices of {outcome}: first-order (S1) and total (ST) with bootstrap 95% "
+                                     "intervals, factors sorted by ST.")
         elif method == "morris":
-            out.append(_figure(plots.plot_morris(results, outcome),
-                               f"Morris screening of {outcome}: each factor at its μ* (mean absolute effect) and σ "
-                               "(spread of its effects); above the dashed line the effect varies more than it "
-                               "averages."))
-    return "\n".join(out)
+            part["morris"] = _morris_rows(sensitivity_table(results, outcome))
+            part["figure"] = _figure(plots.plot_morris(results, outcome),
+                                     f"Morris screening of {outcome}: each factor at its μ* (mean absolute effect) "
+                                     "and σ (spread of its effects); above the dashed line the effect varies more "
+                                     "than it averages.")
+        outcomes.append(part)
+    return {"label": label, "description": str(results.experiment.get("description", "") or "").strip(),
+            "design": _design(results), "factors": _factor_rows(results), "method": method,
+            "design_method": results.design_method or "grid",
+            "guide": SOBOL_GUIDE if method == "sobol" else MORRIS_GUIDE if method == "morris" else None,
+            "outcomes": outcomes}
 
 
 # -- which numbers come from data ---------------------------------------------------------
@@ -710,45 +614,22 @@ SOURCE_WORDS = {
 }
 
 
-def find_binary() -> Path | None:
-    """The ppisim binary to ask for parameter sources: $PPISIM_BINARY when set,
-    else build/ppisim in the repository this package lives in; None if neither
-    is an executable file."""
-    configured = os.environ.get("PPISIM_BINARY")
-    candidate = Path(configured) if configured else Path(__file__).resolve().parent.parent.parent / "build" / "ppisim"
-    return candidate if candidate.is_file() and os.access(candidate, os.X_OK) else None
-
-
-@functools.lru_cache(maxsize=4)
-def _params_listing(binary: str, stamp: tuple) -> tuple[tuple, str]:
-    listing = subprocess.run([binary, "params", "--format", "yaml"], capture_output=True, text=True, timeout=30,
-                             stdin=subprocess.DEVNULL)
-    if listing.returncode != 0:
-        raise ValueError(f"ppisim params exited with {listing.returncode}")
-    parsed = yaml.safe_load(listing.stdout)
-    if not isinstance(parsed, list) or not all(isinstance(p, dict) and "path" in p for p in parsed):
-        raise ValueError("ppisim params --format yaml did not give a list of parameters")
-    version = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30,
-                             stdin=subprocess.DEVNULL).stdout.strip()
-    return tuple(parsed), version
-
-
-def parameter_sources() -> tuple[list[dict] | None, str]:
-    """(`ppisim params --format yaml` as a list of dicts, the binary's version),
-    or (None, why not): the results files do not store where parameters come from."""
-    binary = find_binary()
-    if binary is None:
-        where = os.environ.get("PPISIM_BINARY") or "build/ppisim"
-        return None, f"no executable ppisim at {where} (set PPISIM_BINARY)"
-    try:
-        info = binary.stat()
-        parameters, version = _params_listing(str(binary), (info.st_mtime_ns, info.st_size))
-    except (OSError, subprocess.SubprocessError, yaml.YAMLError, ValueError) as error:
-        return None, f"ppisim params failed: {error}"
-    return [dict(p) for p in parameters], version
+def parameter_sources(all_results: Sequence[Results]) -> dict[str, dict]:
+    """Path -> the registry's row (source, reference, default, description, ...)
+    of every parameter the files record (``/registry``); the first file that
+    knows a parameter says where it comes from. Empty when no file records
+    it (written before ppisim stored its registry in results files)."""
+    sources: dict[str, dict] = {}
+    for r in all_results:
+        for row in r.registry.to_dict("records"):
+            sources.setdefault(row["path"], row)
+    return sources
 
 
 def _default_number(default) -> float | None:
+    """A registry default ("0.81", "1095.75 days", "true") as the number /parameters stores."""
+    if default in ("true", "false"):
+        return 1.0 if default == "true" else 0.0
     if isinstance(default, bool):
         return 1.0 if default else 0.0
     if isinstance(default, (int, float)):
@@ -787,6 +668,9 @@ def _departures(spec: dict, all_results: Sequence[Results]) -> list[str]:
             values = r.summary[key].dropna().unique()
             if len(values) and not all(math.isclose(float(v), expected, rel_tol=1e-9, abs_tol=1e-12) for v in values):
                 changed.append(r.name)
+        elif key in r.choices:
+            if any(str(word) != default for word in r.choices[key].unique()):
+                changed.append(r.name)
         elif key not in r.parameters:
             flat = _flatten(r.scenario)
             if key in flat and isinstance(flat[key], str) and isinstance(default, str) and flat[key] != default:
@@ -794,18 +678,26 @@ def _departures(spec: dict, all_results: Sequence[Results]) -> list[str]:
     return changed
 
 
-def _sources_section(all_results: Sequence[Results]) -> str:
-    """The 'Which numbers come from data' note, or an HTML comment saying why it is left out."""
+def _versions(all_results: Sequence[Results]) -> str:
+    return ", ".join(sorted({str(r.attrs.get("ppisim_version", "?")) for r in all_results}))
+
+
+def _sources_section(all_results: Sequence[Results]) -> dict | None:
+    """The 'Which numbers come from data' note: {"left_out": why} when the files do not record
+    sources, None when there are no model parameters (an analytic test function)."""
+    models = [r for r in all_results if not _is_test_function(r)]  # a test function's x1, x2 are no model's
     used = set()
-    for r in all_results:
+    for r in models:
         used.update(r.parameters)
+        used.update(r.choices)
         used.update(_flatten(r.scenario))
-    listing, version = parameter_sources()
-    if listing is None:
-        return f"<!-- parameter sources left out: {_e(version).replace('--', '- -')} -->"
-    specs = [p for p in listing if p["path"] in used and p.get("source") in SOURCE_WORDS]
+    listing = parameter_sources(models)
+    if not listing:
+        return {"left_out": "the results files do not record them (written before ppisim stored its registry "
+                            "in /registry)"}
+    specs = [p for p in listing.values() if p["path"] in used and p.get("source") in SOURCE_WORDS]
     if not specs:
-        return ""  # an analytic test function: no model parameters
+        return None
     factors = {f for r in all_results if r.is_sweep for f in _varied_in_sweep(r)}
     by_source: dict[str, list[dict]] = {source: [] for source in SOURCE_WORDS}
     for spec in specs:
@@ -814,60 +706,82 @@ def _sources_section(all_results: Sequence[Results]) -> str:
                                                      ("calibrated to data", by_source["calibrated"]),
                                                      ("assumptions", by_source["assumption"]),
                                                      ("settings", by_source["setting"])))
-    out = ["<h2>Which numbers come from data</h2>",
-           f"<p>Of the {len(specs)} model parameters "
-           f"{'these scenarios use' if len(all_results) > 1 else 'the scenario uses'}: "
-           f"{_e(counts)}. <strong>Data</strong>: a published figure or statistic; <strong>calibrated</strong>: fitted "
-           "so that the model reproduces data; <strong>assumption</strong>: the modellers' judgement, with no direct "
-           "data, so results that hinge on it are only as good as the assumption (a sweep over it shows how much "
-           "it matters); <strong>setting</strong>: a choice of what to simulate. The results files do not store "
-           f"sources; these are as listed by <code>{_e(version or 'ppisim')}</code> (<code>ppisim params</code>).</p>"]
-    file_versions = {str(r.attrs.get("ppisim_version", "")) for r in all_results}
-    if version and not any(v and v in version for v in file_versions):
-        out.append(f"<p class='note'>The results were written by ppisim {_e(', '.join(sorted(file_versions)))}; "
-                   "sources may have changed since.</p>")
-    out.append("<table><tr><th>source</th><th>parameters</th></tr>")
-    for source in ("data", "calibrated", "assumption"):
-        names = []
-        for spec in by_source[source]:
-            name = f"<code>{_e(spec['path'])}</code>"
-            if spec["path"] in factors:
-                name += " (varied in the sweep)"
-            names.append(name)
-        out.append(f"<tr><th>{_e(SOURCE_WORDS[source])} ({len(names)})</th>"
-                   f"<td>{', '.join(names) if names else '–'}</td></tr>")
-    out.append("</table>")
     departures = []
     for spec in by_source["data"] + by_source["calibrated"]:
         changed = _departures(spec, all_results)
         if changed:
-            departures.append(f"<code>{_e(spec['path'])}</code> (default {_e(_yaml_value(spec.get('default')))}; "
-                              f"changed in {_e(', '.join(changed))})")
-    if departures:
-        out.append("<p>Set by a scenario to another value than its data-based default, so the scenario's own "
-                   "source applies (see its comments): " + "; ".join(departures) + ".</p>")
-    return "\n".join(out)
+            departures.append({"path": spec["path"], "default": spec["default"], "changed": ", ".join(changed)})
+    return {"count": len(specs), "scope": "these scenarios use" if len(all_results) > 1 else "the scenario uses",
+            "counts": counts, "versions": _versions(all_results),
+            "rows": [{"title": SOURCE_WORDS[source],
+                      "names": [{"path": spec["path"], "varied": spec["path"] in factors} for spec in by_source[source]]}
+                     for source in ("data", "calibrated", "assumption")],
+            "departures": departures}
 
 
-def _provenance_section(all_results: Sequence[Results], labels: Sequence[str]) -> str:
-    keys = [("file", None), ("scenario_name", "scenario"), ("ppisim_version", "ppisim version"),
-            ("git_revision", "git revision"), ("seed", "base seed"), ("replicates", "replicates"),
-            ("runs", "runs"), ("days", "days"), ("created", "created (UTC)"),
-            ("format_version", "format version"), ("command_line", "command line")]
-    out = ["<table><tr><th></th>" + "".join(f"<th>{_e(label)}</th>" for label in labels) + "</tr>"]
-    for key, title in keys:
-        cells = []
-        for r in all_results:
-            value = str(r.path.resolve()) if key == "file" else r.attrs.get(key, "–")
-            cells.append(f"<td><code>{_e(value)}</code></td>" if key in ("file", "command_line", "git_revision")
-                         else f"<td>{_e(value)}</td>")
-        out.append(f"<tr><th>{_e(title or key)}</th>{''.join(cells)}</tr>")
-    out.append("</table>")
+PROVENANCE = (("file", "file"), ("scenario_name", "scenario"), ("ppisim_version", "ppisim version"),
+              ("git_revision", "git revision"), ("seed", "base seed"), ("replicates", "replicates"),
+              ("runs", "runs"), ("days", "days"), ("created", "created (UTC)"),
+              ("format_version", "format version"), ("command_line", "command line"))
+PROVENANCE_AS_CODE = {"file", "command_line", "git_revision"}
+
+
+def _provenance_section(all_results: Sequence[Results], labels: Sequence[str]) -> dict:
+    rows = [{"title": title, "code": key in PROVENANCE_AS_CODE,
+             "cells": [str(r.path.resolve()) if key == "file" else r.attrs.get(key, "–") for r in all_results]}
+            for key, title in PROVENANCE]
     dirty = [label for r, label in zip(all_results, labels) if str(r.attrs.get("git_revision", "")).endswith("-dirty")]
-    if dirty:
-        out.append(f"<p class='note'>Built from uncommitted changes (<code>-dirty</code>): {_e(', '.join(dirty))}. "
-                   "The revision alone does not identify the code that produced these results.</p>")
-    return "\n".join(out)
+    return {"rows": rows, "dirty": ", ".join(dirty)}
+
+
+def _comparisons(all_results: Sequence[Results], labels: Sequence[str]) -> list[dict]:
+    """Each file after the first against the first (the reference)."""
+    comparisons = []
+    for r, label in zip(all_results[1:], labels[1:]):
+        missing = [o for o in COMPARED_OUTCOMES if o not in all_results[0].outcomes or o not in r.outcomes]
+        if missing:
+            comparisons.append({"label_a": labels[0], "label_b": label, "missing": ", ".join(missing)})
+            continue
+        section, cmp = _comparison_section(all_results[0], r, labels[0], label)
+        section["sweep"] = r.is_sweep or all_results[0].is_sweep
+        section["figure"] = _figure(plots.plot_relative_risks(cmp),
+                                    f"Relative risk of having stopped breastfeeding, {label} vs {labels[0]} "
+                                    f"({cmp.attrs['method']} runs), with 95% intervals; left of 1 favours {label}.")
+        comparisons.append(section)
+    return comparisons
+
+
+def _figures(all_results: Sequence[Results], labels: Sequence[str]) -> list[dict]:
+    """Time series, outcome bars and each run file's social graph (the relative risks are with each comparison)."""
+    figures = []
+    for name in [s for s in PLOTTED_SERIES if all(s in r.series for r in all_results)]:
+        description = all_results[0].descriptions_by_group["timeseries"].get(name, name)
+        figures.append(_figure(plots.plot_timeseries(list(all_results), name),
+                               f"{description} ({name}): median over runs with the band holding the middle 90% "
+                               "of runs, by simulated day."))
+    for prefix, words in (("any_bf_", "any breastfeeding"), ("excl_bf_", "exclusive breastfeeding")):
+        outcomes = [o for o in KEY_OUTCOMES if o.startswith(prefix) and any(o in r.outcomes for r in all_results)]
+        having = [r for r in all_results if any(o in r.outcomes for o in outcomes)]  # not a test function's file
+        if outcomes:
+            figures.append(_figure(plots.plot_outcome_bars(having, outcomes, title=f"Share of mothers still doing {words}"),
+                                   f"Share of mothers still doing {words} at each age: replicate means with "
+                                   "95% intervals, by scenario."))
+    for r, label in zip(all_results, labels):
+        nodes, _ = r.graph if not r.is_sweep else (None, None)
+        if nodes is None or nodes.empty:
+            continue
+        figures.append(_figure(plots.plot_graph(r, "trust"),
+                               f"{GRAPH_CAPTION}{' (' + label + ')' if len(all_results) > 1 else ''}: "
+                               f"professionals (squares) and volunteers (circles) on day {nodes.attrs.get('day')} "
+                               f"of run {nodes.attrs.get('run')}, coloured by their trust, with team, cohort "
+                               "and working ties (working ties coloured by trust; inactive volunteers grey)."))
+    return figures
+
+
+def _environment() -> jinja2.Environment:
+    """The report's templates (templates/ beside this file), HTML-escaped unless marked safe."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
+                              lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
 
 
 def render_report(all_results: Sequence[Results], title: str | None = None) -> str:
@@ -877,87 +791,27 @@ def render_report(all_results: Sequence[Results], title: str | None = None) -> s
     labels = plots._labels(list(all_results))
     if title is None:
         title = "ppisim report: " + (labels[0] if len(labels) == 1 else f"{labels[0]} and " + ", ".join(labels[1:]))
-    body = [f"<h1>{_e(title)}</h1>",
-            f"<p class='muted'>Report written {_e(_dt.datetime.now(_dt.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'))} "
-            f"by <code>{_e(PROGRAM)}</code> from {len(all_results)} results file{'s' if len(all_results) != 1 else ''}"
-            + (f"; <strong>{_e(labels[0])}</strong> is the reference for comparisons" if len(all_results) > 1 else "")
-            + ".</p>"]
-
-    body.append("<h2>Scenario" + ("s" if len(all_results) > 1 else "") + "</h2>")
-    for r, label in zip(all_results, labels):
-        body.append(_scenario_section(r, label))
-
-    body.append(_sources_section(all_results))
-
-    body.append("<h2>Key outcomes</h2>")
-    body.append(_outcomes_section(all_results, labels))
-
-    sweeps = [(r, label) for r, label in zip(all_results, labels) if r.is_sweep]
-    if sweeps:
-        body.append("<h2>Sensitivity</h2>")
-        for r, label in sweeps:
-            body.append(_sensitivity_section(r, label if len(all_results) > 1 else None))
-
-    comparisons = []
-    if len(all_results) > 1:
-        body.append("<h2>Comparison: risk of having stopped breastfeeding</h2>")
-        needed = [f"any_bf_{age}" for age in ANY_BF_AGES]
-        for r, label in zip(all_results[1:], labels[1:]):
-            missing = [o for o in needed if o not in all_results[0].outcomes or o not in r.outcomes]
-            if missing:
-                body.append(f"<h3>{_e(label)} compared with {_e(labels[0])}</h3><p class='note'>Not compared: "
-                            f"{_e(', '.join(missing))} missing from a file (an analytic test function?).</p>")
-                continue
-            if r.is_sweep or all_results[0].is_sweep:
-                body.append(f"<p class='note'>{_e(label)} or {_e(labels[0])} is a sweep: its runs pool many "
-                            "parameter values, so this comparison is of averages over a design.</p>")
-            section, cmp = _comparison_section(all_results[0], r, labels[0], label)
-            body.append(section)
-            comparisons.append((label, cmp))
-
-    body.append("<h2>Figures</h2>")
-    series = [s for s in PLOTTED_SERIES if all(s in r.series for r in all_results)]
-    for name in series:
-        fig = plots.plot_timeseries(list(all_results), name)
-        description = all_results[0].descriptions_by_group["timeseries"].get(name, name)
-        body.append(_figure(fig, f"{description} ({name}): median over runs with the band holding the middle 90% "
-                                 "of runs, by simulated day."))
-    for prefix, words in (("any_bf_", "any breastfeeding"), ("excl_bf_", "exclusive breastfeeding")):
-        outcomes = [f"{prefix}{age}" for age in ANY_BF_AGES if any(f"{prefix}{age}" in r.outcomes for r in all_results)]
-        having = [r for r in all_results if any(o in r.outcomes for o in outcomes)]  # not a test function's file
-        if outcomes:
-            fig = plots.plot_outcome_bars(having, outcomes, title=f"Share of mothers still doing {words}")
-            body.append(_figure(fig, f"Share of mothers still doing {words} at each age: replicate means with "
-                                     "95% intervals, by scenario."))
-    for r, label in zip(all_results, labels):
-        if r.is_sweep:
-            continue
-        nodes, _ = r.graph
-        if nodes.empty:
-            continue
-        fig = plots.plot_graph(r, "trust")
-        body.append(_figure(fig, f"{GRAPH_CAPTION}{' (' + label + ')' if len(all_results) > 1 else ''}: "
-                                 f"professionals (squares) and volunteers (circles) on day {nodes.attrs.get('day')} "
-                                 f"of run {nodes.attrs.get('run')}, coloured by their trust, with team, cohort "
-                                 "and working ties (working ties coloured by trust; inactive volunteers grey)."))
-    for label, cmp in comparisons:
-        fig = plots.plot_relative_risks(cmp)
-        body.append(_figure(fig, f"Relative risk of having stopped breastfeeding, {label} vs {labels[0]} "
-                                 f"({cmp.attrs['method']} runs), with 95% intervals; left of 1 favours {label}."))
-
-    body.append("<h2>Provenance</h2>")
-    body.append(_provenance_section(all_results, labels))
-
-    body.append("<h2>Resolved scenario" + ("s" if len(all_results) > 1 else "") + "</h2>")
-    for r, label in zip(all_results, labels):
-        body.append(f"<details><summary>{_e(label)}: the fully resolved scenario stored in the file "
-                    "(<code>scenario_yaml</code>)</summary>"
-                    f"<pre>{_e(r.attrs.get('scenario_yaml', '(not stored)'))}</pre></details>")
-
-    return ("<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>\n"
-            f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            + "\n".join(body) + "\n</body>\n</html>\n")
+    several = len(all_results) > 1
+    comparisons = _comparisons(all_results, labels) if several else []
+    page = {
+        "title": title,
+        "written": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "program": PROGRAM,
+        "files": _plural(len(all_results), "results file"),
+        "reference": labels[0] if several else None,
+        "several": several,
+        "scenarios": [_scenario_section(r, label) for r, label in zip(all_results, labels)],
+        "sources": _sources_section(all_results),
+        "outcomes": _outcomes_section(all_results, labels),
+        "sensitivity": [_sensitivity_section(r, label if several else None)
+                        for r, label in zip(all_results, labels) if r.is_sweep],
+        "comparisons": comparisons,
+        "figures": _figures(all_results, labels) + [c["figure"] for c in comparisons if "figure" in c],
+        "provenance": _provenance_section(all_results, labels),
+        "resolved": [{"label": label, "yaml": r.attrs.get("scenario_yaml", "(not stored)")}
+                     for r, label in zip(all_results, labels)],
+    }
+    return _environment().get_template("report.html.j2").render(page=page)
 
 
 def _umask() -> int:

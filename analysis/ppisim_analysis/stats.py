@@ -19,8 +19,12 @@ from scipy import stats as _scipy_stats
 
 from .load import Results
 
-ANY_BF_AGES = ("1w", "6w", "3m", "4m", "6m")
-AGE_WORDS = {"1w": "1 week", "6w": "6 weeks", "3m": "3 months", "4m": "4 months", "6m": "6 months"}
+# The checkpoints `compare` uses unless told: the ages of the Infant Feeding
+# Survey. The day and the words of each come from the file (Results.ages,
+# Results.age_words); ANY_BF_AGES are their names' suffixes, as `compare` accepts them.
+COMPARED_OUTCOMES = ("any_bf_1w", "any_bf_6w", "any_bf_3m", "any_bf_4m", "any_bf_6m")
+ANY_BF_PREFIX = "any_bf_"
+ANY_BF_AGES = tuple(name.removeprefix(ANY_BF_PREFIX) for name in COMPARED_OUTCOMES)
 
 
 class Estimate(NamedTuple):
@@ -121,19 +125,27 @@ def quantile_bands(ts_df: pd.DataFrame, q: Sequence[float] = (0.05, 0.5, 0.95)) 
     return pd.DataFrame(rows, columns=["day", "n", "mean", *labels])
 
 
-def _ages(outcome_age) -> list[str]:
+def checkpoint_outcomes(results: Results, prefix: str = ANY_BF_PREFIX) -> list[str]:
+    """The file's outcomes measured at an age (``age_days``) whose names start
+    with prefix, youngest first: any_bf_1w, any_bf_10d, any_bf_6w, ..."""
+    named = [o for o in results.outcomes if o.startswith(prefix) and o in results.ages]
+    return sorted(named, key=lambda o: results.ages[o])
+
+
+def _compared_outcomes(a: Results, b: Results, outcome_age) -> list[str]:
     if outcome_age is None:
-        return list(ANY_BF_AGES)
+        return list(COMPARED_OUTCOMES)
     if isinstance(outcome_age, str):
         outcome_age = [outcome_age]
-    ages = []
+    known = [o for o in checkpoint_outcomes(a) if o in b.ages] or list(COMPARED_OUTCOMES)  # older files: no ages
+    outcomes = []
     for age in outcome_age:
-        age = str(age).removeprefix("any_bf_")
-        if age not in ANY_BF_AGES:
-            raise ValueError(f"outcome age {age!r}: expected one of {', '.join(ANY_BF_AGES)} "
-                             "(or any_bf_1w ... any_bf_6m)")
-        ages.append(age)
-    return ages
+        outcome = ANY_BF_PREFIX + str(age).removeprefix(ANY_BF_PREFIX)
+        if outcome not in known:
+            raise ValueError(f"outcome age {str(age)!r}: expected one of "
+                             f"{', '.join(o.removeprefix(ANY_BF_PREFIX) for o in known)} (or {', '.join(known)})")
+        outcomes.append(outcome)
+    return outcomes
 
 
 def pairing_of(a: Results, b: Results) -> str:
@@ -177,8 +189,9 @@ def _log_rr_unpaired(mean_a, var_a, n_a, mean_b, var_b, n_b):
 def compare(a: Results, b: Results, outcome_age=None, pairing: str = "auto") -> pd.DataFrame:
     """Risk of having STOPPED breastfeeding (1 - any_bf share) in b against a.
 
-    outcome_age: "6w", "any_bf_6w", a list of them, or None for all of
-    1w, 6w, 3m, 4m, 6m. pairing: "auto" (paired when both files hold the same
+    outcome_age: "6w", "any_bf_6w", a list of them (any checkpoint outcome
+    both files hold, see `checkpoint_outcomes`), or None for
+    COMPARED_OUTCOMES (1w, 6w, 3m, 4m, 6m). pairing: "auto" (paired when both files hold the same
     run seeds, see `pairing_of`), "paired" (pairs runs on the seeds they share;
     at least two needed) or "unpaired".
 
@@ -189,7 +202,7 @@ def compare(a: Results, b: Results, outcome_age=None, pairing: str = "auto") -> 
     interval on log RR (Welch-Satterthwaite degrees of freedom). Runs whose
     outcome is undefined (NaN) are left out (in pairs: both runs).
 
-    One row per age: outcome, age, method, risk_a (+ lo95/hi95, n_a),
+    One row per age: outcome, age (in words, from the file), age_days, method, risk_a (+ lo95/hi95, n_a),
     risk_b (+ lo95/hi95, n_b), n_pairs, difference (+ lo95/hi95),
     rr (+ lo95/hi95). ``result.attrs`` holds method, names of a and b and notes.
     """
@@ -215,15 +228,15 @@ def compare(a: Results, b: Results, outcome_age=None, pairing: str = "auto") -> 
                              "the outcomes are measured on different cohorts of mothers")
 
     rows = []
-    for age in _ages(outcome_age):
-        outcome = f"any_bf_{age}"
+    for outcome in _compared_outcomes(a, b, outcome_age):
         for r in (a, b):
             if outcome not in r.outcomes:
                 raise ValueError(f"{r.path}: no summary outcome {outcome!r}")
         risk_a = 1.0 - a.summary[outcome].to_numpy(dtype=np.float64)
         risk_b = 1.0 - b.summary[outcome].to_numpy(dtype=np.float64)
         ea, eb = summarise(risk_a), summarise(risk_b)
-        row = {"outcome": outcome, "age": AGE_WORDS[age], "method": method,
+        row = {"outcome": outcome, "age": a.age_words.get(outcome, outcome.removeprefix(ANY_BF_PREFIX)),
+               "age_days": a.ages.get(outcome, math.nan), "method": method,
                "risk_a": ea.mean, "risk_a_lo95": ea.lo95, "risk_a_hi95": ea.hi95, "n_a": ea.n,
                "risk_b": eb.mean, "risk_b_lo95": eb.lo95, "risk_b_hi95": eb.hi95, "n_b": eb.n}
         if method == "paired":

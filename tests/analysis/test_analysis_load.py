@@ -148,3 +148,62 @@ def test_replaced_file_is_not_mixed(breastfriends_h5, no_peer_support_h5, tmp_pa
     shutil.copy(no_peer_support_h5, path)
     with pytest.raises(ValueError, match="replaced since it was loaded"):
         results.timeseries("any_bf_share")
+
+
+# --- what the file says about the model: /registry, /choices, checkpoint ages ---------------------------
+
+def test_registry_choices_and_ages_come_from_the_file(binary, breastfriends_h5, tmp_path):
+    import yaml
+
+    r = load_results(breastfriends_h5)
+    listing = yaml.safe_load(run_binary(binary, "params", "--format", "yaml", cwd=tmp_path).stdout)
+    assert r.registry["path"].tolist() == [p["path"] for p in listing]
+    assert r.registry["source"].tolist() == [p["source"] for p in listing]
+    policy = r.parameter("scheme.referral_policy")
+    assert policy["choices"] == ["professional_judgement", "opt_out"] and policy["type"] == "choice"
+    assert policy["runtime_changeable"] is True and policy["source"] == "setting"
+    assert r.parameter("feeding.initiation")["source"] == "data" and r.parameter("no.such") is None
+    # each run's choices, as words, as the resolved scenario says
+    assert set(r.choices.columns) == {p["path"] for p in listing if p["type"] == "choice"}
+    assert len(r.choices) == r.runs
+    assert r.choices["scheme.referral_policy"].tolist() == [r.scenario["scheme"]["referral_policy"]] * r.runs
+    assert list(r.choices["scheme.referral_policy"].cat.categories) == policy["choices"]
+    # checkpoint ages
+    assert (r.ages["any_bf_6w"], r.age_words["any_bf_6w"]) == (42, "6 weeks")
+    assert r.ages["excl_bf_3m"] == 91 and r.age_words["any_bf_6m"] == "6 months"
+    assert "initiation_rate" not in r.ages and set(r.ages) <= set(r.outcomes)
+
+
+def test_a_sweep_records_each_runs_choice(mixed_sweep_h5):
+    s = load_results(mixed_sweep_h5)
+    by_run = s.summary[["point"]].join(s.choices).merge(s.design, on="point", suffixes=("", " (design)"))
+    assert by_run["scheme.contact_schedule.mode"].nunique() == 2  # a word factor
+    assert (by_run["scheme.contact_schedule.mode"].astype(str)
+            == by_run["scheme.contact_schedule.mode (design)"].astype(str)).all()
+    opt_out = by_run["policy"].astype(str) == "opt_out_referral"  # an overlay factor sets the choice
+    assert opt_out.any() and (~opt_out).any()
+    assert (by_run.loc[opt_out, "scheme.referral_policy"].astype(str) == "opt_out").all()
+    assert (by_run.loc[~opt_out, "scheme.referral_policy"].astype(str) == "professional_judgement").all()
+
+
+def test_files_without_registry_choices_or_ages_still_load(breastfriends_h5, tmp_path):
+    older = tmp_path / "older.h5"  # as ppisim wrote them before it stored these
+    shutil.copy(breastfriends_h5, older)
+    with h5py.File(older, "r+") as f:
+        del f["registry"], f["choices"]
+        for dataset in f["summary"].values():
+            for name in ("age_days", "age"):
+                if name in dataset.attrs:
+                    del dataset.attrs[name]
+    r = load_results(older)
+    assert r.registry.empty and r.choices.empty and r.ages == {} and r.parameter("horizon") is None
+    assert len(r.choices) == r.runs
+
+
+def test_a_choice_outside_its_levels_is_refused(breastfriends_h5, tmp_path):
+    damaged = tmp_path / "damaged.h5"
+    shutil.copy(breastfriends_h5, damaged)
+    with h5py.File(damaged, "r+") as f:
+        f["choices/scheme.referral_policy"][0] = 7
+    with pytest.raises(ValueError, match="choices/scheme.referral_policy.*level numbers 0..1"):
+        load_results(damaged)

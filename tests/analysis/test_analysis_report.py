@@ -111,3 +111,21 @@ def test_command_line_bad_input(breastfriends_h5, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.h5"]  # nothing written
     result = run_report_cli(breastfriends_h5, "-o", tmp_path / "no_such_folder" / "x.html")
     assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+def test_text_from_the_file_is_escaped(binary, tmp_path):
+    """The templates escape everything they are given: a scenario's name and description are text, never markup."""
+    from analysis_support import SCENARIOS, describe, run_binary
+
+    scenario = tmp_path / "hostile.yaml"
+    scenario.write_text(f"extends: {SCENARIOS / 'breastfriends.yaml'}\nname: \"<b>bold</b>\"\n"
+                        "description: \"<script>alert('x')</script> & <img src=x>\"\n")
+    output = tmp_path / "hostile.h5"
+    done = run_binary(binary, "run", scenario, "-o", output, "--replicates", "2", "--set", "horizon=1year", "--quiet",
+                      cwd=tmp_path)
+    assert done.returncode == 0, describe(done)
+    text = write_report(output, tmp_path / "hostile.html").read_text(encoding="utf-8")
+    page = assert_self_contained(text)
+    assert "b" not in page.tags and "<script>" not in text and "<img src=x>" not in text
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;img src=x&gt;" in text
+    assert "<h3>&lt;b&gt;bold&lt;/b&gt;</h3>" in text

@@ -156,6 +156,9 @@ def test_identical_files_give_relative_risk_exactly_one(breastfriends_h5):
 def test_outcome_age_is_checked(breastfriends_h5):
     a = load_results(breastfriends_h5)
     assert list(compare(a, a, "3m")["age"]) == ["3 months"]
+    # ages in words and days come from the file, for any checkpoint it holds
+    ten_days = compare(a, a, ["10d", "any_bf_12w"])
+    assert list(ten_days["age"]) == ["10 days", "12 weeks"] and list(ten_days["age_days"]) == [10, 84]
     with pytest.raises(ValueError, match="2w"):
         compare(a, a, "2w")
 

@@ -108,12 +108,27 @@ def test_analytic_sweep_report_and_a_mixed_report(ishigami_h5, breastfriends_h5,
     assert "Which numbers come from data" in page.headings
 
 
-def test_report_without_a_binary_leaves_the_note_out(mixed_sweep_h5, tmp_path, monkeypatch):
+def test_report_needs_no_binary_for_parameter_sources(mixed_sweep_h5, tmp_path, monkeypatch):
+    """Sources come from the file's /registry: no binary is asked."""
     monkeypatch.setenv("PPISIM_BINARY", str(tmp_path / "no_such_ppisim"))
+    monkeypatch.setenv("PATH", str(tmp_path))
     text, page = read_page(write_report(mixed_sweep_h5, tmp_path / "no_binary.html"))
-    assert "Which numbers come from data" not in page.headings
-    assert "Sensitivity" in page.headings
-    assert "<!-- parameter sources left out: no executable ppisim" in text
+    assert "Which numbers come from data" in page.headings and "Sensitivity" in page.headings
+    note = section(text, "Which numbers come from data")
+    assert "<code>population.births</code>" in re.search(r"<th>From data \(\d+\)</th><td>(.*?)</td>", note).group(1)
+
+
+def test_a_file_without_a_registry_leaves_the_note_out(mixed_sweep_h5, tmp_path):
+    import h5py
+    import shutil
+
+    older = tmp_path / "older.h5"  # as written before ppisim stored its registry
+    shutil.copy(mixed_sweep_h5, older)
+    with h5py.File(older, "r+") as f:
+        del f["registry"]
+    text, page = read_page(write_report(older, tmp_path / "older.html"))
+    assert "Which numbers come from data" not in page.headings and "Sensitivity" in page.headings
+    assert "<!-- parameter sources left out: the results files do not record them" in text
 
 
 def test_ppisim_report_command_on_a_sweep(binary, morris_h5, tmp_path):

@@ -36,6 +36,8 @@ struct Fixture {
   }
 };
 
+sim::Source source(sim::Provenance kind, std::string reference) { return {kind, std::move(reference)}; }
+
 }  // namespace
 
 TEST_CASE("results round-trip through the HDF5 file") {
@@ -158,4 +160,56 @@ TEST_CASE("per-run values land in their rows whatever the order and across block
     REQUIRE(series[run * 3] == static_cast<double>(run));
     REQUIRE(series[run * 3 + 2] == 3.5);
   }
+}
+
+TEST_CASE("the file says what analysis needs: the registry, each run's choices and checkpoint ages") {
+  Fixture f;
+  sim::ParameterRegistry registry;
+  registry.add({.path = "rate", .kind = sim::ParameterKind::real, .default_value = 0.5, .unit = "share", .max = 1.0,
+                .description = "A measured rate", .source = source(sim::Provenance::data, "Survey 2010, table 3"),
+                .finding = "F1"});
+  registry.add({.path = "policy", .kind = sim::ParameterKind::choice, .default_value = std::string("ask"),
+                .choices = {"ask", "tell"}, .description = "A policy", .source = source(sim::Provenance::setting, "lever"),
+                .runtime_changeable = true});
+  registry.add({.path = "label", .kind = sim::ParameterKind::text, .default_value = std::string(""),
+                .description = "Free text", .source = source(sim::Provenance::assumption, "none")});
+  sim::OutputCatalog catalog;
+  catalog.add_series({"alpha", "mothers", "A daily series"});
+  catalog.add_summary({"at_6w", "share of mothers", "Measured at 6 weeks", 42, "6 weeks"});
+  catalog.add_summary({"overall", "share of mothers", "Not measured at an age"});
+  sim::ParameterSet told(registry), asked(registry);
+  told.set("policy", std::string("tell"), {});
+  const auto path = f.folder / "registry.h5";
+  {
+    results::ResultsWriter writer(path, false, catalog, registry, 2, 3, {});
+    auto run = f.result(0);
+    run.summary = {0.1, 0.2};
+    writer.write(run, told);
+    run = f.result(1);
+    run.summary = {0.1, 0.2};
+    writer.write(run, asked);
+    writer.commit();
+  }
+  namespace h = results::hdf5;
+  const auto file = h::open_file_read_only(path.string());
+  const auto registry_group = h::open_group(file.id(), "registry");
+  CHECK(h::read_strings(registry_group.id(), "path") == std::vector<std::string>{"rate", "policy", "label"});
+  CHECK(h::read_strings(registry_group.id(), "source") == std::vector<std::string>{"data", "setting", "assumption"});
+  CHECK(h::read_strings(registry_group.id(), "reference").at(0) == "Survey 2010, table 3");
+  CHECK(h::read_strings(registry_group.id(), "default") == std::vector<std::string>{"0.5", "ask", ""});
+  CHECK(h::read_strings(registry_group.id(), "choices") == std::vector<std::string>{"", "ask|tell", ""});
+  CHECK(h::read_strings(registry_group.id(), "runtime_changeable") == std::vector<std::string>{"false", "true", "false"});
+  CHECK(h::read_strings(registry_group.id(), "unit").at(0) == "share");
+  CHECK(h::read_strings(registry_group.id(), "finding").at(0) == "F1");
+  // each run's choice as its level number; the choice is not among the numeric parameters
+  const auto policy = h::Dataset::open(file.id(), "choices/policy");
+  CHECK(policy.read_doubles() == std::vector<double>{1.0, 0.0});
+  CHECK(h::read_string_attribute(policy.id(), "levels") == "ask|tell");
+  CHECK(h::list_members(h::open_group(file.id(), "parameters").id()) == std::vector<std::string>{"rate"});
+  CHECK(h::list_members(h::open_group(file.id(), "choices").id()) == std::vector<std::string>{"policy"});
+  // the checkpoint's age, and none on an outcome not measured at an age
+  const auto at_6w = h::Dataset::open(file.id(), "summary/at_6w");
+  CHECK(h::read_uint64_attribute(at_6w.id(), "age_days") == 42);
+  CHECK(h::read_string_attribute(at_6w.id(), "age") == "6 weeks");
+  CHECK_FALSE(h::has_attribute(h::Dataset::open(file.id(), "summary/overall").id(), "age_days"));
 }
