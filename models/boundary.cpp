@@ -4,6 +4,8 @@
 // noticed ambiguous act as a transgression with a chance equal to her
 // concern (a false alarm). Uses the professionals' state of day t.
 #include "models/modules.hpp"
+#include "sim/quantity.hpp"
+#include "models/recording.hpp"
 #include "models/streams.hpp"
 
 namespace models {
@@ -19,6 +21,16 @@ class BoundaryPerception final : public sim::Module {
         world_(world) {}
 
  private:
+  void on_initialize(sim::RunContext& context) override {
+    const auto& c = context.catalog();
+    series_ = {c.series_index("perceived_transgressions"), c.series_index("false_alarms")};
+  }
+
+  void on_record(sim::RunContext& context) override {
+    context.record(series_.perceived, world_.today.perceived_transgressions);
+    context.record(series_.false_alarms, world_.today.false_alarms);
+  }
+
   void on_step(sim::RunContext& context) override {
     const auto& pros = world_.professionals;
     for (const auto& event : world_.today.boundary_events) {
@@ -37,10 +49,20 @@ class BoundaryPerception final : public sim::Module {
   }
 
   World& world_;
+  struct SeriesIndices {
+    std::size_t perceived, false_alarms;
+  } series_{};  // where this module records (looked up in the catalog)
 };
 
 }  // namespace
 
 std::unique_ptr<sim::Module> make_boundary(World& world) { return std::make_unique<BoundaryPerception>(world); }
+
+void declare_boundary_outputs(sim::OutputCatalog& catalog) {
+  catalog.add_series({"perceived_transgressions", "events per day", "Boundary events professionals noticed and took as transgressions, real or not (F5, F7)"});
+  catalog.add_series({"false_alarms", "events per day", "Ambiguous acts perceived as transgressions (F5)"});
+  catalog.add_series_mean({"perceived_transgressions", "events per year", "Perceived transgressions over the measured days (from measurement.from)"}, "perceived_transgressions", sim::kDaysPerYear);
+  catalog.add_series_mean({"false_alarms", "events per year", "False alarms (ambiguous acts perceived as transgressions) over the measured days (from measurement.from)"}, "false_alarms", sim::kDaysPerYear);
+}
 
 }  // namespace models

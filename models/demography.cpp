@@ -5,6 +5,8 @@
 
 #include "models/declare.hpp"
 #include "models/modules.hpp"
+#include "sim/quantity.hpp"
+#include "models/recording.hpp"
 #include "models/parameters.hpp"
 #include "models/streams.hpp"
 
@@ -56,7 +58,18 @@ class Demography final : public sim::Module {
         world_(world) {}
 
  private:
-  void on_initialize(sim::RunContext& context) override { parameters_ = demography_parameters().read(context.parameters()); }
+  void on_initialize(sim::RunContext& context) override {
+    parameters_ = demography_parameters().read(context.parameters());
+    const auto& c = context.catalog();
+    series_ = {c.series_index("mothers_followed"), c.series_index("births"), c.series_index("recruits")};
+  }
+
+  void on_record(sim::RunContext& context) override {
+    const auto& mothers = world_.mothers;
+    context.record(series_.followed, static_cast<double>(mothers.count() - mothers.departed));
+    context.record(series_.births, world_.today.births);
+    context.record(series_.recruits, world_.today.recruits);
+  }
 
   void on_step(sim::RunContext& context) override {
     const int day = context.day();
@@ -124,6 +137,9 @@ class Demography final : public sim::Module {
   }
 
   World& world_;
+  struct SeriesIndices {
+    std::size_t followed, births, recruits;
+  } series_{};  // where this module records (looked up in the catalog)
   DemographyParameters parameters_{};
 };
 
@@ -131,5 +147,11 @@ class Demography final : public sim::Module {
 
 std::unique_ptr<sim::Module> make_demography(World& world) { return std::make_unique<Demography>(world); }
 void declare_demography(sim::ParameterRegistry& registry) { demography_parameters().declare(registry); }
+
+void declare_demography_outputs(sim::OutputCatalog& catalog) {
+  catalog.add_series({"mothers_followed", "mothers", "Mothers followed today (born in the last 26 weeks)"});
+  catalog.add_series({"births", "mothers per day", "Births today"});
+  catalog.add_series({"recruits", "volunteers per day", "Supported mothers who joined a cohort as volunteers (F8)"});
+}
 
 }  // namespace models

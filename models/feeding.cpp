@@ -11,6 +11,7 @@
 
 #include "models/declare.hpp"
 #include "models/modules.hpp"
+#include "models/recording.hpp"
 #include "models/parameters.hpp"
 #include "models/streams.hpp"
 
@@ -53,6 +54,8 @@ class FeedingTransitions final : public sim::Module {
 
  private:
   void on_initialize(sim::RunContext& context) override {
+    const auto& c = context.catalog();
+    series_ = {c.series_index("any_bf_share"), c.series_index("exclusive_bf_share"), c.series_index("any_bf_share_under_6w"), c.series_index("exclusive_bf_share_under_6w"), c.series_index("any_bf_share_6w_to_6m"), c.series_index("exclusive_bf_share_6w_to_6m"), c.series_index("mean_confidence")};
     const auto values = feeding_parameters().read(context.parameters());
     baseline_ = world_.parameters.confidence_baseline;
     effect_ = values.confidence_effect;
@@ -62,6 +65,42 @@ class FeedingTransitions final : public sim::Module {
   // Confidence first falls back towards the baseline for every mother; then
   // each breastfeeding mother past her birth day draws her transition. Mothers
   // go in chunks so that their draws' Philox blocks are generated together.
+  struct Band {
+    std::size_t mothers = 0, any = 0, exclusive = 0;
+  };
+
+  // The mothers of one age are a contiguous range of indices (first_born_from),
+  // so the two age bands are two ranges: no per-mother test of age.
+  [[nodiscard]] Band count_band(std::size_t from, std::size_t to) const {
+    const auto& feeding = world_.mothers.feeding;
+    Band band;
+    band.mothers = to - from;
+    for (std::size_t i = from; i < to; ++i) {
+      band.any += feeding[i] != Feeding::none;
+      band.exclusive += feeding[i] == Feeding::exclusive;
+    }
+    return band;
+  }
+
+  void on_record(sim::RunContext& context) override {
+    const auto& mothers = world_.mothers;
+    const std::size_t under_6_weeks = mothers.first_born_from(context.day() - kAge6Weeks + 1);
+    const Band young = count_band(under_6_weeks, mothers.count()), older = count_band(mothers.departed, under_6_weeks);
+    const auto share = [](std::size_t n, std::size_t of) {
+      return of > 0 ? static_cast<double>(n) / static_cast<double>(of) : 0.0;
+    };
+    context.record(series_.any, share(young.any + older.any, young.mothers + older.mothers));
+    context.record(series_.exclusive, share(young.exclusive + older.exclusive, young.mothers + older.mothers));
+    context.record(series_.any_young, share(young.any, young.mothers));
+    context.record(series_.exclusive_young, share(young.exclusive, young.mothers));
+    context.record(series_.any_older, share(older.any, older.mothers));
+    context.record(series_.exclusive_older, share(older.exclusive, older.mothers));
+    double confidence = 0.0;
+    for (std::size_t i = mothers.departed; i < mothers.count(); ++i) confidence += mothers.confidence[i];
+    const auto followed = static_cast<double>(mothers.count() - mothers.departed);
+    context.record(series_.confidence, followed > 0 ? confidence / followed : std::nan(""));
+  }
+
   void on_step(sim::RunContext& context) override {
     const int day = context.day();
     auto& mothers = world_.mothers;
@@ -122,6 +161,9 @@ class FeedingTransitions final : public sim::Module {
   }
 
   World& world_;
+  struct SeriesIndices {
+    std::size_t any, exclusive, any_young, exclusive_young, any_older, exclusive_older, confidence;
+  } series_{};  // where this module records (looked up in the catalog)
   double baseline_ = 0.5, effect_ = 0.0, keep_ = 1.0;
 };
 
@@ -130,5 +172,15 @@ class FeedingTransitions final : public sim::Module {
 std::unique_ptr<sim::Module> make_feeding(World& world) { return std::make_unique<FeedingTransitions>(world); }
 
 void declare_feeding(sim::ParameterRegistry& registry) { feeding_parameters().declare(registry); }
+
+void declare_feeding_outputs(sim::OutputCatalog& catalog) {
+  catalog.add_series({"any_bf_share", "share", "Share of followed mothers breastfeeding at all"});
+  catalog.add_series({"exclusive_bf_share", "share", "Share of followed mothers breastfeeding exclusively"});
+  catalog.add_series({"any_bf_share_under_6w", "share", "Share of followed mothers with babies under 6 weeks breastfeeding at all"});
+  catalog.add_series({"exclusive_bf_share_under_6w", "share", "Share of followed mothers with babies under 6 weeks breastfeeding exclusively"});
+  catalog.add_series({"any_bf_share_6w_to_6m", "share", "Share of followed mothers with babies from 6 weeks to 6 months breastfeeding at all"});
+  catalog.add_series({"exclusive_bf_share_6w_to_6m", "share", "Share of followed mothers with babies from 6 weeks to 6 months breastfeeding exclusively"});
+  catalog.add_series({"mean_confidence", "score 0-1", "Mean breastfeeding confidence of followed mothers"});
+}
 
 }  // namespace models

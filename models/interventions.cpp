@@ -8,6 +8,7 @@
 
 #include "models/declare.hpp"
 #include "models/modules.hpp"
+#include "models/recording.hpp"
 #include "models/streams.hpp"
 
 namespace models {
@@ -107,11 +108,19 @@ class Interventions final : public sim::Module {
 
  private:
   void on_initialize(sim::RunContext& context) override {
+    const auto& c = context.catalog();
+    series_ = {c.series_index("boundary_clarity")};
     const auto values = development_parameters().read(context.parameters());
     base_ = scheme_parameters().read(context.parameters());
     effects_ = {values.concern_relief, values.trust_gain,
                 values.orientation_gain, values.clarity_gain,
                 values.support_gain, world_.parameters.concern_baseline};
+  }
+
+  void on_record(sim::RunContext& context) override {
+    double clarity = 0.0;
+    for (const auto& scheme : world_.scheme) clarity += scheme.boundary_clarity;
+    context.record(series_.clarity, clarity / static_cast<double>(world_.scheme.size()));
   }
 
   void on_step(sim::RunContext& context) override {
@@ -203,6 +212,9 @@ class Interventions final : public sim::Module {
   }
 
   World& world_;
+  struct SeriesIndices {
+    std::size_t clarity;
+  } series_{};  // where this module records (looked up in the catalog)
   LocalScheme base_;
   DevelopmentEffects effects_{};
 };
@@ -214,6 +226,10 @@ std::unique_ptr<sim::Module> make_interventions(World& world) { return std::make
 void declare_interventions(sim::ParameterRegistry& registry) {
   development_parameters().declare(registry);
   declare_intervention_kinds(registry);
+}
+
+void declare_interventions_outputs(sim::OutputCatalog& catalog) {
+  catalog.add_series({"boundary_clarity", "score 0-1", "Mean boundary clarity over localities (F5, F9)"});
 }
 
 }  // namespace models

@@ -4,6 +4,7 @@
 // professional_care on later days.
 #include "models/declare.hpp"
 #include "models/modules.hpp"
+#include "models/recording.hpp"
 
 namespace models {
 namespace {
@@ -42,9 +43,24 @@ class Learning final : public sim::Module {
 
  private:
   void on_initialize(sim::RunContext& context) override {
+    const auto& c = context.catalog();
+    series_ = {c.series_index("joint_supports"), c.series_index("knowledge_transfers"), c.series_index("prof_cultural_knowledge")};
     const auto values = learning_parameters().read(context.parameters());
     threshold_ = values.threshold;
     rate_ = values.rate;
+  }
+
+  void on_record(sim::RunContext& context) override {
+    context.record(series_.joint, world_.today.joint_supports);
+    context.record(series_.transfers, world_.today.knowledge_transfers);
+    const auto& knowledge = world_.professionals.knowledge;
+    Mean mean;
+    for (std::size_t k = 0; k < world_.professionals.count(); ++k) {
+      double known = 0.0;
+      for (std::size_t g = 0; g < world_.groups; ++g) known += knowledge[k * world_.groups + g];
+      mean.add(known / static_cast<double>(world_.groups));
+    }
+    context.record(series_.knowledge, mean.value());
   }
 
   void on_step(sim::RunContext&) override {
@@ -60,6 +76,9 @@ class Learning final : public sim::Module {
   }
 
   World& world_;
+  struct SeriesIndices {
+    std::size_t joint, transfers, knowledge;
+  } series_{};  // where this module records (looked up in the catalog)
   double threshold_ = 0.5, rate_ = 0.0;
 };
 
@@ -68,5 +87,12 @@ class Learning final : public sim::Module {
 std::unique_ptr<sim::Module> make_learning(World& world) { return std::make_unique<Learning>(world); }
 
 void declare_learning(sim::ParameterRegistry& registry) { learning_parameters().declare(registry); }
+
+void declare_learning_outputs(sim::OutputCatalog& catalog) {
+  catalog.add_series({"joint_supports", "contacts per day", "Professional contacts with a mother a volunteer is supporting (F3, F4)"});
+  catalog.add_series({"knowledge_transfers", "events per day", "Joint cases in which a professional learned from a trusted volunteer (F4)"});
+  catalog.add_series({"prof_cultural_knowledge", "score 0-1", "Mean cultural knowledge professionals have learned, over professionals and groups (F4)"});
+  catalog.add_series_mean({"prof_cultural_knowledge", "score 0-1", "Mean cultural knowledge of professionals over the measured days (from measurement.from)"}, "prof_cultural_knowledge");
+}
 
 }  // namespace models

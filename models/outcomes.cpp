@@ -1,88 +1,57 @@
-// Outcomes: counts mothers of the measured window at the survey's ages,
-// records the daily series and computes the per-run summary outcomes.
+// Outcomes: counts the mothers of the measured window at the survey's ages
+// and computes the per-run summary outcomes of mothers, volunteers and the
+// graph; records the tension index from the day's recorded means. Each
+// other module records its own daily series.
 #include <array>
-#include <map>
 #include <cmath>
+#include <map>
 
 #include "models/modules.hpp"
-#include "models/outputs.hpp"
 #include "models/parameters.hpp"
-#include "sim/quantity.hpp"
+#include "models/recording.hpp"
 
 namespace models {
 namespace {
 
-// The ages at which mothers are counted, with the outcomes they give.
+// The survey's checkpoint ages, each with its two outcomes (any, exclusive).
 struct Checkpoint {
   int age;
-  std::size_t any, exclusive;
+  const char* any;
+  const char* exclusive;
 };
 constexpr std::array kCheckpoints{
-    Checkpoint{kAge1Week, summary::any_bf_1w, summary::excl_bf_1w},
-    Checkpoint{kAge10Days, summary::any_bf_10d, summary::excl_bf_10d},
-    Checkpoint{kAge6Weeks, summary::any_bf_6w, summary::excl_bf_6w},
-    Checkpoint{kAge12Weeks, summary::any_bf_12w, summary::excl_bf_12w},
-    Checkpoint{kAge3Months, summary::any_bf_3m, summary::excl_bf_3m},
-    Checkpoint{kAge4Months, summary::any_bf_4m, summary::excl_bf_4m},
-    Checkpoint{kAge6Months, summary::any_bf_6m, summary::excl_bf_6m},
+    Checkpoint{kAge1Week, "any_bf_1w", "excl_bf_1w"},      Checkpoint{kAge10Days, "any_bf_10d", "excl_bf_10d"},
+    Checkpoint{kAge6Weeks, "any_bf_6w", "excl_bf_6w"},     Checkpoint{kAge12Weeks, "any_bf_12w", "excl_bf_12w"},
+    Checkpoint{kAge3Months, "any_bf_3m", "excl_bf_3m"},    Checkpoint{kAge4Months, "any_bf_4m", "excl_bf_4m"},
+    Checkpoint{kAge6Months, "any_bf_6m", "excl_bf_6m"},
 };
 static_assert(kCheckpoints.size() == Tally::kCheckpoints);
 
-// Summary outcomes that are means (or yearly rates) of a daily series over the measured days.
-struct SeriesSummary {
-  std::size_t series, summary;
-  bool per_year;  // a count per day, reported per year
-};
-constexpr std::array kSeriesSummaries{
-    SeriesSummary{series::volunteer_self_esteem, summary::mean_volunteer_self_esteem, false},
-    SeriesSummary{series::prof_trust_in_volunteers, summary::mean_trust_prof_in_vol, false},
-    SeriesSummary{series::volunteer_trust_in_professionals, summary::mean_trust_vol_in_prof, false},
-    SeriesSummary{series::prof_boundary_concern, summary::mean_boundary_concern, false},
-    SeriesSummary{series::prof_gatekeeping, summary::mean_gatekeeping, false},
-    SeriesSummary{series::prof_surveillance, summary::mean_surveillance, false},
-    SeriesSummary{series::perceived_transgressions, summary::perceived_transgressions, true},
-    SeriesSummary{series::false_alarms, summary::false_alarms, true},
-    SeriesSummary{series::real_transgressions, summary::real_transgressions, true},
-    SeriesSummary{series::prof_cultural_knowledge, summary::prof_cultural_knowledge, false},
-    SeriesSummary{series::prof_workload, summary::prof_workload, false},
-    SeriesSummary{series::tension_index, summary::tension_index, false},
-};
-
-// Running mean of values, ignoring days on which the value is undefined.
-struct Mean {
-  double total = 0.0;
-  std::size_t n = 0;
-  void add(double value) {
-    if (std::isnan(value)) return;
-    total += value;
-    ++n;
-  }
-  [[nodiscard]] double value() const { return n ? total / static_cast<double>(n) : std::nan(""); }
-};
-
 class Outcomes final : public sim::Module {
  public:
-  explicit Outcomes(World& world) : Module({.name = "outcomes",
-                .purpose = "tally mothers at 1 and 6 weeks, 3, 4 and 6 months; record the day",
-                .reads = {"mothers", "volunteers", "professionals", "trust", "scheme.boundary_clarity", "waiting", "today", "graph"},
-                .writes = {"tally", "daily series", "summary outcomes"}}), world_(world) {}
+  explicit Outcomes(World& world)
+      : Module({.name = "outcomes",
+                .purpose = "tally mothers at 1 and 6 weeks, 3, 4 and 6 months; record the tension index",
+                .reads = {"mothers.birth_day", "mothers.feeding", "today's recorded means", "volunteers", "trust", "graph"},
+                .writes = {"tally", "tension_index", "summary outcomes"}}),
+        world_(world) {}
 
  private:
-  struct Band {
-    std::size_t mothers = 0, any = 0, exclusive = 0;
-  };
+  void on_initialize(sim::RunContext& context) override {
+    const auto& c = context.catalog();
+    series_ = {c.series_index("tension_index"), c.series_index("volunteer_trust_in_professionals"),
+               c.series_index("volunteer_felt_surveillance"), c.series_index("prof_trust_in_volunteers"),
+               c.series_index("prof_boundary_concern"), c.series_index("prof_gatekeeping"),
+               c.series_index("prof_surveillance")};
+    for (std::size_t k = 0; k < kCheckpoints.size(); ++k)
+      checkpoint_summaries_[k] = {c.summary_index(kCheckpoints[k].any), c.summary_index(kCheckpoints[k].exclusive)};
+    summary_ = {c.summary_index("mothers_measured"), c.summary_index("initiation_rate"), c.summary_index("reached_by_volunteer"), c.summary_index("peer_contacts_per_mother"), c.summary_index("referrals_per_mother"), c.summary_index("network_team_mean_degree"), c.summary_index("network_team_clustering"), c.summary_index("network_team_components"), c.summary_index("network_cohort_mean_degree"), c.summary_index("network_cohort_clustering"), c.summary_index("network_working_ties_per_volunteer"), c.summary_index("volunteers_active_end"), c.summary_index("volunteer_retention_1y")};
+  }
 
-  // The mothers of one age are a contiguous range of indices (first_born_from),
-  // so the bands are two ranges and the survey's ages a few short ones: no
-  // per-mother test of age.
+  // The survey's ages are a few short index ranges (first_born_from): no per-mother test of age.
   void on_step(sim::RunContext& context) override {
     const int day = context.day();
     const auto& mothers = world_.mothers;
-    const std::size_t under_6_weeks = mothers.first_born_from(day - kAge6Weeks + 1);
-    bands_[0] = count_band(under_6_weeks, mothers.count());
-    bands_[1] = count_band(mothers.departed, under_6_weeks);
-    confidence_today_ = 0.0;
-    for (std::size_t i = mothers.departed; i < mothers.count(); ++i) confidence_today_ += mothers.confidence[i];
     if (world_.measured(day)) {
       for (std::size_t i = mothers.first_born_from(day); i < mothers.count(); ++i) {
         ++world_.tally.mothers;
@@ -103,129 +72,33 @@ class Outcomes final : public sim::Module {
     }
   }
 
-  [[nodiscard]] Band count_band(std::size_t from, std::size_t to) const {
-    const auto& feeding = world_.mothers.feeding;
-    Band band;
-    band.mothers = to - from;
-    for (std::size_t i = from; i < to; ++i) {
-      band.any += feeding[i] != Feeding::none;
-      band.exclusive += feeding[i] == Feeding::exclusive;
-    }
-    return band;
-  }
-
+  // Tension from today's means as recorded by volunteer_experience and
+  // professional_attitudes (earlier in the plan): six terms when volunteers
+  // are active, four when not.
   void on_record(sim::RunContext& context) override {
-    record_mothers(context);
-    record_interface_events(context);
-    const double volunteer_tension = record_volunteers(context);
-    const double professional_tension = record_professionals(context);
-    double clarity = 0.0;
-    for (const auto& scheme : world_.scheme) clarity += scheme.boundary_clarity;
-    context.record(series::boundary_clarity, clarity / static_cast<double>(world_.scheme.size()));
-    // Six terms when volunteers are active, four when not.
+    const double volunteer_tension =
+        (1.0 - context.recorded(series_.volunteer_trust)) + context.recorded(series_.felt_surveillance);
+    const double professional_tension = context.recorded(series_.concern) + context.recorded(series_.gatekeeping) +
+                                        context.recorded(series_.surveillance) +
+                                        (1.0 - context.recorded(series_.professional_trust));
     const double tension = std::isnan(volunteer_tension) ? professional_tension / 4.0
                                                          : (professional_tension + volunteer_tension) / 6.0;
-    record(context, series::tension_index, tension);
-    if (context.day() >= world_.measure_from)
-      for (const auto& [from, to, per_year] : kSeriesSummaries) means_[to].add(last_[from]);
-  }
-
-  void record(sim::RunContext& context, std::size_t index, double value) {
-    context.record(index, value);
-    last_[index] = value;
-  }
-
-  void record_mothers(sim::RunContext& context) {
-    const auto& mothers = world_.mothers;
-    const auto followed = static_cast<double>(mothers.count() - mothers.departed);
-    const auto share = [](std::size_t n, std::size_t of) {
-      return of > 0 ? static_cast<double>(n) / static_cast<double>(of) : 0.0;
-    };
-    const auto& [young, older] = bands_;
-    context.record(series::mothers_followed, followed);
-    context.record(series::births, world_.today.births);
-    context.record(series::any_bf_share, share(young.any + older.any, young.mothers + older.mothers));
-    context.record(series::exclusive_bf_share, share(young.exclusive + older.exclusive, young.mothers + older.mothers));
-    context.record(series::any_bf_share_under_6w, share(young.any, young.mothers));
-    context.record(series::exclusive_bf_share_under_6w, share(young.exclusive, young.mothers));
-    context.record(series::any_bf_share_6w_to_6m, share(older.any, older.mothers));
-    context.record(series::exclusive_bf_share_6w_to_6m, share(older.exclusive, older.mothers));
-    context.record(series::mean_confidence, followed > 0 ? confidence_today_ / followed : std::nan(""));
-    context.record(series::professional_contacts, static_cast<double>(world_.today.contacts.size()));
-    context.record(series::referrals, world_.today.referrals);
-    context.record(series::mothers_waiting, static_cast<double>(world_.waiting.size()));
-    context.record(series::peer_contacts, world_.today.peer_contacts);
-  }
-
-  void record_interface_events(sim::RunContext& context) {
-    record(context, series::referrals_withheld, world_.today.referrals_withheld);
-    record(context, series::access_granted, world_.today.access_granted);
-    record(context, series::access_refused, world_.today.access_refused);
-    record(context, series::real_transgressions, world_.today.real_transgressions);
-    record(context, series::perceived_transgressions, world_.today.perceived_transgressions);
-    record(context, series::false_alarms, world_.today.false_alarms);
-    record(context, series::joint_supports, world_.today.joint_supports);
-    record(context, series::knowledge_transfers, world_.today.knowledge_transfers);
-    record(context, series::recruits, world_.today.recruits);
-    record(context, series::dropouts, world_.today.dropouts);
-  }
-
-  // Returns the volunteers' terms of the tension index (NaN with no active volunteer).
-  double record_volunteers(sim::RunContext& context) {
-    const auto& vo = world_.volunteers;
-    std::array<Mean, 7> means;
-    std::size_t capacity = 0, caseload = 0;
-    for (std::size_t v = 0; v < vo.count(); ++v) {
-      if (!vo.active[v]) continue;
-      capacity += vo.capacity[v];
-      caseload += vo.caseload[v];
-      const std::array values{vo.self_esteem[v], vo.social_support[v], vo.skill[v], vo.autonomy[v],
-                              vo.trust_in_professionals[v], vo.felt_surveillance[v], vo.commitment[v]};
-      for (std::size_t k = 0; k < values.size(); ++k) means[k].add(values[k]);
-    }
-    context.record(series::volunteers_active, static_cast<double>(means[0].n));
-    context.record(series::volunteer_utilisation,
-                   capacity ? static_cast<double>(caseload) / static_cast<double>(capacity) : 0.0);
-    constexpr std::array columns{series::volunteer_self_esteem, series::volunteer_social_support, series::volunteer_skill,
-                                 series::volunteer_autonomy,    series::volunteer_trust_in_professionals,
-                                 series::volunteer_felt_surveillance, series::volunteer_commitment};
-    for (std::size_t k = 0; k < columns.size(); ++k) record(context, columns[k], means[k].value());
-    return (1.0 - means[4].value()) + means[5].value();
-  }
-
-  // Returns the professionals' terms of the tension index.
-  double record_professionals(sim::RunContext& context) {
-    const auto& pros = world_.professionals;
-    std::array<Mean, 7> means;
-    for (std::size_t k = 0; k < pros.count(); ++k) {
-      double known = 0.0;
-      for (std::size_t g = 0; g < world_.groups; ++g) known += pros.knowledge[k * world_.groups + g];
-      const std::array values{world_.trust_of(k), pros.concern[k], pros.gatekeeping[k], pros.surveillance[k],
-                              pros.workload[k], known / static_cast<double>(world_.groups), pros.orientation[k]};
-      for (std::size_t m = 0; m < values.size(); ++m) means[m].add(values[m]);
-    }
-    constexpr std::array columns{series::prof_trust_in_volunteers, series::prof_boundary_concern, series::prof_gatekeeping,
-                                 series::prof_surveillance,        series::prof_workload,
-                                 series::prof_cultural_knowledge,  series::prof_orientation};
-    for (std::size_t m = 0; m < columns.size(); ++m) record(context, columns[m], means[m].value());
-    return means[1].value() + means[2].value() + means[3].value() + (1.0 - means[0].value());
+    context.record(series_.tension, tension);
   }
 
   void on_finalize(sim::RunContext& context) override {
     const auto& tally = world_.tally;
     const double n = static_cast<double>(tally.mothers);
     const auto per_mother = [&](double count) { return n > 0 ? count / n : std::nan(""); };
-    context.set_summary(summary::mothers_measured, n);
-    context.set_summary(summary::initiation_rate, per_mother(static_cast<double>(tally.initiated)));
+    context.set_summary(summary_.mothers_measured, n);
+    context.set_summary(summary_.initiation_rate, per_mother(static_cast<double>(tally.initiated)));
     for (std::size_t k = 0; k < kCheckpoints.size(); ++k) {
-      context.set_summary(kCheckpoints[k].any, per_mother(static_cast<double>(tally.any_at[k])));
-      context.set_summary(kCheckpoints[k].exclusive, per_mother(static_cast<double>(tally.exclusive_at[k])));
+      context.set_summary(checkpoint_summaries_[k].first, per_mother(static_cast<double>(tally.any_at[k])));
+      context.set_summary(checkpoint_summaries_[k].second, per_mother(static_cast<double>(tally.exclusive_at[k])));
     }
-    context.set_summary(summary::reached_by_volunteer, per_mother(static_cast<double>(tally.reached)));
-    context.set_summary(summary::peer_contacts_per_mother, per_mother(static_cast<double>(tally.peer_contacts)));
-    context.set_summary(summary::referrals_per_mother, per_mother(static_cast<double>(tally.referred)));
-    for (const auto& [from, to, per_year] : kSeriesSummaries)
-      context.set_summary(to, means_[to].value() * (per_year ? sim::kDaysPerYear : 1.0));
+    context.set_summary(summary_.reached_by_volunteer, per_mother(static_cast<double>(tally.reached)));
+    context.set_summary(summary_.peer_contacts_per_mother, per_mother(static_cast<double>(tally.peer_contacts)));
+    context.set_summary(summary_.referrals_per_mother, per_mother(static_cast<double>(tally.referred)));
     record_volunteer_outcomes(context);
     record_network(context);
   }
@@ -297,8 +170,8 @@ class Outcomes final : public sim::Module {
       ++eligible;
       retained += vo.active[v] || vo.left_day[v] - vo.joined_day[v] >= 365;
     }
-    context.set_summary(summary::volunteers_active_end, static_cast<double>(active));
-    context.set_summary(summary::volunteer_retention_1y,
+    context.set_summary(summary_.volunteers_active_end, static_cast<double>(active));
+    context.set_summary(summary_.volunteer_retention_1y,
                         eligible ? static_cast<double>(retained) / static_cast<double>(eligible) : std::nan(""));
   }
 
@@ -312,23 +185,58 @@ class Outcomes final : public sim::Module {
     const auto cohort = world_.graph.metrics(layer::cohort, volunteers);
     const auto working = world_.graph.metrics(layer::working, volunteers);
     const auto defined = [](const sim::LayerMetrics& m, double value) { return m.vertices ? value : std::nan(""); };
-    context.set_summary(summary::network_team_mean_degree, defined(team, team.mean_degree));
-    context.set_summary(summary::network_team_clustering, defined(team, team.clustering));
-    context.set_summary(summary::network_team_components, defined(team, static_cast<double>(team.components)));
-    context.set_summary(summary::network_cohort_mean_degree, defined(cohort, cohort.mean_degree));
-    context.set_summary(summary::network_cohort_clustering, defined(cohort, cohort.clustering));
-    context.set_summary(summary::network_working_ties_per_volunteer, defined(working, working.mean_degree));
+    context.set_summary(summary_.network_team_mean_degree, defined(team, team.mean_degree));
+    context.set_summary(summary_.network_team_clustering, defined(team, team.clustering));
+    context.set_summary(summary_.network_team_components, defined(team, static_cast<double>(team.components)));
+    context.set_summary(summary_.network_cohort_mean_degree, defined(cohort, cohort.mean_degree));
+    context.set_summary(summary_.network_cohort_clustering, defined(cohort, cohort.clustering));
+    context.set_summary(summary_.network_working_ties_per_volunteer, defined(working, working.mean_degree));
   }
 
   World& world_;
-  std::array<Band, 2> bands_{};  // under 6 weeks, 6 weeks to 6 months; counted in on_step's one pass
-  double confidence_today_ = 0.0;
-  std::array<double, series::count> last_{};       // today's value of the series feeding a summary
-  std::array<Mean, summary::count> means_{};
+  struct SeriesIndices {
+    std::size_t tension, volunteer_trust, felt_surveillance, professional_trust, concern, gatekeeping, surveillance;
+  } series_{};
+  std::array<std::pair<std::size_t, std::size_t>, kCheckpoints.size()> checkpoint_summaries_{};
+  struct SummaryIndices {
+    std::size_t mothers_measured, initiation_rate, reached_by_volunteer, peer_contacts_per_mother, referrals_per_mother, network_team_mean_degree, network_team_clustering, network_team_components, network_cohort_mean_degree, network_cohort_clustering, network_working_ties_per_volunteer, volunteers_active_end, volunteer_retention_1y;
+  } summary_{};
 };
 
 }  // namespace
 
 std::unique_ptr<sim::Module> make_outcomes(World& world) { return std::make_unique<Outcomes>(world); }
+
+void declare_outcomes_outputs(sim::OutputCatalog& catalog) {
+  catalog.add_summary({"mothers_measured", "mothers", "Mothers born in the measured window, on whom the outcomes are computed"});
+  catalog.add_summary({"initiation_rate", "share of mothers", "Share of mothers who started breastfeeding"});
+  catalog.add_summary({"any_bf_1w", "share of mothers", "Share of mothers breastfeeding at all at 1 week (day 7)", 7, "1 week"});
+  catalog.add_summary({"any_bf_6w", "share of mothers", "Share of mothers breastfeeding at all at 6 weeks (day 42)", 42, "6 weeks"});
+  catalog.add_summary({"any_bf_3m", "share of mothers", "Share of mothers breastfeeding at all at 3 months (day 91)", 91, "3 months"});
+  catalog.add_summary({"any_bf_4m", "share of mothers", "Share of mothers breastfeeding at all at 4 months (day 122)", 122, "4 months"});
+  catalog.add_summary({"any_bf_6m", "share of mothers", "Share of mothers breastfeeding at all at 6 months (day 182)", 182, "6 months"});
+  catalog.add_summary({"excl_bf_1w", "share of mothers", "Share of mothers breastfeeding exclusively at 1 week", 7, "1 week"});
+  catalog.add_summary({"excl_bf_6w", "share of mothers", "Share of mothers breastfeeding exclusively at 6 weeks", 42, "6 weeks"});
+  catalog.add_summary({"excl_bf_3m", "share of mothers", "Share of mothers breastfeeding exclusively at 3 months", 91, "3 months"});
+  catalog.add_summary({"excl_bf_4m", "share of mothers", "Share of mothers breastfeeding exclusively at 4 months", 122, "4 months"});
+  catalog.add_summary({"excl_bf_6m", "share of mothers", "Share of mothers breastfeeding exclusively at 6 months", 182, "6 months"});
+  catalog.add_summary({"reached_by_volunteer", "share of mothers", "Share of mothers with at least one peer-support contact"});
+  catalog.add_summary({"peer_contacts_per_mother", "contacts per mother", "Peer-support contacts per mother (all mothers)"});
+  catalog.add_summary({"referrals_per_mother", "referrals per mother", "Referrals to a volunteer per mother (all mothers)"});
+  catalog.add_summary({"any_bf_10d", "share of mothers", "Share of mothers breastfeeding at all at 10 days", 10, "10 days"});
+  catalog.add_summary({"excl_bf_10d", "share of mothers", "Share of mothers breastfeeding exclusively at 10 days", 10, "10 days"});
+  catalog.add_summary({"any_bf_12w", "share of mothers", "Share of mothers breastfeeding at all at 12 weeks (day 84)", 84, "12 weeks"});
+  catalog.add_summary({"excl_bf_12w", "share of mothers", "Share of mothers breastfeeding exclusively at 12 weeks", 84, "12 weeks"});
+  catalog.add_summary({"network_team_mean_degree", "colleagues", "Mean number of team ties per professional (graph layer 'team')"});
+  catalog.add_summary({"network_team_clustering", "coefficient", "Mean local clustering of the professionals' team layer"});
+  catalog.add_summary({"network_team_components", "components", "Connected components of the team layer (at least one per locality)"});
+  catalog.add_summary({"network_cohort_mean_degree", "volunteers", "Mean number of cohort ties per volunteer (layer 'cohort')"});
+  catalog.add_summary({"network_cohort_clustering", "coefficient", "Mean local clustering of the volunteers' cohort layer"});
+  catalog.add_summary({"network_working_ties_per_volunteer", "professionals", "Mean number of professionals a volunteer works with (layer 'working')"});
+  catalog.add_summary({"volunteers_active_end", "volunteers", "Volunteers active on the last day"});
+  catalog.add_summary({"volunteer_retention_1y", "share of volunteers", "Share of volunteers who joined at least a year before the end and were still active a year after joining"});
+  catalog.add_series({"tension_index", "score 0-1", "Tension at the interface: mean of concern, gate-keeping, surveillance, 1 - trust either way and felt surveillance (volunteer terms left out when there are none)"});
+  catalog.add_series_mean({"tension_index", "score 0-1", "Mean tension index over the measured days (from measurement.from)"}, "tension_index");
+}
 
 }  // namespace models

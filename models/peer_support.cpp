@@ -10,6 +10,8 @@
 
 #include "models/declare.hpp"
 #include "models/modules.hpp"
+#include "sim/quantity.hpp"
+#include "models/recording.hpp"
 #include "models/streams.hpp"
 
 namespace models {
@@ -64,12 +66,19 @@ class PeerSupport final : public sim::Module {
 
  private:
   void on_initialize(sim::RunContext& context) override {
+    const auto& c = context.catalog();
+    series_ = {c.series_index("peer_contacts"), c.series_index("real_transgressions")};
     const auto values = peer_parameters().read(context.parameters());
     confidence_gain_ = values.confidence_gain;
     culture_mismatch_ = values.culture_mismatch;
     autonomy_effect_ = values.autonomy_effect;
     transgression_probability_ = values.transgression_probability;
     ambiguity_probability_ = values.ambiguity_probability;
+  }
+
+  void on_record(sim::RunContext& context) override {
+    context.record(series_.contacts, world_.today.peer_contacts);
+    context.record(series_.transgressions, world_.today.real_transgressions);
   }
 
   void on_step(sim::RunContext& context) override {
@@ -143,6 +152,9 @@ class PeerSupport final : public sim::Module {
   }
 
   World& world_;
+  struct SeriesIndices {
+    std::size_t contacts, transgressions;
+  } series_{};  // where this module records (looked up in the catalog)
   double confidence_gain_ = 0.0, culture_mismatch_ = 0.0, autonomy_effect_ = 0.0;
   double transgression_probability_ = 0.0, ambiguity_probability_ = 0.0;
 };
@@ -152,5 +164,11 @@ class PeerSupport final : public sim::Module {
 std::unique_ptr<sim::Module> make_peer_support(World& world) { return std::make_unique<PeerSupport>(world); }
 
 void declare_peer_support(sim::ParameterRegistry& registry) { peer_parameters().declare(registry); }
+
+void declare_peer_support_outputs(sim::OutputCatalog& catalog) {
+  catalog.add_series({"peer_contacts", "contacts per day", "Volunteer contacts with mothers today"});
+  catalog.add_series({"real_transgressions", "events per day", "Peer contacts in which the volunteer acted outside the role (F5)"});
+  catalog.add_series_mean({"real_transgressions", "events per year", "Real transgressions over the measured days (from measurement.from)"}, "real_transgressions", sim::kDaysPerYear);
+}
 
 }  // namespace models

@@ -7,11 +7,13 @@
 //  - Gate-keeping and surveillance follow targets set by concern, trust and
 //    orientation, with inertia; surveillance is capped by policy.
 #include <Eigen/SparseCore>
+#include <array>
 #include <algorithm>
 #include <cmath>
 
 #include "models/declare.hpp"
 #include "models/modules.hpp"
+#include "models/recording.hpp"
 
 namespace models {
 namespace {
@@ -79,6 +81,8 @@ class ProfessionalAttitudes final : public sim::Module {
 
  private:
   void on_initialize(sim::RunContext& context) override {
+    const auto& c = context.catalog();
+    series_ = {{c.series_index("prof_trust_in_volunteers"), c.series_index("prof_boundary_concern"), c.series_index("prof_gatekeeping"), c.series_index("prof_surveillance"), c.series_index("prof_orientation")}};
     const auto values = attitudes_parameters().read(context.parameters());
     spread_ = 1.0 - std::exp(-values.concern_spread);
     decay_ = 1.0 - std::exp(-values.concern_decay);
@@ -110,6 +114,17 @@ class ProfessionalAttitudes final : public sim::Module {
     }
     averaging_.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
     averaging_.setFromTriplets(entries.begin(), entries.end());
+  }
+
+  void on_record(sim::RunContext& context) override {
+    const auto& pros = world_.professionals;
+    std::array<Mean, 5> means;
+    for (std::size_t k = 0; k < pros.count(); ++k) {
+      const std::array values{world_.trust_of(k), pros.concern[k], pros.gatekeeping[k], pros.surveillance[k],
+                              pros.orientation[k]};
+      for (std::size_t m = 0; m < values.size(); ++m) means[m].add(values[m]);
+    }
+    for (std::size_t m = 0; m < means.size(); ++m) context.record(series_.means[m], means[m].value());
   }
 
   void on_step(sim::RunContext&) override {
@@ -162,6 +177,9 @@ class ProfessionalAttitudes final : public sim::Module {
   }
 
   World& world_;
+  struct SeriesIndices {
+    std::array<std::size_t, 5> means;
+  } series_{};  // where this module records (looked up in the catalog)
   Eigen::SparseMatrix<double, Eigen::RowMajor> averaging_;
   Eigen::VectorXd has_colleagues_;
   std::vector<std::uint16_t> joint_today_;
@@ -177,5 +195,17 @@ std::unique_ptr<sim::Module> make_professional_attitudes(World& world) {
 }
 
 void declare_professional_attitudes(sim::ParameterRegistry& registry) { attitudes_parameters().declare(registry); }
+
+void declare_professional_attitudes_outputs(sim::OutputCatalog& catalog) {
+  catalog.add_series({"prof_trust_in_volunteers", "score 0-1", "Mean over professionals of their mean trust in the volunteers they work with"});
+  catalog.add_series({"prof_boundary_concern", "score 0-1", "Mean boundary concern of professionals (F5)"});
+  catalog.add_series({"prof_gatekeeping", "score 0-1", "Mean gate-keeping of professionals (F6)"});
+  catalog.add_series({"prof_surveillance", "score 0-1", "Mean surveillance of professionals (F7)"});
+  catalog.add_series({"prof_orientation", "score 0-1", "Mean orientation of professionals: 0 = for, 1 = with (F8)"});
+  catalog.add_series_mean({"mean_trust_prof_in_vol", "score 0-1", "Mean trust of professionals in volunteers over the measured days (from measurement.from)"}, "prof_trust_in_volunteers");
+  catalog.add_series_mean({"mean_boundary_concern", "score 0-1", "Mean boundary concern of professionals over the measured days (from measurement.from)"}, "prof_boundary_concern");
+  catalog.add_series_mean({"mean_gatekeeping", "score 0-1", "Mean gate-keeping of professionals over the measured days (from measurement.from)"}, "prof_gatekeeping");
+  catalog.add_series_mean({"mean_surveillance", "score 0-1", "Mean surveillance of professionals over the measured days (from measurement.from)"}, "prof_surveillance");
+}
 
 }  // namespace models

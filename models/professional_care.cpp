@@ -7,6 +7,7 @@
 
 #include "models/declare.hpp"
 #include "models/modules.hpp"
+#include "models/recording.hpp"
 #include "models/parameters.hpp"
 #include "sim/quantity.hpp"
 
@@ -70,6 +71,8 @@ class ProfessionalCare final : public sim::Module {
 
  private:
   void on_initialize(sim::RunContext& context) override {
+    const auto& c = context.catalog();
+    series_ = {c.series_index("professional_contacts"), c.series_index("prof_workload")};
     const auto values = care_parameters().read(context.parameters());
     visits_by_age_.assign(kAge6Months + 1, 0);
     for (const double age : values.midwife_visits)
@@ -91,6 +94,13 @@ class ProfessionalCare final : public sim::Module {
   // Only the mothers at a visit age are visited; each age's mothers are a
   // contiguous index range, and taking the ages oldest first keeps the
   // contacts in index order.
+  void on_record(sim::RunContext& context) override {
+    context.record(series_.contacts, static_cast<double>(world_.today.contacts.size()));
+    Mean workload;
+    for (const double value : world_.professionals.workload) workload.add(value);
+    context.record(series_.workload, workload.value());
+  }
+
   void on_step(sim::RunContext& context) override {
     const int day = context.day();
     update_workload(day);
@@ -143,6 +153,9 @@ class ProfessionalCare final : public sim::Module {
   }
 
   World& world_;
+  struct SeriesIndices {
+    std::size_t contacts, workload;
+  } series_{};  // where this module records (looked up in the catalog)
   std::vector<std::uint8_t> visits_by_age_;
   std::vector<int> visit_ages_;  // ages with a visit, oldest first
   double midwife_capacity_ = 1.0, health_visitor_capacity_ = 1.0, load_relief_ = 0.0, confidence_gain_ = 0.0;
@@ -153,5 +166,11 @@ class ProfessionalCare final : public sim::Module {
 std::unique_ptr<sim::Module> make_professional_care(World& world) { return std::make_unique<ProfessionalCare>(world); }
 
 void declare_professional_care(sim::ParameterRegistry& registry) { care_parameters().declare(registry); }
+
+void declare_professional_care_outputs(sim::OutputCatalog& catalog) {
+  catalog.add_series({"professional_contacts", "contacts per day", "Scheduled midwife and health-visitor contacts today"});
+  catalog.add_series({"prof_workload", "ratio to recommended caseload", "Mean workload of professionals (F3)"});
+  catalog.add_series_mean({"prof_workload", "ratio to recommended caseload", "Mean workload of professionals over the measured days (from measurement.from)"}, "prof_workload");
+}
 
 }  // namespace models

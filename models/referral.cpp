@@ -10,6 +10,7 @@
 
 #include "models/declare.hpp"
 #include "models/modules.hpp"
+#include "models/recording.hpp"
 #include "models/streams.hpp"
 
 namespace models {
@@ -52,10 +53,20 @@ class Referral final : public sim::Module {
 
  private:
   void on_initialize(sim::RunContext& context) override {
+    const auto& c = context.catalog();
+    series_ = {c.series_index("referrals"), c.series_index("mothers_waiting"), c.series_index("referrals_withheld"), c.series_index("access_granted"), c.series_index("access_refused")};
     const auto values = referral_parameters().read(context.parameters());
     enabled_ = world_.parameters.peer_support;
     load_push_ = values.load_push;
     direct_access_rate_ = values.direct_access_rate;
+  }
+
+  void on_record(sim::RunContext& context) override {
+    context.record(series_.referrals, world_.today.referrals);
+    context.record(series_.waiting, static_cast<double>(world_.waiting.size()));
+    context.record(series_.withheld, world_.today.referrals_withheld);
+    context.record(series_.granted, world_.today.access_granted);
+    context.record(series_.refused, world_.today.access_refused);
   }
 
   void on_step(sim::RunContext& context) override {
@@ -186,6 +197,9 @@ class Referral final : public sim::Module {
   }
 
   World& world_;
+  struct SeriesIndices {
+    std::size_t referrals, waiting, withheld, granted, refused;
+  } series_{};  // where this module records (looked up in the catalog)
   bool enabled_ = true;
   double load_push_ = 0.0, direct_access_rate_ = 0.0;
 };
@@ -195,5 +209,13 @@ class Referral final : public sim::Module {
 std::unique_ptr<sim::Module> make_referral(World& world) { return std::make_unique<Referral>(world); }
 
 void declare_referral(sim::ParameterRegistry& registry) { referral_parameters().declare(registry); }
+
+void declare_referral_outputs(sim::OutputCatalog& catalog) {
+  catalog.add_series({"referrals", "referrals per day", "Mothers referred to a volunteer today"});
+  catalog.add_series({"mothers_waiting", "mothers", "Referred mothers still waiting for a volunteer with free capacity"});
+  catalog.add_series({"referrals_withheld", "contacts per day", "Contacts with a breastfeeding, unreferred mother at which the professional did not refer (F6)"});
+  catalog.add_series({"access_granted", "requests per day", "Volunteers' requests for direct access granted (F6)"});
+  catalog.add_series({"access_refused", "requests per day", "Volunteers' requests for direct access refused (F6)"});
+}
 
 }  // namespace models

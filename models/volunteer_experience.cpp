@@ -6,10 +6,13 @@
 // self-esteem, support, being used and trust; dropout falls with it.
 // Reads the professionals' state of day t; each volunteer's update reads
 // only her own values, so updating in place is read-then-write.
+#include <array>
 #include <cmath>
 
 #include "models/declare.hpp"
 #include "models/modules.hpp"
+#include "sim/quantity.hpp"
+#include "models/recording.hpp"
 #include "models/streams.hpp"
 
 namespace models {
@@ -74,12 +77,33 @@ class VolunteerExperience final : public sim::Module {
 
  private:
   void on_initialize(sim::RunContext& context) override {
+    const auto& c = context.catalog();
+    series_ = {c.series_index("volunteers_active"), c.series_index("volunteer_utilisation"), c.series_index("dropouts"), {c.series_index("volunteer_self_esteem"), c.series_index("volunteer_social_support"), c.series_index("volunteer_skill"), c.series_index("volunteer_autonomy"), c.series_index("volunteer_trust_in_professionals"), c.series_index("volunteer_felt_surveillance"), c.series_index("volunteer_commitment")}};
     const auto values = experience_parameters().read(context.parameters());
     rates_ = {values.esteem_gain,      values.skill_gain,
               values.autonomy_growth,  values.surveillance_cost,
               values.support_rate,     values.support_half,
               values.trust_gain,       values.commitment_rate,
               values.dropout_rate};
+  }
+
+  // Means over active volunteers, their number and how full they are.
+  void on_record(sim::RunContext& context) override {
+    const auto& vo = world_.volunteers;
+    std::array<Mean, 7> means;
+    std::size_t capacity = 0, caseload = 0;
+    for (std::size_t v = 0; v < vo.count(); ++v) {
+      if (!vo.active[v]) continue;
+      capacity += vo.capacity[v];
+      caseload += vo.caseload[v];
+      const std::array values{vo.self_esteem[v], vo.social_support[v], vo.skill[v], vo.autonomy[v],
+                              vo.trust_in_professionals[v], vo.felt_surveillance[v], vo.commitment[v]};
+      for (std::size_t k = 0; k < values.size(); ++k) means[k].add(values[k]);
+    }
+    context.record(series_.active, static_cast<double>(means[0].n));
+    context.record(series_.utilisation, capacity ? static_cast<double>(caseload) / static_cast<double>(capacity) : 0.0);
+    context.record(series_.dropouts, world_.today.dropouts);
+    for (std::size_t k = 0; k < means.size(); ++k) context.record(series_.means[k], means[k].value());
   }
 
   void on_step(sim::RunContext& context) override {
@@ -155,6 +179,9 @@ class VolunteerExperience final : public sim::Module {
   static double clamp01(double x) { return std::clamp(x, 0.0, 1.0); }
 
   World& world_;
+  struct SeriesIndices {
+    std::size_t active, utilisation, dropouts; std::array<std::size_t, 7> means;
+  } series_{};  // where this module records (looked up in the catalog)
   ExperienceRates rates_{};
   std::vector<double> sums_;
   std::vector<std::size_t> counts_;
@@ -167,5 +194,20 @@ std::unique_ptr<sim::Module> make_volunteer_experience(World& world) {
 }
 
 void declare_volunteer_experience(sim::ParameterRegistry& registry) { experience_parameters().declare(registry); }
+
+void declare_volunteer_experience_outputs(sim::OutputCatalog& catalog) {
+  catalog.add_series({"volunteers_active", "volunteers", "Volunteers active in the scheme"});
+  catalog.add_series({"volunteer_utilisation", "share", "Mothers supported as a share of volunteers' total capacity"});
+  catalog.add_series({"dropouts", "volunteers per day", "Volunteers who left the scheme"});
+  catalog.add_series({"volunteer_self_esteem", "score 0-1", "Mean self-esteem of active volunteers (F2)"});
+  catalog.add_series({"volunteer_social_support", "score 0-1", "Mean social support of active volunteers (F1)"});
+  catalog.add_series({"volunteer_skill", "score 0-1", "Mean skill of active volunteers (F2)"});
+  catalog.add_series({"volunteer_autonomy", "score 0-1", "Mean autonomy of active volunteers (F8)"});
+  catalog.add_series({"volunteer_trust_in_professionals", "score 0-1", "Mean trust of active volunteers in professionals"});
+  catalog.add_series({"volunteer_felt_surveillance", "score 0-1", "Mean surveillance felt by active volunteers (F7)"});
+  catalog.add_series({"volunteer_commitment", "score 0-1", "Mean commitment of active volunteers"});
+  catalog.add_series_mean({"mean_volunteer_self_esteem", "score 0-1", "Mean self-esteem of active volunteers over the measured days (from measurement.from)"}, "volunteer_self_esteem");
+  catalog.add_series_mean({"mean_trust_vol_in_prof", "score 0-1", "Mean trust of volunteers in professionals over the measured days (from measurement.from)"}, "volunteer_trust_in_professionals");
+}
 
 }  // namespace models

@@ -18,10 +18,13 @@ namespace sim {
 // What a module sees of the run it belongs to.
 class RunContext {
  public:
-  RunContext(const ParameterSet& parameters, std::uint64_t seed, int days, RunResult& result)
-      : parameters_(parameters), random_(seed), days_(days), result_(result) {}
+  RunContext(const ParameterSet& parameters, const OutputCatalog& catalog, std::uint64_t seed, int days,
+             RunResult& result)
+      : parameters_(parameters), catalog_(catalog), random_(seed), days_(days), result_(result) {}
 
   [[nodiscard]] const ParameterSet& parameters() const { return parameters_; }
+  // The declared outputs: a module finds the index of its own series and summaries here at initialize.
+  [[nodiscard]] const OutputCatalog& catalog() const { return catalog_; }
   [[nodiscard]] const RandomStreams& random() const { return random_; }
   [[nodiscard]] int day() const { return day_; }  // the day being simulated, from 0
   [[nodiscard]] int days() const { return days_; }
@@ -29,6 +32,10 @@ class RunContext {
   // Records today's value of a declared daily series.
   void record(std::size_t series_index, double value) {
     result_.series[series_index * static_cast<std::size_t>(days_) + static_cast<std::size_t>(day_)] = value;
+  }
+  // Today's value of a series recorded earlier in today's record phase (modules record in plan order).
+  [[nodiscard]] double recorded(std::size_t series_index) const {
+    return result_.series[series_index * static_cast<std::size_t>(days_) + static_cast<std::size_t>(day_)];
   }
   // Sets a declared per-run summary outcome (at finalize).
   void set_summary(std::size_t summary_index, double value) { result_.summary[summary_index] = value; }
@@ -38,10 +45,16 @@ class RunContext {
 
   void advance_to(int day) { day_ = day; }
 
+  // The first day counted in the summaries that are means of a series (SeriesMean); set by the model at set-up.
+  void measure_from(int day) { measured_from_ = day; }
+  [[nodiscard]] int measured_from() const { return measured_from_; }
+
  private:
   const ParameterSet& parameters_;
+  const OutputCatalog& catalog_;
   RandomStreams random_;
   int day_ = 0;
+  int measured_from_ = 0;
   int days_;
   RunResult& result_;
 };

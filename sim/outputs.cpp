@@ -18,6 +18,13 @@ std::size_t OutputCatalog::add_summary(OutputSpec spec) {
   return add_unique(summaries_, summary_index_, std::move(spec));
 }
 
+std::size_t OutputCatalog::add_series_mean(OutputSpec spec, const std::string& series, double scale) {
+  const auto from = series_index(series);
+  const auto summary = add_summary(std::move(spec));
+  series_means_.push_back({summary, from, scale});
+  return summary;
+}
+
 static std::size_t lookup(const std::map<std::string, std::size_t>& index, const std::string& name) {
   const auto found = index.find(name);
   if (found == index.end()) throw std::out_of_range("no output named '" + name + "'");

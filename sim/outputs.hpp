@@ -19,11 +19,23 @@ struct OutputSpec {
   std::string age_words;
 };
 
+// A summary outcome computed by the engine at the end of a run: the mean of
+// a daily series over the measured days (RunContext::measured_from on; days
+// on which the series is undefined, NaN, are left out), times `scale` (e.g.
+// days per year, to report a count per day as a count per year).
+struct SeriesMean {
+  std::size_t summary, series;
+  double scale;
+};
+
 class OutputCatalog {
  public:
   // Each returns the index the model records under; names are unique.
   std::size_t add_series(OutputSpec spec);   // one value per day
   std::size_t add_summary(OutputSpec spec);  // one value per run
+  // A summary that is a series' mean over the measured days (SeriesMean); the series is declared first.
+  std::size_t add_series_mean(OutputSpec spec, const std::string& series, double scale = 1.0);
+  [[nodiscard]] const std::vector<SeriesMean>& series_means() const { return series_means_; }
 
   [[nodiscard]] const std::vector<OutputSpec>& series() const { return series_; }
   [[nodiscard]] const std::vector<OutputSpec>& summaries() const { return summaries_; }
@@ -33,6 +45,7 @@ class OutputCatalog {
 
  private:
   std::vector<OutputSpec> series_, summaries_;
+  std::vector<SeriesMean> series_means_;
   std::map<std::string, std::size_t> series_index_, summary_index_;
 };
 

@@ -1,5 +1,6 @@
 #include "sim/stepped_run.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
@@ -20,7 +21,7 @@ RunResult empty_result(const OutputCatalog& catalog, std::uint64_t seed, int day
 
 SteppedRun::SteppedRun(const PlanFactory& factory, const OutputCatalog& catalog, const ParameterSet& parameters,
                        std::uint64_t seed, int days)
-    : result_(empty_result(catalog, seed, days)), plan_(factory(parameters)), context_(parameters, seed, days, result_) {
+    : result_(empty_result(catalog, seed, days)), plan_(factory(parameters)), context_(parameters, catalog, seed, days, result_) {
   if (plan_.set_up) plan_.set_up(context_);
   for (auto& module : plan_.modules) module->initialize(context_);
 }
@@ -52,10 +53,25 @@ std::vector<SnapshotColumn> SteppedRun::snapshot() {
   return columns;
 }
 
+void SteppedRun::compute_series_means() {
+  for (const auto& mean : context_.catalog().series_means()) {
+    double total = 0.0;
+    std::size_t n = 0;
+    for (int day = std::max(0, context_.measured_from()); day < result_.days; ++day) {
+      const double value = result_.at(mean.series, day);
+      if (std::isnan(value)) continue;
+      total += value;
+      ++n;
+    }
+    result_.summary[mean.summary] = n ? total / static_cast<double>(n) * mean.scale : std::nan("");
+  }
+}
+
 RunResult SteppedRun::finish(bool with_snapshot) {
   if (!at_horizon() || finished_) throw std::logic_error("SteppedRun::finish before the horizon or twice");
   finished_ = true;
   for (auto& module : plan_.modules) module->finalize(context_);
+  compute_series_means();
   if (with_snapshot) result_.snapshot = snapshot();
   return std::move(result_);
 }

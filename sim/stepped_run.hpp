@@ -35,11 +35,13 @@ class SteppedRun {
   // The agents' state now, as the modules describe it; changes nothing.
   [[nodiscard]] std::vector<SnapshotColumn> snapshot();
 
-  // Finalizes the run (summary outcomes) and hands over its result, with a
+  // Finalizes the run (the modules' summary outcomes, then the catalog's series means) and hands over its result, with a
   // snapshot of the last day when asked. Only at the horizon, once.
   RunResult finish(bool with_snapshot);
 
  private:
+  void compute_series_means();
+
   RunResult result_;
   Plan plan_;
   RunContext context_;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "output_indices.hpp"
 #include "scenario_runs.hpp"
 #include "models/model.hpp"
 #include "models/outputs.hpp"
@@ -23,13 +24,13 @@ double mean_of(const std::vector<sim::RunResult>& runs, std::size_t outcome) {
 
 // Risk of having stopped any breastfeeding by 6 weeks, among mothers who started.
 double stop_risk(const sim::RunResult& result) {
-  using namespace models::summary;
+  using namespace test_support::summary;
   return 1.0 - result.summary[any_bf_6w] / result.summary[initiation_rate];
 }
 
 }  // namespace
 
-using namespace models::summary;
+using namespace test_support::summary;
 
 TEST_CASE("no_peer_support reproduces the Infant Feeding Survey 2010 within 3 points at every age") {
   const auto runs = run("no_peer_support.yaml");

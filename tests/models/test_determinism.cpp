@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cstring>
 
+#include "output_indices.hpp"
 #include "models/model.hpp"
 #include "models/outputs.hpp"
 #include "models/parameters.hpp"
@@ -65,7 +66,7 @@ TEST_CASE("two scenarios with one seed share their random numbers") {
                                           models::parameter_registry(), {"horizon=1 year"});
   const auto a = run_replicates(with.parameters, 7, 2);
   const auto b = run_replicates(without.parameters, 7, 2);
-  const auto births = models::series::births;
+  const auto births = test_support::series::births;
   for (int day = 0; day < a[0].days; ++day) REQUIRE(a[0].at(births, day) == b[0].at(births, day));
-  CHECK(a[0].summary[models::summary::initiation_rate] == b[0].summary[models::summary::initiation_rate]);
+  CHECK(a[0].summary[test_support::summary::initiation_rate] == b[0].summary[test_support::summary::initiation_rate]);
 }

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "output_indices.hpp"
 #include "models/feeding_curve.hpp"
 #include "models/model.hpp"
 #include "models/outputs.hpp"
@@ -26,13 +27,13 @@ sim::ParameterSet no_support_effects(bool peer_support_runs) {
 void check_against_closed_form(const sim::ParameterSet& p, std::uint64_t seed) {
   const auto result = sim::run_one(models::build_plan, models::output_catalog(), p, seed, models::simulated_days(p));
   const auto expected = models::derive_feeding_curve(p).expected_shares();
-  const double n = result.summary[models::summary::mothers_measured];
+  const double n = result.summary[test_support::summary::mothers_measured];
   REQUIRE(n > 10'000);
   const auto within_4_se = [n](double simulated, double share) {
     INFO("simulated " << simulated << ", closed form " << share << ", n " << n);
     CHECK(std::abs(simulated - share) < 4.0 * std::sqrt(share * (1.0 - share) / n));
   };
-  using namespace models::summary;
+  using namespace test_support::summary;
   within_4_se(result.summary[initiation_rate], expected.any[0]);
   const std::pair<std::size_t, int> any[]{{any_bf_1w, 7}, {any_bf_6w, 42}, {any_bf_3m, 91}, {any_bf_4m, 122}, {any_bf_6m, 182}};
   const std::pair<std::size_t, int> exclusive[]{{excl_bf_1w, 7}, {excl_bf_6w, 42}, {excl_bf_3m, 91}, {excl_bf_4m, 122}, {excl_bf_6m, 182}};
@@ -61,7 +62,7 @@ TEST_CASE("peer support that raises confidence raises breastfeeding at 6 weeks")
   const int days = models::simulated_days(with);
   const auto supported = sim::run_one(models::build_plan, models::output_catalog(), with, 5, days);
   const auto usual = sim::run_one(models::build_plan, models::output_catalog(), without, 5, days);
-  using namespace models::summary;
+  using namespace test_support::summary;
   CHECK(supported.summary[reached_by_volunteer] > 0.5);
   // Common random numbers: the same mothers are born in both runs.
   CHECK(supported.summary[mothers_measured] == usual.summary[mothers_measured]);

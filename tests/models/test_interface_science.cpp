@@ -3,12 +3,13 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "output_indices.hpp"
 #include "run_world.hpp"
 
-using models::series::false_alarms;
-using models::series::perceived_transgressions;
-using models::series::real_transgressions;
-using models::series::referrals;
+using test_support::series::false_alarms;
+using test_support::series::perceived_transgressions;
+using test_support::series::real_transgressions;
+using test_support::series::referrals;
 using test_support::run_world;
 
 namespace {
@@ -50,7 +51,7 @@ TEST_CASE("no professional network: concern does not spread, it only decays") {
   const auto run = run_world(busy_with({"network.team_neighbours=0", "professionals.initial.boundary_concern=0.6",
                                         "professionals.concern_baseline=0.2", "boundary.transgression_probability=0",
                                         "boundary.ambiguity_probability=0"}));
-  CHECK(run->summary(models::summary::network_team_mean_degree) == 0.0);
+  CHECK(run->summary(test_support::summary::network_team_mean_degree) == 0.0);
   const auto& pros = run->world().professionals;
   const double keep = std::exp(-run->parameters.real("concern.decay"));
   const double expected = 0.2 + 0.4 * std::pow(keep, run->result.days);
@@ -61,7 +62,7 @@ TEST_CASE("full gate-keeping: no professional ever refers") {
   const auto run = run_world({"horizon=1 year", "professionals.initial.gatekeeping=1", "control.rate=0",
                               "scheme.ward_access=none"});
   CHECK(run->total(referrals) == 0);
-  CHECK(run->summary(models::summary::reached_by_volunteer) == 0);
+  CHECK(run->summary(test_support::summary::reached_by_volunteer) == 0);
   const auto open = run_world({"horizon=1 year", "professionals.initial.gatekeeping=0", "control.rate=0",
                                "scheme.ward_access=none"});
   CHECK(open->total(referrals) > 100);
@@ -70,6 +71,6 @@ TEST_CASE("full gate-keeping: no professional ever refers") {
 TEST_CASE("without peer support nothing happens at the interface") {
   const auto run = run_world({"horizon=1 year", "scheme.peer_support=false"});
   CHECK(run->total(perceived_transgressions) == 0);
-  CHECK(run->total(models::series::joint_supports) == 0);
+  CHECK(run->total(test_support::series::joint_supports) == 0);
   CHECK(run->world().volunteers.count() == 0);
 }

@@ -7,6 +7,7 @@
 
 #include <cstring>
 
+#include "output_indices.hpp"
 #include "models/model.hpp"
 #include "models/outputs.hpp"
 #include "models/parameters.hpp"
@@ -60,7 +61,7 @@ TEST_CASE("an intervention added between days acts as one written in the scenari
 
   // And the change did something: without it, the run differs from the change day on.
   const auto unchanged = sim::run_one(models::build_plan, catalog, breastfriends().parameters, seed, days);
-  const auto clarity = models::series::boundary_clarity;
+  const auto clarity = test_support::series::boundary_clarity;
   for (int day = 0; day < kChangeDay; ++day) REQUIRE(unchanged.at(clarity, day) == stepped.at(clarity, day));
   CHECK(stepped.at(clarity, kChangeDay) == 0.9);
   CHECK(unchanged.at(clarity, kChangeDay) < 0.9);

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "output_indices.hpp"
 #include "scenario_runs.hpp"
 #include "models/model.hpp"
 #include "models/outputs.hpp"
@@ -57,7 +58,7 @@ double mean_series_at(const std::vector<sim::RunResult>& runs, std::size_t serie
 
 }  // namespace
 
-using namespace models::summary;
+using namespace test_support::summary;
 
 TEST_CASE("P1 (F1, F2): volunteers' self-esteem and support rise with tenure under light surveillance") {
   const std::vector<std::string> light{"professionals.initial.surveillance=0.05", "professionals.initial.boundary_concern=0.1",
@@ -65,11 +66,11 @@ TEST_CASE("P1 (F1, F2): volunteers' self-esteem and support rise with tenure und
   const auto runs = run("breastfriends.yaml", light);
   const int last = runs[0].days - 1;
   // Volunteers start at 0.5 self-esteem and 0.4 support; a year in, both have clearly risen.
-  CHECK(mean_series_at(runs, models::series::volunteer_self_esteem, 365) >
-        mean_series_at(runs, models::series::volunteer_self_esteem, 0) + 0.1);
-  CHECK(mean_series_at(runs, models::series::volunteer_social_support, 365) >
-        mean_series_at(runs, models::series::volunteer_social_support, 0) + 0.1);
-  CHECK(mean_series_at(runs, models::series::volunteer_self_esteem, last) > 0.6);
+  CHECK(mean_series_at(runs, test_support::series::volunteer_self_esteem, 365) >
+        mean_series_at(runs, test_support::series::volunteer_self_esteem, 0) + 0.1);
+  CHECK(mean_series_at(runs, test_support::series::volunteer_social_support, 365) >
+        mean_series_at(runs, test_support::series::volunteer_social_support, 0) + 0.1);
+  CHECK(mean_series_at(runs, test_support::series::volunteer_self_esteem, last) > 0.6);
   // Heavy surveillance holds self-esteem down (same seeds).
   const auto watched = run("breastfriends.yaml", {"professionals.initial.surveillance=0.9", "control.rate=0"});
   check_increase(watched, runs, mean_volunteer_self_esteem, 0.05, "self-esteem, light minus heavy surveillance");
