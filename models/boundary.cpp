@@ -56,13 +56,18 @@ class BoundaryPerception final : public sim::Module {
 
 }  // namespace
 
-std::unique_ptr<sim::Module> make_boundary(World& world) { return std::make_unique<BoundaryPerception>(world); }
+static std::unique_ptr<sim::Module> make_boundary(World& world) { return std::make_unique<BoundaryPerception>(world); }
 
-void declare_boundary_outputs(sim::OutputCatalog& catalog) {
+static void declare_boundary_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"perceived_transgressions", "events per day", "Boundary events professionals noticed and took as transgressions, real or not (F5, F7)"});
   catalog.add_series({"false_alarms", "events per day", "Ambiguous acts perceived as transgressions (F5)"});
   catalog.add_series_mean({"perceived_transgressions", "events per year", "Perceived transgressions over the measured days (from measurement.from)"}, "perceived_transgressions", sim::kDaysPerYear);
   catalog.add_series_mean({"false_alarms", "events per year", "False alarms (ambiguous acts perceived as transgressions) over the measured days (from measurement.from)"}, "false_alarms", sim::kDaysPerYear);
+}
+
+const ModuleType& boundary_module() {
+  static const ModuleType type{nullptr, declare_boundary_outputs, make_boundary};
+  return type;
 }
 
 }  // namespace models

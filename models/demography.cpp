@@ -145,13 +145,18 @@ class Demography final : public sim::Module {
 
 }  // namespace
 
-std::unique_ptr<sim::Module> make_demography(World& world) { return std::make_unique<Demography>(world); }
-void declare_demography(sim::ParameterRegistry& registry) { demography_parameters().declare(registry); }
+static std::unique_ptr<sim::Module> make_demography(World& world) { return std::make_unique<Demography>(world); }
+static void declare_demography(sim::ParameterRegistry& registry) { demography_parameters().declare(registry); }
 
-void declare_demography_outputs(sim::OutputCatalog& catalog) {
+static void declare_demography_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"mothers_followed", "mothers", "Mothers followed today (born in the last 26 weeks)"});
   catalog.add_series({"births", "mothers per day", "Births today"});
   catalog.add_series({"recruits", "volunteers per day", "Supported mothers who joined a cohort as volunteers (F8)"});
+}
+
+const ModuleType& demography_module() {
+  static const ModuleType type{declare_demography, declare_demography_outputs, make_demography};
+  return type;
 }
 
 }  // namespace models

@@ -169,11 +169,11 @@ class FeedingTransitions final : public sim::Module {
 
 }  // namespace
 
-std::unique_ptr<sim::Module> make_feeding(World& world) { return std::make_unique<FeedingTransitions>(world); }
+static std::unique_ptr<sim::Module> make_feeding(World& world) { return std::make_unique<FeedingTransitions>(world); }
 
-void declare_feeding(sim::ParameterRegistry& registry) { feeding_parameters().declare(registry); }
+static void declare_feeding(sim::ParameterRegistry& registry) { feeding_parameters().declare(registry); }
 
-void declare_feeding_outputs(sim::OutputCatalog& catalog) {
+static void declare_feeding_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"any_bf_share", "share", "Share of followed mothers breastfeeding at all"});
   catalog.add_series({"exclusive_bf_share", "share", "Share of followed mothers breastfeeding exclusively"});
   catalog.add_series({"any_bf_share_under_6w", "share", "Share of followed mothers with babies under 6 weeks breastfeeding at all"});
@@ -181,6 +181,11 @@ void declare_feeding_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"any_bf_share_6w_to_6m", "share", "Share of followed mothers with babies from 6 weeks to 6 months breastfeeding at all"});
   catalog.add_series({"exclusive_bf_share_6w_to_6m", "share", "Share of followed mothers with babies from 6 weeks to 6 months breastfeeding exclusively"});
   catalog.add_series({"mean_confidence", "score 0-1", "Mean breastfeeding confidence of followed mothers"});
+}
+
+const ModuleType& feeding_module() {
+  static const ModuleType type{declare_feeding, declare_feeding_outputs, make_feeding};
+  return type;
 }
 
 }  // namespace models

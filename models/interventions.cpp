@@ -221,15 +221,20 @@ class Interventions final : public sim::Module {
 
 }  // namespace
 
-std::unique_ptr<sim::Module> make_interventions(World& world) { return std::make_unique<Interventions>(world); }
+static std::unique_ptr<sim::Module> make_interventions(World& world) { return std::make_unique<Interventions>(world); }
 
-void declare_interventions(sim::ParameterRegistry& registry) {
+static void declare_interventions(sim::ParameterRegistry& registry) {
   development_parameters().declare(registry);
   declare_intervention_kinds(registry);
 }
 
-void declare_interventions_outputs(sim::OutputCatalog& catalog) {
+static void declare_interventions_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"boundary_clarity", "score 0-1", "Mean boundary clarity over localities (F5, F9)"});
+}
+
+const ModuleType& interventions_module() {
+  static const ModuleType type{declare_interventions, declare_interventions_outputs, make_interventions};
+  return type;
 }
 
 }  // namespace models

@@ -84,15 +84,20 @@ class Learning final : public sim::Module {
 
 }  // namespace
 
-std::unique_ptr<sim::Module> make_learning(World& world) { return std::make_unique<Learning>(world); }
+static std::unique_ptr<sim::Module> make_learning(World& world) { return std::make_unique<Learning>(world); }
 
-void declare_learning(sim::ParameterRegistry& registry) { learning_parameters().declare(registry); }
+static void declare_learning(sim::ParameterRegistry& registry) { learning_parameters().declare(registry); }
 
-void declare_learning_outputs(sim::OutputCatalog& catalog) {
+static void declare_learning_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"joint_supports", "contacts per day", "Professional contacts with a mother a volunteer is supporting (F3, F4)"});
   catalog.add_series({"knowledge_transfers", "events per day", "Joint cases in which a professional learned from a trusted volunteer (F4)"});
   catalog.add_series({"prof_cultural_knowledge", "score 0-1", "Mean cultural knowledge professionals have learned, over professionals and groups (F4)"});
   catalog.add_series_mean({"prof_cultural_knowledge", "score 0-1", "Mean cultural knowledge of professionals over the measured days (from measurement.from)"}, "prof_cultural_knowledge");
+}
+
+const ModuleType& learning_module() {
+  static const ModuleType type{declare_learning, declare_learning_outputs, make_learning};
+  return type;
 }
 
 }  // namespace models

@@ -54,25 +54,27 @@ void check_parameters(const sim::ParameterSet& parameters, std::uint64_t max_age
 
 const std::vector<ModuleType>& daily_plan() {
   static const std::vector<ModuleType> plan{
-      {declare_interventions, declare_interventions_outputs, make_interventions},
-      {declare_demography, declare_demography_outputs, make_demography},
-      {declare_professional_care, declare_professional_care_outputs, make_professional_care},
-      {declare_referral, declare_referral_outputs, make_referral},
-      {declare_peer_support, declare_peer_support_outputs, make_peer_support},
-      {nullptr, declare_boundary_outputs, make_boundary},
-      {declare_learning, declare_learning_outputs, make_learning},
-      {declare_volunteer_experience, declare_volunteer_experience_outputs, make_volunteer_experience},
-      {declare_professional_attitudes, declare_professional_attitudes_outputs, make_professional_attitudes},
-      {declare_feeding, declare_feeding_outputs, make_feeding},
-      {nullptr, declare_outcomes_outputs, make_outcomes},
+      interventions_module(),
+      demography_module(),
+      professional_care_module(),
+      referral_module(),
+      peer_support_module(),
+      boundary_module(),
+      learning_module(),
+      volunteer_experience_module(),
+      professional_attitudes_module(),
+      feeding_module(),
+      outcomes_module(),
   };
   return plan;
 }
 
-sim::Plan build_plan(const sim::ParameterSet&) {
+sim::Plan build_plan(const sim::ParameterSet&) { return plan_of(daily_plan()); }
+
+sim::Plan plan_of(const std::vector<ModuleType>& modules) {
   auto world = std::make_shared<World>();
   sim::Plan plan;
-  for (const auto& module : daily_plan()) plan.modules.push_back(module.make(*world));
+  for (const auto& module : modules) plan.modules.push_back(module.make(*world));
   plan.set_up = [&state = *world](sim::RunContext& context) {
     state.build(context.parameters(), context.random(), context.days());
     context.measure_from(state.measure_from);  // summaries that are means of a series count from here

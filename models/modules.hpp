@@ -20,40 +20,27 @@ struct ModuleType {
   std::unique_ptr<sim::Module> (*make)(World& world);
 };
 
-// The modules in daily order; the registry and every run's plan are built from this list.
+// The modules in daily order (models/model.cpp, one line each); the registry,
+// the output catalog and every run's plan are built from this list.
 const std::vector<ModuleType>& daily_plan();
 
-// Each module's entry points, in its own file.
-void declare_interventions(sim::ParameterRegistry& registry);
-void declare_interventions_outputs(sim::OutputCatalog& catalog);
-std::unique_ptr<sim::Module> make_interventions(World& world);          // scheme settings, interventions (F9)
-void declare_demography(sim::ParameterRegistry& registry);
-void declare_demography_outputs(sim::OutputCatalog& catalog);
-std::unique_ptr<sim::Module> make_demography(World& world);             // births, leaving, training cohorts (F8)
-void declare_professional_care(sim::ParameterRegistry& registry);
-void declare_professional_care_outputs(sim::OutputCatalog& catalog);
-std::unique_ptr<sim::Module> make_professional_care(World& world);      // workload, scheduled contacts (F3, F4)
-void declare_referral(sim::ParameterRegistry& registry);
-void declare_referral_outputs(sim::OutputCatalog& catalog);
-std::unique_ptr<sim::Module> make_referral(World& world);               // gate-keeping, referral, access (F6)
-void declare_peer_support(sim::ParameterRegistry& registry);
-void declare_peer_support_outputs(sim::OutputCatalog& catalog);
-std::unique_ptr<sim::Module> make_peer_support(World& world);           // volunteers' contacts, boundary events (F5)
-void declare_boundary_outputs(sim::OutputCatalog& catalog);
-std::unique_ptr<sim::Module> make_boundary(World& world);               // noticing and perceiving (F5, F7)
-void declare_learning(sim::ParameterRegistry& registry);
-void declare_learning_outputs(sim::OutputCatalog& catalog);
-std::unique_ptr<sim::Module> make_learning(World& world);               // cultural knowledge (F4)
-void declare_volunteer_experience(sim::ParameterRegistry& registry);
-void declare_volunteer_experience_outputs(sim::OutputCatalog& catalog);
-std::unique_ptr<sim::Module> make_volunteer_experience(World& world);   // F1, F2, F7, F8
-void declare_professional_attitudes(sim::ParameterRegistry& registry);
-void declare_professional_attitudes_outputs(sim::OutputCatalog& catalog);
-std::unique_ptr<sim::Module> make_professional_attitudes(World& world); // concern, trust, control (F5-F8)
-void declare_feeding(sim::ParameterRegistry& registry);
-void declare_feeding_outputs(sim::OutputCatalog& catalog);
-std::unique_ptr<sim::Module> make_feeding(World& world);                // feeding transitions (outcome)
-void declare_outcomes_outputs(sim::OutputCatalog& catalog);
-std::unique_ptr<sim::Module> make_outcomes(World& world);               // tallies, daily series, summaries
+// The same for any list of modules (a test adds a module of its own; see
+// docs/adding-a-mechanism.md): its registry, its catalog, a run's plan.
+sim::ParameterRegistry registry_of(const std::vector<ModuleType>& modules);
+sim::OutputCatalog catalog_of(const std::vector<ModuleType>& modules);
+sim::Plan plan_of(const std::vector<ModuleType>& modules);
+
+// Each module, defined in its own file (models/NAME.cpp).
+const ModuleType& interventions_module();       // scheme settings, interventions, joint meetings (F9)
+const ModuleType& demography_module();          // births, leaving, training cohorts (F8)
+const ModuleType& professional_care_module();   // workload, scheduled contacts (F3, F4)
+const ModuleType& referral_module();            // gate-keeping, referral, access (F6)
+const ModuleType& peer_support_module();        // volunteers' contacts, boundary events (F5)
+const ModuleType& boundary_module();            // noticing and perceiving (F5, F7)
+const ModuleType& learning_module();            // cultural knowledge (F4)
+const ModuleType& volunteer_experience_module();// F1, F2, F7, F8
+const ModuleType& professional_attitudes_module();// concern, trust, control (F5-F8)
+const ModuleType& feeding_module();             // feeding transitions (the outcome)
+const ModuleType& outcomes_module();            // tallies, tension, summaries
 
 }  // namespace models

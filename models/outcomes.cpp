@@ -205,9 +205,9 @@ class Outcomes final : public sim::Module {
 
 }  // namespace
 
-std::unique_ptr<sim::Module> make_outcomes(World& world) { return std::make_unique<Outcomes>(world); }
+static std::unique_ptr<sim::Module> make_outcomes(World& world) { return std::make_unique<Outcomes>(world); }
 
-void declare_outcomes_outputs(sim::OutputCatalog& catalog) {
+static void declare_outcomes_outputs(sim::OutputCatalog& catalog) {
   catalog.add_summary({"mothers_measured", "mothers", "Mothers born in the measured window, on whom the outcomes are computed"});
   catalog.add_summary({"initiation_rate", "share of mothers", "Share of mothers who started breastfeeding"});
   catalog.add_summary({"any_bf_1w", "share of mothers", "Share of mothers breastfeeding at all at 1 week (day 7)", 7, "1 week"});
@@ -237,6 +237,11 @@ void declare_outcomes_outputs(sim::OutputCatalog& catalog) {
   catalog.add_summary({"volunteer_retention_1y", "share of volunteers", "Share of volunteers who joined at least a year before the end and were still active a year after joining"});
   catalog.add_series({"tension_index", "score 0-1", "Tension at the interface: mean of concern, gate-keeping, surveillance, 1 - trust either way and felt surveillance (volunteer terms left out when there are none)"});
   catalog.add_series_mean({"tension_index", "score 0-1", "Mean tension index over the measured days (from measurement.from)"}, "tension_index");
+}
+
+const ModuleType& outcomes_module() {
+  static const ModuleType type{nullptr, declare_outcomes_outputs, make_outcomes};
+  return type;
 }
 
 }  // namespace models

@@ -4,12 +4,14 @@
 
 namespace models {
 
+sim::OutputCatalog catalog_of(const std::vector<ModuleType>& modules) {
+  sim::OutputCatalog catalog;
+  for (const auto& module : modules) module.declare_outputs(catalog);
+  return catalog;
+}
+
 const sim::OutputCatalog& output_catalog() {
-  static const sim::OutputCatalog catalog = [] {
-    sim::OutputCatalog c;
-    for (const auto& module : daily_plan()) module.declare_outputs(c);
-    return c;
-  }();
+  static const sim::OutputCatalog catalog = catalog_of(daily_plan());
   return catalog;
 }
 

@@ -40,21 +40,21 @@ void declare_run_settings(sim::ParameterRegistry& r) {
          .source = setting("0 measures the scheme from its start; later days skip its start-up")});
 }
 
-sim::ParameterRegistry build_registry() {
+}  // namespace
+
+sim::ParameterRegistry registry_of(const std::vector<ModuleType>& modules) {
   sim::ParameterRegistry registry;
   declare_run_settings(registry);
   world_parameters().declare(registry);
   scheme_parameters().declare(registry);  // what interventions may change (scheme.cpp)
   declare_feeding_table(registry);
-  for (const auto& module : daily_plan())
+  for (const auto& module : modules)
     if (module.declare) module.declare(registry);
   return registry;
 }
 
-}  // namespace
-
 const sim::ParameterRegistry& parameter_registry() {
-  static const sim::ParameterRegistry registry = build_registry();
+  static const sim::ParameterRegistry registry = registry_of(daily_plan());
   return registry;
 }
 

@@ -161,14 +161,19 @@ class PeerSupport final : public sim::Module {
 
 }  // namespace
 
-std::unique_ptr<sim::Module> make_peer_support(World& world) { return std::make_unique<PeerSupport>(world); }
+static std::unique_ptr<sim::Module> make_peer_support(World& world) { return std::make_unique<PeerSupport>(world); }
 
-void declare_peer_support(sim::ParameterRegistry& registry) { peer_parameters().declare(registry); }
+static void declare_peer_support(sim::ParameterRegistry& registry) { peer_parameters().declare(registry); }
 
-void declare_peer_support_outputs(sim::OutputCatalog& catalog) {
+static void declare_peer_support_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"peer_contacts", "contacts per day", "Volunteer contacts with mothers today"});
   catalog.add_series({"real_transgressions", "events per day", "Peer contacts in which the volunteer acted outside the role (F5)"});
   catalog.add_series_mean({"real_transgressions", "events per year", "Real transgressions over the measured days (from measurement.from)"}, "real_transgressions", sim::kDaysPerYear);
+}
+
+const ModuleType& peer_support_module() {
+  static const ModuleType type{declare_peer_support, declare_peer_support_outputs, make_peer_support};
+  return type;
 }
 
 }  // namespace models

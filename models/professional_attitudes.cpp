@@ -190,13 +190,13 @@ class ProfessionalAttitudes final : public sim::Module {
 
 }  // namespace
 
-std::unique_ptr<sim::Module> make_professional_attitudes(World& world) {
+static std::unique_ptr<sim::Module> make_professional_attitudes(World& world) {
   return std::make_unique<ProfessionalAttitudes>(world);
 }
 
-void declare_professional_attitudes(sim::ParameterRegistry& registry) { attitudes_parameters().declare(registry); }
+static void declare_professional_attitudes(sim::ParameterRegistry& registry) { attitudes_parameters().declare(registry); }
 
-void declare_professional_attitudes_outputs(sim::OutputCatalog& catalog) {
+static void declare_professional_attitudes_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"prof_trust_in_volunteers", "score 0-1", "Mean over professionals of their mean trust in the volunteers they work with"});
   catalog.add_series({"prof_boundary_concern", "score 0-1", "Mean boundary concern of professionals (F5)"});
   catalog.add_series({"prof_gatekeeping", "score 0-1", "Mean gate-keeping of professionals (F6)"});
@@ -206,6 +206,11 @@ void declare_professional_attitudes_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series_mean({"mean_boundary_concern", "score 0-1", "Mean boundary concern of professionals over the measured days (from measurement.from)"}, "prof_boundary_concern");
   catalog.add_series_mean({"mean_gatekeeping", "score 0-1", "Mean gate-keeping of professionals over the measured days (from measurement.from)"}, "prof_gatekeeping");
   catalog.add_series_mean({"mean_surveillance", "score 0-1", "Mean surveillance of professionals over the measured days (from measurement.from)"}, "prof_surveillance");
+}
+
+const ModuleType& professional_attitudes_module() {
+  static const ModuleType type{declare_professional_attitudes, declare_professional_attitudes_outputs, make_professional_attitudes};
+  return type;
 }
 
 }  // namespace models

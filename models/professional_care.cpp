@@ -163,14 +163,19 @@ class ProfessionalCare final : public sim::Module {
 
 }  // namespace
 
-std::unique_ptr<sim::Module> make_professional_care(World& world) { return std::make_unique<ProfessionalCare>(world); }
+static std::unique_ptr<sim::Module> make_professional_care(World& world) { return std::make_unique<ProfessionalCare>(world); }
 
-void declare_professional_care(sim::ParameterRegistry& registry) { care_parameters().declare(registry); }
+static void declare_professional_care(sim::ParameterRegistry& registry) { care_parameters().declare(registry); }
 
-void declare_professional_care_outputs(sim::OutputCatalog& catalog) {
+static void declare_professional_care_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"professional_contacts", "contacts per day", "Scheduled midwife and health-visitor contacts today"});
   catalog.add_series({"prof_workload", "ratio to recommended caseload", "Mean workload of professionals (F3)"});
   catalog.add_series_mean({"prof_workload", "ratio to recommended caseload", "Mean workload of professionals over the measured days (from measurement.from)"}, "prof_workload");
+}
+
+const ModuleType& professional_care_module() {
+  static const ModuleType type{declare_professional_care, declare_professional_care_outputs, make_professional_care};
+  return type;
 }
 
 }  // namespace models

@@ -206,16 +206,21 @@ class Referral final : public sim::Module {
 
 }  // namespace
 
-std::unique_ptr<sim::Module> make_referral(World& world) { return std::make_unique<Referral>(world); }
+static std::unique_ptr<sim::Module> make_referral(World& world) { return std::make_unique<Referral>(world); }
 
-void declare_referral(sim::ParameterRegistry& registry) { referral_parameters().declare(registry); }
+static void declare_referral(sim::ParameterRegistry& registry) { referral_parameters().declare(registry); }
 
-void declare_referral_outputs(sim::OutputCatalog& catalog) {
+static void declare_referral_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"referrals", "referrals per day", "Mothers referred to a volunteer today"});
   catalog.add_series({"mothers_waiting", "mothers", "Referred mothers still waiting for a volunteer with free capacity"});
   catalog.add_series({"referrals_withheld", "contacts per day", "Contacts with a breastfeeding, unreferred mother at which the professional did not refer (F6)"});
   catalog.add_series({"access_granted", "requests per day", "Volunteers' requests for direct access granted (F6)"});
   catalog.add_series({"access_refused", "requests per day", "Volunteers' requests for direct access refused (F6)"});
+}
+
+const ModuleType& referral_module() {
+  static const ModuleType type{declare_referral, declare_referral_outputs, make_referral};
+  return type;
 }
 
 }  // namespace models

@@ -189,13 +189,13 @@ class VolunteerExperience final : public sim::Module {
 
 }  // namespace
 
-std::unique_ptr<sim::Module> make_volunteer_experience(World& world) {
+static std::unique_ptr<sim::Module> make_volunteer_experience(World& world) {
   return std::make_unique<VolunteerExperience>(world);
 }
 
-void declare_volunteer_experience(sim::ParameterRegistry& registry) { experience_parameters().declare(registry); }
+static void declare_volunteer_experience(sim::ParameterRegistry& registry) { experience_parameters().declare(registry); }
 
-void declare_volunteer_experience_outputs(sim::OutputCatalog& catalog) {
+static void declare_volunteer_experience_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"volunteers_active", "volunteers", "Volunteers active in the scheme"});
   catalog.add_series({"volunteer_utilisation", "share", "Mothers supported as a share of volunteers' total capacity"});
   catalog.add_series({"dropouts", "volunteers per day", "Volunteers who left the scheme"});
@@ -208,6 +208,11 @@ void declare_volunteer_experience_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"volunteer_commitment", "score 0-1", "Mean commitment of active volunteers"});
   catalog.add_series_mean({"mean_volunteer_self_esteem", "score 0-1", "Mean self-esteem of active volunteers over the measured days (from measurement.from)"}, "volunteer_self_esteem");
   catalog.add_series_mean({"mean_trust_vol_in_prof", "score 0-1", "Mean trust of volunteers in professionals over the measured days (from measurement.from)"}, "volunteer_trust_in_professionals");
+}
+
+const ModuleType& volunteer_experience_module() {
+  static const ModuleType type{declare_volunteer_experience, declare_volunteer_experience_outputs, make_volunteer_experience};
+  return type;
 }
 
 }  // namespace models
