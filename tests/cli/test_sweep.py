@@ -24,7 +24,7 @@ import h5py
 import numpy as np
 import pytest
 
-from cli_support import SCENARIOS, binary_path, describe, read_datasets
+from cli_support import SCENARIOS, binary_path, describe, error_lines, read_datasets
 
 BREASTFRIENDS = SCENARIOS / "breastfriends.yaml"
 PI = "3.141592653589793"
@@ -165,6 +165,11 @@ def test_sweep_results_file_holds_design_runs_and_sensitivity(ppisim, tmp_path):
 
     rows = sensitivity_rows(ppisim, output)
     assert len(rows) == len(sensitivity["estimate"])
+    with h5py.File(output, "r") as handle:
+        unchecked = []
+        handle.visititems(lambda name, item: unchecked.append(name) if isinstance(item, h5py.Dataset)
+                          and item.size and not item.fletcher32 else None)
+    assert unchecked == []  # the design and sensitivity text too
 
     per_run = ppisim("summary", output, "--per-run", "--format", "csv")
     assert per_run.returncode == 0, describe(per_run)
@@ -172,6 +177,20 @@ def test_sweep_results_file_holds_design_runs_and_sensitivity(ppisim, tmp_path):
     assert len(table) == points * replicates
     assert [int(row["run"]) for row in table] == list(range(points * replicates))
     assert {"replicate", "seed", "scheme.boundary_clarity", "any_bf_6w"} <= set(table[0])
+
+
+def test_a_damaged_sensitivity_table_is_refused_not_read_past(ppisim, tmp_path):
+    experiment = write_model_experiment(tmp_path, "morris", "method: morris, trajectories: 2, levels: 4, replicates: 1")
+    output = tmp_path / "morris.h5"
+    assert ppisim("sweep", experiment, "-o", output, "--quiet").returncode == 0
+    with h5py.File(output, "a") as handle:
+        rows = handle["sensitivity/estimate"].shape[0]
+        del handle["sensitivity/lo95"]
+        handle["sensitivity/lo95"] = np.zeros(3)
+    result = ppisim("summary", output, "--format", "csv")
+    assert result.returncode == 2 and result.stdout == "", describe(result)
+    assert error_lines(result.stderr) == [f"ppisim: error: {output}: not a readable ppisim results file (truncated or "
+                                          f"damaged?): /sensitivity/lo95 has shape 3 where the file needs {rows}"]
 
 
 # --- dry run --------------------------------------------------------------------
