@@ -85,6 +85,30 @@ BAD_SCENARIOS = {
     "negative_volunteers": ("name: x\nvolunteers:\n  initial: -1\n", "volunteers.initial"),
     "nan_in_list": ("name: x\nprofessionals:\n  midwife_visits: [.nan days]\n", "midwife_visits"),
     "binary_garbage": ("name: x\n\x00\x01\x02\xff", "scenario.yaml"),
+    # An unclosed quote swallowed every setting after it, and the horizon stayed at its default.
+    "unclosed_quote": ('name: x\ndescription: "about\nhorizon: 2 years\n',
+                       "scenario.yaml:2:14: invalid YAML: the quote that opens here is never closed"),
+    "unclosed_single_quote": ("name: x\ndescription: 'about\nhorizon: 2 years\n", "scenario.yaml:2:14:"),
+    "invalid_utf8": ("name: x\ndescription: caf\udce9 au lait\n",
+                     "scenario.yaml:2:17: the text is not valid UTF-8 (invalid trailing UTF-8 octet, byte 0xe9)"),
+    "overlong_utf8": ("name: x\ndescription: \udcc0\udcaf\n", "scenario.yaml:2:14: the text is not valid UTF-8"),
+    # NUL used to give "unknown escape character" on another line.
+    "nul_byte": ("name: x\nhorizon: 2 years\nprofessionals:\n  midwives: 3\x00\n",
+                 "scenario.yaml:4:14: a control character (code 0x00) is not allowed"),
+    "escape_byte": ("name: x\x1b[2J\n", "scenario.yaml:1:8: a control character (code 0x1b)"),
+    "dotted_beside_nested": ('name: x\nprofessionals:\n  midwives: 3\n"professionals.midwives": 4\n',
+                             "scenario.yaml:4:1: key 'professionals.midwives' appears twice (first at line 3)"),
+    "nested_beside_dotted": ('name: x\nprofessionals.midwives: 4\nprofessionals: {midwives: 3}\n',
+                             "scenario.yaml:3:17: key 'professionals.midwives' appears twice (first at line 2)"),
+    "quoted_beside_plain": ('name: x\nhorizon: 2 years\n"horizon": 3 years\n', "scenario.yaml:3:1: key 'horizon' appears twice"),
+    "duplicate_deep_in_a_list": ("name: x\ninterventions:\n  - boundary_protocol: {start: 1 year, clarity: 0.8, clarity: 0.9}\n",
+                                 "key 'interventions.boundary_protocol.clarity' appears twice"),
+    "duplicate_in_set_values": ("name: x\ninterventions:\n  - set: {start: 1 year, values: "
+                                "{scheme.boundary_clarity: 0.2, scheme.boundary_clarity: 0.3}}\n",
+                                "key 'interventions.set.values.scheme.boundary_clarity' appears twice"),
+    "set_values_dotted_twice": ("name: x\ninterventions:\n  - set:\n      start: 1 year\n      values:\n"
+                                "        scheme.boundary_clarity: 0.2\n        scheme: {boundary_clarity: 0.3}\n",
+                                "scenario.yaml:7:9: unknown key 'scheme'"),
 }
 
 
@@ -130,6 +154,13 @@ def test_input_that_is_not_a_small_regular_file_is_refused_at_once(ppisim_binary
     assert _files(tmp_path) == before
 
 
+def test_a_nul_in_extends_is_refused_not_cut_short(ppisim, tmp_path):
+    (tmp_path / "p.yaml").write_text("name: parent\n")
+    (tmp_path / "child.yaml").write_text('name: x\nextends: "p.yaml\\0junk"\n')
+    _assert_refused(ppisim("validate", "child.yaml", timeout=LIMIT), 2, "child.yaml:2:10: key 'extends': a file path "
+                                                                        "cannot hold a NUL character")
+
+
 def test_extends_naming_a_fifo_is_refused_where_it_is_named(ppisim, tmp_path):
     os.mkfifo(tmp_path / "pipe.yaml")
     (tmp_path / "child.yaml").write_text("name: x\nextends: pipe.yaml\n")
@@ -157,13 +188,34 @@ def test_a_megabyte_key_gives_a_short_message_quickly(ppisim, tmp_path):
     assert len(result.stderr) < 2_500
 
 
-@pytest.mark.parametrize("text", ["\ufeffname: x\nhorizon: 2 years\n", "name: x\r\nhorizon: 2 years\r\n",
-                                  "name: x\nhorizon:\t2 years\n"], ids=["BOM", "CRLF", "tab_before_value"])
-def test_bom_crlf_and_tabs_between_tokens_are_read(ppisim, tmp_path, text):
+@pytest.mark.parametrize("text", ["\ufeffname: x\nhorizon: 2 years\nprofessionals:\n  midwives: 4\n",
+                                  "name: x\r\nhorizon: 2 years\r\nprofessionals:\r\n  midwives: 4\r\n",
+                                  "name: x\rhorizon: 2 years\rprofessionals:\r  midwives: 4\r",
+                                  "name: x\nhorizon:\t2 years\nprofessionals:\n  midwives:\t4\n"],
+                         ids=["BOM", "CRLF", "CR_only", "tab_before_value"])
+def test_bom_crlf_cr_and_tabs_between_tokens_are_read(ppisim, tmp_path, text):
     (tmp_path / "scenario.yaml").write_bytes(text.encode("utf-8"))
     result = ppisim("validate", "scenario.yaml", timeout=LIMIT)
     assert result.returncode == 0, describe(result)
-    assert "horizon: 730.5 days" in result.stdout or "horizon:" in result.stdout
+    assert "horizon: 730.5 days" in result.stdout and "  midwives: 4\n" in result.stdout
+
+
+def test_a_cr_only_file_is_located_by_its_lines(ppisim, tmp_path):
+    (tmp_path / "scenario.yaml").write_bytes(b"name: x\rhorizon: 2 years\rhorizon: 3 years\r")
+    _assert_refused(ppisim("validate", "scenario.yaml", timeout=LIMIT), 2, "scenario.yaml:3:1: key 'horizon' appears twice")
+
+
+@pytest.mark.parametrize("value, fragment", [
+    ("caf\udce9", "the text is not valid UTF-8"),
+    ("a\x01b", "a control character (code 0x01)"),
+    ("'unclosed", "invalid YAML"),
+])
+def test_a_set_value_is_read_as_strictly_as_a_file(ppisim_binary, breastfriends, value, fragment):
+    result = subprocess.run([str(ppisim_binary), "validate", str(breastfriends), "--set", ("description=" + value).encode("utf-8", "surrogateescape")],
+                            capture_output=True, timeout=LIMIT)
+    assert result.returncode == 2, result
+    lines = result.stderr.decode("utf-8", "replace").splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ppisim: error: --set description=") and fragment in lines[0], lines
 
 
 @pytest.mark.parametrize("value", ["1e-320", "-0", "0.0"])

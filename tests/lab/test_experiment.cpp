@@ -68,7 +68,7 @@ TEST_CASE("experiment: bad files give located errors with suggestions") {
       {"name: x\nmodel: ishigami\n" + kIshigamiFactors + lhs + "analyze: [y]\n",
        f + ":8:1: unknown key 'analyze'; did you mean 'analyse'?"},
       {"- name\n- x\n", f + ":1:1: an experiment must be a map of keys to values"},
-      {"name: x\nmodel: ishigami\nname: y\n", f + ":3:1: key 'name' appears twice"},
+      {"name: x\nmodel: ishigami\nname: y\n", f + ":3:1: key 'name' appears twice (first at line 1); give each key once"},
       {"name: [x\n", f + ":2:1: invalid YAML: end of sequence flow not found"},
       // base and model: exactly one
       {base + "model: ishigami\n" + kIshigamiFactors + lhs,
@@ -127,7 +127,7 @@ TEST_CASE("experiment: bad files give located errors with suggestions") {
        f + ":3:10: key 'factors': expected factors, e.g. {scheme.boundary_clarity: {uniform: [0.1, 0.9]}}"},
       {base + lhs, f + ":1:1: missing required key 'factors'"},
       {base + "factors:\n  concern.jump: {uniform: [0.1, 0.2]}\n  concern.jump: {uniform: [0.1, 0.3]}\n" + lhs,
-       f + ":5:3: factor 'concern.jump' appears twice"},
+       f + ":5:3: key 'factors.concern.jump' appears twice (first at line 4); give each key once"},
       // the rest
       {base + "factors:\n  concern.jump: {uniform: [0.1, 0.2]}\n" + lhs + "store: everything\n",
        f + ":6:8: key 'store': expected summary or timeseries"},
