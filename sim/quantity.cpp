@@ -36,23 +36,46 @@ std::string_view singular(std::string_view unit) {
 
 }  // namespace
 
+// A number as the YAML 1.2 core schema writes one: [-+]? (.digits | digits
+// [. digits]) [e [-+] digits]. Nothing else: no thousands separators, no
+// decimal commas ("1,20" was read as 120), no underscores, no hexadecimal.
+static bool is_yaml_decimal(std::string_view text) {
+  std::size_t at = 0;
+  const auto digits = [&] {
+    const std::size_t from = at;
+    while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at]))) ++at;
+    return at > from;
+  };
+  if (at < text.size() && (text[at] == '-' || text[at] == '+')) ++at;
+  const bool whole = digits();
+  bool fraction = false;
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    fraction = digits();
+  }
+  if (!whole && !fraction) return false;
+  if (at < text.size() && (text[at] == 'e' || text[at] == 'E')) {
+    ++at;
+    if (at < text.size() && (text[at] == '-' || text[at] == '+')) ++at;
+    if (!digits()) return false;
+  }
+  return at == text.size();
+}
+
 double parse_number(std::string_view text) {
   text = trim(text);
-  std::string digits;
-  digits.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    // A comma is a thousands separator only between digit groups: "3,000".
-    if (text[i] == ',' && i > 0 && std::isdigit(static_cast<unsigned char>(text[i - 1])) && i + 3 < text.size() + 1)
-      continue;
-    digits.push_back(text[i]);
-  }
-  if (!digits.empty() && digits.front() == '+') digits.erase(0, 1);
-  double value = 0.0;
-  const auto* begin = digits.data();
-  const auto* end = digits.data() + digits.size();
-  const auto [stop, error] = std::from_chars(begin, end, value);
-  if (digits.empty() || error != std::errc{} || stop != end)
+  if (!is_yaml_decimal(text)) {
+    if (text.find(',') != std::string_view::npos)
+      throw QuantityError("numbers take no commas: write 1.2 for one point two, 3000 for three thousand; got '" +
+                          std::string(text) + "'");
     throw QuantityError("expected a number, got '" + std::string(text) + "'");
+  }
+  std::string_view digits = text;
+  if (digits.front() == '+') digits.remove_prefix(1);
+  double value = 0.0;
+  const auto [stop, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (error != std::errc{} || stop != digits.data() + digits.size())
+    throw QuantityError("expected a finite number, got '" + std::string(text) + "'");
   if (!std::isfinite(value)) throw QuantityError("expected a finite number, got '" + std::string(text) + "'");
   return value;
 }

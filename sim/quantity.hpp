@@ -18,7 +18,7 @@ class QuantityError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-// A finite number: "12", "0.5", "1e-3", "3,000" (thousands commas allowed).
+// A finite number in YAML's format: "12", "0.5", ".5", "1e-3"; not "3,000" or "1,20".
 double parse_number(std::string_view text);
 
 // A duration in days: "6 weeks", "48 hours", "3 years", "day 14", or a bare

@@ -84,6 +84,10 @@ BAD_SCENARIOS = {
     "negative_count": ("name: x\nprofessionals:\n  midwives: -5\n", "out of range"),
     "negative_volunteers": ("name: x\nvolunteers:\n  initial: -1\n", "volunteers.initial"),
     "nan_in_list": ("name: x\nprofessionals:\n  midwife_visits: [.nan days]\n", "midwife_visits"),
+    # A decimal comma was read as a thousands separator: 1,20 gave 120 midwives.
+    "decimal_comma": ("name: x\nprofessionals:\n  midwives: 1,20\n", "scenario.yaml:3:13: key 'professionals.midwives'"),
+    "decimal_comma_rate": ("name: x\npopulation:\n  births: 3,00 per day\n", "numbers take no commas"),
+    "thousands_separator": ("name: x\npopulation:\n  births: 3,000 per year\n", "numbers take no commas"),
     "binary_garbage": ("name: x\n\x00\x01\x02\xff", "scenario.yaml"),
     # An unclosed quote swallowed every setting after it, and the horizon stayed at its default.
     "unclosed_quote": ('name: x\ndescription: "about\nhorizon: 2 years\n',

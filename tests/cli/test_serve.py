@@ -172,6 +172,8 @@ def test_hostile_requests_get_clear_refusals(server, method, path, body, raw, ex
     ("population.births", "600000 per year", "agents"),
     ("name", "x", "cannot be changed"),
     ("horizon", "10 days", "horizon"),
+    ("professionals.midwives", "1,20", "numbers take no commas"),
+    ("population.births", "3,00 per day", "numbers take no commas"),
 ])
 def test_bad_values_are_refused_with_the_scenario_files_rules(server, path, value, message):
     session = server.open_session()
