@@ -48,9 +48,12 @@ double whole_number(const YAML::Node& node, const std::string& file, const std::
   const auto where = at(file, node.Mark());
   double value = 0.0;
   try {
-    value = sim::parse_number(node.IsScalar() ? node.Scalar() : std::string{});
-  } catch (const sim::QuantityError&) {
-    throw sim::InputError(where, "key '" + key + "': expected a whole number, got '" + (node.IsScalar() ? node.Scalar() : "not a number") + "'");
+    value = sim::parse_exact_whole(node.IsScalar() ? node.Scalar() : std::string{});
+  } catch (const sim::QuantityError& error) {
+    const std::string got = node.IsScalar() ? node.Scalar() : "not a number";
+    const std::string why = error.what();
+    throw sim::InputError(where, "key '" + key + "': expected a whole number, got '" + got + "'" +
+                                     (why.find("2^53") != std::string::npos ? " (" + why + ")" : ""));
   }
   if (value != std::floor(value) || value < min || value > max)
     throw sim::InputError(where, "key '" + key + "': expected a whole number from " + sim::format_number(min) + " to " +

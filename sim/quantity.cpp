@@ -4,7 +4,11 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <optional>
+#include <string>
 #include <utility>
+
+#include <fmt/format.h>
 
 namespace sim {
 namespace {
@@ -128,6 +132,48 @@ double parse_count(std::string_view text, std::string_view unit) {
   if (!word.empty() && singular(word) != singular(unit))
     throw QuantityError("expected a number of " + std::string(unit) + ", got '" + std::string(trim(text)) + "'");
   return parse_number(number);
+}
+
+// The decimal digits of the whole number a YAML decimal denotes, without
+// sign or leading zeros ("1.5e1" -> "15"), or nothing if it has a fraction.
+static std::optional<std::string> whole_digits(std::string_view text) {
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
+  const auto e = text.find_first_of("eE");
+  long exponent = 0;
+  if (e != std::string_view::npos) {
+    std::string_view power = text.substr(e + 1);
+    if (!power.empty() && power.front() == '+') power.remove_prefix(1);
+    if (std::from_chars(power.data(), power.data() + power.size(), exponent).ec != std::errc{} || exponent > 400 ||
+        exponent < -400)
+      return std::nullopt;
+    text = text.substr(0, e);
+  }
+  const auto point = text.find('.');
+  std::string digits(text.substr(0, point));
+  if (point != std::string_view::npos) {
+    digits += text.substr(point + 1);
+    exponent -= static_cast<long>(text.size() - point - 1);
+  }
+  if (exponent >= 0) {
+    digits.append(static_cast<std::size_t>(exponent), '0');
+  } else {
+    const auto cut = static_cast<std::size_t>(-exponent);
+    const std::size_t keep = digits.size() > cut ? digits.size() - cut : 0;
+    if (digits.find_first_not_of('0', keep) != std::string::npos) return std::nullopt;  // a fraction
+    digits.resize(keep);
+  }
+  const auto first = digits.find_first_not_of('0');
+  return first == std::string::npos ? std::string("0") : digits.substr(first);
+}
+
+double parse_exact_whole(std::string_view text, std::string_view unit) {
+  const double value = parse_count(text, unit);
+  const auto digits = whole_digits(split_number_and_unit(text).first);
+  if (!digits || value != std::floor(value)) throw QuantityError("expected a whole number, got '" + std::string(trim(text)) + "'");
+  if (std::abs(value) > kLargestExactWhole || fmt::format("{:.0f}", std::abs(value)) != *digits)
+    throw QuantityError(*digits + " is above 2^53 = 9007199254740992, the largest whole number held exactly; it would "
+                        "run as " + fmt::format("{:.0f}", std::abs(value)));
+  return value;
 }
 
 }  // namespace sim

@@ -71,7 +71,7 @@ double parse_numeric(const ParameterSpec& spec, const std::string& text) {
   switch (spec.kind) {
     case ParameterKind::duration: return parse_duration_days(text);
     case ParameterKind::rate: return parse_rate_per_day(text);
-    case ParameterKind::integer: return parse_count(text, spec.unit);
+    case ParameterKind::integer: return parse_exact_whole(text, spec.unit);
     default:
       // Shares and probabilities may be written as percentages: "60%".
       if (!text.empty() && text.back() == '%' && spec.max <= 1.0)

@@ -88,6 +88,8 @@ BAD_SCENARIOS = {
     "decimal_comma": ("name: x\nprofessionals:\n  midwives: 1,20\n", "scenario.yaml:3:13: key 'professionals.midwives'"),
     "decimal_comma_rate": ("name: x\npopulation:\n  births: 3,00 per day\n", "numbers take no commas"),
     "thousands_separator": ("name: x\npopulation:\n  births: 3,000 per year\n", "numbers take no commas"),
+    # 2^53 + 1 ran as 2^53.
+    "seed_above_2_53": ("name: x\nseed: 9007199254740993\n", "scenario.yaml:2:7: key 'seed'"),
     "binary_garbage": ("name: x\n\x00\x01\x02\xff", "scenario.yaml"),
     # An unclosed quote swallowed every setting after it, and the horizon stayed at its default.
     "unclosed_quote": ('name: x\ndescription: "about\nhorizon: 2 years\n',

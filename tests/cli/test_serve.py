@@ -174,6 +174,7 @@ def test_hostile_requests_get_clear_refusals(server, method, path, body, raw, ex
     ("horizon", "10 days", "horizon"),
     ("professionals.midwives", "1,20", "numbers take no commas"),
     ("population.births", "3,00 per day", "numbers take no commas"),
+    ("seed", "9007199254740993", "above 2^53"),
 ])
 def test_bad_values_are_refused_with_the_scenario_files_rules(server, path, value, message):
     session = server.open_session()

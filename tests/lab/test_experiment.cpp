@@ -90,6 +90,10 @@ TEST_CASE("experiment: bad files give located errors with suggestions") {
        f + ":7:18: unknown key 'design.method: factorial' (known: grid, lhs, sobol, morris)"},
       {"name: x\nmodel: ishigami\n" + kIshigamiFactors + "design: {method: sobol, base_samples: 8, replicates: 0}\n",
        f + ":7:54: key 'design.replicates': expected a whole number from 1 to 1000000, got '0'"},
+      // 2^53 + 1 ran as 2^53.
+      {"name: x\nmodel: ishigami\n" + kIshigamiFactors + "design: {method: lhs, points: 8, seed: 9007199254740993}\n",
+       f + ":7:40: key 'design.seed': expected a whole number, got '9007199254740993' (9007199254740993 is above 2^53 = "
+           "9007199254740992, the largest whole number held exactly; it would run as 9007199254740992)"},
       {"name: x\nmodel: ishigami\n" + kIshigamiFactors + "design: {method: lhs, points: 8, replicate: 2}\n",
        f + ":7:34: unknown key 'design.replicate'; did you mean 'design.replicates'?"},
       {"name: x\nmodel: ishigami\n" + kIshigamiFactors + "design: {method: lhs}\n",

@@ -56,3 +56,19 @@ TEST_CASE("numbers are read only in YAML's format: a comma is never a separator"
   for (const char* text : {"1_000", "0x10", "1e", "e5", ".", "-", "1.2.3", "1e5.5", "++1", "1 000"})
     CHECK_THROWS_AS(parse_number(text), QuantityError);
 }
+
+TEST_CASE("whole numbers are exact or refused, never rounded") {
+  CHECK(parse_exact_whole("9007199254740992") == 9007199254740992.0);
+  CHECK(parse_exact_whole("12.0") == 12.0);
+  CHECK(parse_exact_whole("1.5e1") == 15.0);
+  CHECK(parse_exact_whole("0") == 0.0);
+  CHECK(parse_exact_whole("6 mothers", "mothers") == 6.0);
+  // 2^53 + 1 was read as 2^53: a different seed, silently.
+  const auto rounds = Catch::Contains("above 2^53 = 9007199254740992, the largest whole number held exactly; it would run "
+                                      "as 9007199254740992");
+  CHECK_THROWS_WITH(parse_exact_whole("9007199254740993"), rounds);
+  CHECK_THROWS_WITH(parse_exact_whole("9.007199254740993e15"), rounds);
+  CHECK_THROWS_WITH(parse_exact_whole("18446744073709551615"), Catch::Contains("above 2^53"));
+  CHECK_THROWS_WITH(parse_exact_whole("1.5"), Catch::Contains("expected a whole number"));
+  CHECK_THROWS_WITH(parse_exact_whole("15e-1"), Catch::Contains("expected a whole number"));
+}
