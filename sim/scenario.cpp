@@ -416,6 +416,7 @@ void insert_at(YAML::Node root, const std::string& path, const YAML::Node& value
 YAML::Node to_yaml(const ParameterSpec& spec, const ParameterValue& value) {
   YAML::Node node;
   if (spec.kind == ParameterKind::duration_list) {
+    node = YAML::Node(YAML::NodeType::Sequence);  // an empty list is [], not ~ (nothing)
     for (const double days : std::get<std::vector<double>>(value)) node.push_back(format_number(days) + " days");
   } else if (spec.kind == ParameterKind::shares) {
     for (const auto& [name, share] : std::get<Shares>(value)) node[name] = format_number(share);

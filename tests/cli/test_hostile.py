@@ -90,6 +90,13 @@ BAD_SCENARIOS = {
     "thousands_separator": ("name: x\npopulation:\n  births: 3,000 per year\n", "numbers take no commas"),
     # 2^53 + 1 ran as 2^53.
     "seed_above_2_53": ("name: x\nseed: 9007199254740993\n", "scenario.yaml:2:7: key 'seed'"),
+    # Accepted, and never acted.
+    "intervention_after_horizon": ("name: x\nhorizon: 3 years\ninterventions:\n"
+                                   "  - boundary_protocol: {start: 50 years, clarity: 0.8}\n",
+                                   "intervention 'boundary_protocol' starts on day 18262.5, after the horizon (day 365)"),
+    # 15 cohorts of 100,000 volunteers ran past 40 s and 500 MB, still growing.
+    "cohorts_past_max_agents": ("name: x\ninterventions:\n" + "  - extra_training_cohort: {start: 1 day, size: 100000}\n" * 15,
+                                "the population is too large: about 1"),
     "binary_garbage": ("name: x\n\x00\x01\x02\xff", "scenario.yaml"),
     # An unclosed quote swallowed every setting after it, and the horizon stayed at its default.
     "unclosed_quote": ('name: x\ndescription: "about\nhorizon: 2 years\n',
