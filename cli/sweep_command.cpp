@@ -314,6 +314,7 @@ int sweep_command(const SweepOptions& options) {
   const fs::path journal_path = output + ".journal";
   const auto& experiment = sweep.experiment;
   if (options.force && !options.resume) {
+    lab::RunJournal::check_not_in_use(journal_path);  // --force discards an interrupted sweep, never a running one
     std::error_code ignored;
     fs::remove(journal_path, ignored);
   }

@@ -485,3 +485,63 @@ def test_an_empty_output_name_is_refused_not_replaced_by_the_default(ppisim, tmp
     result = ppisim(*[substitutes.get(word, word) for word in command], "-o", "", timeout=LIMIT)
     assert result.returncode == 2 and "expected a file name, got an empty one" in result.stderr, describe(result)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- one writer per output ---------------------------------------------------------------------
+def _long_sweep(folder: Path) -> Path:
+    """An analytic sweep of a few seconds: long enough to meet it while it runs."""
+    experiment = folder / "long.yaml"
+    experiment.write_text("name: long\nmodel: ishigami\nfactors:\n  x1: {uniform: [-3.14, 3.14]}\n"
+                          "  x2: {uniform: [-3.14, 3.14]}\n  x3: {uniform: [-3.14, 3.14]}\n"
+                          "design: {method: lhs, points: 600000, seed: 5}\n")
+    return experiment
+
+
+def test_a_second_writer_is_refused_while_a_sweep_holds_its_journal(ppisim_binary, tmp_path):
+    experiment = _long_sweep(tmp_path)
+    journal = tmp_path / "out.h5.journal"
+    first = subprocess.Popen([str(ppisim_binary), "sweep", str(experiment), "-o", "out.h5", "--quiet"], cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (journal.exists() and journal.stat().st_size > 1000):
+            time.sleep(0.01)
+        assert first.poll() is None, "the first sweep ended too soon to be met"
+        for extra in ([], ["--resume"], ["--force"]):
+            second = subprocess.run([str(ppisim_binary), "sweep", str(experiment), "-o", "out.h5", "--quiet", *extra],
+                                    cwd=tmp_path, capture_output=True, text=True, timeout=LIMIT)
+            _assert_refused(second, 1, f"out.h5.journal is locked by PID {first.pid}: another sweep is writing")
+        assert first.poll() is None, "the refusals must come while the first sweep holds its journal"
+    finally:
+        first.communicate(timeout=120)
+    assert first.returncode == 0  # undisturbed by the refused writers
+    assert _files(tmp_path) == ["long.yaml", "out.h5"]
+
+
+def test_resume_refuses_a_journal_that_is_a_hard_link(ppisim, tmp_path):
+    experiment = REPO / "scenarios" / "experiments" / "ishigami.yaml"
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"my notes, longer than a journal header of thirty-two bytes\n")
+    os.link(notes, tmp_path / "out.h5.journal")
+    result = ppisim("sweep", experiment, "-o", "out.h5", "--resume", "--quiet", timeout=LIMIT)
+    _assert_refused(result, 2, "out.h5.journal", "has 2 names (hard links)")
+    assert notes.read_bytes() == b"my notes, longer than a journal header of thirty-two bytes\n"
+
+
+def test_a_full_disk_while_creating_the_journal_leaves_no_journal(ppisim, full_disk):
+    experiment = REPO / "scenarios" / "experiments" / "ishigami.yaml"
+    filler = full_disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(fd, b"\0" * 4096) > 0:
+            pass
+    except OSError:
+        pass  # the disk is full
+    finally:
+        os.close(fd)
+    result = ppisim("sweep", experiment, "-o", full_disk / "out.h5", "--quiet", timeout=LIMIT)
+    _assert_refused(result, 1, "No space left on device")
+    assert _files(full_disk) == ["filler"]
+    filler.unlink()
+    again = ppisim("sweep", experiment, "-o", full_disk / "out.h5", "--quiet", timeout=LIMIT)
+    assert "--resume" not in again.stderr, describe(again)
