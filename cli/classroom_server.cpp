@@ -6,21 +6,25 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <map>
 #include <mutex>
-#include <random>
 #include <semaphore>
 #include <sstream>
 #include <thread>
 
+#include "cli/guarded_http_server.hpp"
 #include "cli/live_session.hpp"
 #include "cli/terminal.hpp"
 #include "models/model.hpp"
@@ -55,13 +59,20 @@ struct ScenarioEntry {
   std::string name, description, problem;  // problem: why it cannot start, if it cannot
 };
 
+// A regular *.yaml file itself, not a symbolic link to one.
+bool is_own_scenario_file(const fs::path& file) {
+  std::error_code error;
+  return fs::is_regular_file(fs::symlink_status(file, error)) && file.extension() == ".yaml";
+}
+
 // The scenarios folder's own *.yaml files (not its subfolders), checked once
 // at start-up; only these names can be started, so no request names a path.
 std::vector<ScenarioEntry> list_scenarios(const fs::path& folder, std::uint64_t max_agents) {
   std::vector<ScenarioEntry> entries;
   std::error_code error;
   for (const auto& file : fs::directory_iterator(folder, error)) {
-    if (!file.is_regular_file() || file.path().extension() != ".yaml") continue;
+    // Not through a link: a link may lead out of the folder, to any file the server can read.
+    if (!is_own_scenario_file(file.path())) continue;
     ScenarioEntry entry{file.path().stem().string(), {}, {}};
     try {
       const auto scenario = sim::load_scenario(file.path(), models::parameter_registry());
@@ -138,16 +149,24 @@ class Sessions {
     Clock::time_point last_used;
   };
 
-  std::string new_id() {
-    std::uniform_int_distribution<std::uint64_t> any;
-    return fmt::format("{:016x}{:016x}", any(random_), any(random_));
+  // 128 bits from the kernel's cryptographic generator (getrandom), fresh for
+  // every id: a pseudo-random sequence (mt19937_64) can be predicted from the
+  // ids a client sees, and another pupil's session then changed.
+  static std::string new_id() {
+    std::array<std::uint64_t, 2> words{};
+    auto* bytes = reinterpret_cast<char*>(words.data());
+    for (std::size_t got = 0; got < sizeof words;) {
+      const ssize_t n = ::getrandom(bytes + got, sizeof words - got, 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw sim::RuntimeFailure(std::string("cannot draw a session id: ") + std::strerror(errno));
+      got += static_cast<std::size_t>(n);
+    }
+    return fmt::format("{:016x}{:016x}", words[0], words[1]);
   }
 
   std::size_t max_;
   std::chrono::minutes idle_;
   std::mutex mutex_;
-  std::random_device device_;
-  std::mt19937_64 random_{(static_cast<std::uint64_t>(device_()) << 32) ^ device_()};
   std::map<std::string, std::shared_ptr<Entry>> open_;
 };
 
@@ -182,14 +201,6 @@ void send_json(httplib::Response& response, const json& body, int status = 200) 
   response.status = status;
   response.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
-
-// Debian's cpp-httplib 0.11 listens with a backlog of 5 connections: a
-// classroom opening the page at once overflows it and the kernel resets
-// connections. Listening again on the bound socket widens the queue.
-class HttpServer : public httplib::Server {
- public:
-  void widen_listen_backlog(int connections) { ::listen(svr_sock_, connections); }
-};
 
 class ClassroomServer {
  public:
@@ -246,8 +257,8 @@ class ClassroomServer {
 
   void configure() {
     // A thread per open connection (the library's model): a class's browsers
-    // keep a few each, and a client that sends slowly holds one for up to the
-    // read timeout, so the pool is wide and the timeout short.
+    // keep a few each, and a client that sends slowly holds one until its
+    // request's time is up (GuardedHttpServer's limits), so the pool is wide.
     server_.new_task_queue = [] { return new httplib::ThreadPool(kConnectionThreads); };
     server_.set_payload_max_length(kMaxRequestBytes);
     // SO_REUSEADDR only: the library's default adds SO_REUSEPORT, which lets a
@@ -256,9 +267,6 @@ class ClassroomServer {
       const int yes = 1;
       ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
-    server_.set_keep_alive_timeout(2);
-    server_.set_read_timeout(5);
-    server_.set_write_timeout(30);
     server_.set_default_headers({{"X-Content-Type-Options", "nosniff"},
                                  {"Content-Security-Policy",
                                   "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
@@ -269,6 +277,12 @@ class ClassroomServer {
     server_.set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
       if (!host_allowed(request)) {
         send_json(response, {{"error", "this server answers only to its own address (Host header refused)"}}, 403);
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (!origin_allowed(request)) {
+        send_json(response, {{"error", "requests that change anything must come from this server's own page "
+                                       "(Origin refused)"}},
+                  403);
         return httplib::Server::HandlerResponse::Handled;
       }
       // The library bounds bodies by Content-Length only; a chunked body could grow without limit.
@@ -307,6 +321,21 @@ class ClassroomServer {
     for (const char* name : {"127.0.0.1", "localhost", "[::1]"})
       if (host == fmt::format("{}:{}", name, port_) || host == name) return true;
     return false;
+  }
+
+  // Any web page a pupil opens can make the browser POST here (a form, or
+  // fetch with a text/plain body, needs no permission): cross-site request
+  // forgery. A browser names the page a request comes from (Origin, and
+  // Sec-Fetch-Site), so a request that changes anything is answered only when
+  // it names this server itself. Tools that are not browsers send neither.
+  static bool origin_allowed(const httplib::Request& request) {
+    if (request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS") return true;
+    if (request.has_header("Sec-Fetch-Site")) {
+      const auto site = request.get_header_value("Sec-Fetch-Site");
+      if (site != "same-origin" && site != "none") return false;
+    }
+    if (!request.has_header("Origin")) return true;
+    return request.get_header_value("Origin") == "http://" + request.get_header_value("Host");
   }
 
   void routes() {
@@ -396,7 +425,10 @@ class ClassroomServer {
     const auto entry = std::ranges::find(scenarios_, name, &ScenarioEntry::name);
     if (entry == scenarios_.end()) throw Refusal{404, "no scenario named '" + name + "' in the scenarios folder"};
     if (!entry->problem.empty()) throw Refusal{400, "scenario '" + name + "' cannot start: " + entry->problem};
-    auto scenario = sim::load_scenario(folder_ / (name + ".yaml"), models::parameter_registry());
+    const fs::path file = folder_ / (name + ".yaml");
+    if (!is_own_scenario_file(file))  // replaced by a link since the server started
+      throw Refusal{403, "scenario '" + name + "' is no longer a file of the scenarios folder"};
+    auto scenario = sim::load_scenario(file, models::parameter_registry());
     models::check_parameters(scenario.parameters, options_.max_agents);
     auto session = std::make_unique<LiveSession>(std::move(scenario), options_.max_agents);
     auto state = session->state();
@@ -482,7 +514,7 @@ class ClassroomServer {
   Sessions sessions_;
   ComputeSlots computing_;
   std::atomic<std::uint64_t> next_file_{0};
-  HttpServer server_;
+  GuardedHttpServer server_;
   int port_ = 0;
 };
 

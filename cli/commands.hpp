@@ -26,6 +26,7 @@ struct SweepOptions {
   std::string experiment;
   std::string output;  // empty: <experiment stem>.h5
   int threads = 0;     // 0: all cores
+  std::uint64_t max_agents = 1'000'000;  // per run, at every design point (models::kDefaultMaxAgents)
   bool force = false, resume = false, quiet = false, dry_run = false;
   std::string command_line;
 };

@@ -59,6 +59,9 @@ int dispatch(int argc, char** argv) {
   sweep_app->add_flag("--force", sweep.force, "Overwrite an existing results file, or discard an old journal");
   sweep_app->add_flag("--quiet", sweep.quiet, "No progress bar and no table");
   sweep_app->add_flag("--dry-run", sweep.dry_run, "Print the number of runs, the design and an estimated time; run nothing");
+  sweep_app->add_option("--max-agents", sweep.max_agents,
+                        "Refuse a design point whose population exceeds this many agents at once (default 1000000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000'000}));
 
   std::vector<std::string> report_files;
   std::string report_output, report_title;

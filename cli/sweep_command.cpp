@@ -70,6 +70,24 @@ void check_analytic(const lab::Experiment& experiment) {
     throw sim::InputError(where, "the g_function model needs one coefficient per factor (" + std::to_string(k) + ")");
 }
 
+// Every design point passes the checks `ppisim run` makes (horizon, agents,
+// localities targeted...) before anything runs or is written: a point that
+// would give NaN outcomes, or a population past the limit, is bad input.
+void check_every_point(const lab::Experiment& experiment, std::uint64_t max_agents) {
+  for (std::size_t point = 0; point < experiment.design.rows(); ++point) {
+    try {
+      models::check_parameters(experiment.parameters_at(point), max_agents);
+    } catch (const sim::InputError& error) {
+      std::string values;
+      for (std::size_t f = 0; f < experiment.factors.size(); ++f)
+        values += (values.empty() ? "" : ", ") + experiment.factors[f].name + " = " +
+                  experiment.factors[f].describe_value(
+                      experiment.design.values(static_cast<Eigen::Index>(point), static_cast<Eigen::Index>(f)));
+      throw sim::InputError(error.where(), fmt::format("design point {} ({}): {}", point, values, error.message()));
+    }
+  }
+}
+
 Sweep prepare(const SweepOptions& options) {
   Sweep sweep{lab::load_experiment(options.experiment, models::parameter_registry()), {}, {}, 1};
   auto& experiment = sweep.experiment;
@@ -82,7 +100,8 @@ Sweep prepare(const SweepOptions& options) {
     if (experiment.store_timeseries)
       throw sim::InputError(sim::SourceLocation{experiment.file.string(), 0, 0}, "an analytic model has no time series to store");
   } else {
-    models::check_parameters(experiment.base->parameters);
+    models::check_parameters(experiment.base->parameters, options.max_agents);
+    check_every_point(experiment, options.max_agents);
     sweep.days = models::simulated_days(experiment.base->parameters);
     for (const auto& factor : experiment.factors)
       if (factor.name == "horizon" && experiment.store_timeseries)
@@ -295,6 +314,7 @@ int sweep_command(const SweepOptions& options) {
   const fs::path journal_path = output + ".journal";
   const auto& experiment = sweep.experiment;
   if (options.force && !options.resume) {
+    lab::RunJournal::check_not_in_use(journal_path);  // --force discards an interrupted sweep, never a running one
     std::error_code ignored;
     fs::remove(journal_path, ignored);
   }

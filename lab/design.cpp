@@ -1,5 +1,7 @@
 #include "lab/design.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -48,10 +50,18 @@ void check_factors(const std::vector<Factor>& factors) {
   }
 }
 
-void check_rows(std::size_t rows, const char* what) {
+// Checked before the design is allocated: its two matrices (unit cube and
+// factor units) hold rows x factors doubles each, and a typo such as
+// `points: 100000000` must be refused, not answered with std::bad_alloc.
+void check_rows(std::size_t rows, std::size_t factors, const char* what) {
   if (rows == 0) throw sim::InputError(std::string(what) + " has no points");
   if (rows > kMaxDesignRows)
     throw sim::InputError(std::string(what) + " would have more than " + std::to_string(kMaxDesignRows) + " rows");
+  const double values = static_cast<double>(rows) * static_cast<double>(factors);
+  if (values > static_cast<double>(kMaxDesignValues))
+    throw sim::InputError(fmt::format("{} would have {} points x {} factors = {:.0f} values (about {:.1f} GB); a design "
+                                      "holds at most {} values",
+                                      what, rows, factors, values, values * 2 * sizeof(double) / 1e9, kMaxDesignValues));
 }
 
 // rows * factor, or kMaxDesignRows + 1 when that overflows or passes the cap.
@@ -194,7 +204,7 @@ Design grid_design(const std::vector<Factor>& factors, std::size_t points_per_co
   std::size_t rows = 1;
   for (const Factor& factor : factors)
     rows = capped_product(rows, factor.discrete() ? factor.levels.size() : points_per_continuous_factor);
-  check_rows(rows, "the grid");
+  check_rows(rows, factors.size(), "the grid");
   std::vector<std::vector<double>> axes;
   for (const Factor& factor : factors) axes.push_back(grid_axis(factor, points_per_continuous_factor));
   Eigen::MatrixXd unit(as_index(rows), as_index(factors.size()));
@@ -209,7 +219,7 @@ Design grid_design(const std::vector<Factor>& factors, std::size_t points_per_co
 
 Design latin_hypercube(const std::vector<Factor>& factors, std::size_t points, std::uint64_t seed) {
   check_factors(factors);
-  check_rows(points, "the Latin hypercube");
+  check_rows(points, factors.size(), "the Latin hypercube");
   const sim::RandomStreams streams(seed);
   Eigen::MatrixXd unit(as_index(points), as_index(factors.size()));
   std::vector<double> keys(points);
@@ -232,7 +242,7 @@ Design saltelli_design(const std::vector<Factor>& factors, std::size_t base_samp
   if (2 * k > kMaxSobolDimensions)
     throw sim::InputError("a Saltelli design supports at most " + std::to_string(kMaxSobolDimensions / 2) +
                      " factors, not " + std::to_string(k));
-  check_rows(capped_product(base_samples, k + 2), "the Saltelli design");
+  check_rows(capped_product(base_samples, k + 2), k, "the Saltelli design");
   const SaltelliLayout layout{k, base_samples};
   const SobolSequence sequence(2 * k);
   const std::vector<std::uint32_t> shift = digital_shift(2 * k, seed);
@@ -262,7 +272,7 @@ Design morris_design(const std::vector<Factor>& factors, std::size_t trajectorie
                      std::to_string(levels));
   if (levels > (std::size_t{1} << 30)) throw sim::InputError("Morris levels p is too large");
   const MorrisLayout layout{factors.size(), trajectories, levels};
-  check_rows(capped_product(trajectories, factors.size() + 1), "the Morris design");
+  check_rows(capped_product(trajectories, factors.size() + 1), factors.size(), "the Morris design");
   const sim::RandomStreams streams(seed);
   const auto steps = static_cast<double>(levels - 1);
   Eigen::MatrixXd unit(as_index(layout.rows()), as_index(factors.size()));

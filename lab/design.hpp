@@ -19,6 +19,10 @@
 
 namespace lab {
 
+// The most values (rows x factors) a design may hold: its two matrices are
+// then 160 MB. Refused before anything is allocated.
+inline constexpr std::size_t kMaxDesignValues = 10'000'000;
+
 // One input that a design varies.
 // Continuous (levels empty): uniform on [low, high].
 // Discrete (levels non-empty): the unit interval is cut into levels.size()

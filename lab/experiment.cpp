@@ -1,9 +1,11 @@
 #include "lab/experiment.hpp"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
 #include <numbers>
+#include <map>
 #include <set>
 
 #include "sim/quantity.hpp"
@@ -48,9 +50,12 @@ double whole_number(const YAML::Node& node, const std::string& file, const std::
   const auto where = at(file, node.Mark());
   double value = 0.0;
   try {
-    value = sim::parse_number(node.IsScalar() ? node.Scalar() : std::string{});
-  } catch (const sim::QuantityError&) {
-    throw sim::InputError(where, "key '" + key + "': expected a whole number, got '" + (node.IsScalar() ? node.Scalar() : "not a number") + "'");
+    value = sim::parse_exact_whole(node.IsScalar() ? node.Scalar() : std::string{});
+  } catch (const sim::QuantityError& error) {
+    const std::string got = node.IsScalar() ? node.Scalar() : "not a number";
+    const std::string why = error.what();
+    throw sim::InputError(where, "key '" + key + "': expected a whole number, got '" + got + "'" +
+                                     (why.find("2^53") != std::string::npos ? " (" + why + ")" : ""));
   }
   if (value != std::floor(value) || value < min || value > max)
     throw sim::InputError(where, "key '" + key + "': expected a whole number from " + sim::format_number(min) + " to " +
@@ -170,6 +175,27 @@ class ExperimentReader {
       factor.design.name = factor.name;
       experiment.factors.push_back(std::move(factor));
     }
+    check_one_factor_per_parameter(experiment.factors);
+  }
+
+  // Sensitivity indices share a parameter's effect among the factors that
+  // set it, so an index of either would mean nothing: each parameter may be
+  // set by one factor only (a parameter factor, or any level of an overlay).
+  static void check_one_factor_per_parameter(const std::vector<ExperimentFactor>& factors) {
+    std::map<std::string, std::string> setter;  // parameter -> the factor that sets it
+    for (const auto& factor : factors) {
+      std::set<std::string> paths;
+      if (factor.parameter) paths.insert(factor.name);
+      for (const auto& overlay : factor.overlays)
+        for (const auto& [path, value] : overlay) paths.insert(path);
+      for (const auto& path : paths) {
+        const auto [first, added] = setter.emplace(path, factor.name);
+        if (!added)
+          throw sim::InputError(factor.where, "factors '" + first->second + "' and '" + factor.name + "' both set '" +
+                                                  path + "'; give each parameter to one factor, or its sensitivity "
+                                                  "indices mean nothing");
+      }
+    }
   }
 
   // {uniform: [low, high]} or {levels: [...]}, in the parameter's own units.
@@ -274,6 +300,15 @@ class ExperimentReader {
       if (!error.where().file.empty()) throw;
       throw sim::InputError(where, error.what());  // the design's own checks, located at the method
     }
+    // A sweep keeps a few numbers per run in memory (its journal's index, the
+    // runs still to do, each run's design point and analysed outcomes): refused
+    // here, before the journal or anything else is made.
+    const double runs = static_cast<double>(experiment.design.rows()) * static_cast<double>(experiment.replicates);
+    if (runs > static_cast<double>(kMaxSweepRuns))
+      throw sim::InputError(where, fmt::format("{} design points x {} replicates = {:.0f} runs; a sweep runs at most {} "
+                                               "(its bookkeeping alone would need about {:.1f} GB)",
+                                               experiment.design.rows(), experiment.replicates, runs, kMaxSweepRuns,
+                                               runs * kBookkeepingBytesPerRun / 1e9));
   }
 
   void read_analyse(const YAML::Node& root, Experiment& experiment) {

@@ -36,6 +36,12 @@ struct AnalyticModel {
   std::vector<double> coefficients; // G-function, one per factor
 };
 
+// The most runs one sweep may have (design points x replicates), and what
+// each costs in memory while it runs and is assembled (journal index, to-do
+// list, design point, a few analysed outcomes): about 0.5 GB at the limit.
+inline constexpr std::size_t kMaxSweepRuns = 10'000'000;
+inline constexpr double kBookkeepingBytesPerRun = 48.0;
+
 struct Experiment {
   std::filesystem::path file;
   std::string name, description;

@@ -7,6 +7,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "sim/errors.hpp"
 
@@ -46,7 +47,46 @@ bool read_exact(int fd, void* data, std::size_t bytes, off_t offset) {
   return true;
 }
 
+// One writer per journal: an exclusive POSIX advisory lock on the whole file,
+// held while the sweep runs and released by the kernel however it ends (even
+// SIGKILL). POSIX locks, not flock, because they name the process that holds
+// them. Returns that process when another one has the lock.
+std::optional<pid_t> lock_exclusively(int fd) {
+  struct flock lock {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  if (::fcntl(fd, F_SETLK, &lock) == 0) return std::nullopt;
+  if (errno != EACCES && errno != EAGAIN) return std::nullopt;  // a file system without locks: proceed as before
+  struct flock holder {};
+  holder.l_type = F_WRLCK;
+  holder.l_whence = SEEK_SET;
+  if (::fcntl(fd, F_GETLK, &holder) == 0 && holder.l_type != F_UNLCK) return holder.l_pid;
+  return pid_t{0};
+}
+
+// The process holding the journal's lock, if any (read without taking it).
+std::optional<pid_t> lock_holder(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) return std::nullopt;
+  struct flock probe {};
+  probe.l_type = F_WRLCK;
+  probe.l_whence = SEEK_SET;
+  std::optional<pid_t> holder;
+  if (::fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK) holder = probe.l_pid;
+  ::close(fd);
+  return holder;
+}
+
+[[noreturn]] void refuse_locked(const std::filesystem::path& path, pid_t holder) {
+  throw sim::RuntimeFailure("the sweep journal " + path.string() + " is locked by PID " + std::to_string(holder) +
+                            ": another sweep is writing this output; wait for it to finish (or stop it) first");
+}
+
 }  // namespace
+
+void RunJournal::check_not_in_use(const std::filesystem::path& path) {
+  if (const auto holder = lock_holder(path)) refuse_locked(path, *holder);
+}
 
 std::uint64_t fnv1a(const void* data, std::size_t bytes, std::uint64_t hash) {
   const auto* p = static_cast<const unsigned char*>(data);
@@ -73,16 +113,31 @@ RunJournal RunJournal::create(const std::filesystem::path& path, std::uint64_t f
                               std::uint64_t values_per_run) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
-    if (errno == EEXIST)
+    if (errno == EEXIST) {
+      check_not_in_use(path);  // a running sweep's journal, not an interrupted one's
       throw sim::InputError(sim::SourceLocation{path.string(), 0, 0},
                        "an interrupted sweep left this journal: add --resume to finish it, or --force to start again");
+    }
     throw sim::RuntimeFailure("cannot create the sweep journal " + path.string() + ": " + reason());
   }
   RunJournal journal(path, fd, runs, values_per_run);
-  const Header header{fingerprint, runs, values_per_run};
-  write_all(fd, kMagic.data(), kMagic.size(), path);
-  write_all(fd, &header, sizeof header, path);
-  journal.sync();
+  // Another process may have opened the new file already (a --resume): it has the lock, and the file.
+  if (const auto holder = lock_exclusively(fd)) {
+    journal.fd_ = -1;
+    ::close(fd);
+    refuse_locked(path, *holder);
+  }
+  try {
+    const Header header{fingerprint, runs, values_per_run};
+    write_all(fd, kMagic.data(), kMagic.size(), path);
+    write_all(fd, &header, sizeof header, path);
+    journal.sync();
+  } catch (...) {
+    // A full disk while writing the header: leave no broken journal that the next sweep would be told to resume.
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+    throw;
+  }
   return journal;
 }
 
@@ -97,6 +152,11 @@ RunJournal RunJournal::resume(const std::filesystem::path& path, std::uint64_t f
   struct stat status {};
   if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode))
     throw sim::InputError(where, "the journal is not a regular file; remove it, or use --force to start again");
+  // A hard link is another name of some other file (`ln notes.txt out.h5.journal`), which resuming would rewrite.
+  if (status.st_nlink != 1)
+    throw sim::InputError(where, "the journal has " + std::to_string(status.st_nlink) +
+                                     " names (hard links); ppisim resumes only from its own file");
+  if (const auto holder = lock_exclusively(fd)) refuse_locked(path, *holder);
   // Killed while writing its header: nothing was recorded yet, so start it afresh.
   if (::lseek(fd, 0, SEEK_END) < static_cast<off_t>(kHeaderBytes)) {
     const Header header{fingerprint, runs, values_per_run};
@@ -157,10 +217,11 @@ void RunJournal::for_each(const std::function<void(std::uint64_t, std::span<cons
 }
 
 void RunJournal::remove() {
-  ::close(fd_);
-  fd_ = -1;
+  // Unlinked while still locked: no other sweep can take it over in between.
   std::error_code ignored;
   std::filesystem::remove(path_, ignored);
+  ::close(fd_);
+  fd_ = -1;
 }
 
 }  // namespace lab

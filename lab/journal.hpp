@@ -16,11 +16,17 @@ namespace lab {
 
 class RunJournal {
  public:
+  // Only one process writes a journal: create and resume take an exclusive
+  // advisory lock, and refuse (RuntimeFailure "locked by PID ...") a journal
+  // another process holds. RuntimeFailure unless no other process holds the
+  // journal at `path` (before removing it for --force, say).
+  static void check_not_in_use(const std::filesystem::path& path);
   // A new journal; InputError if one exists (a sweep to resume or remove).
   static RunJournal create(const std::filesystem::path& path, std::uint64_t fingerprint, std::uint64_t runs,
                            std::uint64_t values_per_run);
   // An existing journal of the same experiment (same fingerprint and sizes),
-  // cut back to its last whole, valid record.
+  // cut back to its last whole, valid record; its own regular file with one
+  // name (no link, hard link, pipe or device).
   static RunJournal resume(const std::filesystem::path& path, std::uint64_t fingerprint, std::uint64_t runs,
                            std::uint64_t values_per_run);
 

@@ -6,6 +6,8 @@
 
 #include "lab/sensitivity.hpp"
 #include "results/hdf5.hpp"
+#include "results/results_file.hpp"
+#include "sim/errors.hpp"
 
 namespace lab {
 
@@ -88,7 +90,17 @@ void write_sensitivity(hid_t root, const std::vector<SensitivityRow>& rows) {
   }
 }
 
+static std::vector<SensitivityRow> read_sensitivity_table(const std::filesystem::path& path);
+
 std::vector<SensitivityRow> read_sensitivity(const std::filesystem::path& path) {
+  try {
+    return read_sensitivity_table(path);
+  } catch (const sim::RuntimeFailure& failure) {
+    results::refuse_damaged_file(path, failure);
+  }
+}
+
+static std::vector<SensitivityRow> read_sensitivity_table(const std::filesystem::path& path) {
   hdf5::silence_library_errors();
   const auto file = hdf5::open_file_read_only(path.string());
   std::vector<SensitivityRow> rows;
@@ -96,9 +108,16 @@ std::vector<SensitivityRow> read_sensitivity(const std::filesystem::path& path) 
   const auto group = hdf5::open_group(file.id(), "sensitivity");
   const auto outcome = hdf5::read_strings(group.id(), "outcome"), factor = hdf5::read_strings(group.id(), "factor"),
              index = hdf5::read_strings(group.id(), "index");
-  const auto estimate = hdf5::Dataset::open(group.id(), "estimate").read_doubles(),
-             lo95 = hdf5::Dataset::open(group.id(), "lo95").read_doubles(),
-             hi95 = hdf5::Dataset::open(group.id(), "hi95").read_doubles();
+  // The table's six columns must be one length (a damaged file is refused, not read past).
+  const std::vector<hsize_t> rows_shape{static_cast<hsize_t>(outcome.size())};
+  if (factor.size() != outcome.size() || index.size() != outcome.size())
+    throw sim::RuntimeFailure("/sensitivity: its outcome, factor and index columns differ in length");
+  const auto column = [&](const std::string& name) {
+    const auto dataset = hdf5::Dataset::open(group.id(), name);
+    dataset.require("/sensitivity/" + name, rows_shape, H5T_FLOAT);
+    return dataset.read_doubles();
+  };
+  const auto estimate = column("estimate"), lo95 = column("lo95"), hi95 = column("hi95");
   for (std::size_t i = 0; i < outcome.size(); ++i) rows.push_back({outcome[i], factor[i], index[i], estimate[i], lo95[i], hi95[i]});
   return rows;
 }

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <vector>
 
 #include "models/feeding_curve.hpp"
 #include "models/modules.hpp"
 #include "models/parameters.hpp"
+#include "sim/text.hpp"
 
 namespace models {
 
@@ -15,8 +17,25 @@ int simulated_days(const sim::ParameterSet& parameters) {
 }
 
 double estimated_agents(const sim::ParameterSet& parameters) {
+  double cohorts = 0.0;  // interventions that add agents: every volunteer of every extra cohort
+  for (const auto& intervention : parameters.interventions)
+    if (intervention.kind == "extra_training_cohort") cohorts += intervention.number("size");
   return parameters.real("population.births") * 183.0 + parameters.real("professionals.midwives") +
-         parameters.real("professionals.health_visitors") + parameters.real("volunteers.initial");
+         parameters.real("professionals.health_visitors") + parameters.real("volunteers.initial") + cohorts;
+}
+
+// Throws when the survey table is impossible. Deriving the curve costs a
+// few hundred microseconds, and a sweep checks every design point (most
+// vary no feeding.* parameter, the curve's only inputs), so the last table
+// found possible is remembered.
+static void check_feeding_curve(const sim::ParameterSet& parameters) {
+  thread_local std::vector<double> last_possible;
+  std::vector<double> table;
+  for (const auto& spec : parameters.registry().all())
+    if (spec.path.starts_with("feeding.") && spec.kind == sim::ParameterKind::real) table.push_back(parameters.real(spec.path));
+  if (!last_possible.empty() && table == last_possible) return;
+  (void)derive_feeding_curve(parameters);
+  last_possible = std::move(table);
 }
 
 void check_parameters(const sim::ParameterSet& parameters, std::uint64_t max_agents) {
@@ -26,7 +45,7 @@ void check_parameters(const sim::ParameterSet& parameters, std::uint64_t max_age
   if (const double agents = estimated_agents(parameters); agents > static_cast<double>(max_agents))
     throw sim::InputError(parameters.where("population.births"),
                           fmt::format("the population is too large: about {:.0f} agents at once (births per day x 183 "
-                                      "+ midwives + health visitors + volunteers) would need about {:.1f} GB per "
+                                      "+ midwives + health visitors + volunteers + extra training cohorts) would need about {:.1f} GB per "
                                       "replicate; the limit is {} agents (raise it with --max-agents if the machine "
                                       "has the memory)",
                                       agents, agents * kBytesPerAgent / 1e9, max_agents));
@@ -43,13 +62,19 @@ void check_parameters(const sim::ParameterSet& parameters, std::uint64_t max_age
   if (parameters.integer("population.localities") > 65535)
     throw sim::InputError(parameters.where("population.localities"), "key 'population.localities': at most 65535");
   const auto localities = parameters.integer("population.localities");
-  for (const auto& intervention : parameters.interventions)
+  for (const auto& intervention : parameters.interventions) {
+    if (intervention.start >= days)
+      throw sim::InputError(intervention.where,
+                            fmt::format("intervention '{}' starts on day {}, after the horizon (day {}): it would never "
+                                        "act; start it earlier or lengthen the horizon",
+                                        intervention.kind, sim::format_number(intervention.start), days));
     for (const int target : intervention.targets)
       if (target > localities)
         throw sim::InputError(intervention.where, "intervention '" + intervention.kind + "' targets locality " +
                                                       std::to_string(target) + ", but there are only " +
                                                       std::to_string(localities) + " (population.localities)");
-  (void)derive_feeding_curve(parameters);  // throws when the survey table is impossible
+  }
+  check_feeding_curve(parameters);
 }
 
 const std::vector<ModuleType>& daily_plan() {

@@ -99,30 +99,55 @@ Handle open_group(hid_t parent, const std::string& name) {
 bool exists(hid_t parent, const std::string& name) { return H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0; }
 
 static Handle string_type();
+static Handle dataset_properties(const std::string& name, const std::vector<hsize_t>& shape);
 
+// Text datasets are fixed-length UTF-8 (each value NUL-padded to the longest):
+// HDF5 cannot filter variable-length strings, whose text lives outside the
+// dataset, so only fixed-length text can carry the Fletcher32 checksum.
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
-  const Handle type = string_type();
+  std::size_t width = 1;
+  for (const auto& value : values) width = std::max(width, value.size());
+  const Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "cannot make a string type");
+  check(H5Tset_size(type.id(), width), "cannot size a string type");
+  check(H5Tset_strpad(type.id(), H5T_STR_NULLPAD), "cannot pad a string type");
+  check(H5Tset_cset(type.id(), H5T_CSET_UTF8), "cannot set UTF-8");
   const hsize_t count = values.size();
   const Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose, "cannot make the shape of " + name);
-  const Handle dataset(H5Dcreate2(parent, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  const Handle properties = dataset_properties(name, {count});
+  const Handle dataset(H5Dcreate2(parent, name.c_str(), type.id(), space.id(), H5P_DEFAULT, properties.id(), H5P_DEFAULT),
                        H5Dclose, "cannot create dataset " + name);
-  std::vector<const char*> pointers;
-  for (const auto& value : values) pointers.push_back(value.c_str());
-  if (count) check(H5Dwrite(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "cannot write " + name);
+  std::string packed(width * values.size(), '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) values[i].copy(packed.data() + i * width, width);
+  if (count) check(H5Dwrite(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()), "cannot write " + name);
 }
 
+// Reads fixed-length text (what ppisim writes) and variable-length text (what
+// it wrote before checksums, and what other tools may write).
 std::vector<std::string> read_strings(hid_t parent, const std::string& name) {
   const Handle dataset(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open dataset " + name);
   const Handle space(H5Dget_space(dataset.id()), H5Sclose, "cannot read the shape of " + name);
+  if (H5Sget_simple_extent_ndims(space.id()) != 1) throw sim::RuntimeFailure(name + " is not a list of text");
   const hssize_t count = H5Sget_simple_extent_npoints(space.id());
   if (count < 0) check(-1, "cannot count " + name);
-  const Handle type = string_type();
-  std::vector<char*> pointers(static_cast<std::size_t>(count), nullptr);
-  if (count) check(H5Dread(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "cannot read " + name);
+  const Handle stored(H5Dget_type(dataset.id()), H5Tclose, "cannot read the type of " + name);
+  if (H5Tget_class(stored.id()) != H5T_STRING) throw sim::RuntimeFailure(name + " does not hold text");
   std::vector<std::string> values;
-  for (char* pointer : pointers) {
-    values.emplace_back(pointer ? pointer : "");
-    H5free_memory(pointer);
+  if (H5Tis_variable_str(stored.id()) > 0) {
+    const Handle type = string_type();
+    std::vector<char*> pointers(static_cast<std::size_t>(count), nullptr);
+    if (count) check(H5Dread(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "cannot read " + name);
+    for (char* pointer : pointers) {
+      values.emplace_back(pointer ? pointer : "");
+      H5free_memory(pointer);
+    }
+    return values;
+  }
+  const std::size_t width = H5Tget_size(stored.id());
+  std::string packed(width * static_cast<std::size_t>(count), '\0');
+  if (count) check(H5Dread(dataset.id(), stored.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()), "cannot read " + name);
+  for (std::size_t i = 0; i < static_cast<std::size_t>(count); ++i) {
+    const std::string value = packed.substr(i * width, width);
+    values.push_back(value.substr(0, value.find('\0')));
   }
   return values;
 }
@@ -199,24 +224,40 @@ std::uint64_t read_uint64_attribute(hid_t object, const std::string& name) {
   return value;
 }
 
-Dataset Dataset::create(hid_t parent, const std::string& name, std::vector<hsize_t> shape, hid_t type) {
-  const Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), H5Sclose,
-                     "cannot make the shape of " + name);
-  const Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "cannot make dataset properties");
-  if (shape.size() == 2 && shape[0] > 0 && shape[1] > 0) {
+// Every dataset with data is chunked and carries HDF5's Fletcher32 checksum,
+// so a flipped byte anywhere in its values is an error when it is read, never
+// a different number (HDF5 checks it on every read by default). A dataset
+// without data cannot be chunked (fixed dimensions of 0), and has nothing to
+// check. 2-D datasets are also compressed; the checksum comes last, so it
+// covers the bytes on disk and damage is found before inflating them.
+static Handle dataset_properties(const std::string& name, const std::vector<hsize_t>& shape) {
+  Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "cannot make dataset properties");
+  const bool has_values = !shape.empty() && std::all_of(shape.begin(), shape.end(), [](hsize_t n) { return n > 0; });
+  if (has_values) {
     // Chunks of about 8,192 values (64 KiB) in whole rows: several runs of a
     // few years' series share a chunk, narrow tables (a design's few
     // columns) many rows. Compressing a chunk has a fixed cost (zlib set-up,
     // HDF5 bookkeeping) and deflate finds more to share in a larger one:
     // with 1,024-value chunks, compression was half of writing a town run.
-    const hsize_t rows_per_chunk = std::clamp<hsize_t>(kValuesPerChunk / shape[1], 1, shape[0]);
-    const hsize_t chunk[2] = {rows_per_chunk, shape[1]};
-    check(H5Pset_chunk(properties.id(), 2, chunk), "cannot chunk " + name);
-    check(H5Pset_shuffle(properties.id()), "cannot shuffle " + name);
-    check(H5Pset_deflate(properties.id(), 4), "cannot compress " + name);
+    const hsize_t row_values = shape.size() == 2 ? shape[1] : 1;
+    std::vector<hsize_t> chunk = shape;
+    chunk[0] = std::clamp<hsize_t>(kValuesPerChunk / row_values, 1, shape[0]);
+    check(H5Pset_chunk(properties.id(), static_cast<int>(chunk.size()), chunk.data()), "cannot chunk " + name);
+    if (shape.size() == 2) {
+      check(H5Pset_shuffle(properties.id()), "cannot shuffle " + name);
+      check(H5Pset_deflate(properties.id(), 4), "cannot compress " + name);
+    }
+    check(H5Pset_fletcher32(properties.id()), "cannot checksum " + name);
   }
   // Fixed fill timing keeps files from different runs comparable byte for byte.
   check(H5Pset_fill_time(properties.id(), H5D_FILL_TIME_ALLOC), "cannot set fill time");
+  return properties;
+}
+
+Dataset Dataset::create(hid_t parent, const std::string& name, std::vector<hsize_t> shape, hid_t type) {
+  const Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), H5Sclose,
+                     "cannot make the shape of " + name);
+  const Handle properties = dataset_properties(name, shape);
   return {Handle(H5Dcreate2(parent, name.c_str(), type, space.id(), H5P_DEFAULT, properties.id(), H5P_DEFAULT),
                  H5Dclose, "cannot create dataset " + name),
           name};
@@ -240,6 +281,22 @@ Dataset::Dataset(Handle handle, std::string name) : handle_(std::move(handle)), 
   if (rank < 0) check(rank, "cannot read the rank of " + name_);
   shape_.resize(static_cast<std::size_t>(rank));
   H5Sget_simple_extent_dims(space.id(), shape_.data(), nullptr);
+}
+
+static std::string describe_shape(const std::vector<hsize_t>& shape) {
+  std::string text;
+  for (const auto dim : shape) text += (text.empty() ? "" : " x ") + std::to_string(dim);
+  return shape.empty() ? "a scalar" : text;
+}
+
+void Dataset::require(const std::string& what, const std::vector<hsize_t>& shape, H5T_class_t type_class) const {
+  if (shape_ != shape)
+    throw sim::RuntimeFailure(what + " has shape " + describe_shape(shape_) + " where the file needs " +
+                              describe_shape(shape));
+  const Handle type(H5Dget_type(handle_.id()), H5Tclose, "cannot read the type of " + what);
+  if (H5Tget_class(type.id()) != type_class)
+    throw sim::RuntimeFailure(what + " holds " + (type_class == H5T_INTEGER ? "non-integers" : "values that are not numbers") +
+                              " where the file needs " + (type_class == H5T_INTEGER ? "integers" : "numbers"));
 }
 
 void Dataset::write_rows_of(hsize_t first, hsize_t count, const void* values, hid_t memory_type) {

@@ -67,6 +67,10 @@ class Dataset {
   void describe(const std::string& units, const std::string& description);
 
   [[nodiscard]] const std::vector<hsize_t>& shape() const { return shape_; }
+  // Readers check a dataset against what the rest of the file says before
+  // using it: a RuntimeFailure naming `what` (e.g. "/runs/seed") unless it has
+  // exactly this shape and holds values of this class (H5T_FLOAT, H5T_INTEGER).
+  void require(const std::string& what, const std::vector<hsize_t>& shape, H5T_class_t type_class) const;
   [[nodiscard]] std::vector<double> read_doubles() const;
   [[nodiscard]] std::vector<std::uint64_t> read_uint64s() const;
   [[nodiscard]] hid_t id() const { return handle_.id(); }

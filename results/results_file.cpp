@@ -319,9 +319,13 @@ ResultsContents read_results(const fs::path& path) {
   try {
     return read_results_file(path);
   } catch (const sim::RuntimeFailure& failure) {
-    throw sim::InputError(sim::SourceLocation{path.string(), 0, 0},
-                     std::string("not a readable ppisim results file (truncated or damaged?): ") + failure.what());
+    refuse_damaged_file(path, failure);
   }
+}
+
+void refuse_damaged_file(const fs::path& path, const std::exception& failure) {
+  throw sim::InputError(sim::SourceLocation{path.string(), 0, 0},
+                        std::string("not a readable ppisim results file (truncated or damaged?): ") + failure.what());
 }
 
 static ResultsContents read_results_file(const fs::path& path) {
@@ -339,19 +343,28 @@ static ResultsContents read_results_file(const fs::path& path) {
   ResultsContents contents;
   for (const char* name : {"ppisim_version", "git_revision", "created", "command_line", "scenario_name"})
     if (hdf5::has_attribute(root, name)) contents.attributes[name] = hdf5::read_string_attribute(root, name);
-  contents.seeds = hdf5::Dataset::open(root, "runs/seed").read_uint64s();
-  contents.replicates = hdf5::Dataset::open(root, "runs/replicate").read_uint64s();
+  // Every per-run dataset must have exactly the `runs` rows the root says:
+  // one longer or shorter (a damaged or edited file) is refused, not read past.
+  if (!hdf5::has_attribute(root, "runs")) throw sim::RuntimeFailure("the root has no 'runs' attribute");
+  const std::vector<hsize_t> per_run{static_cast<hsize_t>(hdf5::read_uint64_attribute(root, "runs"))};
+  const auto read_per_run = [&](hid_t group, const std::string& where, const std::string& name, H5T_class_t type_class) {
+    auto dataset = hdf5::Dataset::open(group, name);
+    dataset.require(where + name, per_run, type_class);
+    return dataset;
+  };
+  contents.seeds = read_per_run(root, "/", "runs/seed", H5T_INTEGER).read_uint64s();
+  contents.replicates = read_per_run(root, "/", "runs/replicate", H5T_INTEGER).read_uint64s();
 
   const auto summary = hdf5::open_group(root, "summary");
   for (const auto& name : hdf5::list_members(summary.id())) {
-    const auto dataset = hdf5::Dataset::open(summary.id(), name);
+    const auto dataset = read_per_run(summary.id(), "/summary/", name, H5T_FLOAT);
     contents.summary_specs.push_back({name, hdf5::read_string_attribute(dataset.id(), "units"),
                                       hdf5::read_string_attribute(dataset.id(), "description")});
     contents.summary_values.push_back(dataset.read_doubles());
   }
   const auto parameters = hdf5::open_group(root, "parameters");
   for (const auto& name : hdf5::list_members(parameters.id()))
-    contents.parameters.emplace_back(name, hdf5::Dataset::open(parameters.id(), name).read_doubles());
+    contents.parameters.emplace_back(name, read_per_run(parameters.id(), "/parameters/", name, H5T_FLOAT).read_doubles());
   return contents;
 }
 

@@ -95,4 +95,9 @@ struct ResultsContents {
 // Reads a results file; InputError if it is not one.
 ResultsContents read_results(const std::filesystem::path& path);
 
+// A results file that HDF5 cannot read back, or whose datasets disagree with
+// each other (checksum, shape, type), is bad input to the command reading it:
+// the InputError every reader of results files throws for `failure`.
+[[noreturn]] void refuse_damaged_file(const std::filesystem::path& path, const std::exception& failure);
+
 }  // namespace results

@@ -17,8 +17,8 @@ static std::string located(const SourceLocation& where, const std::string& messa
 }
 
 InputError::InputError(SourceLocation where, const std::string& message)
-    : std::runtime_error(located(where, message)), where_(std::move(where)) {}
+    : std::runtime_error(located(where, message)), where_(std::move(where)), message_(message) {}
 
-InputError::InputError(const std::string& message) : std::runtime_error(message) {}
+InputError::InputError(const std::string& message) : std::runtime_error(message), message_(message) {}
 
 }  // namespace sim

@@ -24,9 +24,12 @@ class InputError : public std::runtime_error {
   InputError(SourceLocation where, const std::string& message);
   explicit InputError(const std::string& message);
   [[nodiscard]] const SourceLocation& where() const { return where_; }
+  // The message without its location, to put in context.
+  [[nodiscard]] const std::string& message() const { return message_; }
 
  private:
   SourceLocation where_;
+  std::string message_;
 };
 
 // Something failed while running (I/O, resources). Exit code 1.

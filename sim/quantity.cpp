@@ -4,7 +4,11 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <optional>
+#include <string>
 #include <utility>
+
+#include <fmt/format.h>
 
 namespace sim {
 namespace {
@@ -36,23 +40,46 @@ std::string_view singular(std::string_view unit) {
 
 }  // namespace
 
+// A number as the YAML 1.2 core schema writes one: [-+]? (.digits | digits
+// [. digits]) [e [-+] digits]. Nothing else: no thousands separators, no
+// decimal commas ("1,20" was read as 120), no underscores, no hexadecimal.
+static bool is_yaml_decimal(std::string_view text) {
+  std::size_t at = 0;
+  const auto digits = [&] {
+    const std::size_t from = at;
+    while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at]))) ++at;
+    return at > from;
+  };
+  if (at < text.size() && (text[at] == '-' || text[at] == '+')) ++at;
+  const bool whole = digits();
+  bool fraction = false;
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    fraction = digits();
+  }
+  if (!whole && !fraction) return false;
+  if (at < text.size() && (text[at] == 'e' || text[at] == 'E')) {
+    ++at;
+    if (at < text.size() && (text[at] == '-' || text[at] == '+')) ++at;
+    if (!digits()) return false;
+  }
+  return at == text.size();
+}
+
 double parse_number(std::string_view text) {
   text = trim(text);
-  std::string digits;
-  digits.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    // A comma is a thousands separator only between digit groups: "3,000".
-    if (text[i] == ',' && i > 0 && std::isdigit(static_cast<unsigned char>(text[i - 1])) && i + 3 < text.size() + 1)
-      continue;
-    digits.push_back(text[i]);
-  }
-  if (!digits.empty() && digits.front() == '+') digits.erase(0, 1);
-  double value = 0.0;
-  const auto* begin = digits.data();
-  const auto* end = digits.data() + digits.size();
-  const auto [stop, error] = std::from_chars(begin, end, value);
-  if (digits.empty() || error != std::errc{} || stop != end)
+  if (!is_yaml_decimal(text)) {
+    if (text.find(',') != std::string_view::npos)
+      throw QuantityError("numbers take no commas: write 1.2 for one point two, 3000 for three thousand; got '" +
+                          std::string(text) + "'");
     throw QuantityError("expected a number, got '" + std::string(text) + "'");
+  }
+  std::string_view digits = text;
+  if (digits.front() == '+') digits.remove_prefix(1);
+  double value = 0.0;
+  const auto [stop, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (error != std::errc{} || stop != digits.data() + digits.size())
+    throw QuantityError("expected a finite number, got '" + std::string(text) + "'");
   if (!std::isfinite(value)) throw QuantityError("expected a finite number, got '" + std::string(text) + "'");
   return value;
 }
@@ -105,6 +132,48 @@ double parse_count(std::string_view text, std::string_view unit) {
   if (!word.empty() && singular(word) != singular(unit))
     throw QuantityError("expected a number of " + std::string(unit) + ", got '" + std::string(trim(text)) + "'");
   return parse_number(number);
+}
+
+// The decimal digits of the whole number a YAML decimal denotes, without
+// sign or leading zeros ("1.5e1" -> "15"), or nothing if it has a fraction.
+static std::optional<std::string> whole_digits(std::string_view text) {
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
+  const auto e = text.find_first_of("eE");
+  long exponent = 0;
+  if (e != std::string_view::npos) {
+    std::string_view power = text.substr(e + 1);
+    if (!power.empty() && power.front() == '+') power.remove_prefix(1);
+    if (std::from_chars(power.data(), power.data() + power.size(), exponent).ec != std::errc{} || exponent > 400 ||
+        exponent < -400)
+      return std::nullopt;
+    text = text.substr(0, e);
+  }
+  const auto point = text.find('.');
+  std::string digits(text.substr(0, point));
+  if (point != std::string_view::npos) {
+    digits += text.substr(point + 1);
+    exponent -= static_cast<long>(text.size() - point - 1);
+  }
+  if (exponent >= 0) {
+    digits.append(static_cast<std::size_t>(exponent), '0');
+  } else {
+    const auto cut = static_cast<std::size_t>(-exponent);
+    const std::size_t keep = digits.size() > cut ? digits.size() - cut : 0;
+    if (digits.find_first_not_of('0', keep) != std::string::npos) return std::nullopt;  // a fraction
+    digits.resize(keep);
+  }
+  const auto first = digits.find_first_not_of('0');
+  return first == std::string::npos ? std::string("0") : digits.substr(first);
+}
+
+double parse_exact_whole(std::string_view text, std::string_view unit) {
+  const double value = parse_count(text, unit);
+  const auto digits = whole_digits(split_number_and_unit(text).first);
+  if (!digits || value != std::floor(value)) throw QuantityError("expected a whole number, got '" + std::string(trim(text)) + "'");
+  if (std::abs(value) > kLargestExactWhole || fmt::format("{:.0f}", std::abs(value)) != *digits)
+    throw QuantityError(*digits + " is above 2^53 = 9007199254740992, the largest whole number held exactly; it would "
+                        "run as " + fmt::format("{:.0f}", std::abs(value)));
+  return value;
 }
 
 }  // namespace sim

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "sim/quantity.hpp"
@@ -70,7 +71,7 @@ double parse_numeric(const ParameterSpec& spec, const std::string& text) {
   switch (spec.kind) {
     case ParameterKind::duration: return parse_duration_days(text);
     case ParameterKind::rate: return parse_rate_per_day(text);
-    case ParameterKind::integer: return parse_count(text, spec.unit);
+    case ParameterKind::integer: return parse_exact_whole(text, spec.unit);
     default:
       // Shares and probabilities may be written as percentages: "60%".
       if (!text.empty() && text.back() == '%' && spec.max <= 1.0)
@@ -233,6 +234,9 @@ struct InterventionFieldReader {
   }
 
   void add_setting(const std::string& path, const YAML::Node& value, const SourceLocation& where) {
+    for (const auto& [set_path, unused] : result.settings)
+      if (set_path == path)
+        throw InputError(where, "intervention '" + kind.name + "': '" + path + "' is set twice; give each parameter once");
     result.settings.emplace_back(path, convert_value(*parameters.registry().find(path), value, where));
   }
 
@@ -315,6 +319,7 @@ class ScenarioReader {
     if (root.IsMap()) {
       if (const auto parent = root["extends"]) chain = read_parent(file, parent);
       visited_ = 0;
+      set_here_.clear();
       read_mapping(root, "", name, 0);
     } else if (!root.IsNull()) {
       throw InputError(location_of(name, root.Mark()), "a scenario must be a map of keys to values");
@@ -329,6 +334,9 @@ class ScenarioReader {
     const auto where = location_of(file.string(), parent.Mark());
     if (!parent.IsScalar() || parent.Scalar().empty())
       throw InputError(where, "key 'extends': expected the path of another scenario file");
+    // The system reads a path only up to a NUL ("p.yaml\0junk" would open p.yaml).
+    if (parent.Scalar().find('\0') != std::string::npos)
+      throw InputError(where, "key 'extends': a file path cannot hold a NUL character (\\0)");
     return read_file(file.parent_path() / parent.Scalar(), where);
   }
 
@@ -356,6 +364,10 @@ class ScenarioReader {
                   const std::string& file, int depth) {
     const auto& registry = parameters_.registry();
     if (const auto* spec = registry.find(path)) {
+      // One file may name a parameter once, however it is spelled: nested, dotted, or both.
+      if (const auto [first, added] = set_here_.emplace(path, where); !added)
+        throw InputError(where, "key '" + path + "' appears twice (first at line " + std::to_string(first->second.line) +
+                                    "); give each parameter once");
       parameters_.set(path, convert_value(*spec, value, location_of(file, value.Mark())), where);
     } else if (registry.is_section(path)) {
       if (!value.IsMap())
@@ -387,6 +399,7 @@ class ScenarioReader {
   ParameterSet& parameters_;
   std::vector<fs::path> open_files_;
   std::size_t visited_ = 0;
+  std::map<std::string, SourceLocation> set_here_;  // parameters set by the file being read, and where
 };
 
 // Inserts `value` at dotted `path` in a nested YAML map.
@@ -403,6 +416,7 @@ void insert_at(YAML::Node root, const std::string& path, const YAML::Node& value
 YAML::Node to_yaml(const ParameterSpec& spec, const ParameterValue& value) {
   YAML::Node node;
   if (spec.kind == ParameterKind::duration_list) {
+    node = YAML::Node(YAML::NodeType::Sequence);  // an empty list is [], not ~ (nothing)
     for (const double days : std::get<std::vector<double>>(value)) node.push_back(format_number(days) + " days");
   } else if (spec.kind == ParameterKind::shares) {
     for (const auto& [name, share] : std::get<Shares>(value)) node[name] = format_number(share);

@@ -6,9 +6,13 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <optional>
+#include <vector>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <yaml.h>
 #include <yaml-cpp/eventhandler.h>
 
 #include "sim/text.hpp"
@@ -132,10 +136,198 @@ void check_structure(const std::string& text, const std::string& origin, bool wi
                                    : "unexpected text after the value (YAML reads it as a second document)");
 }
 
-YAML::Node parse_checked(const std::string& text, const std::string& origin, bool with_position) {
+// What libyaml, a strict parser, says is wrong with a text (nothing if it reads it).
+struct StrictRefusal {
+  bool in_bytes = false;  // the bytes themselves (encoding, control characters), before any YAML
+  YAML::Mark mark;
+  std::string message;
+};
+
+// The 0-based line and column of a byte offset (line breaks: LF, CRLF or CR).
+YAML::Mark mark_of_offset(const std::string& text, std::size_t offset) {
+  YAML::Mark mark;
+  mark.line = 0;
+  mark.column = 0;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    const bool crlf = text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n';
+    if ((text[i] == '\n' || text[i] == '\r') && !crlf) {
+      ++mark.line;
+      mark.column = 0;
+    } else if (!crlf) {
+      ++mark.column;
+    }
+  }
+  return mark;
+}
+
+YAML::Mark mark_of(const yaml_mark_t& mark) {
+  YAML::Mark converted;
+  converted.line = static_cast<int>(mark.line);
+  converted.column = static_cast<int>(mark.column);
+  return converted;
+}
+
+// libyaml places a bad UTF-8 sequence at its bad trailing byte; people look
+// for the character, so the refusal points at the byte that starts it.
+std::size_t start_of_sequence(const std::string& text, const yaml_parser_t& parser) {
+  std::size_t at = std::min(parser.problem_offset, text.size());
+  if (!parser.problem || std::string_view(parser.problem).find("trailing") == std::string_view::npos) return at;
+  while (at > 0) {
+    --at;
+    if ((static_cast<unsigned char>(text[at]) & 0xC0) != 0x80) break;
+  }
+  return at;
+}
+
+StrictRefusal refused_bytes(const std::string& text, const yaml_parser_t& parser) {
+  const std::string problem = parser.problem ? parser.problem : "unreadable text";
+  const std::size_t at = start_of_sequence(text, parser);
+  StrictRefusal refusal{.in_bytes = true, .mark = mark_of_offset(text, at)};
+  if (problem.find("control characters") != std::string::npos)
+    refusal.message = fmt::format("a control character (code {:#04x}) is not allowed in YAML; remove it, or write it "
+                                  "as an escape such as \\t inside double quotes",
+                                  parser.problem_value);
+  else
+    refusal.message = fmt::format("the text is not valid UTF-8 ({}, byte {:#04x}); save the file as UTF-8", problem,
+                                  at < text.size() ? static_cast<unsigned char>(text[at]) : 0u);
+  return refusal;
+}
+
+// The YAML spec says a map's keys are unique; yaml-cpp keeps every copy and
+// the last silently wins. Follows the events of a text (aliases unexpanded,
+// so an alias bomb costs nothing) and finds the first key a map repeats.
+class DuplicateKeyFinder {
+ public:
+  // How deeply lists and maps nest at this event.
+  [[nodiscard]] std::size_t depth() const { return frames_.size(); }
+
+  // Returns the refusal for a repeated key, if this event is one.
+  std::optional<StrictRefusal> on(const yaml_event_t& event) {
+    switch (event.type) {
+      case YAML_SCALAR_EVENT: {
+        const std::string value(reinterpret_cast<const char*>(event.data.scalar.value), event.data.scalar.length);
+        return take_node(&value, event.start_mark);
+      }
+      case YAML_ALIAS_EVENT: return take_node(nullptr, event.start_mark);
+      case YAML_MAPPING_START_EVENT:
+      case YAML_SEQUENCE_START_EVENT: {
+        const std::string prefix = path_of_next_value();
+        auto refusal = take_node(nullptr, event.start_mark);
+        frames_.push_back({.is_map = event.type == YAML_MAPPING_START_EVENT, .prefix = prefix});
+        return refusal;
+      }
+      case YAML_MAPPING_END_EVENT:
+      case YAML_SEQUENCE_END_EVENT:
+        if (!frames_.empty()) frames_.pop_back();
+        return std::nullopt;
+      default: return std::nullopt;
+    }
+  }
+
+ private:
+  struct Frame {
+    bool is_map = false;
+    std::string prefix;            // dotted path of this node
+    bool expecting_key = true;     // maps alternate key, value
+    std::string key;               // the key whose value comes next
+    std::map<std::string, std::size_t> lines;  // keys seen, at 1-based lines
+  };
+
+  [[nodiscard]] std::string path_of_next_value() const {
+    if (frames_.empty()) return {};
+    const Frame& parent = frames_.back();
+    if (!parent.is_map || parent.expecting_key) return parent.prefix;
+    return parent.prefix.empty() ? parent.key : parent.prefix + "." + parent.key;
+  }
+
+  // A node in its parent: a map's key (checked, when it is text) or a value.
+  std::optional<StrictRefusal> take_node(const std::string* scalar, const yaml_mark_t& mark) {
+    if (frames_.empty() || !frames_.back().is_map) return std::nullopt;
+    Frame& map = frames_.back();
+    map.expecting_key = !map.expecting_key;
+    if (map.expecting_key) return std::nullopt;  // that was a value
+    map.key = scalar ? *scalar : std::string();
+    if (!scalar) return std::nullopt;  // a list, map or alias as a key: nothing to compare
+    const auto [first, added] = map.lines.emplace(*scalar, mark.line + 1);
+    if (added) return std::nullopt;
+    const std::string path = map.prefix.empty() ? *scalar : map.prefix + "." + *scalar;
+    return StrictRefusal{.mark = mark_of(mark),
+                         .message = "key '" + path + "' appears twice (first at line " + std::to_string(first->second) +
+                                    "); give each key once"};
+  }
+
+  std::vector<Frame> frames_;
+};
+
+// yaml-cpp, which builds ppisim's trees, is lenient where the YAML spec is
+// not: it reads an unclosed quote to the end of the text (swallowing every
+// setting after it), bytes that are not UTF-8, control characters such as
+// NUL, and repeated keys. libyaml (the C library PyYAML builds on) follows
+// the spec, so every text is also read by it, event by event without
+// building anything.
+std::optional<StrictRefusal> strict_refusal(const std::string& text) {
+  yaml_parser_t parser;
+  if (!yaml_parser_initialize(&parser)) throw RuntimeFailure("cannot start the YAML checker (out of memory)");
+  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  std::optional<StrictRefusal> refusal;
+  DuplicateKeyFinder duplicates;
+  for (bool done = false; !done && !refusal;) {
+    yaml_event_t event;
+    if (!yaml_parser_parse(&parser, &event)) {
+      refusal = StrictRefusal{};
+      if (parser.error == YAML_READER_ERROR) {
+        refusal = refused_bytes(text, parser);
+      } else if (parser.context && std::string_view(parser.context).find("quoted scalar") != std::string_view::npos &&
+                 std::string_view(parser.problem ? parser.problem : "").find("end of stream") != std::string_view::npos) {
+        refusal->mark = mark_of(parser.context_mark);
+        refusal->message = "invalid YAML: the quote that opens here is never closed, so it would swallow the rest of the text";
+      } else {
+        refusal->mark = mark_of(parser.problem_mark);
+        refusal->message = std::string("invalid YAML: ") + (parser.problem ? parser.problem : "unreadable") +
+                           (parser.context ? std::string(" ") + parser.context : std::string());
+      }
+      break;
+    }
+    done = event.type == YAML_STREAM_END_EVENT;
+    refusal = duplicates.on(event);
+    yaml_event_delete(&event);
+    // Too deep for ppisim: NestingGuard says so, at the level that passes the limit.
+    if (duplicates.depth() > static_cast<std::size_t>(kMaxYamlNesting)) break;
+  }
+  yaml_parser_delete(&parser);
+  return refusal;
+}
+
+// YAML reads a CRLF or a lone CR as one line break, the same as LF; yaml-cpp
+// knows only LF (and CRLF), so line breaks are made LF before it reads them.
+// Line numbers are unchanged.
+std::string with_lf_line_breaks(const std::string& text) {
+  if (text.find('\r') == std::string::npos) return text;
+  std::string normalised;
+  normalised.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\r') {
+      normalised += text[i];
+      continue;
+    }
+    normalised += '\n';
+    if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+  }
+  return normalised;
+}
+
+YAML::Node parse_checked(const std::string& raw_text, const std::string& origin, bool with_position) {
+  // The bytes first (a NUL or invalid UTF-8 is named where it is), then
+  // yaml-cpp's own messages, which know ppisim's inputs best, then whatever
+  // else a strict parser refuses.
+  const auto refusal = strict_refusal(raw_text);
+  if (refusal && refusal->in_bytes) throw InputError(located_at(origin, refusal->mark, with_position), refusal->message);
+  const std::string text = with_lf_line_breaks(raw_text);
   try {
     check_structure(text, origin, with_position);
-    return YAML::Load(text);
+    auto tree = YAML::Load(text);
+    if (refusal) throw InputError(located_at(origin, refusal->mark, with_position), refusal->message);
+    return tree;
   } catch (const YAML::Exception& error) {
     throw InputError(located_at(origin, error.mark, with_position),
                      "invalid YAML: " + error.msg + tab_hint(text, error.mark));

@@ -458,7 +458,11 @@ def _parse_mapping(path: Path, text: str, what: str) -> dict:
     try:
         parsed = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
-        raise ValueError(f"{path}: {what} is not valid YAML: {error}") from error
+        # One line, as every error of ppisim is: PyYAML's own text spans five.
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1} of it" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ValueError(f"{path}: {what} is not valid YAML{where}: {problem}") from error
     if not isinstance(parsed, dict):
         raise ValueError(f"{path}: {what} is not a YAML mapping")
     return parsed

@@ -837,6 +837,24 @@ def check_replaceable(path: str | os.PathLike) -> None:
         raise ValueError(f"{path}: the output path is {kind}, not a report file; only regular files are replaced")
 
 
+def check_not_an_input(output: str | os.PathLike, inputs: Sequence[str | os.PathLike]) -> None:
+    """Raises ValueError if writing the report to output would replace one of
+    the results files it reads (the same file, or a hard link to it)."""
+    try:
+        target = os.lstat(output)
+    except FileNotFoundError:
+        return
+    for given in inputs:
+        for look in (os.stat, os.lstat):
+            try:
+                source = look(given)
+            except OSError:
+                continue
+            if (source.st_dev, source.st_ino) == (target.st_dev, target.st_ino):
+                raise ValueError(f"{output}: the output is the results file {given}, which the report reads; "
+                                 "name another file, such as report.html")
+
+
 def write_atomically(path: str | os.PathLike, text: str) -> Path:
     """Writes text to path through a hidden temporary file in the same folder,
     renamed into place when complete; on failure nothing is left behind."""
@@ -877,6 +895,7 @@ def write_report(results_paths: str | os.PathLike | Sequence[str | os.PathLike],
     output = Path(output_html)
     if not output.parent.is_dir() and str(output.parent):
         raise ValueError(f"{output}: the output folder '{output.parent}' does not exist")
+    check_not_an_input(output, results_paths)
     all_results = [load_results(p) for p in results_paths]
     return write_atomically(output, render_report(all_results, title))
 
@@ -898,6 +917,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if str(output.parent) and not output.parent.is_dir():
             raise ValueError(f"{output}: the output folder '{output.parent}' does not exist")
         check_replaceable(output)
+        check_not_an_input(output, args.results)
         all_results = [load_results(path) for path in args.results]
     except (ValueError, OSError) as error:  # bad input: nothing is written
         print(f"{PROGRAM}: error: {error}", file=sys.stderr)

@@ -84,7 +84,44 @@ BAD_SCENARIOS = {
     "negative_count": ("name: x\nprofessionals:\n  midwives: -5\n", "out of range"),
     "negative_volunteers": ("name: x\nvolunteers:\n  initial: -1\n", "volunteers.initial"),
     "nan_in_list": ("name: x\nprofessionals:\n  midwife_visits: [.nan days]\n", "midwife_visits"),
+    # A decimal comma was read as a thousands separator: 1,20 gave 120 midwives.
+    "decimal_comma": ("name: x\nprofessionals:\n  midwives: 1,20\n", "scenario.yaml:3:13: key 'professionals.midwives'"),
+    "decimal_comma_rate": ("name: x\npopulation:\n  births: 3,00 per day\n", "numbers take no commas"),
+    "thousands_separator": ("name: x\npopulation:\n  births: 3,000 per year\n", "numbers take no commas"),
+    # 2^53 + 1 ran as 2^53.
+    "seed_above_2_53": ("name: x\nseed: 9007199254740993\n", "scenario.yaml:2:7: key 'seed'"),
+    # Accepted, and never acted.
+    "intervention_after_horizon": ("name: x\nhorizon: 3 years\ninterventions:\n"
+                                   "  - boundary_protocol: {start: 50 years, clarity: 0.8}\n",
+                                   "intervention 'boundary_protocol' starts on day 18262.5, after the horizon (day 365)"),
+    # 15 cohorts of 100,000 volunteers ran past 40 s and 500 MB, still growing.
+    "cohorts_past_max_agents": ("name: x\ninterventions:\n" + "  - extra_training_cohort: {start: 1 day, size: 100000}\n" * 15,
+                                "the population is too large: about 1"),
     "binary_garbage": ("name: x\n\x00\x01\x02\xff", "scenario.yaml"),
+    # An unclosed quote swallowed every setting after it, and the horizon stayed at its default.
+    "unclosed_quote": ('name: x\ndescription: "about\nhorizon: 2 years\n',
+                       "scenario.yaml:2:14: invalid YAML: the quote that opens here is never closed"),
+    "unclosed_single_quote": ("name: x\ndescription: 'about\nhorizon: 2 years\n", "scenario.yaml:2:14:"),
+    "invalid_utf8": ("name: x\ndescription: caf\udce9 au lait\n",
+                     "scenario.yaml:2:17: the text is not valid UTF-8 (invalid trailing UTF-8 octet, byte 0xe9)"),
+    "overlong_utf8": ("name: x\ndescription: \udcc0\udcaf\n", "scenario.yaml:2:14: the text is not valid UTF-8"),
+    # NUL used to give "unknown escape character" on another line.
+    "nul_byte": ("name: x\nhorizon: 2 years\nprofessionals:\n  midwives: 3\x00\n",
+                 "scenario.yaml:4:14: a control character (code 0x00) is not allowed"),
+    "escape_byte": ("name: x\x1b[2J\n", "scenario.yaml:1:8: a control character (code 0x1b)"),
+    "dotted_beside_nested": ('name: x\nprofessionals:\n  midwives: 3\n"professionals.midwives": 4\n',
+                             "scenario.yaml:4:1: key 'professionals.midwives' appears twice (first at line 3)"),
+    "nested_beside_dotted": ('name: x\nprofessionals.midwives: 4\nprofessionals: {midwives: 3}\n',
+                             "scenario.yaml:3:17: key 'professionals.midwives' appears twice (first at line 2)"),
+    "quoted_beside_plain": ('name: x\nhorizon: 2 years\n"horizon": 3 years\n', "scenario.yaml:3:1: key 'horizon' appears twice"),
+    "duplicate_deep_in_a_list": ("name: x\ninterventions:\n  - boundary_protocol: {start: 1 year, clarity: 0.8, clarity: 0.9}\n",
+                                 "key 'interventions.boundary_protocol.clarity' appears twice"),
+    "duplicate_in_set_values": ("name: x\ninterventions:\n  - set: {start: 1 year, values: "
+                                "{scheme.boundary_clarity: 0.2, scheme.boundary_clarity: 0.3}}\n",
+                                "key 'interventions.set.values.scheme.boundary_clarity' appears twice"),
+    "set_values_dotted_twice": ("name: x\ninterventions:\n  - set:\n      start: 1 year\n      values:\n"
+                                "        scheme.boundary_clarity: 0.2\n        scheme: {boundary_clarity: 0.3}\n",
+                                "scenario.yaml:7:9: unknown key 'scheme'"),
 }
 
 
@@ -130,6 +167,13 @@ def test_input_that_is_not_a_small_regular_file_is_refused_at_once(ppisim_binary
     assert _files(tmp_path) == before
 
 
+def test_a_nul_in_extends_is_refused_not_cut_short(ppisim, tmp_path):
+    (tmp_path / "p.yaml").write_text("name: parent\n")
+    (tmp_path / "child.yaml").write_text('name: x\nextends: "p.yaml\\0junk"\n')
+    _assert_refused(ppisim("validate", "child.yaml", timeout=LIMIT), 2, "child.yaml:2:10: key 'extends': a file path "
+                                                                        "cannot hold a NUL character")
+
+
 def test_extends_naming_a_fifo_is_refused_where_it_is_named(ppisim, tmp_path):
     os.mkfifo(tmp_path / "pipe.yaml")
     (tmp_path / "child.yaml").write_text("name: x\nextends: pipe.yaml\n")
@@ -157,13 +201,34 @@ def test_a_megabyte_key_gives_a_short_message_quickly(ppisim, tmp_path):
     assert len(result.stderr) < 2_500
 
 
-@pytest.mark.parametrize("text", ["\ufeffname: x\nhorizon: 2 years\n", "name: x\r\nhorizon: 2 years\r\n",
-                                  "name: x\nhorizon:\t2 years\n"], ids=["BOM", "CRLF", "tab_before_value"])
-def test_bom_crlf_and_tabs_between_tokens_are_read(ppisim, tmp_path, text):
+@pytest.mark.parametrize("text", ["\ufeffname: x\nhorizon: 2 years\nprofessionals:\n  midwives: 4\n",
+                                  "name: x\r\nhorizon: 2 years\r\nprofessionals:\r\n  midwives: 4\r\n",
+                                  "name: x\rhorizon: 2 years\rprofessionals:\r  midwives: 4\r",
+                                  "name: x\nhorizon:\t2 years\nprofessionals:\n  midwives:\t4\n"],
+                         ids=["BOM", "CRLF", "CR_only", "tab_before_value"])
+def test_bom_crlf_cr_and_tabs_between_tokens_are_read(ppisim, tmp_path, text):
     (tmp_path / "scenario.yaml").write_bytes(text.encode("utf-8"))
     result = ppisim("validate", "scenario.yaml", timeout=LIMIT)
     assert result.returncode == 0, describe(result)
-    assert "horizon: 730.5 days" in result.stdout or "horizon:" in result.stdout
+    assert "horizon: 730.5 days" in result.stdout and "  midwives: 4\n" in result.stdout
+
+
+def test_a_cr_only_file_is_located_by_its_lines(ppisim, tmp_path):
+    (tmp_path / "scenario.yaml").write_bytes(b"name: x\rhorizon: 2 years\rhorizon: 3 years\r")
+    _assert_refused(ppisim("validate", "scenario.yaml", timeout=LIMIT), 2, "scenario.yaml:3:1: key 'horizon' appears twice")
+
+
+@pytest.mark.parametrize("value, fragment", [
+    ("caf\udce9", "the text is not valid UTF-8"),
+    ("a\x01b", "a control character (code 0x01)"),
+    ("'unclosed", "invalid YAML"),
+])
+def test_a_set_value_is_read_as_strictly_as_a_file(ppisim_binary, breastfriends, value, fragment):
+    result = subprocess.run([str(ppisim_binary), "validate", str(breastfriends), "--set", ("description=" + value).encode("utf-8", "surrogateescape")],
+                            capture_output=True, timeout=LIMIT)
+    assert result.returncode == 2, result
+    lines = result.stderr.decode("utf-8", "replace").splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ppisim: error: --set description=") and fragment in lines[0], lines
 
 
 @pytest.mark.parametrize("value", ["1e-320", "-0", "0.0"])
@@ -420,3 +485,63 @@ def test_an_empty_output_name_is_refused_not_replaced_by_the_default(ppisim, tmp
     result = ppisim(*[substitutes.get(word, word) for word in command], "-o", "", timeout=LIMIT)
     assert result.returncode == 2 and "expected a file name, got an empty one" in result.stderr, describe(result)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- one writer per output ---------------------------------------------------------------------
+def _long_sweep(folder: Path) -> Path:
+    """An analytic sweep of a few seconds: long enough to meet it while it runs."""
+    experiment = folder / "long.yaml"
+    experiment.write_text("name: long\nmodel: ishigami\nfactors:\n  x1: {uniform: [-3.14, 3.14]}\n"
+                          "  x2: {uniform: [-3.14, 3.14]}\n  x3: {uniform: [-3.14, 3.14]}\n"
+                          "design: {method: lhs, points: 600000, seed: 5}\n")
+    return experiment
+
+
+def test_a_second_writer_is_refused_while_a_sweep_holds_its_journal(ppisim_binary, tmp_path):
+    experiment = _long_sweep(tmp_path)
+    journal = tmp_path / "out.h5.journal"
+    first = subprocess.Popen([str(ppisim_binary), "sweep", str(experiment), "-o", "out.h5", "--quiet"], cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (journal.exists() and journal.stat().st_size > 1000):
+            time.sleep(0.01)
+        assert first.poll() is None, "the first sweep ended too soon to be met"
+        for extra in ([], ["--resume"], ["--force"]):
+            second = subprocess.run([str(ppisim_binary), "sweep", str(experiment), "-o", "out.h5", "--quiet", *extra],
+                                    cwd=tmp_path, capture_output=True, text=True, timeout=LIMIT)
+            _assert_refused(second, 1, f"out.h5.journal is locked by PID {first.pid}: another sweep is writing")
+        assert first.poll() is None, "the refusals must come while the first sweep holds its journal"
+    finally:
+        first.communicate(timeout=120)
+    assert first.returncode == 0  # undisturbed by the refused writers
+    assert _files(tmp_path) == ["long.yaml", "out.h5"]
+
+
+def test_resume_refuses_a_journal_that_is_a_hard_link(ppisim, tmp_path):
+    experiment = REPO / "scenarios" / "experiments" / "ishigami.yaml"
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"my notes, longer than a journal header of thirty-two bytes\n")
+    os.link(notes, tmp_path / "out.h5.journal")
+    result = ppisim("sweep", experiment, "-o", "out.h5", "--resume", "--quiet", timeout=LIMIT)
+    _assert_refused(result, 2, "out.h5.journal", "has 2 names (hard links)")
+    assert notes.read_bytes() == b"my notes, longer than a journal header of thirty-two bytes\n"
+
+
+def test_a_full_disk_while_creating_the_journal_leaves_no_journal(ppisim, full_disk):
+    experiment = REPO / "scenarios" / "experiments" / "ishigami.yaml"
+    filler = full_disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(fd, b"\0" * 4096) > 0:
+            pass
+    except OSError:
+        pass  # the disk is full
+    finally:
+        os.close(fd)
+    result = ppisim("sweep", experiment, "-o", full_disk / "out.h5", "--quiet", timeout=LIMIT)
+    _assert_refused(result, 1, "No space left on device")
+    assert _files(full_disk) == ["filler"]
+    filler.unlink()
+    again = ppisim("sweep", experiment, "-o", full_disk / "out.h5", "--quiet", timeout=LIMIT)
+    assert "--resume" not in again.stderr, describe(again)

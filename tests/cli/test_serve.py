@@ -172,6 +172,9 @@ def test_hostile_requests_get_clear_refusals(server, method, path, body, raw, ex
     ("population.births", "600000 per year", "agents"),
     ("name", "x", "cannot be changed"),
     ("horizon", "10 days", "horizon"),
+    ("professionals.midwives", "1,20", "numbers take no commas"),
+    ("population.births", "3,00 per day", "numbers take no commas"),
+    ("seed", "9007199254740993", "above 2^53"),
 ])
 def test_bad_values_are_refused_with_the_scenario_files_rules(server, path, value, message):
     session = server.open_session()
@@ -193,9 +196,10 @@ def test_bad_advance_requests_are_refused(server, body, message):
 
 
 @pytest.mark.parametrize("headers,path,expected", [
-    ({}, "/" + "a" * 20_000, 414),
-    ({"X-Padding": "a" * 20_000}, "/api/model", 400),
-], ids=["long-url", "long-header"])
+    ({}, "/" + "a" * 20_000, 431),
+    ({"X-Padding": "a" * 20_000}, "/api/model", 431),
+    ({f"X-Line-{i}": "a" for i in range(101)}, "/api/model", 431),
+], ids=["long-url", "long-header", "many-header-lines"])
 def test_oversized_requests_are_refused(server, headers, path, expected):
     status, _, _ = server.request("GET", path, headers=headers)
     assert status == expected
@@ -229,6 +233,71 @@ def test_requests_through_a_foreign_host_name_are_refused(server):
     assert status == 403 and "Host" in data["error"]
 
 
+# --- safe on a classroom network -----------------------------------------------------------
+
+def _raw_request(server: Server, head: bytes, timeout: float = 10) -> bytes:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as connection:
+        connection.sendall(head)
+        return connection.recv(65536)
+
+
+@pytest.mark.parametrize("duplicate", [b"Host: 127.0.0.1\r\n", b"Content-Length: 0\r\n",
+                                       b"Origin: http://127.0.0.1\r\n"], ids=["Host", "Content-Length", "Origin"])
+def test_a_critical_header_twice_is_refused(server, duplicate):
+    head = (b"POST /api/sessions HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Length: 0\r\n"
+            b"Origin: http://127.0.0.1:%d\r\n" % (server.port, server.port)) + duplicate + b"\r\n"
+    reply = _raw_request(server, head)
+    assert reply.startswith(b"HTTP/1.1 400") and b"appears twice" in reply, reply
+
+
+@pytest.mark.parametrize("headers", [{"Origin": "http://evil.example"}, {"Origin": "null"},
+                                     {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"}],
+                         ids=["foreign-origin", "null-origin", "cross-site", "same-site"])
+def test_a_cross_site_request_cannot_change_anything(server, headers):
+    # Any page a pupil opens could POST text/plain here and fill --max-sessions, or drive a session.
+    for path in ("/api/sessions", f"/api/sessions/{server.open_session()}/reset"):
+        status, data, _ = server.request("POST", path, raw=b"{}", headers={"Content-Type": "text/plain", **headers})
+        assert status == 403 and "Origin refused" in data["error"], (path, data)
+
+
+def test_the_pages_own_origin_is_answered(server):
+    own = {"Origin": f"http://127.0.0.1:{server.port}", "Sec-Fetch-Site": "same-origin"}
+    status, data, _ = server.request("POST", "/api/sessions", {"scenario": "breastfriends"}, headers=own)
+    assert status == 201, data
+
+
+def test_session_ids_are_128_unpredictable_bits(server):
+    ids = [server.open_session() for _ in range(64)]
+    for session in ids:
+        server.ok("DELETE", f"/api/sessions/{session}")
+    assert len(set(ids)) == len(ids) and all(len(i) == 32 for i in ids)
+    bits = [[(int(i, 16) >> b) & 1 for i in ids] for b in range(128)]
+    assert all(8 <= sum(column) <= 56 for column in bits)  # every bit varies (a 1-in-10^7 chance of failing)
+
+
+def test_a_slowloris_client_is_dropped_and_others_are_answered(server):
+    # One header byte every second: the library restarted its read timeout at every byte, so such a
+    # client was never dropped, and 300 of them starved every legitimate request for 50 s.
+    slow = [socket.create_connection(("127.0.0.1", server.port), timeout=15) for _ in range(40)]
+    try:
+        started = time.monotonic()
+        for connection in slow:
+            connection.sendall(b"GET /api/model HTTP/1.1\r\nX-Slow: ")
+        while time.monotonic() - started < 3:
+            for connection in slow:
+                connection.sendall(b"a")
+            answered = time.monotonic()
+            assert server.request("GET", "/api/model", timeout=5)[0] == 200
+            assert time.monotonic() - answered < 2
+            time.sleep(0.5)
+        reply = slow[0].recv(1000)  # dropped within the 5 s the whole head may take
+        assert reply.startswith(b"HTTP/1.1 408") or reply == b"", reply
+        assert time.monotonic() - started < 8
+    finally:
+        for connection in slow:
+            connection.close()
+
+
 def test_results_before_any_day_and_live_change_limit(server):
     session = server.open_session()
     status, data, _ = server.request("GET", f"/api/sessions/{session}/results.h5")
@@ -254,12 +323,18 @@ def test_only_the_scenarios_folders_own_valid_files_can_start(ppisim_binary, tmp
     (tmp_path / "sub").mkdir()
     shutil.copy(SCENARIOS / "breastfriends.yaml", tmp_path / "sub" / "hidden.yaml")
     (tmp_path / "secret.yaml").symlink_to("/etc/passwd")
+    # A link to a valid scenario outside the folder was listed, started, and its values shown.
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.yaml"
+    outside.write_text("name: outside\nprofessionals:\n  midwives: 7\n")
+    (tmp_path / "linked.yaml").symlink_to(outside)
     folder = Server("--scenarios", str(tmp_path), binary=ppisim_binary)
     try:
         scenarios = {s["name"]: s for s in folder.ok("GET", "/api/model")["scenarios"]}
-        assert set(scenarios) == {"good", "broken", "secret"}
+        assert set(scenarios) == {"good", "broken"}
         assert scenarios["good"]["problem"] == "" and scenarios["broken"]["problem"]
-        assert scenarios["secret"]["problem"]
+        for name in ("secret", "linked"):
+            status, _, _ = folder.request("POST", "/api/sessions", {"scenario": name})
+            assert status == 404
         status, data, _ = folder.request("POST", "/api/sessions", {"scenario": "broken"})
         assert status == 400 and "cannot start" in data["error"]
         status, _, _ = folder.request("POST", "/api/sessions", {"scenario": "sub/hidden"})

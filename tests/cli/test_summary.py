@@ -208,3 +208,54 @@ def test_summary_of_truncated_results_file_is_bad_input(ppisim, fast_run, tmp_pa
     data = fast_run.output.read_bytes()
     truncated.write_bytes(data[: len(data) // 4])
     _assert_input_error(ppisim("summary", truncated, "--format", "csv"), "truncated.h5")
+
+
+# --- integrity: checksums and consistency ------------------------------------------------------
+def _datasets(f: h5py.File):
+    found = []
+    f.visititems(lambda name, item: found.append((name, item)) if isinstance(item, h5py.Dataset) else None)
+    return found
+
+
+def test_every_dataset_with_values_carries_a_fletcher32_checksum(fast_run):
+    with h5py.File(fast_run.output, "r") as f:
+        unchecked = [name for name, item in _datasets(f) if item.size and not item.fletcher32]
+        assert len(_datasets(f)) > 50
+    assert unchecked == []
+
+
+def _first_chunk_offset(path, name: str) -> int:
+    with h5py.File(path, "r") as f:
+        return f[name].id.get_chunk_info(0).byte_offset
+
+
+@pytest.mark.parametrize("name", ["summary/any_bf_6w", "runs/seed", "parameters/professionals.midwives"])
+def test_one_flipped_byte_is_an_error_not_a_different_number(ppisim, fast_run, tmp_path, name):
+    damaged = tmp_path / "damaged.h5"
+    data = bytearray(fast_run.output.read_bytes())
+    data[_first_chunk_offset(fast_run.output, name) + 3] ^= 0x40
+    damaged.write_bytes(bytes(data))
+    for extra in ([], ["--per-run"]):
+        _assert_input_error(ppisim("summary", damaged, "--format", "csv", *extra), "damaged.h5", "Fletcher32 checksum")
+
+
+@pytest.mark.parametrize("name,rows", [("runs/seed", 20_000), ("runs/replicate", 1), ("summary/any_bf_6w", 20_000),
+                                       ("parameters/professionals.midwives", 0)])
+def test_a_per_run_dataset_of_the_wrong_length_is_refused_not_read_past(ppisim, fast_run, tmp_path, name, rows):
+    edited = tmp_path / "edited.h5"
+    edited.write_bytes(fast_run.output.read_bytes())
+    with h5py.File(edited, "a") as f:
+        dtype = f[name].dtype
+        del f[name]
+        f.create_dataset(name, data=np.arange(rows).astype(dtype))
+    for args in (["--format", "json", "--per-run"], ["--format", "csv", "--per-run"], ["--format", "csv"]):
+        _assert_input_error(ppisim("summary", edited, *args), "edited.h5", f"/{name} has shape {rows} where the file needs 2")
+
+
+def test_per_run_text_where_numbers_belong_is_refused(ppisim, fast_run, tmp_path):
+    edited = tmp_path / "edited.h5"
+    edited.write_bytes(fast_run.output.read_bytes())
+    with h5py.File(edited, "a") as f:
+        del f["runs/seed"]
+        f.create_dataset("runs/seed", data=[1.5, 2.5])
+    _assert_input_error(ppisim("summary", edited, "--format", "csv", "--per-run"), "/runs/seed holds non-integers")

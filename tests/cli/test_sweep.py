@@ -24,7 +24,7 @@ import h5py
 import numpy as np
 import pytest
 
-from cli_support import SCENARIOS, binary_path, describe, read_datasets
+from cli_support import SCENARIOS, binary_path, describe, error_lines, read_datasets
 
 BREASTFRIENDS = SCENARIOS / "breastfriends.yaml"
 PI = "3.141592653589793"
@@ -165,6 +165,11 @@ def test_sweep_results_file_holds_design_runs_and_sensitivity(ppisim, tmp_path):
 
     rows = sensitivity_rows(ppisim, output)
     assert len(rows) == len(sensitivity["estimate"])
+    with h5py.File(output, "r") as handle:
+        unchecked = []
+        handle.visititems(lambda name, item: unchecked.append(name) if isinstance(item, h5py.Dataset)
+                          and item.size and not item.fletcher32 else None)
+    assert unchecked == []  # the design and sensitivity text too
 
     per_run = ppisim("summary", output, "--per-run", "--format", "csv")
     assert per_run.returncode == 0, describe(per_run)
@@ -172,6 +177,79 @@ def test_sweep_results_file_holds_design_runs_and_sensitivity(ppisim, tmp_path):
     assert len(table) == points * replicates
     assert [int(row["run"]) for row in table] == list(range(points * replicates))
     assert {"replicate", "seed", "scheme.boundary_clarity", "any_bf_6w"} <= set(table[0])
+
+
+def test_a_damaged_sensitivity_table_is_refused_not_read_past(ppisim, tmp_path):
+    experiment = write_model_experiment(tmp_path, "morris", "method: morris, trajectories: 2, levels: 4, replicates: 1")
+    output = tmp_path / "morris.h5"
+    assert ppisim("sweep", experiment, "-o", output, "--quiet").returncode == 0
+    with h5py.File(output, "a") as handle:
+        rows = handle["sensitivity/estimate"].shape[0]
+        del handle["sensitivity/lo95"]
+        handle["sensitivity/lo95"] = np.zeros(3)
+    result = ppisim("summary", output, "--format", "csv")
+    assert result.returncode == 2 and result.stdout == "", describe(result)
+    assert error_lines(result.stderr) == [f"ppisim: error: {output}: not a readable ppisim results file (truncated or "
+                                          f"damaged?): /sensitivity/lo95 has shape 3 where the file needs {rows}"]
+
+
+# --- admission: every point checked, sizes refused before allocation ------------
+
+def _admission_experiment(folder: Path, factors: str, design: str) -> Path:
+    path = folder / "admission.yaml"
+    path.write_text(f"name: admission\nbase: {write_base(folder)}\nfactors:\n{factors}design: {{{design}}}\n"
+                    "analyse: [any_bf_6w]\nstore: summary\n")
+    return path
+
+
+ADMISSION_CASES = {
+    # 100 days cannot follow a mother to 26 weeks: 2 of 4 runs gave NaN outcomes, exit 0.
+    "short_horizon": ("  horizon: {levels: [100 days, 1 year]}\n  concern.jump: {uniform: [0.1, 0.2]}\n",
+                      "method: grid, points_per_factor: 2",
+                      "admission.yaml:4:3: design point 0 (horizon = 100, concern.jump = 0.1): key 'horizon': no mother"),
+    "births_past_max_agents": ("  population.births: {levels: [1000 per year, 3000000 per year]}\n", "method: grid",
+                               "design point 1 (population.births = 8213.55"),
+    "missing_locality": ("  population.localities: {levels: [1, 4]}\n  cohort:\n    none: {}\n", "method: grid",
+                         "design point 0 (population.localities = 1, cohort = none): intervention 'opt_out_referral' "
+                         "targets locality 3, but there are only 1"),
+    "two_factors_one_parameter": ("  scheme.referral_policy: {levels: [opt_out, professional_judgement]}\n"
+                                  "  policy:\n    a: {}\n    b: {scheme.referral_policy: opt_out}\n", "method: grid",
+                                  "admission.yaml:5:3: factors 'scheme.referral_policy' and 'policy' both set "
+                                  "'scheme.referral_policy'"),
+    "huge_lhs": ("  concern.jump: {uniform: [0.1, 0.2]}\n", "method: lhs, points: 100000000",
+                 "the Latin hypercube would have 100000000 points x 1 factors = 100000000 values (about 1.6 GB); "
+                 "a design holds at most 10000000 values"),
+    "billion_runs": ("  concern.jump: {uniform: [0.1, 0.2]}\n", "method: lhs, points: 1000000, replicates: 1000",
+                     "1000000 design points x 1000 replicates = 1000000000 runs; a sweep runs at most 10000000"),
+    "huge_grid": ("  concern.jump: {uniform: [0.1, 0.2]}\n  scheme.boundary_clarity: {uniform: [0.1, 0.2]}\n",
+                  "method: grid, points_per_factor: 10000", "the grid would have 100000000 points x 2 factors"),
+}
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry_run", "sweep"])
+@pytest.mark.parametrize("case", ADMISSION_CASES, ids=list(ADMISSION_CASES))
+def test_a_sweep_is_admitted_only_if_every_point_and_its_size_pass(ppisim, tmp_path, case, dry_run):
+    factors, design, fragment = ADMISSION_CASES[case]
+    experiment = _admission_experiment(tmp_path, factors, design)
+    if case == "missing_locality":  # the base targets locality 3 (of four by default)
+        base = tmp_path / "tiny.yaml"
+        base.write_text(base.read_text() + "interventions:\n  - opt_out_referral: {start: 1 day, targets: [3]}\n")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    started = time.monotonic()
+    result = ppisim("sweep", experiment, "-o", "out.h5", "--quiet", *(["--dry-run"] if dry_run else []))
+    assert result.returncode == 2 and result.stdout == "", describe(result)
+    lines = error_lines(result.stderr)
+    assert len(lines) == 1 and fragment in lines[0], describe(result)
+    assert time.monotonic() - started < 10
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no journal, no partial file
+
+
+def test_max_agents_applies_to_every_design_point(ppisim, tmp_path):
+    experiment = _admission_experiment(tmp_path, "  population.births: {levels: [1000 per year, 2000 per year]}\n",
+                                       "method: grid")
+    refused = ppisim("sweep", experiment, "--dry-run", "--max-agents", "900")
+    assert refused.returncode == 2 and "design point 1 (population.births = 5.47" in refused.stderr, describe(refused)
+    assert ppisim("sweep", experiment, "--dry-run", "--max-agents", "2000").returncode == 0
 
 
 # --- dry run --------------------------------------------------------------------

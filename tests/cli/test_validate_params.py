@@ -166,3 +166,14 @@ def test_params_rejects_unknown_format(ppisim):
     result = ppisim("params", "--format", "xml")
     assert result.returncode == 2, describe(result)
     assert result.stdout == ""
+
+
+def test_an_empty_duration_list_is_stored_as_one_and_validates_again(ppisim, breastfriends, tmp_path):
+    # It was stored as `~` (nothing), which validate then refused.
+    first = ppisim("validate", breastfriends, "--set", "professionals.midwife_visits=[]")
+    assert first.returncode == 0, describe(first)
+    stored = tmp_path / "stored.yaml"
+    stored.write_text(first.stdout.split("\n", 1)[1])
+    again = ppisim("validate", stored)
+    assert again.returncode == 0, describe(again)
+    assert yaml.safe_load(again.stdout.split("\n", 1)[1])["professionals"]["midwife_visits"] == []

@@ -68,7 +68,7 @@ TEST_CASE("experiment: bad files give located errors with suggestions") {
       {"name: x\nmodel: ishigami\n" + kIshigamiFactors + lhs + "analyze: [y]\n",
        f + ":8:1: unknown key 'analyze'; did you mean 'analyse'?"},
       {"- name\n- x\n", f + ":1:1: an experiment must be a map of keys to values"},
-      {"name: x\nmodel: ishigami\nname: y\n", f + ":3:1: key 'name' appears twice"},
+      {"name: x\nmodel: ishigami\nname: y\n", f + ":3:1: key 'name' appears twice (first at line 1); give each key once"},
       {"name: [x\n", f + ":2:1: invalid YAML: end of sequence flow not found"},
       // base and model: exactly one
       {base + "model: ishigami\n" + kIshigamiFactors + lhs,
@@ -90,6 +90,10 @@ TEST_CASE("experiment: bad files give located errors with suggestions") {
        f + ":7:18: unknown key 'design.method: factorial' (known: grid, lhs, sobol, morris)"},
       {"name: x\nmodel: ishigami\n" + kIshigamiFactors + "design: {method: sobol, base_samples: 8, replicates: 0}\n",
        f + ":7:54: key 'design.replicates': expected a whole number from 1 to 1000000, got '0'"},
+      // 2^53 + 1 ran as 2^53.
+      {"name: x\nmodel: ishigami\n" + kIshigamiFactors + "design: {method: lhs, points: 8, seed: 9007199254740993}\n",
+       f + ":7:40: key 'design.seed': expected a whole number, got '9007199254740993' (9007199254740993 is above 2^53 = "
+           "9007199254740992, the largest whole number held exactly; it would run as 9007199254740992)"},
       {"name: x\nmodel: ishigami\n" + kIshigamiFactors + "design: {method: lhs, points: 8, replicate: 2}\n",
        f + ":7:34: unknown key 'design.replicate'; did you mean 'design.replicates'?"},
       {"name: x\nmodel: ishigami\n" + kIshigamiFactors + "design: {method: lhs}\n",
@@ -127,7 +131,7 @@ TEST_CASE("experiment: bad files give located errors with suggestions") {
        f + ":3:10: key 'factors': expected factors, e.g. {scheme.boundary_clarity: {uniform: [0.1, 0.9]}}"},
       {base + lhs, f + ":1:1: missing required key 'factors'"},
       {base + "factors:\n  concern.jump: {uniform: [0.1, 0.2]}\n  concern.jump: {uniform: [0.1, 0.3]}\n" + lhs,
-       f + ":5:3: factor 'concern.jump' appears twice"},
+       f + ":5:3: key 'factors.concern.jump' appears twice (first at line 4); give each key once"},
       // the rest
       {base + "factors:\n  concern.jump: {uniform: [0.1, 0.2]}\n" + lhs + "store: everything\n",
        f + ":6:8: key 'store': expected summary or timeseries"},

@@ -227,3 +227,28 @@ TEST_CASE("a population too large for memory is refused before anything is alloc
                                            {"population.births=10000 per day", "professionals.midwives=1000000"});
   CHECK_NOTHROW(models::check_parameters(scenario.parameters, 10'000'000));
 }
+
+// What a strict YAML parser refuses, ppisim refuses (yaml-cpp alone read each of these).
+TEST_CASE("text a strict YAML parser refuses is refused, located where the problem is", "[hostile]") {
+  const auto error_of = [](const std::string& text) {
+    try {
+      (void)sim::parse_yaml(text, "f.yaml");
+    } catch (const sim::InputError& error) {
+      return std::string(error.what());
+    }
+    return std::string("no error");
+  };
+  CHECK_THAT(error_of("name: x\ndescription: \"about\nhorizon: 2 years\n"),
+             Catch::StartsWith("f.yaml:2:14: invalid YAML: the quote that opens here is never closed"));
+  CHECK_THAT(error_of("name: x\nd: caf\xe9 au lait\n"),
+             Catch::StartsWith("f.yaml:2:7: the text is not valid UTF-8 (invalid trailing UTF-8 octet, byte 0xe9)"));
+  CHECK_THAT(error_of(std::string("a: 1\nb: 2\nc: x\0y\n", 15)), Catch::StartsWith("f.yaml:3:5: a control character (code 0x00)"));
+  CHECK_THAT(error_of("a:\n  b: 1\n  c: [{d: 1, d: 2}]\n"),
+             Catch::StartsWith("f.yaml:3:14: key 'a.c.d' appears twice (first at line 3)"));
+  CHECK_THAT(error_of("a: 1\n\"a\": 2\n"), Catch::StartsWith("f.yaml:2:1: key 'a' appears twice (first at line 1)"));
+  // An alias is one event however far it would expand: an alias bomb costs nothing here.
+  CHECK(error_of("x:\n" + alias_bomb("  ", "1")) == "no error");
+  // A lone CR ends a line, as LF and CRLF do.
+  CHECK(sim::parse_yaml("a: 1\rb: 2\r", "f.yaml")["b"].as<int>() == 2);
+  CHECK_THAT(error_of("a: 1\rb: 2\ra: 3\r"), Catch::StartsWith("f.yaml:3:1: key 'a' appears twice"));
+}

@@ -78,7 +78,7 @@ TEST_CASE("bad scenarios give located errors with suggestions") {
            "(unknown time unit 'fortnights' (use hours, days, weeks, months or years))"},
       {"description: no name\n", f + ":1:1: missing required key 'name' (Short name of the scenario, used in reports)"},
       {"name: [unclosed\n", f + ":2:1: invalid YAML: end of sequence flow not found"},
-      {"name: x\nname: y\n", f + ":2:1: key 'name' appears twice"},
+      {"name: x\nname: y\n", f + ":2:1: key 'name' appears twice (first at line 1); give each key once"},
       {"name: x\npopulation: 5\n",
        f + ":2:1: key 'population' is a section: expected keys beneath it, such as 'population.births'"},
       {"name: x\npopulation:\n  cultural_groups: {a: 0.5, b: 0.2}\n",
