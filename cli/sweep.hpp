@@ -48,4 +48,8 @@ using RunSource = std::function<void(const RunVisitor&)>;
 std::vector<lab::SensitivityRow> assemble_sweep(const Sweep& sweep, const RunSource& runs, const std::string& command_line,
                                                 bool force, const std::string& output);
 
+struct SweepOptions;
+// `ppisim sweep --slurm-script`: prints an sbatch job-array script of the sweep's shards and their merge.
+int slurm_script(const Sweep& sweep, const SweepOptions& options);
+
 }  // namespace cli

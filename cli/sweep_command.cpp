@@ -298,7 +298,7 @@ std::string default_output(const SweepOptions& options, const std::optional<lab:
 }
 
 std::string resume_command(const SweepOptions& options, const std::optional<lab::Shard>& shard, const std::string& output) {
-  return fmt::format("ppisim sweep {} -o {}{} --resume", options.experiment, output,
+  return fmt::format("ppisim sweep {} -o {}{} --resume", shell_quote(options.experiment), shell_quote(output),
                      shard ? " --shard " + shard->name() : std::string{});
 }
 
@@ -374,6 +374,7 @@ int sweep_command(const SweepOptions& options) {
   const auto& stop = install_stop_handlers();
   const Sweep sweep = prepare_sweep(options.experiment);
   if (options.dry_run) return Distributed::rank() == 0 ? dry_run(sweep, options) : 0;
+  if (options.slurm_script) return Distributed::rank() == 0 ? slurm_script(sweep, options) : 0;
   const auto shard = shard_of(options);
   if (Distributed::active() && Distributed::rank() != 0) {
     run_missing_distributed(sweep, nullptr, {}, 0, options);  // files are rank 0's alone

@@ -27,5 +27,7 @@ class ProgressBar {
 
 // Quotes argv as a shell would need it, for the record in results files.
 std::string join_command_line(int argc, char** argv);
+// One word, quoted for a POSIX shell only when it needs it.
+std::string shell_quote(const std::string& word);
 
 }  // namespace cli
