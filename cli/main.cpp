@@ -143,6 +143,13 @@ int dispatch(int argc, char** argv) {
     fmt::print(stderr, "ppisim: error: {} (see ppisim --help)\n", sim::printable_line(error.what()));
     return kUsage;
   }
+  // Under mpirun every rank runs main(): only a sweep divides its work between them.
+  if (cli::Distributed::active() && !*sweep_app)
+    throw sim::InputError(fmt::format(
+        "ppisim {} does not spread over MPI ranks: under mpirun ({} ranks) every rank would do the whole job and race "
+        "for its output; run it without mpirun (--threads uses every core of a machine), or spread an experiment's "
+        "runs with: mpirun ... ppisim sweep EXPERIMENT.yaml",
+        app.get_subcommands().front()->get_name(), cli::Distributed::size()));
   if (*run_app) return cli::run_command(run);
   if (*sweep_app) return cli::sweep_command(sweep);
   if (*merge_app) return cli::merge_command(merge);

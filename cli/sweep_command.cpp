@@ -117,18 +117,26 @@ std::vector<std::uint64_t> missing_runs(const Sweep& sweep, const lab::RunJourna
 
 // Rank 0 hands out the missing runs and journals results; the others compute.
 void run_missing_distributed(const Sweep& sweep, lab::RunJournal* journal, const std::vector<std::uint64_t>& todo,
-                             std::uint64_t total, const SweepOptions& options) {
+                             std::uint64_t total, const SweepOptions& options, const std::atomic<bool>& stop) {
   if (Distributed::rank() != 0) {
-    Distributed::work(sweep.values_per_run(), [&](std::uint64_t run) { return compute_run(sweep, run, nullptr); });
+    Distributed::work(
+        sweep.values_per_run(), [&](std::uint64_t run, const std::atomic<bool>& halt) { return compute_run(sweep, run, &halt); },
+        stop);
     return;
   }
-  ProgressBar progress(!options.quiet);
+  // mpirun's output is rarely a terminal: progress as a line now and then.
+  ProgressBar progress(!options.quiet, ProgressBar::Style::lines_unless_terminal);
+  const auto start = std::chrono::steady_clock::now();
+  const auto done_at_start = journal->done_count();
   Distributed::coordinate(
       todo, sweep.values_per_run(), [&](std::uint64_t run, std::span<const double> values) { journal->append(run, values); },
       [&](std::uint64_t) {
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         progress.update(static_cast<double>(journal->done_count()) / static_cast<double>(total),
-                        fmt::format("{}/{} runs on {} ranks", journal->done_count(), total, Distributed::size()));
-      });
+                        progress_detail(journal->done_count(), total, seconds, done_at_start) +
+                            fmt::format(" on {} ranks", Distributed::size()));
+      },
+      stop);
   journal->sync();
   progress.finish();
 }
@@ -298,8 +306,8 @@ std::string default_output(const SweepOptions& options, const std::optional<lab:
 }
 
 std::string resume_command(const SweepOptions& options, const std::optional<lab::Shard>& shard, const std::string& output) {
-  return fmt::format("ppisim sweep {} -o {}{} --resume", shell_quote(options.experiment), shell_quote(output),
-                     shard ? " --shard " + shard->name() : std::string{});
+  return fmt::format("{}ppisim sweep {} -o {}{} --resume", Distributed::active() ? "mpirun ... " : "",
+                     shell_quote(options.experiment), shell_quote(output), shard ? " --shard " + shard->name() : std::string{});
 }
 
 }  // namespace
@@ -377,7 +385,11 @@ int sweep_command(const SweepOptions& options) {
   if (options.slurm_script) return Distributed::rank() == 0 ? slurm_script(sweep, options) : 0;
   const auto shard = shard_of(options);
   if (Distributed::active() && Distributed::rank() != 0) {
-    run_missing_distributed(sweep, nullptr, {}, 0, options);  // files are rank 0's alone
+    try {
+      run_missing_distributed(sweep, nullptr, {}, 0, options, stop);  // files are rank 0's alone
+    } catch (const sim::Interrupted&) {
+      return static_cast<int>(sim::ExitCode::interrupted);  // rank 0 says so, and how to resume
+    }
     return 0;
   }
   if (options.threads < 0) throw sim::InputError("--threads must be 0 (all cores) or more");
@@ -403,7 +415,7 @@ int sweep_command(const SweepOptions& options) {
   try {
     const auto todo = missing_runs(sweep, journal, shard);
     if (Distributed::active())
-      run_missing_distributed(sweep, &journal, todo, total, options);
+      run_missing_distributed(sweep, &journal, todo, total, options, stop);
     else
       run_missing(sweep, journal, todo, total, options, stop);
   } catch (const sim::Interrupted&) {

@@ -11,16 +11,23 @@ namespace cli {
 // stops at the next simulated day and removes its partial output.
 const std::atomic<bool>& install_stop_handlers();
 
+// A bar redrawn in place on a terminal; with Style::lines_unless_terminal,
+// where stderr is not one (a log, mpirun's forwarding), a line at the start,
+// then every 10% or 30 s.
 class ProgressBar {
  public:
-  explicit ProgressBar(bool enabled);
+  enum class Style { terminal_only, lines_unless_terminal };
+  explicit ProgressBar(bool enabled, Style style = Style::terminal_only);
   ~ProgressBar();
   void update(double done_fraction, const std::string& detail = {});
   void finish();
 
  private:
-  bool enabled_;
+  bool enabled_, lines_;
   bool drawn_ = false;
+  int last_line_decile_ = -1;
+  std::chrono::steady_clock::time_point last_line_;
+  void print_line(double done_fraction, const std::string& detail);
   std::chrono::steady_clock::time_point start_;
   int last_permille_ = -1;
 };
