@@ -97,9 +97,9 @@ ShardInfo read_shard_info(const std::filesystem::path& path) {
   }
 }
 
-void for_each_shard_run(const ShardInfo& info, const std::vector<std::string>& summaries,
-                        const std::vector<std::string>& series, std::size_t days,
-                        const std::function<void(std::uint64_t, std::span<const double>)>& visit) {
+static void read_shard_runs(const ShardInfo& info, const std::vector<std::string>& summaries,
+                     const std::vector<std::string>& series, std::size_t days,
+                     const std::function<void(std::uint64_t, std::span<const double>)>& visit) {
   const auto file = hdf5::open_file_read_only(info.path.string());
   const auto runs = hdf5::Dataset::open(file.id(), "runs/run").read_uint64s();
   const std::uint64_t rows = info.shard.runs_of(info.sweep_runs);
@@ -126,6 +126,16 @@ void for_each_shard_run(const ShardInfo& info, const std::vector<std::string>& s
     for (std::size_t s = 0; s < series.size(); ++s)
       read_row(series_datasets[s], row, std::span<double>(values).subspan(summaries.size() + s * days, days));
     visit(runs[row], values);
+  }
+}
+
+void for_each_shard_run(const ShardInfo& info, const std::vector<std::string>& summaries,
+                        const std::vector<std::string>& series, std::size_t days,
+                        const std::function<void(std::uint64_t, std::span<const double>)>& visit) {
+  try {
+    read_shard_runs(info, summaries, series, days, visit);
+  } catch (const sim::RuntimeFailure& failure) {  // HDF5 names the dataset, not the file
+    throw sim::RuntimeFailure(info.path.string() + ": cannot read this shard (damaged?): " + failure.what());
   }
 }
 
