@@ -1,5 +1,5 @@
 #pragma once
-// Spreading a sweep's runs over MPI ranks (when ppisim is built with Open
+// Spreading a sweep's runs, or a run's replicates, over MPI ranks (when ppisim is built with Open
 // MPI and started by mpirun). Rank 0 hands out runs one at a time to
 // whichever rank asks (dynamic: fast and slow runs balance themselves) and
 // writes every result to the journal; the other ranks only compute. Each run

@@ -143,12 +143,11 @@ int dispatch(int argc, char** argv) {
     fmt::print(stderr, "ppisim: error: {} (see ppisim --help)\n", sim::printable_line(error.what()));
     return kUsage;
   }
-  // Under mpirun every rank runs main(): only a sweep divides its work between them.
-  if (cli::Distributed::active() && !*sweep_app)
+  // Under mpirun every rank runs main(): only run and sweep divide their work between them.
+  if (cli::Distributed::active() && !*sweep_app && !*run_app)
     throw sim::InputError(fmt::format(
         "ppisim {} does not spread over MPI ranks: under mpirun ({} ranks) every rank would do the whole job and race "
-        "for its output; run it without mpirun (--threads uses every core of a machine), or spread an experiment's "
-        "runs with: mpirun ... ppisim sweep EXPERIMENT.yaml",
+        "for its output; run it without mpirun (only run and sweep divide their runs between ranks)",
         app.get_subcommands().front()->get_name(), cli::Distributed::size()));
   if (*run_app) return cli::run_command(run);
   if (*sweep_app) return cli::sweep_command(sweep);
@@ -184,7 +183,8 @@ int main(int argc, char** argv) {
   } catch (const sim::InputError& error) {
     return fail(kUsage, fmt::format("ppisim: error: {}", sim::printable_line(error.what())), true);
   } catch (const sim::Interrupted&) {
-    return fail(static_cast<int>(sim::ExitCode::interrupted), "\nppisim: interrupted; no results file was written", false);
+    // Under MPI every rank stops together (cli/distributed.hpp): none is left waiting.
+    return fail(static_cast<int>(sim::ExitCode::interrupted), "\nppisim: interrupted; no results file was written", true);
   } catch (const std::exception& error) {
     return fail(static_cast<int>(sim::ExitCode::runtime_failure),
                 fmt::format("ppisim: failed: {}", sim::printable_line(error.what())), false);

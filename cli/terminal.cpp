@@ -24,6 +24,8 @@ const std::atomic<bool>& install_stop_handlers() {
   return stop_requested;
 }
 
+void request_stop() { stop_requested.store(true); }
+
 ProgressBar::ProgressBar(bool enabled, Style style)
     : enabled_(enabled && isatty(STDERR_FILENO)),
       lines_(enabled && !enabled_ && style == Style::lines_unless_terminal),

@@ -10,6 +10,8 @@ namespace cli {
 // Installs SIGINT/SIGTERM handlers that raise the returned flag; the run
 // stops at the next simulated day and removes its partial output.
 const std::atomic<bool>& install_stop_handlers();
+// Raises that flag as a signal would: another rank's signal stops this one's runs too.
+void request_stop();
 
 // A bar redrawn in place on a terminal; with Style::lines_unless_terminal,
 // where stderr is not one (a log, mpirun's forwarding), a line at the start,

@@ -1,6 +1,7 @@
 """`mpirun -np 3 ppisim sweep` writes the same results as one threaded process;
 a signal to mpirun or to any rank stops every rank, keeps the journal and
-prints the resume command; other commands refuse to run on every rank.
+prints the resume command; `mpirun ppisim run` splits its replicates with
+rank 0 writing; other commands refuse to run on every rank.
 
 ./dev installs Open MPI (libopenmpi-dev, openmpi-bin) and builds with it, so
 CI runs this; where mpirun is missing the test is skipped, not passed."""
@@ -65,14 +66,48 @@ def ppisim_lines(stderr):
 
 
 @needs_mpirun
-def test_run_under_mpirun_is_refused_not_raced(ppisim_binary, tmp_path):
-    result = subprocess.run(mpirun(ppisim_binary, "run", REPO / "scenarios" / "breastfriends.yaml", "-o", "r.h5",
-                                   "--replicates", "2"), cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                            env=MPI_ENVIRONMENT)
+def test_run_under_mpirun_splits_replicates_and_rank_0_alone_writes(ppisim_binary, tmp_path):
+    scenario = REPO / "scenarios" / "breastfriends.yaml"
+    fast = ["--replicates", "5", "--set", "horizon=1year"]
+    threaded = subprocess.run([str(ppisim_binary), "run", str(scenario), "-o", "threads.h5", "--threads", "2",
+                               "--quiet", *fast], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert threaded.returncode == 0, describe(threaded)
+    ranks = subprocess.run(mpirun(ppisim_binary, "run", scenario, "-o", "mpi.h5", *fast), cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120, env=MPI_ENVIRONMENT)
+    assert ranks.returncode == 0, describe(ranks)
+    assert ranks.stdout.count("5 replicates of 365 days") == 1, describe(ranks)  # rank 0's table, once
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mpi.h5", "threads.h5"], "no partial file left by any rank"
+    assert_same_datasets(tmp_path / "threads.h5", tmp_path / "mpi.h5")  # the snapshot of replicate 0 included
+    with h5py.File(tmp_path / "mpi.h5", "r") as handle:
+        assert "snapshot" in handle and handle["runs/replicate"][()].tolist() == [0, 1, 2, 3, 4]
+
+
+@needs_mpirun
+def test_run_under_mpirun_stops_every_rank_on_a_signal_and_leaves_no_file(ppisim_binary, tmp_path):
+    scenario = REPO / "scenarios" / "breastfriends.yaml"
+    process = subprocess.Popen(mpirun(ppisim_binary, "run", scenario, "-o", "r.h5", "--replicates", "40"),
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=MPI_ENVIRONMENT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not any(p.name.startswith(".r.h5.partial") for p in tmp_path.iterdir()):
+        time.sleep(0.01)
+    time.sleep(0.2)
+    assert process.poll() is None, "the run ended before it could be signalled"
+    os.kill(rank_processes(process.pid)[2], signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, f"exit {process.returncode}\n{stderr}"
+    assert [line for line in ppisim_lines(stderr) if "interrupted" in line] == [
+        "ppisim: interrupted; no results file was written"], stderr
+    assert not list(tmp_path.iterdir()), "no results file, no partial file"
+
+
+@needs_mpirun
+def test_commands_that_do_not_spread_over_ranks_refuse_under_mpirun(ppisim_binary, tmp_path):
+    result = subprocess.run(mpirun(ppisim_binary, "docs", "parameters", "-o", "p.md"), cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, env=MPI_ENVIRONMENT)
     assert result.returncode == 2, describe(result)
     lines = ppisim_lines(result.stderr)
-    assert len(lines) == 1, describe(result)  # rank 0 alone says it
-    assert "does not spread over MPI ranks" in lines[0] and "ppisim sweep" in lines[0], lines
+    assert len(lines) == 1 and "does not spread over MPI ranks" in lines[0], describe(result)  # rank 0 alone says it
     assert not list(tmp_path.iterdir()), "nothing is written, not even a partial file"
 
 
