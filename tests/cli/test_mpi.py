@@ -124,6 +124,18 @@ def test_a_sweep_under_mpirun_shows_progress_on_rank_0_only(ppisim_binary, tmp_p
     assert any("40/40 runs" in line for line in progress), progress
 
 
+@needs_mpirun
+def test_a_shard_under_mpirun_equals_the_same_shard_on_threads(ppisim_binary, tmp_path):
+    experiment = write_model_experiment(tmp_path, "morris", "method: morris, trajectories: 4, levels: 4, replicates: 2")
+    threads = subprocess.run([str(ppisim_binary), "sweep", str(experiment), "--shard", "2/3", "-o", "threads.h5",
+                              "--threads", "2", "--quiet"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert threads.returncode == 0, describe(threads)
+    ranks = subprocess.run(mpirun(ppisim_binary, "sweep", experiment, "--shard", "2/3", "-o", "mpi.h5", "--quiet"),
+                           cwd=tmp_path, capture_output=True, text=True, timeout=120, env=MPI_ENVIRONMENT)
+    assert ranks.returncode == 0, describe(ranks)
+    assert_same_datasets(tmp_path / "threads.h5", tmp_path / "mpi.h5")
+
+
 def rank_processes(mpirun_pid):
     """{rank: pid} of the ranks mpirun started on this machine."""
     ranks = {}

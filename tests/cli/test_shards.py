@@ -121,6 +121,12 @@ def test_slurm_array_variables_choose_the_shard(split, tmp_path):
            cwd=tmp_path, env=slurm)
     with h5py.File(tmp_path / "whole.h5", "r") as handle:
         assert handle.attrs["kind"] == "sweep" and int(handle.attrs["runs"]) == 40
+    # --array=1-5:2 runs tasks 1, 3 and 5: task 5 is the third of three.
+    stepped = {"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "5",
+               "SLURM_ARRAY_TASK_STEP": "2"}
+    result = run_ok("sweep", experiment, "-o", tmp_path / "stepped.h5", "--threads", 2, cwd=tmp_path, env=stepped)
+    assert "shard 3/3" in result.stderr, describe(result)
+    assert_same_datasets(parts[2], tmp_path / "stepped.h5")
     bad = ppisim_env("sweep", experiment, "-o", tmp_path / "bad.h5", cwd=tmp_path,
                      env=dict(slurm, SLURM_ARRAY_TASK_ID="x"))
     assert bad.returncode == 2 and "SLURM_ARRAY_TASK_ID" in bad.stderr and "--shard" in bad.stderr, describe(bad)
