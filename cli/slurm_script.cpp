@@ -104,6 +104,7 @@ int slurm_script(const Sweep& sweep, const SweepOptions& options) {
 #SBATCH --output={name}-%A_%a.log
 #SBATCH --open-mode=append
 set -euo pipefail
+: "${{SLURM_ARRAY_TASK_ID:?is not set: submit this script with sbatch, it is a job array}}"
 export PPISIM={binary_q}
 export PPISIM_EXPERIMENT={experiment_q}
 export PPISIM_PARTS={parts_q}
