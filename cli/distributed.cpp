@@ -22,6 +22,7 @@ bool g_initialised = false;
 // Rank 0 to a worker: a run; no more runs (0: done, 1: interrupted); halt the run in progress.
 constexpr int kReady = 1, kRun = 2, kStop = 3, kResult = 4, kInterrupted = 5, kHalt = 6;
 constexpr auto kPoll = std::chrono::microseconds(200);  // how often a waiting rank looks at its stop flag
+constexpr int kPollsBeforeResting = 200;
 
 bool started_by_mpirun() { return std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE"); }
 
@@ -114,15 +115,21 @@ void Distributed::coordinate([[maybe_unused]] const std::vector<std::uint64_t>& 
       if (busy[static_cast<std::size_t>(worker)]) send_word(0, worker, kHalt);
   };
   std::vector<double> message(values_per_run + 1);  // run number, then its values
+  int idle_polls = 0;
   while (running > 0) {
     if (stop.load()) stop_everyone();
     int arrived = 0;
     MPI_Status status;
     MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status);
     if (!arrived) {
-      std::this_thread::sleep_for(kPoll);
+      // Short runs answer within microseconds: look again at once a while, then rest (rank 0 only waits).
+      if (++idle_polls < kPollsBeforeResting)
+        std::this_thread::yield();
+      else
+        std::this_thread::sleep_for(kPoll);
       continue;
     }
+    idle_polls = 0;
     MPI_Recv(message.data(), static_cast<int>(message.size()), MPI_DOUBLE, status.MPI_SOURCE, status.MPI_TAG,
              MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     const int worker = status.MPI_SOURCE;
