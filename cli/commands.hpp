@@ -28,10 +28,22 @@ struct SweepOptions {
   int threads = 0;     // 0: all cores
   std::uint64_t max_agents = 1'000'000;  // per run, at every design point (models::kDefaultMaxAgents)
   bool force = false, resume = false, quiet = false, dry_run = false;
+  std::string shard;   // "I/N"; empty: from Slurm's SLURM_ARRAY_TASK_* if set; "none": the whole sweep
+  bool slurm_script = false;
+  std::uint64_t slurm_tasks = 0;  // --slurm-script's array size; 0: from the estimated time
+  std::string command_line;
+};
+
+struct MergeOptions {
+  std::vector<std::string> shards;
+  std::string output;      // empty: <experiment stem>.h5
+  std::string experiment;  // empty: the file the shards name
+  bool force = false, quiet = false;
   std::string command_line;
 };
 
 int sweep_command(const SweepOptions& options);
+int merge_command(const MergeOptions& options);
 int report_command(const std::vector<std::string>& results, const std::string& output, const std::string& title);
 int validate_command(const std::string& scenario, const std::vector<std::string>& overrides);
 int params_command(const std::string& format);

@@ -62,6 +62,30 @@ int dispatch(int argc, char** argv) {
   sweep_app->add_option("--max-agents", sweep.max_agents,
                         "Refuse a design point whose population exceeds this many agents at once (default 1000000)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000'000}));
+  sweep_app->add_option("--shard", sweep.shard,
+                        "Run only shard I of N (I/N, from 1) into a shard file for `ppisim merge`; default: from Slurm's "
+                        "SLURM_ARRAY_TASK_ID among SLURM_ARRAY_TASK_MIN..MAX when set (a job array task), else the "
+                        "whole sweep; 'none' ignores Slurm's variables")
+      ->check(CLI::Validator(
+          [](std::string& shard) { return shard.empty() ? std::string("expected a shard as I/N, got an empty one") : std::string(); },
+          "I/N"));
+  sweep_app->add_flag("--slurm-script", sweep.slurm_script,
+                      "Print an sbatch job-array script running the sweep in shards, and their merge as a dependent job");
+  sweep_app->add_option("--slurm-tasks", sweep.slurm_tasks,
+                        "Array size of --slurm-script (default: from the dry-run estimate, about an hour a task)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000}));
+
+  cli::MergeOptions merge;
+  merge.command_line = run.command_line;
+  auto* merge_app = app.add_subcommand("merge", "Join the shard files of one sweep (sweep --shard I/N) into the results "
+                                                "file a single sweep would write");
+  merge_app->add_option("shards", merge.shards, "Shard files (.h5), every shard of the split once, in any order")->required();
+  merge_app->add_option("-o,--output", merge.output, "Results file (default: the experiment file's stem + .h5, here)")
+      ->check(kFileName);
+  merge_app->add_option("--experiment", merge.experiment,
+                        "The experiment file, when it moved since the shards were made (default: the path they record)");
+  merge_app->add_flag("--force", merge.force, "Overwrite an existing results file");
+  merge_app->add_flag("--quiet", merge.quiet, "No table");
 
   std::vector<std::string> report_files;
   std::string report_output, report_title;
@@ -122,8 +146,15 @@ int dispatch(int argc, char** argv) {
     fmt::print(stderr, "ppisim: error: {} (see ppisim --help)\n", sim::printable_line(error.what()));
     return kUsage;
   }
+  // Under mpirun every rank runs main(): only run and sweep divide their work between them.
+  if (cli::Distributed::active() && !*sweep_app && !*run_app)
+    throw sim::InputError(fmt::format(
+        "ppisim {} does not spread over MPI ranks: under mpirun ({} ranks) every rank would do the whole job and race "
+        "for its output; run it without mpirun (only run and sweep divide their runs between ranks)",
+        app.get_subcommands().front()->get_name(), cli::Distributed::size()));
   if (*run_app) return cli::run_command(run);
   if (*sweep_app) return cli::sweep_command(sweep);
+  if (*merge_app) return cli::merge_command(merge);
   if (*report_app) return cli::report_command(report_files, report_output, report_title);
   if (*validate_app) return cli::validate_command(validate_file, validate_overrides);
   if (*params_app) return cli::params_command(params_format);
@@ -155,7 +186,8 @@ int main(int argc, char** argv) {
   } catch (const sim::InputError& error) {
     return fail(kUsage, fmt::format("ppisim: error: {}", sim::printable_line(error.what())), true);
   } catch (const sim::Interrupted&) {
-    return fail(static_cast<int>(sim::ExitCode::interrupted), "\nppisim: interrupted; no results file was written", false);
+    // Under MPI every rank stops together (cli/distributed.hpp): none is left waiting.
+    return fail(static_cast<int>(sim::ExitCode::interrupted), "\nppisim: interrupted; no results file was written", true);
   } catch (const std::exception& error) {
     return fail(static_cast<int>(sim::ExitCode::runtime_failure),
                 fmt::format("ppisim: failed: {}", sim::printable_line(error.what())), false);

@@ -2,10 +2,12 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <thread>
 
 #include "cli/commands.hpp"
+#include "cli/distributed.hpp"
 #include "cli/summary_table.hpp"
 #include "cli/terminal.hpp"
 #include "models/model.hpp"
@@ -31,6 +33,89 @@ std::string default_output(const std::string& scenario) {
 
 int default_threads() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
 
+// One replicate's summaries and then its daily series, as a worker rank sends them.
+std::vector<double> replicate_values(const sim::ParameterSet& parameters, std::uint64_t base_seed, std::uint64_t replicate,
+                                     int days, const std::atomic<bool>& stop) {
+  auto result = sim::run_one(models::build_plan, models::output_catalog(), parameters,
+                             sim::replicate_seed(base_seed, replicate), days, &stop);
+  std::vector<double> values = std::move(result.summary);
+  values.insert(values.end(), result.series.begin(), result.series.end());
+  return values;
+}
+
+std::size_t values_per_replicate(int days) {
+  const auto& catalog = models::output_catalog();
+  return catalog.summaries().size() + catalog.series().size() * static_cast<std::size_t>(days);
+}
+
+// A worker rank of `mpirun ppisim run`: computes the replicates rank 0 hands it.
+int compute_replicates(const sim::ParameterSet& parameters, std::uint64_t base_seed, int days,
+                       const std::atomic<bool>& stop) {
+  try {
+    Distributed::work(
+        values_per_replicate(days),
+        [&](std::uint64_t replicate, const std::atomic<bool>& halt) {
+          return replicate_values(parameters, base_seed, replicate, days, halt);
+        },
+        stop);
+  } catch (const sim::Interrupted&) {
+    return static_cast<int>(sim::ExitCode::interrupted);  // rank 0 says so
+  }
+  return 0;
+}
+
+// Rank 0 of `mpirun ppisim run`: replicate 0 (the one whose agents the file
+// keeps, as a run on one machine does) on a thread here, the others on the
+// other ranks; rank 0 alone writes. Returns the summaries [outcome][replicate].
+std::vector<std::vector<double>> write_replicates_from_ranks(results::ResultsWriter& writer,
+                                                             const sim::ParameterSet& parameters, std::uint64_t replicates,
+                                                             std::uint64_t base_seed, int days,
+                                                             const RunOptions& options, const std::atomic<bool>& stop) {
+  const auto& catalog = models::output_catalog();
+  const std::size_t summary_count = catalog.summaries().size();
+  auto first = std::async(std::launch::async, [&] {
+    auto result = sim::run_one(models::build_plan, catalog, parameters, sim::replicate_seed(base_seed, 0), days, &stop,
+                               nullptr, true);
+    result.run_index = 0;
+    result.replicate = 0;
+    return result;
+  });
+  std::vector<std::uint64_t> others;
+  for (std::uint64_t r = 1; r < replicates; ++r) others.push_back(r);
+  std::vector<std::vector<double>> summaries(summary_count, std::vector<double>(replicates));
+  const auto keep = [&](const sim::RunResult& result) {
+    writer.write(result, parameters);
+    for (std::size_t k = 0; k < summary_count; ++k) summaries[k][result.replicate] = result.summary[k];
+  };
+  ProgressBar progress(!options.quiet, ProgressBar::Style::lines_unless_terminal);
+  try {
+    Distributed::coordinate(
+        others, values_per_replicate(days),
+        [&](std::uint64_t replicate, std::span<const double> values) {
+          sim::RunResult result;
+          result.run_index = replicate;
+          result.replicate = replicate;
+          result.seed = sim::replicate_seed(base_seed, replicate);
+          result.days = days;
+          result.summary.assign(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(summary_count));
+          result.series.assign(values.begin() + static_cast<std::ptrdiff_t>(summary_count), values.end());
+          keep(result);
+        },
+        [&](std::uint64_t done) {
+          progress.update(static_cast<double>(done) / static_cast<double>(replicates),
+                          fmt::format("{}/{} replicates on {} ranks", done, replicates, Distributed::size()));
+        },
+        stop);
+  } catch (...) {
+    request_stop();  // another rank's signal stops replicate 0 here too
+    first.wait();
+    throw;
+  }
+  keep(first.get());
+  progress.finish();
+  return summaries;
+}
+
 }  // namespace
 
 int validate_command(const std::string& scenario_file, const std::vector<std::string>& overrides) {
@@ -52,38 +137,44 @@ int run_command(const RunOptions& options) {
   const auto& parameters = scenario.parameters;
 
   if (options.print_plan) {
-    std::cout << models::build_plan(parameters).describe();
+    if (Distributed::rank() == 0) std::cout << models::build_plan(parameters).describe();
     return 0;
   }
   if (options.threads < 0) throw sim::InputError("--threads must be 0 (all cores) or more");
   const std::string output = options.output.empty() ? default_output(options.scenario) : options.output;
-  results::check_output_path(output, options.force);
+  if (Distributed::rank() == 0) results::check_output_path(output, options.force);  // files are rank 0's alone
 
   const auto replicates = static_cast<std::uint64_t>(parameters.integer("replicates"));
   const auto base_seed = static_cast<std::uint64_t>(parameters.integer("seed"));
   const int days = models::simulated_days(parameters);
-  std::vector<sim::RunRequest> requests;
-  for (std::uint64_t r = 0; r < replicates; ++r) requests.push_back({r, sim::replicate_seed(base_seed, r), &parameters});
-
   const auto& catalog = models::output_catalog();
   const results::RunProvenance provenance{options.command_line, parameters.text("name"), scenario.resolved_yaml(),
                                       base_seed, replicates};
-  results::ResultsWriter writer(output, options.force, catalog, models::parameter_registry(), requests.size(), days,
-                            provenance);
   std::vector<std::vector<double>> summaries(catalog.summaries().size());
-
-  ProgressBar progress(!options.quiet);
-  sim::RunOptions run_options;
-  run_options.days = days;
-  run_options.threads = options.threads == 0 ? default_threads() : options.threads;
-  run_options.stop = &stop;
-  run_options.on_progress = [&](double done) { progress.update(done); };
-  sim::run_all(requests, models::build_plan, catalog, run_options, [&](sim::RunResult&& result) {
-    writer.write(result, parameters);
-    for (std::size_t k = 0; k < summaries.size(); ++k) summaries[k].push_back(result.summary[k]);
-  });
-  writer.commit();
-  progress.finish();
+  if (Distributed::active()) {
+    if (Distributed::rank() != 0) return compute_replicates(parameters, base_seed, days, stop);
+    results::ResultsWriter writer(output, options.force, catalog, models::parameter_registry(), replicates, days,
+                                  provenance);
+    summaries = write_replicates_from_ranks(writer, parameters, replicates, base_seed, days, options, stop);
+    writer.commit();
+  } else {
+    std::vector<sim::RunRequest> requests;
+    for (std::uint64_t r = 0; r < replicates; ++r) requests.push_back({r, sim::replicate_seed(base_seed, r), &parameters});
+    results::ResultsWriter writer(output, options.force, catalog, models::parameter_registry(), requests.size(), days,
+                                  provenance);
+    ProgressBar progress(!options.quiet);
+    sim::RunOptions run_options;
+    run_options.days = days;
+    run_options.threads = options.threads == 0 ? default_threads() : options.threads;
+    run_options.stop = &stop;
+    run_options.on_progress = [&](double done) { progress.update(done); };
+    sim::run_all(requests, models::build_plan, catalog, run_options, [&](sim::RunResult&& result) {
+      writer.write(result, parameters);
+      for (std::size_t k = 0; k < summaries.size(); ++k) summaries[k].push_back(result.summary[k]);
+    });
+    writer.commit();
+    progress.finish();
+  }
 
   if (!options.quiet) {
     fmt::print("{}: {} replicate{} of {} days, seed {} -> {}\n\n", parameters.text("name"), replicates,

@@ -39,9 +39,7 @@ static void check_feeding_curve(const sim::ParameterSet& parameters) {
 }
 
 void check_parameters(const sim::ParameterSet& parameters, std::uint64_t max_agents) {
-  // First, before anything is allocated. About 1 kB per agent: its columns,
-  // social ties and per-day bookkeeping (a rough upper estimate).
-  constexpr double kBytesPerAgent = 1024.0;
+  // First, before anything is allocated.
   if (const double agents = estimated_agents(parameters); agents > static_cast<double>(max_agents))
     throw sim::InputError(parameters.where("population.births"),
                           fmt::format("the population is too large: about {:.0f} agents at once (births per day x 183 "

@@ -11,6 +11,10 @@ namespace models {
 // refused before anything is allocated, with an estimate of the memory needed.
 inline constexpr std::uint64_t kDefaultMaxAgents = 1'000'000;
 
+// Memory of one agent: its columns, social ties and per-day bookkeeping (a
+// rough upper estimate, for limits and job sizes).
+inline constexpr double kBytesPerAgent = 1024.0;
+
 // Agents a run holds at once: mothers followed for about half a year
 // (births per day x 183), professionals and the initial volunteers.
 double estimated_agents(const sim::ParameterSet& parameters);
