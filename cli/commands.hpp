@@ -31,6 +31,17 @@ struct SweepOptions {
 };
 
 int sweep_command(const SweepOptions& options);
+
+struct CalibrateOptions {
+  std::string calibration;
+  std::string output;     // empty: <calibration stem>.h5
+  int threads = 0;        // 0: all cores
+  long long seed = -1;    // -1: the file's abc.seed
+  bool force = false, resume = false, quiet = false;
+  std::string command_line;
+};
+
+int calibrate_command(const CalibrateOptions& options);
 int report_command(const std::vector<std::string>& results, const std::string& output, const std::string& title);
 int validate_command(const std::string& scenario, const std::vector<std::string>& overrides);
 int params_command(const std::string& format);

@@ -11,6 +11,7 @@
 #include "cli/summary_table.hpp"
 #include "models/parameters.hpp"
 #include "sim/errors.hpp"
+#include "lab/calibration_results.hpp"
 #include "lab/sweep_results.hpp"
 #include "results/results_file.hpp"
 #include "sim/statistics.hpp"
@@ -103,6 +104,11 @@ int params_command(const std::string& format) {
 
 int summary_command(const std::string& file, const std::string& format, bool per_run) {
   const auto contents = results::read_results(file);
+  if (lab::is_calibration_file(file)) {
+    if (per_run) throw sim::InputError("--per-run: a calibration's posterior file has no runs; see docs/calibration.md for its layout");
+    fmt::print("{}", lab::format_posterior(lab::read_calibration(file), format));
+    return 0;
+  }
   if (per_run && format == "table") throw sim::InputError("--per-run needs --format csv or json");
   if (per_run) {
     print_per_run(contents, format);

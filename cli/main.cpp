@@ -60,6 +60,18 @@ int dispatch(int argc, char** argv) {
   sweep_app->add_flag("--quiet", sweep.quiet, "No progress bar and no table");
   sweep_app->add_flag("--dry-run", sweep.dry_run, "Print the number of runs, the design and an estimated time; run nothing");
 
+  cli::CalibrateOptions calibrate;
+  calibrate.command_line = run.command_line;
+  auto* calibrate_app = app.add_subcommand("calibrate", "Fit parameters to observed targets by ABC-SMC and write their posterior");
+  calibrate_app->add_option("calibration", calibrate.calibration, "Calibration YAML file")->required();
+  calibrate_app->add_option("-o,--output", calibrate.output, "Posterior file (default: the calibration file's stem + .h5, here)")
+      ->check(kFileName);
+  calibrate_app->add_option("--threads", calibrate.threads, "Worker threads (default 0: all cores)")->check(CLI::Range(0, 4096));
+  calibrate_app->add_option("--seed", calibrate.seed, "Random seed (overrides abc.seed)")->check(CLI::Range(0LL, 9007199254740992LL));
+  calibrate_app->add_flag("--resume", calibrate.resume, "Finish an interrupted calibration from its journal (OUTPUT.journal)");
+  calibrate_app->add_flag("--force", calibrate.force, "Overwrite an existing posterior file, or discard an old journal");
+  calibrate_app->add_flag("--quiet", calibrate.quiet, "No progress bar and no posterior table");
+
   std::vector<std::string> report_files;
   std::string report_output, report_title;
   auto* report_app = app.add_subcommand("report", "Write one self-contained HTML report of results files "
@@ -81,7 +93,8 @@ int dispatch(int argc, char** argv) {
 
   std::string summary_file, summary_format = "table";
   bool per_run = false;
-  auto* summary_app = app.add_subcommand("summary", "Summary outcomes of a results file, as replicate means with 95% intervals");
+  auto* summary_app = app.add_subcommand("summary", "Summary of a results file: outcomes as replicate means with 95% intervals; a sweep's sensitivity "
+                                                  "indices; a calibration's posterior");
   summary_app->add_option("file", summary_file, "Results file (.h5)")->required();
   summary_app->add_option("--format", summary_format, "table, csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
   summary_app->add_flag("--per-run", per_run, "One row per run, with its parameters and seed");
@@ -121,6 +134,7 @@ int dispatch(int argc, char** argv) {
   }
   if (*run_app) return cli::run_command(run);
   if (*sweep_app) return cli::sweep_command(sweep);
+  if (*calibrate_app) return cli::calibrate_command(calibrate);
   if (*report_app) return cli::report_command(report_files, report_output, report_title);
   if (*validate_app) return cli::validate_command(validate_file, validate_overrides);
   if (*params_app) return cli::params_command(params_format);

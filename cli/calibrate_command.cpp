@@ -1,0 +1,188 @@
+// `ppisim calibrate`: ABC-SMC over a calibration file's free parameters. Each
+// particle runs every named scenario for the file's replicates with shared
+// replicate seeds (common random numbers); every finished particle is
+// appended to OUTPUT.journal at once, so `kill -9` then `--resume` loses
+// nothing and gives the same posterior, bit for bit, at any thread count.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "cli/distributed.hpp"
+#include "cli/terminal.hpp"
+#include "lab/abc_smc.hpp"
+#include "lab/calibration_file.hpp"
+#include "lab/calibration_results.hpp"
+#include "lab/journal.hpp"
+#include "models/model.hpp"
+#include "models/outputs.hpp"
+#include "models/parameters.hpp"
+#include "results/results_file.hpp"
+#include "sim/simulation.hpp"
+#include "sim/version.hpp"
+
+namespace cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The model's one definition of the risk in a risk ratio: having stopped
+// breastfeeding by an age, among mothers who started.
+constexpr const char* kRiskAmong = "initiation_rate";
+
+// A journal record: accepted, attempts, distance, noise, then theta and the simulated targets.
+constexpr std::size_t kRecordHead = 4;
+
+lab::Calibration load(const CalibrateOptions& options) {
+  lab::CalibrationContext context;
+  context.registry = &models::parameter_registry();
+  for (const auto& spec : models::output_catalog().summaries()) context.outputs.push_back(spec.name);
+  context.risk_among = kRiskAmong;
+  auto calibration = lab::load_calibration(options.calibration, context);
+  if (options.seed >= 0) calibration.seed = static_cast<std::uint64_t>(options.seed);
+  for (const auto& scenario : calibration.scenarios) models::check_parameters(scenario.scenario.parameters);
+  return calibration;
+}
+
+std::uint64_t fingerprint(const lab::Calibration& calibration) {
+  const std::string text = calibration.resolved_yaml + "seed " + std::to_string(calibration.seed) + sim::kVersion + sim::kGitRevision;
+  return lab::fnv1a(text.data(), text.size());
+}
+
+// The simulator as an ABC model: every scenario, every replicate, shared seeds.
+lab::AbcModel simulator(const lab::Calibration& calibration, const std::atomic<bool>& stop) {
+  if (calibration.test_model) {
+    return [&calibration](const std::vector<double>& theta, std::uint64_t seed) {
+      const auto outputs = calibration.test_model->simulate(theta, seed);
+      lab::Simulated simulated;
+      for (const auto& target : calibration.targets) {
+        simulated.values.push_back(outputs.values[target.outcome_index]);
+        simulated.standard_errors.push_back(std::nan(""));
+      }
+      return simulated;
+    };
+  }
+  return [&calibration, &stop](const std::vector<double>& theta, std::uint64_t seed) {
+    std::vector<std::vector<std::vector<double>>> summaries(calibration.scenarios.size());
+    for (std::size_t s = 0; s < calibration.scenarios.size(); ++s) {
+      const auto parameters = calibration.parameters_of(s, theta);
+      for (std::size_t r = 0; r < calibration.replicates; ++r) {
+        auto result = sim::run_one(models::build_plan, models::output_catalog(), parameters, sim::replicate_seed(seed, r),
+                                   models::simulated_days(parameters), &stop);
+        summaries[s].push_back(std::move(result.summary));
+      }
+    }
+    return calibration.evaluate(summaries);
+  };
+}
+
+std::vector<double> record_of(const lab::Particle& particle) {
+  std::vector<double> values{particle.accepted ? 1.0 : 0.0, static_cast<double>(particle.attempts), particle.distance, particle.noise};
+  values.insert(values.end(), particle.theta.begin(), particle.theta.end());
+  values.insert(values.end(), particle.simulated.begin(), particle.simulated.end());
+  return values;
+}
+
+lab::Particle particle_of(std::span<const double> values, std::size_t parameters) {
+  lab::Particle particle;
+  particle.accepted = values[0] != 0.0;
+  particle.attempts = static_cast<std::uint64_t>(values[1]);
+  particle.distance = values[2];
+  particle.noise = values[3];
+  particle.theta.assign(values.begin() + kRecordHead, values.begin() + static_cast<std::ptrdiff_t>(kRecordHead + parameters));
+  particle.simulated.assign(values.begin() + static_cast<std::ptrdiff_t>(kRecordHead + parameters), values.end());
+  return particle;
+}
+
+std::string progress_detail(const lab::AbcProgress& progress, const lab::Calibration& calibration) {
+  if (progress.generation == calibration.stop.max_generations)
+    return fmt::format("posterior predictive {}/{}", progress.accepted, calibration.population);
+  const double acceptance = progress.attempts ? static_cast<double>(progress.accepted) / static_cast<double>(progress.attempts) : 0.0;
+  return fmt::format("gen {} tol {} | {}/{} accepted, rate {:.3f} | prev ESS {:.0f}", progress.generation,
+                     std::isinf(progress.tolerance) ? std::string("inf") : fmt::format("{:.3g}", progress.tolerance), progress.accepted,
+                     calibration.population, acceptance, progress.previous_ess);
+}
+
+void print_posterior(const std::string& output) { fmt::print("{}", lab::format_posterior(lab::read_calibration(output), "table")); }
+
+}  // namespace
+
+int calibrate_command(const CalibrateOptions& options) {
+  const auto& stop = install_stop_handlers();
+  if (Distributed::active())
+    throw sim::InputError("ppisim calibrate does not run under mpirun yet; run it on one machine with --threads");
+  if (options.threads < 0) throw sim::InputError("--threads must be 0 (all cores) or more");
+  const auto calibration = load(options);
+  const std::string output = options.output.empty() ? fs::path(options.calibration).stem().string() + ".h5" : options.output;
+  results::check_output_path(output, options.force);
+  const fs::path journal_path = output + ".journal";
+  if (options.force && !options.resume) {
+    std::error_code ignored;
+    fs::remove(journal_path, ignored);
+  }
+  const std::size_t d = calibration.parameters.size(), m = calibration.targets.size(), n = calibration.population;
+  // Generations 0 .. max_generations - 1, then the posterior predictive as generation max_generations.
+  const std::uint64_t runs = (calibration.stop.max_generations + 1) * n, values = kRecordHead + d + m;
+  std::error_code unreadable;  // an unreadable journal is reported when it is opened
+  auto journal = options.resume && fs::exists(journal_path, unreadable)
+                     ? lab::RunJournal::resume(journal_path, fingerprint(calibration), runs, values)
+                     : lab::RunJournal::create(journal_path, fingerprint(calibration), runs, values);
+  std::map<std::uint64_t, lab::Particle> recorded;
+  journal.for_each([&](std::uint64_t run, std::span<const double> record) { recorded[run] = particle_of(record, d); });
+  if (!options.quiet && !recorded.empty())
+    fmt::print(stderr, "resuming: {} particles already done\n", recorded.size());
+
+  lab::AbcSettings settings;
+  settings.population = n;
+  settings.quantile = calibration.quantile;
+  settings.stop = calibration.stop;
+  settings.seed = calibration.seed;
+  settings.threads = options.threads == 0 ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) : options.threads;
+  settings.interrupt = &stop;
+  settings.recorded = [&](std::size_t g, std::size_t i) -> std::optional<lab::Particle> {
+    const auto found = recorded.find(g * n + i);
+    return found == recorded.end() ? std::nullopt : std::optional<lab::Particle>(found->second);
+  };
+  auto last_sync = std::chrono::steady_clock::now();
+  settings.record = [&](std::size_t g, std::size_t i, const lab::Particle& particle) {
+    journal.append(g * n + i, record_of(particle));
+    if (const auto now = std::chrono::steady_clock::now(); now - last_sync > std::chrono::seconds(1)) {
+      journal.sync();  // durable against power loss every second
+      last_sync = now;
+    }
+  };
+  ProgressBar progress(!options.quiet);
+  settings.progress = [&](const lab::AbcProgress& report) {
+    const double within = static_cast<double>(report.accepted) / static_cast<double>(n);
+    const double generations = static_cast<double>(calibration.stop.max_generations + 1);
+    progress.update(std::min(1.0, (static_cast<double>(report.generation) + within) / generations), progress_detail(report, calibration));
+  };
+  lab::AbcResult result;
+  try {
+    result = lab::run_abc_smc(calibration.priors(), calibration.abc_targets(), simulator(calibration, stop), settings);
+  } catch (const sim::Interrupted&) {
+    journal.sync();
+    progress.finish();
+    fmt::print(stderr, "\nppisim: calibration interrupted after {} particles; finish it with: ppisim calibrate {} -o {} --resume\n",
+               journal.done_count(), options.calibration, output);
+    return static_cast<int>(sim::ExitCode::interrupted);
+  }
+  journal.sync();
+  progress.finish();
+
+  const results::RunProvenance provenance{options.command_line, calibration.name, std::string{}, calibration.seed,
+                                          calibration.replicates, "calibration", calibration.calibration_yaml, false};
+  const sim::OutputCatalog no_outputs;
+  const sim::ParameterRegistry no_parameters;
+  results::ResultsWriter writer(output, options.force, no_outputs, no_parameters, 0, 0, provenance);
+  lab::write_calibration(writer.root(), calibration, result);
+  writer.commit();
+  journal.remove();
+  if (!options.quiet) print_posterior(output);
+  return 0;
+}
+
+}  // namespace cli
