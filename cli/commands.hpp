@@ -17,6 +17,8 @@ struct RunOptions {
   int threads = 0;            // 0: all cores
   bool force = false, quiet = false, print_plan = false;
   std::uint64_t max_agents = 1'000'000;  // models::kDefaultMaxAgents
+  std::string posterior;  // a calibration's posterior file: run over its draws
+  long long draws = -1;   // posterior draws (-1: 20)
   std::string command_line;
 };
 

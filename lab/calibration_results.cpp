@@ -5,7 +5,9 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "lab/sensitivity.hpp"
 #include "results/hdf5.hpp"
+#include "sim/random.hpp"
 #include "sim/parameters.hpp"
 
 namespace lab {
@@ -307,6 +309,91 @@ std::string format_posterior(const PosteriorContents& contents, const std::strin
   }
   text += "(predicted: median and 95% interval of one fresh simulation per posterior particle, weighted: parameter and replicate uncertainty together)\n";
   return text;
+}
+
+std::vector<std::size_t> draw_particles(const std::vector<double>& weights, std::size_t draws, std::uint64_t seed) {
+  const double offset = sim::RandomStreams(sim::mix64(seed ^ 0x9057E210DULL)).uniform(0, 0, 0);
+  std::vector<std::size_t> particles;
+  double cumulative = 0.0;
+  std::size_t i = 0;
+  for (std::size_t k = 0; k < draws; ++k) {
+    const double point = (static_cast<double>(k) + offset) / static_cast<double>(draws);
+    while (i + 1 < weights.size() && cumulative + weights[i] <= point) cumulative += weights[i++];
+    particles.push_back(i);
+  }
+  return particles;
+}
+
+void write_posterior_draws(hid_t root, const std::filesystem::path& posterior, const PosteriorContents& contents,
+                           const std::vector<std::size_t>& particles, const std::vector<std::uint64_t>& draw_of_run) {
+  hdf5::write_string_attribute(root, "posterior_file", posterior.string());
+  hdf5::write_string_attribute(root, "posterior_calibration", contents.attributes.at("name"));
+  hdf5::write_uint64_attribute(root, "posterior_draws", particles.size());
+  {
+    const auto runs = hdf5::open_group(root, "runs");
+    write_counts(runs.id(), "draw", draw_of_run, "Posterior draw of each run (row of /posterior_draws); run = draw x replicates + replicate");
+  }
+  const auto group = hdf5::create_group(root, "posterior_draws");
+  std::vector<std::uint64_t> indices(particles.begin(), particles.end());
+  write_counts(group.id(), "particle", indices, "The posterior particle (row of the posterior file's /calibration/posterior/theta) of each draw");
+  std::vector<std::vector<double>> theta;
+  for (const auto particle : particles) {
+    const Eigen::RowVectorXd row = contents.theta.row(static_cast<Eigen::Index>(particle));
+    theta.emplace_back(row.data(), row.data() + row.size());
+  }
+  write_matrix(group.id(), "theta", theta, contents.parameters.size(), "parameter units (see name)",
+               "Each draw's calibrated parameters, columns as in name");
+  hdf5::write_strings(group.id(), "name", contents.parameters);
+}
+
+RunDraws read_run_draws(const std::filesystem::path& path) {
+  hdf5::silence_library_errors();
+  const auto file = hdf5::open_file_read_only(path.string());
+  if (!hdf5::exists(file.id(), "runs")) return {};
+  const auto runs = hdf5::open_group(file.id(), "runs");
+  if (!hdf5::exists(runs.id(), "draw")) return {};
+  return {hdf5::Dataset::open(runs.id(), "draw").read_uint64s(), hdf5::read_string_attribute(file.id(), "posterior_file"),
+          hdf5::read_uint64_attribute(file.id(), "posterior_draws")};
+}
+
+PosteriorOutcome summarise_posterior_outcome(const std::vector<double>& values, const std::vector<std::uint64_t>& draw_of_run,
+                                             std::size_t draws) {
+  std::vector<std::vector<double>> by_draw(draws);
+  std::vector<double> finite;
+  for (std::size_t run = 0; run < values.size(); ++run)
+    if (std::isfinite(values[run])) {
+      by_draw[draw_of_run[run]].push_back(values[run]);
+      finite.push_back(values[run]);
+    }
+  const double nan = std::nan("");
+  PosteriorOutcome outcome{nan, nan, nan, nan, nan, nan, nan};
+  if (finite.empty()) return outcome;
+  const std::vector<double> equal(finite.size(), 1.0);
+  double sum = 0.0;
+  for (const double value : finite) sum += value;
+  outcome.mean = sum / static_cast<double>(finite.size());
+  outcome.lo95 = weighted_quantile(finite, equal, 0.025);
+  outcome.hi95 = weighted_quantile(finite, equal, 0.975);
+  std::vector<double> means;
+  std::size_t replicates = 0;
+  for (const auto& runs : by_draw) {
+    replicates = std::max(replicates, runs.size());
+    if (runs.empty()) continue;
+    double draw_sum = 0.0;
+    for (const double value : runs) draw_sum += value;
+    means.push_back(draw_sum / static_cast<double>(runs.size()));
+  }
+  outcome.parameter_lo95 = weighted_quantile(means, std::vector<double>(means.size(), 1.0), 0.025);
+  outcome.parameter_hi95 = weighted_quantile(means, std::vector<double>(means.size(), 1.0), 0.975);
+  Eigen::MatrixXd table = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(draws), static_cast<Eigen::Index>(replicates), nan);
+  for (std::size_t k = 0; k < draws; ++k)
+    for (std::size_t r = 0; r < by_draw[k].size(); ++r) table(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(r)) = by_draw[k][r];
+  const auto noise = replicate_noise_share(table);
+  if (noise.defined()) {  // else NaN: one draw, one replicate, or an outcome that does not vary
+    outcome.replicate_share = noise.share;
+    outcome.parameter_share = 1.0 - noise.share;
+  }
+  return outcome;
 }
 
 }  // namespace lab

@@ -38,4 +38,30 @@ PosteriorContents read_calibration(const std::filesystem::path& path);
 // What `ppisim summary` prints: "table", "csv" or "json".
 std::string format_posterior(const PosteriorContents& contents, const std::string& format);
 
+// K posterior particles by systematic resampling of the weights (one keyed
+// uniform from `seed`): each particle about K w_i times, a pure function of
+// the weights, K and the seed.
+std::vector<std::size_t> draw_particles(const std::vector<double>& weights, std::size_t draws, std::uint64_t seed);
+
+// A run over posterior draws: which draw each run used (/runs/draw), which
+// particle each draw is (/posterior_draws/particle) and its parameters.
+void write_posterior_draws(hid_t root, const std::filesystem::path& posterior, const PosteriorContents& contents,
+                           const std::vector<std::size_t>& particles, const std::vector<std::uint64_t>& draw_of_run);
+struct RunDraws {
+  std::vector<std::uint64_t> draw_of_run;  // empty: not a run over posterior draws
+  std::string posterior_file;
+  std::size_t draws = 0;
+};
+RunDraws read_run_draws(const std::filesystem::path& path);
+
+// Outcomes of runs over K posterior draws x R replicates: the mean, where 95%
+// of runs fall (parameter and replicate uncertainty together), the 95% range
+// of the draws' replicate means (parameter uncertainty), and the shares of
+// the variance of one run from each (one-way random-effects ANOVA).
+struct PosteriorOutcome {
+  double mean, lo95, hi95, parameter_lo95, parameter_hi95, parameter_share, replicate_share;
+};
+PosteriorOutcome summarise_posterior_outcome(const std::vector<double>& values, const std::vector<std::uint64_t>& draw_of_run,
+                                             std::size_t draws);
+
 }  // namespace lab

@@ -289,3 +289,63 @@ def test_test_model_needs_a_prior_for_each_of_its_parameters(ppisim, tmp_path):
     path.write_text((CHECKS / "linear_gaussian.yaml").read_text().replace("  slope: {truncated_normal: {mean: 0, sd: 1}}\n", ""))
     result = ppisim("calibrate", path, "-o", "out.h5")
     assert result.returncode == 2 and "has parameters intercept, slope; give a prior for each" in result.stderr, describe(result)
+
+
+# --- runs over posterior draws ----------------------------------------------------------
+
+def posterior_run(tmp_path, posterior: Path, *extra, births: int = 500) -> subprocess.CompletedProcess:
+    return subprocess.run([str(binary_path()), "run", str(SCENARIOS / "integrated.yaml"), "--set", "horizon=1 year",
+                           "--set", f"population.births={births} per year", "--replicates", "3", "--posterior", str(posterior),
+                           *map(str, extra)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+
+def test_run_over_posterior_draws_uses_each_draw_with_shared_replicate_seeds(tmp_path, reference):
+    # A larger town than the calibration's, so that the parameters' share of the variance shows through replicate noise.
+    result = posterior_run(tmp_path, reference[0], "--draws", 5, "-o", "draws.h5", "--threads", 2, births=4000)
+    assert result.returncode == 0, describe(result)
+    assert "95% of runs" in result.stdout and "param" in result.stdout
+    with h5py.File(tmp_path / "draws.h5") as f, h5py.File(reference[0]) as p:
+        draw = f["runs/draw"][()]
+        assert list(draw) == [k for k in range(5) for _ in range(3)]
+        seeds = f["runs/seed"][()].reshape(5, 3)
+        assert np.all(seeds == seeds[0])  # common random numbers across draws
+        particles = f["posterior_draws/particle"][()]
+        theta = p["calibration/posterior/theta"][()][particles]
+        assert np.array_equal(f["posterior_draws/theta"][()], theta)
+        assert np.array_equal(f["parameters/mothers.confidence.effect"][()], np.repeat(theta[:, 0], 3))
+        assert f.attrs["posterior_draws"] == 5 and f.attrs["posterior_file"] == str(reference[0])
+    csv = subprocess.run([str(binary_path()), "summary", "draws.h5", "--format", "csv"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    lines = csv.stdout.splitlines()
+    assert lines[0] == "outcome,mean,lo95,hi95,parameter_lo95,parameter_hi95,parameter_share,replicate_share,draws,runs"
+    rows = {line.split(",")[0]: line.split(",") for line in lines[1:]}
+    any_6w = [float(x) for x in rows["any_bf_6w"][1:8]]
+    assert any_6w[1] <= any_6w[3] <= any_6w[4] <= any_6w[2]  # draw means lie inside where runs fall
+    assert any_6w[5] > 0 and abs(any_6w[5] + any_6w[6] - 1) < 1e-12  # the support effect moves it
+    # Initiation happens before any support: the calibrated parameters cannot move it.
+    assert float(rows["initiation_rate"][6]) == 0.0
+
+
+def test_run_over_posterior_draws_is_identical_at_one_and_two_threads(tmp_path, reference):
+    for threads in (1, 2):
+        result = posterior_run(tmp_path, reference[0], "--draws", 4, "-o", f"t{threads}.h5", "--threads", threads, "--quiet")
+        assert result.returncode == 0, describe(result)
+    a, b = read_datasets(tmp_path / "t1.h5"), read_datasets(tmp_path / "t2.h5")
+    assert sorted(a) == sorted(b)
+    for name in a:
+        assert np.array_equal(a[name], b[name], equal_nan=a[name].dtype.kind == "f"), name
+
+
+def test_posterior_runs_refuse_what_is_not_a_simulator_posterior(ppisim, tmp_path):
+    assert ppisim("calibrate", CHECKS / "normal_mean.yaml", "-o", "nm.h5", "--quiet").returncode == 0
+    refused = posterior_run(tmp_path, tmp_path / "nm.h5", "-o", "x.h5")
+    assert refused.returncode == 2 and "built-in test model 'normal_mean'" in refused.stderr, describe(refused)
+    plain = ppisim("run", SCENARIOS / "integrated.yaml", "--set", "horizon=1 year", "--replicates", "1", "-o", "plain.h5", "--quiet")
+    assert plain.returncode == 0, describe(plain)
+    refused = posterior_run(tmp_path, tmp_path / "plain.h5", "-o", "x.h5")
+    assert refused.returncode == 2 and "not a calibration's posterior file" in refused.stderr, describe(refused)
+    refused = posterior_run(tmp_path, tmp_path / "missing.h5", "-o", "x.h5")
+    assert refused.returncode == 2 and "no such file" in refused.stderr, describe(refused)
+    draws_alone = ppisim("run", SCENARIOS / "integrated.yaml", "--draws", "3", "-o", "x.h5")
+    assert draws_alone.returncode == 2 and "--draws needs --posterior" in draws_alone.stderr
+    assert not (tmp_path / "x.h5").exists()
