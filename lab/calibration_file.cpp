@@ -8,7 +8,6 @@
 
 #include "lab/yaml_checks.hpp"
 #include "sim/text.hpp"
-#include "sim/yaml_input.hpp"
 
 namespace lab {
 namespace {
@@ -29,9 +28,7 @@ class CalibrationReader {
       : path_(file), file_(file.string()), context_(context) {}
 
   Calibration read() {
-    const YAML::Node root = sim::load_yaml_file(path_, "calibration", sim::SourceLocation{file_, 0, 0});
-    if (!root.IsMap()) throw sim::InputError(sim::SourceLocation{file_, 1, 1}, "a calibration must be a map of keys to values");
-    check_keys(root, file_, "", {"name", "description", "model", "scenarios", "targets", "parameters", "abc"});
+    const YAML::Node root = load_lab_file(path_, "a calibration", {"name", "description", "model", "scenarios", "targets", "parameters", "abc"});
     Calibration calibration;
     calibration.file = path_;
     calibration.name = required(root, file_, "name").Scalar();

@@ -8,7 +8,6 @@
 
 #include "sim/quantity.hpp"
 #include "sim/text.hpp"
-#include "sim/yaml_input.hpp"
 #include "lab/yaml_checks.hpp"
 
 namespace lab {
@@ -22,9 +21,7 @@ class ExperimentReader {
       : path_(file), file_(file.string()), registry_(registry) {}
 
   Experiment read() {
-    const YAML::Node root = sim::load_yaml_file(path_, "experiment", sim::SourceLocation{file_, 0, 0});
-    if (!root.IsMap()) throw sim::InputError(sim::SourceLocation{file_, 1, 1}, "an experiment must be a map of keys to values");
-    check_keys(root, file_, "", {"name", "description", "base", "model", "factors", "design", "analyse", "store"});
+    const YAML::Node root = load_lab_file(path_, "an experiment", {"name", "description", "base", "model", "factors", "design", "analyse", "store"});
     Experiment experiment;
     experiment.file = path_;
     experiment.name = required(root, file_, "name").Scalar();

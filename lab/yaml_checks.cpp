@@ -7,6 +7,7 @@
 #include "sim/quantity.hpp"
 #include "sim/scenario.hpp"
 #include "sim/text.hpp"
+#include "sim/yaml_input.hpp"
 
 namespace lab {
 
@@ -62,6 +63,14 @@ double number(const YAML::Node& node, const std::string& file, const std::string
   } catch (const sim::QuantityError& error) {
     throw sim::InputError(at(file, node.Mark()), "key '" + key + "': " + error.what());
   }
+}
+
+YAML::Node load_lab_file(const std::filesystem::path& path, const std::string& kind, const std::vector<std::string>& known) {
+  const std::string file = path.string();
+  const YAML::Node root = sim::load_yaml_file(path, kind.substr(kind.find(' ') + 1), sim::SourceLocation{file, 0, 0});
+  if (!root.IsMap()) throw sim::InputError(sim::SourceLocation{file, 1, 1}, kind + " must be a map of keys to values");
+  check_keys(root, file, "", known);
+  return root;
 }
 
 YAML::Node required(const YAML::Node& map, const std::string& file, const std::string& key) {

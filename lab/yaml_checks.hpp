@@ -5,6 +5,7 @@
 // failure is an InputError located at file:line:column.
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +30,10 @@ double whole_number(const YAML::Node& node, const std::string& file, const std::
 
 // A finite number ("0.5", "1e-3", "3,000").
 double number(const YAML::Node& node, const std::string& file, const std::string& key);
+
+// A lab file (`kind`: "an experiment", "a calibration") read defensively
+// (sim/yaml_input.hpp): a map whose top-level keys are among `known`.
+YAML::Node load_lab_file(const std::filesystem::path& path, const std::string& kind, const std::vector<std::string>& known);
 
 // The value of `key` in `map`, or an error at the top of the file saying it is missing.
 YAML::Node required(const YAML::Node& map, const std::string& file, const std::string& key);

@@ -22,10 +22,10 @@ import h5py
 import numpy as np
 import pytest
 
-from cli_support import SCENARIOS, binary_path, describe, read_datasets
+from cli_support import SCENARIOS, assert_same_datasets, binary_path, describe
 
 CHECKS = SCENARIOS / "calibration"
-TIMINGS = {"calibration/generations/seconds"}  # wall-clock: the only thing allowed to differ
+TIMINGS = frozenset({"calibration/generations/seconds"})  # wall-clock: the only thing allowed to differ
 TINY = "{horizon: 1 year, population.births: 500 per year}"
 
 
@@ -57,13 +57,7 @@ def calibrate_args(calibration: Path, output: Path, *extra) -> list[str]:
 
 def assert_same_posterior(expected: Path, actual: Path) -> None:
     """Every dataset of two posterior files: same names, shapes and bits, timings aside."""
-    a, b = read_datasets(expected), read_datasets(actual)
-    assert sorted(a) == sorted(b), f"datasets differ: {sorted(set(a) ^ set(b))}"
-    for name in sorted(set(a) - TIMINGS):
-        x, y = a[name], b[name]
-        assert x.dtype == y.dtype and x.shape == y.shape, f"{name}: {x.dtype}{x.shape} vs {y.dtype}{y.shape}"
-        same = np.array_equal(x, y, equal_nan=True) if x.dtype.kind == "f" else np.array_equal(x, y)
-        assert same, f"dataset {name} differs between {expected} and {actual}"
+    assert_same_datasets(expected, actual, ignore=TIMINGS)
 
 
 def posterior_json(ppisim, output: Path) -> dict:
@@ -330,10 +324,7 @@ def test_run_over_posterior_draws_is_identical_at_one_and_two_threads(tmp_path, 
     for threads in (1, 2):
         result = posterior_run(tmp_path, reference[0], "--draws", 4, "-o", f"t{threads}.h5", "--threads", threads, "--quiet")
         assert result.returncode == 0, describe(result)
-    a, b = read_datasets(tmp_path / "t1.h5"), read_datasets(tmp_path / "t2.h5")
-    assert sorted(a) == sorted(b)
-    for name in a:
-        assert np.array_equal(a[name], b[name], equal_nan=a[name].dtype.kind == "f"), name
+    assert_same_datasets(tmp_path / "t1.h5", tmp_path / "t2.h5")
 
 
 def test_posterior_runs_refuse_what_is_not_a_simulator_posterior(ppisim, tmp_path):
