@@ -178,6 +178,11 @@ class Sampler {
         if (distance < previous.tolerance) below = std::max(below, distance);
       if (below > -kInfinity) next = below;
     }
+    // Every simulation undefined (NaN targets: infinite distances): no tolerance can be chosen, and
+    // accepting them all would return the prior as if it were a posterior.
+    if (std::isinf(next))
+      throw sim::RuntimeFailure("ABC-SMC: every simulation of the last generation left a target undefined (e.g. a risk "
+                                "ratio whose control risk is 0); check the targets and scenarios");
     return std::max(settings_.stop.final_tolerance, next);
   }
 

@@ -31,7 +31,9 @@ class CalibrationReader {
     const YAML::Node root = load_lab_file(path_, "a calibration", {"name", "description", "model", "scenarios", "targets", "parameters", "abc"});
     Calibration calibration;
     calibration.file = path_;
-    calibration.name = required(root, file_, "name").Scalar();
+    const auto name = required(root, file_, "name");
+    check_name(name, "name", "a name for the calibration");
+    calibration.name = name.Scalar();
     if (root["description"]) calibration.description = root["description"].Scalar();
     read_model(root, calibration);
     read_parameters(required(root, file_, "parameters"), calibration);
@@ -108,7 +110,12 @@ class CalibrationReader {
     }
   }
 
+  void check_name(const YAML::Node& node, const std::string& key, const char* what) const {
+    if (!node.IsScalar() || node.Scalar().empty()) throw error(node, "key '" + key + "': expected " + what);
+  }
+
   std::size_t scenario_index(const Calibration& calibration, const YAML::Node& node, const std::string& key) const {
+    check_name(node, key, "the name of a scenario under 'scenarios'");
     std::vector<std::string> names;
     for (std::size_t s = 0; s < calibration.scenarios.size(); ++s) {
       if (calibration.scenarios[s].name == node.Scalar()) return s;
@@ -120,6 +127,7 @@ class CalibrationReader {
   }
 
   std::size_t output_index(const std::vector<std::string>& outputs, const YAML::Node& node, const std::string& key) const {
+    check_name(node, key, "the name of an outcome (ppisim docs outputs)");
     for (std::size_t k = 0; k < outputs.size(); ++k)
       if (outputs[k] == node.Scalar()) return k;
     const auto suggestion = sim::closest_match(node.Scalar(), outputs);
@@ -216,6 +224,14 @@ class CalibrationReader {
         parameter.spec = calibratable(parameter, calibration);
       }
       parameter.prior = read_prior(item.second, parameter);
+      if (calibration.test_model) {
+        const auto [low, high] = calibration.test_model->parameter_range(parameter.name);
+        if (parameter.prior.low < low || parameter.prior.high > high)
+          throw error(item.second, "parameter '" + parameter.name + "' of the " + calibration.test_model->kind + " model lies in [" +
+                                       sim::format_number(low) + ", " + sim::format_number(high) + "]; its prior's support [" +
+                                       sim::format_number(parameter.prior.low) + ", " + sim::format_number(parameter.prior.high) +
+                                       "] leaves it");
+      }
       calibration.parameters.push_back(std::move(parameter));
     }
     if (calibration.test_model) {

@@ -1,6 +1,7 @@
 #include "lab/calibration_models.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "sim/errors.hpp"
 #include "sim/random.hpp"
@@ -21,6 +22,11 @@ std::vector<std::string> CalibrationTestModel::outputs() const {
   std::vector<std::string> names;
   for (std::size_t j = 0; j < x.size(); ++j) names.push_back("y" + std::to_string(j + 1));
   return names;
+}
+
+std::pair<double, double> CalibrationTestModel::parameter_range(const std::string& name) const {
+  if (kind == "beta_binomial" && name == "p") return {0.0, 1.0};
+  return {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
 }
 
 Simulated CalibrationTestModel::simulate(const std::vector<double>& theta, std::uint64_t seed) const {

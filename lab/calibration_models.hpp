@@ -8,6 +8,7 @@
 //                    bivariate normal posterior, correlated unless the x_j are centred
 #include <Eigen/Dense>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lab/abc_smc.hpp"
@@ -23,6 +24,8 @@ struct CalibrationTestModel {
   // The parameter and output names it takes and gives, in order.
   [[nodiscard]] std::vector<std::string> parameters() const;
   [[nodiscard]] std::vector<std::string> outputs() const;
+  // Where a parameter may lie: [0, 1] for a probability, the whole line otherwise.
+  [[nodiscard]] std::pair<double, double> parameter_range(const std::string& name) const;
   // One simulation of `theta`, its noise keyed by `seed`; outputs in order.
   [[nodiscard]] Simulated simulate(const std::vector<double>& theta, std::uint64_t seed) const;
 };

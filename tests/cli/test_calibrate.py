@@ -89,6 +89,22 @@ def test_linear_gaussian_check_recovers_the_correlation(ppisim, tmp_path):
     assert abs(intercept["median"] - 0.359) < 0.06 and abs(slope["median"] - 0.593) < 0.08, summary["parameters"]
 
 
+def test_beta_binomial_check_recovers_the_closed_form(ppisim, tmp_path):
+    result = ppisim("calibrate", CHECKS / "beta_binomial.yaml", "-o", "bb.h5", "--quiet")
+    assert result.returncode == 0, describe(result)
+    p = posterior_json(ppisim, tmp_path / "bb.h5")["parameters"][0]
+    # Beta(9, 16): median 0.356, 95% interval [0.188, 0.553]; 1000 particles.
+    assert abs(p["median"] - 0.356) < 0.02 and abs(p["lo95"] - 0.188) < 0.03 and abs(p["hi95"] - 0.553) < 0.03, p
+
+
+def test_a_test_model_prior_outside_its_parameter_range_is_refused(ppisim, tmp_path):
+    path = tmp_path / "bb.yaml"
+    path.write_text((CHECKS / "beta_binomial.yaml").read_text().replace("p: {beta: [2, 3]}", "p: {uniform: [0, 2]}"))
+    result = ppisim("calibrate", path, "-o", "out.h5")
+    assert result.returncode == 2, describe(result)
+    assert re.search(r"bb\.yaml:\d+:\d+: parameter 'p' of the beta_binomial model lies in \[0, 1\]", result.stderr), result.stderr
+
+
 # --- the simulator: output, determinism, resume -------------------------------------
 
 @pytest.fixture(scope="module")
@@ -248,6 +264,8 @@ BAD = [
      r"tiny\.yaml:\d+:\d+: .*no scenario named 'usual_cares'; did you mean 'usual_care'\?"),
     ("unknown outcome", {"targets": "  usual: {scenario: usual_care, outcome: any_bf_6wk, observed: 0.55, se: 0.03}\n"},
      r"unknown outcome 'any_bf_6wk'; did you mean 'any_bf_6w'\?"),
+    ("outcome not a name", {"targets": "  usual: {scenario: usual_care, outcome: [any_bf_6w], observed: 0.55, se: 0.03}\n"},
+     r"key 'targets\.usual\.outcome': expected the name of an outcome"),
     ("no uncertainty", {"targets": "  usual: {scenario: usual_care, outcome: any_bf_6w, observed: 0.55}\n"},
      r"give exactly one of interval95: \[low, high\] or se:"),
     ("interval not around", {"targets": "  rr: {risk_ratio: {treated: proactive, control: usual_care, outcome: any_bf_6w}, "

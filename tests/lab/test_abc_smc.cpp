@@ -193,3 +193,21 @@ TEST_CASE("a tolerance the model cannot reach stops the run with the last comple
   CHECK(result.posterior().acceptance_rate > 0.0);
   CHECK_FALSE(result.stop_reason.empty());
 }
+
+TEST_CASE("undefined targets are never accepted; a model that never defines them fails instead of returning the prior") {
+  const std::vector<lab::AbcTarget> targets{{"y", 1.0, 0.5, false}};
+  lab::AbcSettings settings;
+  settings.population = 50;
+  settings.stop = {0.1, 0.01, 5};
+  // Defined only for theta >= 0.8 (80% of the prior undefined): the posterior stays where it is defined.
+  const lab::AbcModel mostly_undefined = [](const std::vector<double>& theta, std::uint64_t) {
+    return lab::Simulated{{theta[0] < 0.8 ? std::nan("") : theta[0]}, {std::nan("")}};
+  };
+  const auto result = lab::run_abc_smc({lab::Prior::uniform(0.0, 1.0)}, targets, mostly_undefined, settings);
+  for (const auto& particle : result.posterior().particles) CHECK(particle.theta[0] >= 0.8);
+  const lab::AbcModel never_defined = [](const std::vector<double>&, std::uint64_t) {
+    return lab::Simulated{{std::nan("")}, {std::nan("")}};
+  };
+  CHECK_THROWS_WITH(lab::run_abc_smc({lab::Prior::uniform(0.0, 1.0)}, targets, never_defined, settings),
+                    Catch::Contains("left a target undefined"));
+}
