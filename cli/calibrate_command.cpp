@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "cli/commands.hpp"
@@ -22,6 +23,7 @@
 #include "models/parameters.hpp"
 #include "results/results_file.hpp"
 #include "sim/simulation.hpp"
+#include "sim/text.hpp"
 #include "sim/version.hpp"
 
 namespace cli {
@@ -32,9 +34,6 @@ namespace fs = std::filesystem;
 // The model's one definition of the risk in a risk ratio: having stopped
 // breastfeeding by an age, among mothers who started.
 constexpr const char* kRiskAmong = "initiation_rate";
-
-// A journal record: accepted, attempts, distance, noise, then theta and the simulated targets.
-constexpr std::size_t kRecordHead = 4;
 
 lab::Calibration load(const CalibrateOptions& options) {
   lab::CalibrationContext context;
@@ -79,22 +78,30 @@ lab::AbcModel simulator(const lab::Calibration& calibration, const std::atomic<b
   };
 }
 
-std::vector<double> record_of(const lab::Particle& particle) {
-  std::vector<double> values{particle.accepted ? 1.0 : 0.0, static_cast<double>(particle.attempts), particle.distance, particle.noise};
-  values.insert(values.end(), particle.theta.begin(), particle.theta.end());
-  values.insert(values.end(), particle.simulated.begin(), particle.simulated.end());
-  return values;
-}
-
-lab::Particle particle_of(std::span<const double> values, std::size_t parameters) {
-  lab::Particle particle;
-  particle.accepted = values[0] != 0.0;
-  particle.attempts = static_cast<std::uint64_t>(values[1]);
-  particle.distance = values[2];
-  particle.noise = values[3];
-  particle.theta.assign(values.begin() + kRecordHead, values.begin() + static_cast<std::ptrdiff_t>(kRecordHead + parameters));
-  particle.simulated.assign(values.begin() + static_cast<std::ptrdiff_t>(kRecordHead + parameters), values.end());
-  return particle;
+// The missing particles of a generation over MPI ranks: rank 0 hands them
+// out and journals each as it arrives, then sends the whole generation to
+// every rank, so that each builds the same next proposal.
+void distribute(const std::vector<std::size_t>& missing, const std::function<lab::Particle(std::size_t)>& compute,
+                const std::function<void(std::size_t, lab::Particle&&)>& deliver, std::vector<lab::Particle>& particles,
+                std::size_t parameters, std::size_t values) {
+  if (Distributed::rank() == 0) {
+    const std::vector<std::uint64_t> todo(missing.begin(), missing.end());
+    Distributed::coordinate(
+        todo, values,
+        [&](std::uint64_t i, std::span<const double> record) { deliver(i, lab::Particle::from_record(record, parameters)); },
+        [](std::uint64_t) {});
+  } else {
+    Distributed::work(values, [&](std::uint64_t i) { return compute(i).record(); });
+  }
+  std::vector<double> generation(particles.size() * values);
+  if (Distributed::rank() == 0)
+    for (std::size_t i = 0; i < particles.size(); ++i) {
+      const auto record = particles[i].record();
+      std::copy(record.begin(), record.end(), generation.begin() + static_cast<std::ptrdiff_t>(i * values));
+    }
+  Distributed::broadcast(generation);
+  for (std::size_t i = 0; i < particles.size(); ++i)
+    particles[i] = lab::Particle::from_record(std::span<const double>(generation).subspan(i * values, values), parameters);
 }
 
 std::string progress_detail(const lab::AbcProgress& progress, const lab::Calibration& calibration) {
@@ -112,29 +119,10 @@ void print_posterior(const std::string& output) { fmt::print("{}", lab::format_p
 
 int calibrate_command(const CalibrateOptions& options) {
   const auto& stop = install_stop_handlers();
-  if (Distributed::active())
-    throw sim::InputError("ppisim calibrate does not run under mpirun yet; run it on one machine with --threads");
   if (options.threads < 0) throw sim::InputError("--threads must be 0 (all cores) or more");
-  const auto calibration = load(options);
-  const std::string output = options.output.empty() ? fs::path(options.calibration).stem().string() + ".h5" : options.output;
-  results::check_output_path(output, options.force);
-  const fs::path journal_path = output + ".journal";
-  if (options.force && !options.resume) {
-    std::error_code ignored;
-    fs::remove(journal_path, ignored);
-  }
+  const auto calibration = load(options);  // every rank reads the same file and fails alike
   const std::size_t d = calibration.parameters.size(), m = calibration.targets.size(), n = calibration.population;
-  // Generations 0 .. max_generations - 1, then the posterior predictive as generation max_generations.
-  const std::uint64_t runs = (calibration.stop.max_generations + 1) * n, values = kRecordHead + d + m;
-  std::error_code unreadable;  // an unreadable journal is reported when it is opened
-  auto journal = options.resume && fs::exists(journal_path, unreadable)
-                     ? lab::RunJournal::resume(journal_path, fingerprint(calibration), runs, values)
-                     : lab::RunJournal::create(journal_path, fingerprint(calibration), runs, values);
-  std::map<std::uint64_t, lab::Particle> recorded;
-  journal.for_each([&](std::uint64_t run, std::span<const double> record) { recorded[run] = particle_of(record, d); });
-  if (!options.quiet && !recorded.empty())
-    fmt::print(stderr, "resuming: {} particles already done\n", recorded.size());
-
+  const std::uint64_t values = lab::Particle::kRecordHead + d + m;
   lab::AbcSettings settings;
   settings.population = n;
   settings.quantile = calibration.quantile;
@@ -142,15 +130,50 @@ int calibrate_command(const CalibrateOptions& options) {
   settings.seed = calibration.seed;
   settings.threads = options.threads == 0 ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) : options.threads;
   settings.interrupt = &stop;
+  if (Distributed::active())
+    settings.distribute = [&](const std::vector<std::size_t>& missing, const std::function<lab::Particle(std::size_t)>& compute,
+                              const std::function<void(std::size_t, lab::Particle&&)>& deliver, std::vector<lab::Particle>& particles) {
+      distribute(missing, compute, deliver, particles, d, values);
+    };
+  const auto model = simulator(calibration, stop);
+  if (Distributed::active() && Distributed::rank() != 0) {
+    (void)lab::run_abc_smc(calibration.priors(), calibration.abc_targets(), model, settings);  // files are rank 0's alone
+    return 0;
+  }
+  const std::string output = options.output.empty() ? fs::path(options.calibration).stem().string() + ".h5" : options.output;
+  const fs::path journal_path = output + ".journal";
+  // Generations 0 .. max_generations - 1, then the posterior predictive as generation max_generations.
+  const std::uint64_t runs = (calibration.stop.max_generations + 1) * n;
+  std::optional<lab::RunJournal> journal;
+  try {
+    results::check_output_path(output, options.force);
+    if (options.force && !options.resume) {
+      std::error_code ignored;
+      fs::remove(journal_path, ignored);
+    }
+    std::error_code unreadable;  // an unreadable journal is reported when it is opened
+    journal.emplace(options.resume && fs::exists(journal_path, unreadable)
+                        ? lab::RunJournal::resume(journal_path, fingerprint(calibration), runs, values)
+                        : lab::RunJournal::create(journal_path, fingerprint(calibration), runs, values));
+  } catch (const sim::InputError& error) {
+    if (!Distributed::active()) throw;
+    // Only rank 0 knows: the other ranks are waiting for work, so end them all.
+    fmt::print(stderr, "ppisim: error: {}\n", sim::printable_line(error.what()));
+    Distributed::abort(static_cast<int>(sim::ExitCode::bad_input));
+  }
+  std::map<std::uint64_t, lab::Particle> recorded;
+  journal->for_each([&](std::uint64_t run, std::span<const double> record) { recorded[run] = lab::Particle::from_record(record, d); });
+  if (!options.quiet && !recorded.empty())
+    fmt::print(stderr, "resuming: {} particles already done\n", recorded.size());
   settings.recorded = [&](std::size_t g, std::size_t i) -> std::optional<lab::Particle> {
     const auto found = recorded.find(g * n + i);
     return found == recorded.end() ? std::nullopt : std::optional<lab::Particle>(found->second);
   };
   auto last_sync = std::chrono::steady_clock::now();
   settings.record = [&](std::size_t g, std::size_t i, const lab::Particle& particle) {
-    journal.append(g * n + i, record_of(particle));
+    journal->append(g * n + i, particle.record());
     if (const auto now = std::chrono::steady_clock::now(); now - last_sync > std::chrono::seconds(1)) {
-      journal.sync();  // durable against power loss every second
+      journal->sync();  // durable against power loss every second
       last_sync = now;
     }
   };
@@ -162,15 +185,15 @@ int calibrate_command(const CalibrateOptions& options) {
   };
   lab::AbcResult result;
   try {
-    result = lab::run_abc_smc(calibration.priors(), calibration.abc_targets(), simulator(calibration, stop), settings);
+    result = lab::run_abc_smc(calibration.priors(), calibration.abc_targets(), model, settings);
   } catch (const sim::Interrupted&) {
-    journal.sync();
+    journal->sync();
     progress.finish();
     fmt::print(stderr, "\nppisim: calibration interrupted after {} particles; finish it with: ppisim calibrate {} -o {} --resume\n",
-               journal.done_count(), options.calibration, output);
+               journal->done_count(), options.calibration, output);
     return static_cast<int>(sim::ExitCode::interrupted);
   }
-  journal.sync();
+  journal->sync();
   progress.finish();
 
   const results::RunProvenance provenance{options.command_line, calibration.name, std::string{}, calibration.seed,
@@ -180,7 +203,7 @@ int calibrate_command(const CalibrateOptions& options) {
   results::ResultsWriter writer(output, options.force, no_outputs, no_parameters, 0, 0, provenance);
   lab::write_calibration(writer.root(), calibration, result);
   writer.commit();
-  journal.remove();
+  journal->remove();
   if (!options.quiet) print_posterior(output);
   return 0;
 }

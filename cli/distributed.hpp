@@ -30,6 +30,8 @@ class Distributed {
                          const std::function<void(std::uint64_t done)>& on_progress);
   // Other ranks: compute runs until told to stop.
   static void work(std::size_t values_per_run, const std::function<std::vector<double>(std::uint64_t run)>& compute);
+  // Every rank: `values` (the same size on every rank) becomes rank 0's.
+  static void broadcast(std::vector<double>& values);
 };
 
 }  // namespace cli

@@ -220,7 +220,9 @@ class Sampler {
       }
     }
     particle.theta = theta;
+    particle.simulated.assign(targets_.size(), std::nan(""));  // a record's fixed shape
     particle.distance = kInfinity;
+    particle.noise = std::nan("");
     return particle;
   }
 
@@ -247,23 +249,22 @@ class Sampler {
     std::mutex record_mutex;
     const double previous_ess = result.generations.empty() ? 0.0 : result.generations.back().ess;
     const double previous_acceptance = result.generations.empty() ? 1.0 : result.generations.back().acceptance_rate;
-    for_each_particle(
-        missing.size(), settings_.threads,
-        [&](std::size_t k) {
-          const std::size_t i = missing[k];
-          Particle particle = propose_and_simulate(g, i, tolerance, proposal);
-          attempts += particle.attempts;
-          {
-            const std::lock_guard lock(record_mutex);
-            if (settings_.record) settings_.record(g, i, particle);
-          }
-          generation.particles[i] = std::move(particle);
-          ++done;
-        },
-        [&] {
-          if (settings_.progress) settings_.progress({g, tolerance, done.load(), attempts.load(), previous_ess, previous_acceptance});
-        });
-    generation.attempts = attempts.load();
+    const auto deliver = [&](std::size_t i, Particle&& particle) {
+      attempts += particle.attempts;
+      {
+        const std::lock_guard lock(record_mutex);
+        if (settings_.record) settings_.record(g, i, particle);
+      }
+      generation.particles[i] = std::move(particle);
+      ++done;
+    };
+    const auto compute = [&](std::size_t i) { return propose_and_simulate(g, i, tolerance, proposal); };
+    const auto report = [&] {
+      if (settings_.progress) settings_.progress({g, tolerance, done.load(), attempts.load(), previous_ess, previous_acceptance});
+    };
+    compute_missing(missing, compute, deliver, report, generation.particles);
+    generation.attempts = 0;
+    for (const auto& particle : generation.particles) generation.attempts += particle.attempts;
     generation.complete = std::all_of(generation.particles.begin(), generation.particles.end(),
                                       [](const Particle& particle) { return particle.accepted; });
     generation.acceptance_rate = static_cast<double>(n) / static_cast<double>(generation.attempts);
@@ -305,26 +306,43 @@ class Sampler {
     }
     std::mutex record_mutex;
     std::atomic<std::size_t> done{n - missing.size()};
-    for_each_particle(
-        missing.size(), settings_.threads,
-        [&](std::size_t k) {
-          if (settings_.interrupt && settings_.interrupt->load()) throw sim::Interrupted();
-          const std::size_t i = missing[k];
-          Particle fresh = posterior.particles[i];
-          fresh.simulated = model_(fresh.theta, attempt_seed(settings_.seed, g, i, 0)).values;
-          fresh.distance = abc_distance(targets_, fresh.simulated);
-          fresh.attempts = 1;
-          {
-            const std::lock_guard lock(record_mutex);
-            if (settings_.record) settings_.record(g, i, fresh);
-          }
-          result.predictive[i] = std::move(fresh.simulated);
-          ++done;
-        },
-        [&] {
-          if (settings_.progress)
-            settings_.progress({g, posterior.tolerance, done.load(), done.load(), posterior.ess, posterior.acceptance_rate});
-        });
+    std::vector<Particle> fresh(n);
+    for (std::size_t i = 0; i < n; ++i)
+      if (!result.predictive[i].empty()) fresh[i] = {posterior.particles[i].theta, result.predictive[i], 0.0, 0.0, 1, true};
+    const auto compute = [&](std::size_t i) {
+      if (settings_.interrupt && settings_.interrupt->load()) throw sim::Interrupted();
+      Particle particle = posterior.particles[i];
+      const Simulated simulated = model_(particle.theta, attempt_seed(settings_.seed, g, i, 0));
+      particle.simulated = simulated.values;
+      particle.distance = abc_distance(targets_, particle.simulated);
+      particle.noise = abc_noise(targets_, simulated);
+      particle.attempts = 1;
+      return particle;
+    };
+    const auto deliver = [&](std::size_t i, Particle&& particle) {
+      {
+        const std::lock_guard lock(record_mutex);
+        if (settings_.record) settings_.record(g, i, particle);
+      }
+      fresh[i] = std::move(particle);
+      ++done;
+    };
+    const auto report = [&] {
+      if (settings_.progress) settings_.progress({g, posterior.tolerance, done.load(), done.load(), posterior.ess, posterior.acceptance_rate});
+    };
+    compute_missing(missing, compute, deliver, report, fresh);
+    for (std::size_t i = 0; i < n; ++i) result.predictive[i] = fresh[i].simulated;
+  }
+
+  // The missing particles, on this process's threads or (settings_.distribute) elsewhere.
+  void compute_missing(const std::vector<std::size_t>& missing, const std::function<Particle(std::size_t)>& compute,
+                       const std::function<void(std::size_t, Particle&&)>& deliver, const std::function<void()>& report,
+                       std::vector<Particle>& particles) const {
+    if (settings_.distribute) {
+      settings_.distribute(missing, compute, deliver, particles);
+      return;
+    }
+    for_each_particle(missing.size(), settings_.threads, [&](std::size_t k) { deliver(missing[k], compute(missing[k])); }, report);
   }
 
   const std::vector<Prior>& priors_;
@@ -341,6 +359,25 @@ const Generation& AbcResult::posterior() const {
   for (auto generation = generations.rbegin(); generation != generations.rend(); ++generation)
     if (generation->complete) return *generation;
   throw sim::RuntimeFailure("ABC-SMC: not even the prior generation completed");
+}
+
+std::vector<double> Particle::record() const {
+  std::vector<double> values{accepted ? 1.0 : 0.0, static_cast<double>(attempts), distance, noise};
+  values.insert(values.end(), theta.begin(), theta.end());
+  values.insert(values.end(), simulated.begin(), simulated.end());
+  return values;
+}
+
+Particle Particle::from_record(std::span<const double> values, std::size_t parameters) {
+  Particle particle;
+  particle.accepted = values[0] != 0.0;
+  particle.attempts = static_cast<std::uint64_t>(values[1]);
+  particle.distance = values[2];
+  particle.noise = values[3];
+  const auto head = static_cast<std::ptrdiff_t>(kRecordHead), split = static_cast<std::ptrdiff_t>(kRecordHead + parameters);
+  particle.theta.assign(values.begin() + head, values.begin() + split);
+  particle.simulated.assign(values.begin() + split, values.end());
+  return particle;
 }
 
 std::uint64_t attempt_limit(const StoppingRule& rule) {

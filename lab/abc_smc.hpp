@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,12 @@ struct Particle {
   double noise = 0.0;          // replicate standard error of the distance terms, in distance units
   std::uint64_t attempts = 0;  // proposals made, those outside the prior included
   bool accepted = false;       // false: gave up after the attempt limit
+
+  // As numbers, for journals and messages: accepted, attempts, distance,
+  // noise, then theta and the simulated targets (kRecordHead + d + m values).
+  static constexpr std::size_t kRecordHead = 4;
+  [[nodiscard]] std::vector<double> record() const;
+  static Particle from_record(std::span<const double> values, std::size_t parameters);
 };
 
 struct Generation {
@@ -100,6 +107,14 @@ struct AbcSettings {
   std::function<void(std::size_t generation, std::size_t particle, const Particle&)> record;
   // Called from the calling thread about five times a second.
   std::function<void(const AbcProgress&)> progress;
+  // Null: the missing particles of a generation are computed on `threads`
+  // threads. Otherwise they are computed elsewhere (MPI ranks): it must call
+  // compute(i) somewhere for every i in `missing`, deliver(i, particle) on
+  // this process (one at a time), and leave `particles` (the generation, with
+  // the recorded ones already in place) the same on every process.
+  std::function<void(const std::vector<std::size_t>& missing, const std::function<Particle(std::size_t)>& compute,
+                     const std::function<void(std::size_t, Particle&&)>& deliver, std::vector<Particle>& particles)>
+      distribute;
 };
 
 struct AbcResult {

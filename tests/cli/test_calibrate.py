@@ -11,8 +11,10 @@ particle's runs take a few milliseconds.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import time
@@ -358,3 +360,26 @@ def test_posterior_runs_refuse_what_is_not_a_simulator_posterior(ppisim, tmp_pat
     draws_alone = ppisim("run", SCENARIOS / "integrated.yaml", "--draws", "3", "-o", "x.h5")
     assert draws_alone.returncode == 2 and "--draws needs --posterior" in draws_alone.stderr
     assert not (tmp_path / "x.h5").exists()
+
+
+# --- MPI ---------------------------------------------------------------------------------
+
+MPI_ENVIRONMENT = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "OMPI_MCA_rmaps_base_oversubscribe": "1"}
+
+
+@pytest.mark.skipif(shutil.which("mpirun") is None, reason="Open MPI is not installed")
+def test_mpirun_calibration_equals_the_threaded_one(tmp_path, reference):
+    result = subprocess.run(["mpirun", "--oversubscribe", "-np", "3", *calibrate_args(write_calibration(tmp_path), tmp_path / "mpi.h5",
+                                                                                      "--quiet")],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120, env=dict(os.environ, **MPI_ENVIRONMENT))
+    assert result.returncode == 0, describe(result)
+    assert_same_posterior(reference[0], tmp_path / "mpi.h5")
+    assert not list(tmp_path.glob("*.journal"))
+
+
+@pytest.mark.skipif(shutil.which("mpirun") is None, reason="Open MPI is not installed")
+def test_mpirun_calibration_refusing_its_output_ends_every_rank(tmp_path):
+    (tmp_path / "exists.h5").write_text("")
+    result = subprocess.run(["mpirun", "--oversubscribe", "-np", "3", *calibrate_args(write_calibration(tmp_path), tmp_path / "exists.h5")],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60, env=dict(os.environ, **MPI_ENVIRONMENT))
+    assert result.returncode == 2 and "the output file exists" in result.stderr, describe(result)
