@@ -1,9 +1,11 @@
 #pragma once
-// Spreading a sweep's runs over MPI ranks (when ppisim is built with Open
-// MPI and started by mpirun). Rank 0 hands out runs one at a time to
-// whichever rank asks (dynamic: fast and slow runs balance themselves) and
-// writes every result to the journal; the other ranks only compute. Each run
-// depends only on its number, so the results equal a one-process sweep.
+// Spreading a sweep's runs, or a calibration generation's particles, over
+// MPI ranks (when ppisim is built with Open MPI and started by mpirun). Rank
+// 0 hands out runs one at a time to whichever rank asks (dynamic: fast and
+// slow runs balance themselves) and writes every result to the journal; the
+// other ranks only compute. Each run depends only on its number (and, for a
+// calibration, on the previous generation, which rank 0 broadcasts), so the
+// results equal a one-process run.
 #include <cstdint>
 #include <functional>
 #include <span>
