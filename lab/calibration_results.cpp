@@ -192,6 +192,7 @@ PosteriorContents read_calibration(const std::filesystem::path& path) {
   contents.standard_error = hdf5::Dataset::open(targets.id(), "standard_error").read_doubles();
   contents.lo95 = hdf5::Dataset::open(targets.id(), "lo95").read_doubles();
   contents.hi95 = hdf5::Dataset::open(targets.id(), "hi95").read_doubles();
+  contents.log_scale = hdf5::Dataset::open(targets.id(), "log_scale").read_uint64s();
   const auto generations = hdf5::open_group(group.id(), "generations");
   contents.tolerance = hdf5::Dataset::open(generations.id(), "tolerance").read_doubles();
   contents.acceptance_rate = hdf5::Dataset::open(generations.id(), "acceptance_rate").read_doubles();
@@ -303,7 +304,8 @@ std::string format_posterior(const PosteriorContents& contents, const std::strin
     const auto predicted = credible(contents.predictive.col(static_cast<Eigen::Index>(k)), weights);
     const std::string observed_interval = std::isfinite(contents.lo95[k])
                                               ? fmt::format("[{}, {}]", number(contents.lo95[k]), number(contents.hi95[k]))
-                                              : fmt::format("se {}", number(contents.standard_error[k]));
+                                              : fmt::format("se {}", number(contents.standard_error[k] *
+                                                                            (contents.log_scale[k] ? contents.observed[k] : 1.0)));
     text += fmt::format("{:<{}}  {:>10} {:>22}  {:>10} {:>22}\n", contents.targets[k], width, number(contents.observed[k]), observed_interval,
                         number(predicted.median), fmt::format("[{}, {}]", number(predicted.lo95), number(predicted.hi95)));
   }

@@ -24,6 +24,7 @@ struct PosteriorContents {
   std::vector<std::string> parameters, priors, units;
   std::vector<std::string> targets, target_descriptions;
   std::vector<double> observed, standard_error, lo95, hi95;  // lo95/hi95 NaN when a standard error was given
+  std::vector<std::uint64_t> log_scale;                       // 1: standard_error is of the log
   std::vector<double> tolerance, acceptance_rate, ess, seconds, replicate_noise;  // per generation
   std::vector<std::uint64_t> attempts;
   Eigen::MatrixXd theta;       // posterior particles x parameters

@@ -7,7 +7,9 @@ The first file is the reference: every other file is compared with it as
 relative risks of having stopped breastfeeding. A sweep (`ppisim sweep`) gets
 a Sensitivity section: the design in words, the Sobol or Morris indices of
 each analysed outcome with their intervals, how much of the outcome is
-replicate noise, and a chart. A note says which parameters come from data
+replicate noise, and a chart. A calibration's posterior file (`ppisim
+calibrate`), given alone, gets its own report: each parameter's posterior,
+their correlations, the posterior-predictive checks and the generations. A note says which parameters come from data
 and which are assumptions (as `ppisim params` lists them; the binary is
 $PPISIM_BINARY or the repository's build/ppisim, and the note is left out
 when neither runs). The report is a single HTML
@@ -37,7 +39,7 @@ from typing import Iterable, Sequence
 
 import yaml
 
-from . import plots
+from . import plots, posterior
 from .load import Results, load_results
 from .stats import (ANY_BF_AGES, analysed_outcomes, compare, noise_share, sensitivity_method,
                     sensitivity_table, summarise)
@@ -1014,6 +1016,82 @@ def write_atomically(path: str | os.PathLike, text: str) -> Path:
     return path
 
 
+# -- a calibration's posterior ----------------------------------------------------------
+
+def render_posterior_report(p: posterior.Posterior, title: str | None = None) -> str:
+    """The report of a calibration's posterior file as one HTML string: the posterior of each parameter
+    (median and 95% credible interval), their correlations, the posterior-predictive check of each target
+    and how the generations went, with the figures."""
+    title = title or f"ppisim calibration report: {p.name}"
+    generations = p.generations
+    last = generations.iloc[-1]
+    body = [f"<h1>{_e(title)}</h1>",
+            f"<p class='muted'>Report written {_e(_dt.datetime.now(_dt.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'))} "
+            f"by <code>{_e(PROGRAM)}</code> from the posterior file <code>{_e(p.path)}</code>.</p>",
+            f"<p>{_e(p.attrs.get('description', ''))}</p>",
+            f"<p>{_e(p.attrs.get('method', 'ABC-SMC'))} on {_e(p.attrs.get('model', '?'))}: {len(generations)} generations of "
+            f"{len(p.weights)} particles; stopped: {_e(p.attrs.get('stop_reason', '?'))}. The posterior is the last generation: "
+            f"tolerance {_g(last['tolerance'])} target standard errors, acceptance rate {_g(last['acceptance_rate'], 3)}, "
+            f"effective sample size {last['ess']:.0f}"
+            + (f", replicate noise of the distance {_g(last['replicate_noise'], 3)}" if math.isfinite(last['replicate_noise']) else "")
+            + ".</p>"]
+    body.append("<h2>Parameters</h2><table><tr><th>parameter</th><th>median</th><th>95% credible interval</th>"
+                "<th>mean</th><th>sd</th><th>prior</th><th>unit</th></tr>")
+    for _, row in posterior.posterior_table(p).iterrows():
+        body.append(f"<tr><td><code>{_e(row['parameter'])}</code></td><td class='num'>{_g(row['median'])}</td>"
+                    f"<td class='num'>[{_g(row['lo95'])}, {_g(row['hi95'])}]</td><td class='num'>{_g(row['mean'])}</td>"
+                    f"<td class='num'>{_g(row['sd'])}</td><td>{_e(row['prior'])}</td><td>{_e(row['unit'])}</td></tr>")
+    body.append("</table><p class='muted'>Weighted quantiles of the posterior particles: what the targets, their "
+                "uncertainty and the priors together say about each parameter.</p>")
+    body.append(_figure(posterior.plot_marginals(p), "Posterior of each parameter (weighted histogram of the particles)."))
+    if len(p.parameters) > 1:
+        correlations = posterior.posterior_correlations(p)
+        body.append("<h3>Correlations</h3><table><tr><th></th>"
+                    + "".join(f"<th><code>{_e(name)}</code></th>" for name in p.parameters) + "</tr>")
+        for name in p.parameters:
+            body.append(f"<tr><th><code>{_e(name)}</code></th>"
+                        + "".join(f"<td class='num'>{correlations.loc[name, other]:.3f}</td>" for other in p.parameters) + "</tr>")
+        body.append("</table><p class='muted'>A strong correlation means the targets fix a combination of the two "
+                    "parameters, not each one.</p>")
+        body.append(_figure(posterior.plot_pairs(p), "Pairwise posteriors: each particle, darker for a larger weight."))
+    body.append("<h2>Posterior-predictive check</h2><table><tr><th>target</th><th>what</th><th>observed</th>"
+                "<th>observed 95%</th><th>predicted median</th><th>predicted 95%</th></tr>")
+    for _, row in posterior.predictive_table(p).iterrows():
+        observed = (f"[{_g(row['lo95'])}, {_g(row['hi95'])}]" if math.isfinite(row["lo95"])
+                    else f"se {_g(row['standard_error'] * (row['observed'] if row['log_scale'] else 1.0))}")
+        body.append(f"<tr><td><code>{_e(row['target'])}</code></td><td>{_e(row['description'])}</td>"
+                    f"<td class='num'>{_g(row['observed'])}</td><td class='num'>{observed}</td>"
+                    f"<td class='num'>{_g(row['predicted_median'])}</td>"
+                    f"<td class='num'>[{_g(row['predicted_lo95'])}, {_g(row['predicted_hi95'])}]</td></tr>")
+    body.append("</table><p class='muted'>Predicted: one fresh simulation of each posterior particle, weighted; the "
+                "interval covers parameter and replicate uncertainty together.</p>")
+    body.append(_figure(posterior.plot_predictive(p), "Observed values and intervals beside the posterior predictive intervals."))
+    body.append("<h2>Generations</h2><table><tr><th>generation</th><th>tolerance</th><th>acceptance rate</th><th>ESS</th>"
+                "<th>proposals</th><th>replicate noise</th><th>seconds</th></tr>")
+    for _, row in generations.iterrows():
+        body.append(f"<tr><td class='num'>{int(row['generation'])}</td><td class='num'>{_g(row['tolerance'])}</td>"
+                    f"<td class='num'>{_g(row['acceptance_rate'], 3)}</td><td class='num'>{row['ess']:.0f}</td>"
+                    f"<td class='num'>{int(row['attempts'])}</td><td class='num'>{_g(row['replicate_noise'], 3)}</td>"
+                    f"<td class='num'>{row['seconds']:.1f}</td></tr>")
+    body.append("</table>")
+    body.append("<h2>Calibration file</h2><details><summary>as given (<code>calibration_yaml</code>)</summary>"
+                f"<pre>{_e(p.attrs.get('calibration_yaml', ''))}</pre></details>")
+    return ("<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>\n"
+            f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+def _render_any(paths: Sequence[str | os.PathLike], title: str | None) -> str:
+    """A posterior file's report, or the report of results files; raises ValueError for a mixture."""
+    posteriors = [path for path in paths if posterior.is_posterior_file(path)]
+    if posteriors:
+        if len(paths) != 1:
+            raise ValueError(f"{posteriors[0]}: a calibration's posterior file is reported on its own")
+        return render_posterior_report(posterior.load_posterior(posteriors[0]), title)
+    return render_report([load_results(path) for path in paths], title)
+
+
 def write_report(results_paths: str | os.PathLike | Sequence[str | os.PathLike], output_html: str | os.PathLike,
                  title: str | None = None) -> Path:
     """Loads the results files (the first is the reference for comparisons) and
@@ -1023,8 +1101,7 @@ def write_report(results_paths: str | os.PathLike | Sequence[str | os.PathLike],
     output = Path(output_html)
     if not output.parent.is_dir() and str(output.parent):
         raise ValueError(f"{output}: the output folder '{output.parent}' does not exist")
-    all_results = [load_results(p) for p in results_paths]
-    return write_atomically(output, render_report(all_results, title))
+    return write_atomically(output, _render_any(list(results_paths), title))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1044,7 +1121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if str(output.parent) and not output.parent.is_dir():
             raise ValueError(f"{output}: the output folder '{output.parent}' does not exist")
         check_replaceable(output)
-        all_results = [load_results(path) for path in args.results]
+        text = _render_any(args.results, args.title)
     except (ValueError, OSError) as error:  # bad input: nothing is written
         print(f"{PROGRAM}: error: {error}", file=sys.stderr)
         return 2
@@ -1052,7 +1129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROGRAM}: interrupted; no report written", file=sys.stderr)
         return 130
     try:
-        write_atomically(output, render_report(all_results, args.title))
+        write_atomically(output, text)
     except KeyboardInterrupt:
         print(f"{PROGRAM}: interrupted; no report written", file=sys.stderr)
         return 130
