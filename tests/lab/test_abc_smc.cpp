@@ -194,7 +194,7 @@ TEST_CASE("a tolerance the model cannot reach stops the run with the last comple
   CHECK_FALSE(result.stop_reason.empty());
 }
 
-TEST_CASE("undefined targets are never accepted; a model that never defines them fails instead of returning the prior") {
+TEST_CASE("undefined targets are never accepted, and a model that never defines them fails instead of returning the prior") {
   const std::vector<lab::AbcTarget> targets{{"y", 1.0, 0.5, false}};
   lab::AbcSettings settings;
   settings.population = 50;
