@@ -189,3 +189,43 @@ def plot_predictive(p: Posterior) -> Figure:
         ax.tick_params(axis="x", labelsize=7)
     fig.suptitle("Posterior-predictive check: observed 95% interval (red) and predicted 95% interval (blue)", fontsize=9)
     return fig
+
+
+# -- runs over posterior draws (`ppisim run --posterior`) ----------------------------------
+
+def run_draws(path: str | os.PathLike) -> np.ndarray | None:
+    """The posterior draw of each run of a run file made with `--posterior`, or None."""
+    with h5py.File(path, "r") as f:
+        return np.asarray(f["runs/draw"][()]) if "runs/draw" in f else None
+
+
+def posterior_run_outcome(values, draws) -> dict:
+    """One outcome of runs over posterior draws, as `ppisim summary` gives it: the mean, where 95% of runs
+    fall (parameter and replicate uncertainty), the 95% range of the draws' replicate means (parameter
+    uncertainty) and the shares of one run's variance from each (one-way random-effects ANOVA by the
+    method of moments)."""
+    values, draws = np.asarray(values, dtype=float), np.asarray(draws)
+    keep = np.isfinite(values)
+    values, draws = values[keep], draws[keep]
+    nan = float("nan")
+    if len(values) == 0:
+        return dict(mean=nan, lo95=nan, hi95=nan, parameter_lo95=nan, parameter_hi95=nan, parameter_share=nan,
+                    replicate_share=nan)
+    ones = np.ones(len(values))
+    groups = [values[draws == k] for k in np.unique(draws)]
+    means = np.array([g.mean() for g in groups])
+    counts = np.array([len(g) for g in groups], dtype=float)
+    out = dict(mean=float(values.mean()), lo95=weighted_quantile(values, ones, 0.025), hi95=weighted_quantile(values, ones, 0.975),
+               parameter_lo95=weighted_quantile(means, np.ones(len(means)), 0.025),
+               parameter_hi95=weighted_quantile(means, np.ones(len(means)), 0.975), parameter_share=nan, replicate_share=nan)
+    n, k = len(values), len(groups)
+    if k >= 2 and n > k:
+        within = sum(((g - g.mean()) ** 2).sum() for g in groups) / (n - k)
+        between_square = float((counts * (means - values.mean()) ** 2).sum()) / (k - 1)
+        n0 = (n - (counts ** 2).sum() / n) / (k - 1)
+        between = max(0.0, (between_square - within) / n0)
+        if within + between > 0:
+            out["replicate_share"] = within / (within + between)
+            out["parameter_share"] = 1.0 - out["replicate_share"]
+    return out
+

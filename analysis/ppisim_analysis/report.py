@@ -37,6 +37,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import numpy as np
 import yaml
 
 from . import plots, posterior
@@ -368,6 +369,29 @@ def _outcome_rows(all_results: Sequence[Results], outcomes: Iterable[str]) -> st
     return "\n".join(rows)
 
 
+def _posterior_run_section(r: Results, label: str, draws) -> str:
+    """Runs over posterior draws: intervals that say what they cover, and the variance shares."""
+    k = len(np.unique(draws))
+    rows = [f"<h3>{_e(label)}: parameter and replicate uncertainty</h3>",
+            f"<p>{_e(label)} ran each of {len(draws) // k} replicates at each of {k} posterior draws "
+            f"({_e(r.attrs.get('posterior_file', '?'))}), the same replicate seeds at every draw. <em>95% of runs</em>: where "
+            "one run's outcome falls, parameter and replicate uncertainty together; <em>95% of draw means</em>: the "
+            "parameter uncertainty of the replicate mean; <em>parameters / replicates</em>: the shares of one run's "
+            "variance from each (one-way ANOVA over draws), as <code>ppisim summary</code> gives them.</p>",
+            "<table><tr><th>outcome</th><th>mean</th><th>95% of runs</th><th>95% of draw means</th>"
+            "<th>parameters</th><th>replicates</th></tr>"]
+    for name in [o for o in KEY_OUTCOMES if o in r.outcomes]:
+        share = plots.is_share(r.units_by_group["summary"].get(name, ""))
+        number = _pct if share else _g
+        o = posterior.posterior_run_outcome(r.summary[name], draws)
+        rows.append(f"<tr><td><code>{_e(name)}</code></td><td class='num'>{number(o['mean'])}</td>"
+                    f"<td class='num'>[{number(o['lo95'])}, {number(o['hi95'])}]</td>"
+                    f"<td class='num'>[{number(o['parameter_lo95'])}, {number(o['parameter_hi95'])}]</td>"
+                    f"<td class='num'>{_pct(o['parameter_share'], 0)}</td><td class='num'>{_pct(o['replicate_share'], 0)}</td></tr>")
+    rows.append("</table>")
+    return "\n".join(rows)
+
+
 def _outcomes_section(all_results: Sequence[Results], labels: Sequence[str]) -> str:
     present = [o for o in KEY_OUTCOMES if any(o in r.outcomes for r in all_results)]
     others = []
@@ -385,6 +409,13 @@ def _outcomes_section(all_results: Sequence[Results], labels: Sequence[str]) -> 
         out.insert(1, f"<p class='note'>{_e(', '.join(sweeps))}: a sweep, so its means pool every design point "
                       "and its intervals reflect the spread over the design as well as chance; the Sensitivity "
                       "section says which factors drive it.</p>")
+    for r, label in zip(all_results, labels):
+        draws = posterior.run_draws(r.path)
+        if draws is not None:
+            out.insert(1, f"<p class='note'>{_e(label)} ran at {len(np.unique(draws))} draws of a calibration's posterior: "
+                          "the interval in this table is of the mean over all its runs. What covers parameter and "
+                          "replicate uncertainty is in the table after it.</p>")
+            out.append(_posterior_run_section(r, label, draws))
     if others:
         out.append(f"<details><summary>Other outcomes ({len(others)})</summary>"
                    f"<table>{header}\n{_outcome_rows(all_results, others)}</table></details>")

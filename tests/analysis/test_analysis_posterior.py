@@ -79,3 +79,49 @@ def test_a_posterior_is_reported_on_its_own_and_other_files_are_not_posteriors(c
     assert not posterior.is_posterior_file(run)
     with pytest.raises(ValueError, match="not a calibration's posterior file"):
         posterior.load_posterior(run)
+
+
+TINY = "{horizon: 1 year, population.births: 500 per year}"
+
+
+@pytest.fixture(scope="module")
+def posterior_run(binary, tmp_path_factory):
+    """A tiny simulator calibration, then a scenario run at 6 of its posterior draws."""
+    folder = tmp_path_factory.mktemp("posterior_run")
+    scenarios = REPO / "scenarios"
+    (folder / "tiny.yaml").write_text(
+        "name: tiny\nscenarios:\n"
+        f"  usual_care: {{base: {scenarios / 'no_peer_support.yaml'}, set: {TINY}}}\n"
+        f"  proactive: {{base: {scenarios / 'integrated.yaml'}, set: {TINY}}}\n"
+        "parameters: {mothers.confidence.effect: {uniform: [0, 4]}}\n"
+        "targets: {rr: {risk_ratio: {treated: proactive, control: usual_care, outcome: any_bf_6w}, observed: 0.77, "
+        "interval95: [0.66, 0.90]}}\n"
+        "abc: {population: 12, replicates: 2, seed: 3, stop: {max_generations: 2}}\n")
+    result = run_binary(binary, "calibrate", "tiny.yaml", "-o", "tiny.h5", "--quiet", cwd=folder)
+    assert result.returncode == 0, describe(result)
+    result = run_binary(binary, "run", scenarios / "integrated.yaml", "--set", "horizon=1year", "--set", "population.births=3000 per year",
+                        "--replicates", "3", "--posterior", "tiny.h5", "--draws", "6", "-o", "draws.h5", "--quiet", cwd=folder)
+    assert result.returncode == 0, describe(result)
+    summary = run_binary(binary, "summary", "draws.h5", "--format", "json", cwd=folder)
+    assert summary.returncode == 0, describe(summary)
+    return folder / "draws.h5", {row["outcome"]: row for row in json.loads(summary.stdout)}
+
+
+def test_posterior_run_outcomes_match_ppisim_summary(posterior_run):
+    path, summary = posterior_run
+    from ppisim_analysis import load_results
+    results, draws = load_results(path), posterior.run_draws(path)
+    assert list(draws) == [k for k in range(6) for _ in range(3)]
+    for name in ("any_bf_6w", "initiation_rate", "excl_bf_6w"):
+        ours = posterior.posterior_run_outcome(results.summary[name], draws)
+        for key in ("mean", "lo95", "hi95", "parameter_lo95", "parameter_hi95", "parameter_share", "replicate_share"):
+            assert ours[key] == pytest.approx(summary[name][key], rel=1e-12, abs=1e-15), (name, key)
+
+
+def test_report_of_a_posterior_run_says_what_its_intervals_cover(posterior_run, tmp_path):
+    path, summary = posterior_run
+    text = write_report(path, tmp_path / "draws.html").read_text(encoding="utf-8")
+    page = ReportPage(text)
+    assert "integrated: parameter and replicate uncertainty" in page.headings
+    assert "ran at 6 draws of a calibration's posterior" in text
+    assert f"{100 * summary['any_bf_6w']['parameter_share']:.0f}%" in text
