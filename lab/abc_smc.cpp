@@ -43,7 +43,8 @@ struct Proposal {
     for (const double w : previous.weights) log_weights.push_back(std::log(w));
     Eigen::MatrixXd covariance = 2.0 * weighted_covariance(ancestors, previous.weights);
     kernel.compute(covariance);
-    if (kernel.info() != Eigen::Success || (kernel.matrixL().toDenseMatrix().diagonal().array() <= 0.0).any())
+    // Written so that a NaN (weights of a broken model) fails the check too.
+    if (kernel.info() != Eigen::Success || !(kernel.matrixL().toDenseMatrix().diagonal().array() > 0.0).all())
       throw sim::RuntimeFailure("ABC-SMC: the population collapsed (its covariance is singular); widen the priors or "
                                 "raise the final tolerance");
     kernel_factor = kernel.matrixL();
@@ -80,8 +81,8 @@ double log_prior(const std::vector<Prior>& priors, const std::vector<double>& th
   return total;
 }
 
-// Runs body(i) for every i < count not already recorded, on `threads` threads,
-// while the calling thread reports progress; rethrows the first failure.
+// Runs body(i) for every i < count on `threads` threads, in any order, while
+// the calling thread reports progress; rethrows the first failure.
 void for_each_particle(std::size_t count, int threads, const std::function<void(std::size_t)>& body,
                        const std::function<void()>& report) {
   std::atomic<std::size_t> next{0};
@@ -210,7 +211,7 @@ class Sampler {
       }
       const Simulated simulated = model_(theta, attempt_seed(settings_.seed, g, i, attempt));
       const double distance = abc_distance(targets_, simulated.values);
-      if (distance <= tolerance || (std::isinf(tolerance) && g == 0)) {
+      if (g == 0 || distance <= tolerance) {  // generation 0 is the prior itself: every draw, even an undefined one
         particle.theta = theta;
         particle.simulated = simulated.values;
         particle.distance = distance;
@@ -232,14 +233,12 @@ class Sampler {
     Generation generation;
     generation.tolerance = tolerance;
     generation.particles.resize(n);
-    std::vector<char> have(n, 0);
     std::atomic<std::size_t> done{0};
     std::atomic<std::uint64_t> attempts{0};
     std::vector<std::size_t> missing;
     for (std::size_t i = 0; i < n; ++i) {
       if (auto recorded = settings_.recorded ? settings_.recorded(g, i) : std::nullopt) {
         generation.particles[i] = std::move(*recorded);
-        have[i] = 1;
         ++done;
         attempts += generation.particles[i].attempts;
       } else {
