@@ -115,6 +115,42 @@ std::string progress_detail(const lab::AbcProgress& progress, const lab::Calibra
 
 void print_posterior(const std::string& output) { fmt::print("{}", lab::format_posterior(lab::read_calibration(output), "table")); }
 
+// What a calibration would do, and what one simulation costs; runs one particle's simulations at the prior medians.
+int dry_run(const lab::Calibration& calibration, const lab::AbcModel& model, int threads) {
+  fmt::print("calibration {}: {} parameters, {} targets", calibration.name, calibration.parameters.size(), calibration.targets.size());
+  if (calibration.test_model)
+    fmt::print(", the built-in {} model\n", calibration.test_model->kind);
+  else
+    fmt::print(", {} scenarios x {} replicates per simulation (shared seeds)\n", calibration.scenarios.size(), calibration.replicates);
+  for (const auto& parameter : calibration.parameters)
+    fmt::print("  {}: {}{}\n", parameter.name, parameter.prior.describe(),
+               parameter.spec && !parameter.spec->unit.empty() ? " (" + parameter.spec->unit + ")" : "");
+  fmt::print("targets, each term of the distance (t(simulated) - t(observed)) / s:\n");
+  for (const auto& target : calibration.targets) {
+    const std::string where = target.kind == lab::CalibrationTarget::Kind::risk_ratio
+                                  ? " (" + calibration.scenarios[target.scenario].name + " vs " + calibration.scenarios[target.control].name + ")"
+                              : calibration.test_model ? "" : " in " + calibration.scenarios[target.scenario].name;
+    const std::string uncertainty = target.interval95 ? fmt::format("95% [{}, {}]", sim::format_number(target.interval95->first),
+                                                                    sim::format_number(target.interval95->second))
+                                                      : "a standard error";
+    fmt::print("  {}: {}{}, observed {} with {}: s = {:.4g}{}\n", target.name, target.describe(), where,
+               sim::format_number(target.observed), uncertainty, target.standard_error, target.log_scale() ? " (of the log)" : "");
+  }
+  fmt::print("abc: population {}, next tolerance the {} quantile; stop at tolerance {}, acceptance below {} or {} generations; seed {}\n",
+             calibration.population, sim::format_number(calibration.quantile), sim::format_number(calibration.stop.final_tolerance),
+             sim::format_number(calibration.stop.min_acceptance), calibration.stop.max_generations, calibration.seed);
+  std::vector<double> medians;
+  for (const auto& parameter : calibration.parameters) medians.push_back(parameter.prior.quantile(0.5));
+  const auto start = std::chrono::steady_clock::now();
+  (void)model(medians, calibration.seed);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double generation = seconds * static_cast<double>(calibration.population) / threads;
+  fmt::print("one simulation at the prior medians: {:.3g} s; generation 0 ({} simulations) on {} thread{}: about {:.0f} s; "
+             "each later generation about that divided by its acceptance rate\n",
+             seconds, calibration.population, threads, threads == 1 ? "" : "s", generation);
+  return 0;
+}
+
 }  // namespace
 
 int calibrate_command(const CalibrateOptions& options) {
@@ -136,6 +172,7 @@ int calibrate_command(const CalibrateOptions& options) {
       distribute(missing, compute, deliver, particles, d, values);
     };
   const auto model = simulator(calibration, stop);
+  if (options.dry_run) return Distributed::rank() == 0 ? dry_run(calibration, model, settings.threads) : 0;
   if (Distributed::active() && Distributed::rank() != 0) {
     (void)lab::run_abc_smc(calibration.priors(), calibration.abc_targets(), model, settings);  // files are rank 0's alone
     return 0;

@@ -39,7 +39,7 @@ struct CalibrateOptions {
   std::string output;     // empty: <calibration stem>.h5
   int threads = 0;        // 0: all cores
   long long seed = -1;    // -1: the file's abc.seed
-  bool force = false, resume = false, quiet = false;
+  bool force = false, resume = false, quiet = false, dry_run = false;
   std::string command_line;
 };
 

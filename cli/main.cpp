@@ -75,6 +75,8 @@ int dispatch(int argc, char** argv) {
   calibrate_app->add_flag("--resume", calibrate.resume, "Finish an interrupted calibration from its journal (OUTPUT.journal)");
   calibrate_app->add_flag("--force", calibrate.force, "Overwrite an existing posterior file, or discard an old journal");
   calibrate_app->add_flag("--quiet", calibrate.quiet, "No progress bar and no posterior table");
+  calibrate_app->add_flag("--dry-run", calibrate.dry_run,
+                          "Print the priors, targets with their distance scales, settings and the time of one simulation; run nothing");
 
   std::vector<std::string> report_files;
   std::string report_output, report_title;

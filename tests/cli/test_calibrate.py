@@ -383,3 +383,15 @@ def test_mpirun_calibration_refusing_its_output_ends_every_rank(tmp_path):
     result = subprocess.run(["mpirun", "--oversubscribe", "-np", "3", *calibrate_args(write_calibration(tmp_path), tmp_path / "exists.h5")],
                             cwd=tmp_path, capture_output=True, text=True, timeout=60, env=dict(os.environ, **MPI_ENVIRONMENT))
     assert result.returncode == 2 and "the output file exists" in result.stderr, describe(result)
+
+
+def test_dry_run_prints_the_distance_scales_and_the_cost_and_writes_nothing(tmp_path):
+    calibration = write_calibration(tmp_path)
+    result = subprocess.run(calibrate_args(calibration, tmp_path / "out.h5", "--dry-run"), cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, describe(result)
+    assert "2 scenarios x 2 replicates per simulation" in result.stdout
+    assert "s = 0.07912 (of the log)" in result.stdout  # McFadden's 0.77 (0.66-0.90)
+    assert "s = 0.03" in result.stdout
+    assert re.search(r"one simulation at the prior medians: [0-9.e-]+ s", result.stdout), result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.yaml"]
