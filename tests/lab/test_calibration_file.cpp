@@ -2,12 +2,9 @@
 // targets with their distance scales, and per-scenario parameters with the
 // particle's values applied; targets are computed from summary outcomes as
 // documented (means over replicates; risk ratios paired by replicate).
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -15,22 +12,15 @@
 #include "models/outputs.hpp"
 #include "models/parameters.hpp"
 #include "sim/errors.hpp"
+#include "tests/lab/scratch_folder.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct CalibrationFolder {
-  fs::path root = fs::temp_directory_path() / ("ppisim-calibrations-" + std::to_string(::getpid()));
-  CalibrationFolder() {
-    fs::remove_all(root);
-    fs::create_directories(root);
-  }
-  ~CalibrationFolder() { fs::remove_all(root); }
-  fs::path write(const std::string& text) const {
-    std::ofstream(root / "calibration.yaml") << text;
-    return root / "calibration.yaml";
-  }
+struct CalibrationFolder : testing_support::ScratchFolder {
+  CalibrationFolder() : ScratchFolder("ppisim-calibrations") {}
+  [[nodiscard]] fs::path write(const std::string& text) const { return ScratchFolder::write("calibration.yaml", text); }
 };
 
 lab::CalibrationContext context() {
