@@ -32,7 +32,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // The model's one definition of the risk in a risk ratio: having stopped
-// breastfeeding by an age, among mothers who started.
+// (any or exclusive) breastfeeding by an age, among mothers who started.
 constexpr const char* kRiskAmong = "initiation_rate";
 
 lab::Calibration load(const CalibrateOptions& options) {
@@ -40,6 +40,8 @@ lab::Calibration load(const CalibrateOptions& options) {
   context.registry = &models::parameter_registry();
   for (const auto& spec : models::output_catalog().summaries()) context.outputs.push_back(spec.name);
   context.risk_among = kRiskAmong;
+  for (const auto& name : context.outputs)
+    if (name.starts_with("any_bf_") || name.starts_with("excl_bf_")) context.risk_outcomes.push_back(name);
   auto calibration = lab::load_calibration(options.calibration, context);
   if (options.seed >= 0) calibration.seed = static_cast<std::uint64_t>(options.seed);
   for (const auto& scenario : calibration.scenarios) models::check_parameters(scenario.scenario.parameters);

@@ -14,6 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   context.registry = &models::parameter_registry();
   for (const auto& spec : models::output_catalog().summaries()) context.outputs.push_back(spec.name);
   context.risk_among = "initiation_rate";
+  for (const auto& name : context.outputs)
+    if (name.starts_with("any_bf_") || name.starts_with("excl_bf_")) context.risk_outcomes.push_back(name);
   try {
     const auto calibration = lab::load_calibration(file, context);
     if (!calibration.scenarios.empty()) {

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -159,6 +160,10 @@ class CalibrationReader {
         const auto outcome = required_in(ratio, section + "risk_ratio.", "outcome");
         target.outcome = outcome.Scalar();
         target.outcome_index = output_index(outputs, outcome, section + "risk_ratio.outcome");
+        const auto& allowed = context_.risk_outcomes;
+        if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), target.outcome) == allowed.end())
+          throw error(outcome, "key '" + section + "risk_ratio.outcome': a risk ratio takes one of " + listed(allowed) + ", got '" +
+                                   target.outcome + "'");
         const YAML::Node among = ratio["among"] ? ratio["among"] : YAML::Node(context_.risk_among);  // the model's definition by default
         target.among = among.Scalar();
         target.among_index = output_index(outputs, among, section + "risk_ratio.among");

@@ -57,7 +57,8 @@ struct CalibrationParameter {
 struct CalibrationContext {
   const sim::ParameterRegistry* registry = nullptr;
   std::vector<std::string> outputs;
-  std::string risk_among;  // e.g. "initiation_rate"
+  std::string risk_among;                  // e.g. "initiation_rate"
+  std::vector<std::string> risk_outcomes;  // the outcomes a risk ratio may take (empty: any output)
 };
 
 struct Calibration {

@@ -268,6 +268,9 @@ BAD = [
      r"unknown outcome 'any_bf_6wk'; did you mean 'any_bf_6w'\?"),
     ("outcome not a name", {"targets": "  usual: {scenario: usual_care, outcome: [any_bf_6w], observed: 0.55, se: 0.03}\n"},
      r"key 'targets\.usual\.outcome': expected the name of an outcome"),
+    ("risk of a non-feeding outcome", {"targets": "  rr: {risk_ratio: {treated: proactive, control: usual_care, "
+                                                  "outcome: reached_by_volunteer}, observed: 0.77, se: 0.05}\n"},
+     r"'targets\.rr\.risk_ratio\.outcome': a risk ratio takes one of any_bf_1w, .*excl_bf_12w, got 'reached_by_volunteer'"),
     ("no uncertainty", {"targets": "  usual: {scenario: usual_care, outcome: any_bf_6w, observed: 0.55}\n"},
      r"give exactly one of interval95: \[low, high\] or se:"),
     ("interval not around", {"targets": "  rr: {risk_ratio: {treated: proactive, control: usual_care, outcome: any_bf_6w}, "
