@@ -17,6 +17,8 @@ struct RunOptions {
   int threads = 0;            // 0: all cores
   bool force = false, quiet = false, print_plan = false;
   std::uint64_t max_agents = 1'000'000;  // models::kDefaultMaxAgents
+  std::string posterior;  // a calibration's posterior file: run over its draws
+  long long draws = -1;   // posterior draws (-1: 20)
   std::string command_line;
 };
 
@@ -44,6 +46,17 @@ struct MergeOptions {
 
 int sweep_command(const SweepOptions& options);
 int merge_command(const MergeOptions& options);
+
+struct CalibrateOptions {
+  std::string calibration;
+  std::string output;     // empty: <calibration stem>.h5
+  int threads = 0;        // 0: all cores
+  long long seed = -1;    // -1: the file's abc.seed
+  bool force = false, resume = false, quiet = false, dry_run = false;
+  std::string command_line;
+};
+
+int calibrate_command(const CalibrateOptions& options);
 int report_command(const std::vector<std::string>& results, const std::string& output, const std::string& title);
 int validate_command(const std::string& scenario, const std::vector<std::string>& overrides);
 int params_command(const std::string& format);

@@ -198,4 +198,10 @@ void Distributed::work([[maybe_unused]] std::size_t values_per_run,
 #endif
 }
 
+void Distributed::broadcast([[maybe_unused]] std::vector<double>& values) {
+#ifdef PPISIM_WITH_MPI
+  if (g_initialised) MPI_Bcast(values.data(), static_cast<int>(values.size()), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+#endif
+}
+
 }  // namespace cli

@@ -1,9 +1,11 @@
 #pragma once
-// Spreading a sweep's runs, or a run's replicates, over MPI ranks (when ppisim is built with Open
-// MPI and started by mpirun). Rank 0 hands out runs one at a time to
-// whichever rank asks (dynamic: fast and slow runs balance themselves) and
-// writes every result to the journal; the other ranks only compute. Each run
-// depends only on its number, so the results equal a one-process sweep.
+// Spreading a sweep's runs, a run's replicates, or a calibration
+// generation's particles, over MPI ranks (when ppisim is built with Open MPI
+// and started by mpirun). Rank 0 hands out runs one at a time to whichever
+// rank asks (dynamic: fast and slow runs balance themselves) and writes every
+// result to the journal; the other ranks only compute. Each run depends only
+// on its number (and, for a calibration, on the previous generation, which
+// rank 0 broadcasts), so the results equal a one-process run.
 //
 // A signal to any rank stops them all: a signalled worker reports it, rank
 // 0 then halts every run in progress (each stops within a simulated day),
@@ -44,6 +46,8 @@ class Distributed {
   static void work(std::size_t values_per_run,
                    const std::function<std::vector<double>(std::uint64_t run, const std::atomic<bool>& halt)>& compute,
                    const std::atomic<bool>& stop);
+  // Every rank: `values` (the same size on every rank) becomes rank 0's.
+  static void broadcast(std::vector<double>& values);
 };
 
 }  // namespace cli

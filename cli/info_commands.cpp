@@ -11,6 +11,7 @@
 #include "cli/summary_table.hpp"
 #include "models/parameters.hpp"
 #include "sim/errors.hpp"
+#include "lab/calibration_results.hpp"
 #include "lab/sweep_results.hpp"
 #include "results/results_file.hpp"
 #include "sim/statistics.hpp"
@@ -91,6 +92,37 @@ void print_sensitivity(const std::vector<lab::SensitivityRow>& table, const std:
   if (format == "json") fmt::print("{}\n", rows.dump(2));
 }
 
+// Runs over posterior draws: intervals that say what they cover.
+void print_posterior_run(const results::ResultsContents& contents, const lab::RunDraws& run_draws, const std::string& format) {
+  const auto& draw_of_run = run_draws.draw_of_run;
+  const std::size_t draws = run_draws.draws;
+  if (format == "table") {
+    fmt::print("{} ({} runs: {} posterior draws from {}; ppisim {})\n\n", contents.attributes.at("scenario_name"), contents.runs(), draws,
+               run_draws.posterior_file, contents.attributes.at("ppisim_version"));
+    fmt::print("{}", format_posterior_run_table(contents.summary_specs, contents.summary_values, draw_of_run, draws));
+    return;
+  }
+  nlohmann::json rows = nlohmann::json::array();
+  if (format == "csv") fmt::print("outcome,mean,lo95,hi95,parameter_lo95,parameter_hi95,parameter_share,replicate_share,draws,runs\n");
+  for (std::size_t k = 0; k < contents.summary_specs.size(); ++k) {
+    const auto outcome = lab::summarise_posterior_outcome(contents.summary_values[k], draw_of_run, draws);
+    const auto& name = contents.summary_specs[k].name;
+    if (format == "csv")
+      fmt::print("{},{},{},{},{},{},{},{},{},{}\n", name, csv_number(outcome.mean), csv_number(outcome.lo95), csv_number(outcome.hi95),
+                 csv_number(outcome.parameter_lo95), csv_number(outcome.parameter_hi95), csv_number(outcome.parameter_share),
+                 csv_number(outcome.replicate_share), draws, contents.runs());
+    else
+      rows.push_back({{"outcome", name}, {"unit", contents.summary_specs[k].unit}, {"mean", json_number(outcome.mean)},
+                      {"lo95", json_number(outcome.lo95)}, {"hi95", json_number(outcome.hi95)},
+                      {"covers", "95% of runs: parameter and replicate uncertainty"},
+                      {"parameter_lo95", json_number(outcome.parameter_lo95)}, {"parameter_hi95", json_number(outcome.parameter_hi95)},
+                      {"parameter_covers", "95% of the posterior draws' replicate means: parameter uncertainty"},
+                      {"parameter_share", json_number(outcome.parameter_share)}, {"replicate_share", json_number(outcome.replicate_share)},
+                      {"draws", draws}, {"runs", contents.runs()}});
+  }
+  if (format == "json") fmt::print("{}\n", rows.dump(2));
+}
+
 }  // namespace
 
 int params_command(const std::string& format) {
@@ -107,6 +139,11 @@ int params_command(const std::string& format) {
 
 int summary_command(const std::string& file, const std::string& format, bool per_run) {
   const auto contents = results::read_results(file);
+  if (lab::is_calibration_file(file)) {
+    if (per_run) throw sim::InputError("--per-run: a calibration's posterior file has no runs; see docs/calibration.md for its layout");
+    fmt::print("{}", lab::format_posterior(lab::read_calibration(file), format));
+    return 0;
+  }
   if (per_run && format == "table") throw sim::InputError("--per-run needs --format csv or json");
   if (per_run) {
     print_per_run(contents, format);
@@ -114,6 +151,10 @@ int summary_command(const std::string& file, const std::string& format, bool per
   }
   if (const auto table = lab::read_sensitivity(file); !table.empty()) {
     print_sensitivity(table, format);
+    return 0;
+  }
+  if (const auto draws = lab::read_run_draws(file); !draws.draw_of_run.empty()) {
+    print_posterior_run(contents, draws, format);
     return 0;
   }
   if (format == "table") {

@@ -45,6 +45,10 @@ int dispatch(int argc, char** argv) {
   run_app->add_flag("--force", run.force, "Overwrite an existing results file");
   run_app->add_flag("--quiet", run.quiet, "No progress bar and no summary table");
   run_app->add_flag("--print-plan", run.print_plan, "Print the daily order of modules and exit");
+  run_app->add_option("--posterior", run.posterior,
+                      "A calibration's posterior file (ppisim calibrate): run every replicate at each of --draws posterior draws")
+      ->check(kFileName);
+  run_app->add_option("--draws", run.draws, "Posterior draws with --posterior (default 20)")->check(CLI::Range(1LL, 100'000LL));
   run_app->add_option("--max-agents", run.max_agents, "Refuse populations of more agents than this at once (default 1000000)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000'000}));
 
@@ -87,6 +91,20 @@ int dispatch(int argc, char** argv) {
   merge_app->add_flag("--force", merge.force, "Overwrite an existing results file");
   merge_app->add_flag("--quiet", merge.quiet, "No table");
 
+  cli::CalibrateOptions calibrate;
+  calibrate.command_line = run.command_line;
+  auto* calibrate_app = app.add_subcommand("calibrate", "Fit parameters to observed targets by ABC-SMC and write their posterior");
+  calibrate_app->add_option("calibration", calibrate.calibration, "Calibration YAML file")->required();
+  calibrate_app->add_option("-o,--output", calibrate.output, "Posterior file (default: the calibration file's stem + .h5, here)")
+      ->check(kFileName);
+  calibrate_app->add_option("--threads", calibrate.threads, "Worker threads (default 0: all cores)")->check(CLI::Range(0, 4096));
+  calibrate_app->add_option("--seed", calibrate.seed, "Random seed (overrides abc.seed)")->check(CLI::Range(0LL, 9007199254740992LL));
+  calibrate_app->add_flag("--resume", calibrate.resume, "Finish an interrupted calibration from its journal (OUTPUT.journal)");
+  calibrate_app->add_flag("--force", calibrate.force, "Overwrite an existing posterior file, or discard an old journal");
+  calibrate_app->add_flag("--quiet", calibrate.quiet, "No progress bar and no posterior table");
+  calibrate_app->add_flag("--dry-run", calibrate.dry_run,
+                          "Print the priors, targets with their distance scales, settings and the time of one simulation; run nothing");
+
   std::vector<std::string> report_files;
   std::string report_output, report_title;
   auto* report_app = app.add_subcommand("report", "Write one self-contained HTML report of results files "
@@ -108,7 +126,8 @@ int dispatch(int argc, char** argv) {
 
   std::string summary_file, summary_format = "table";
   bool per_run = false;
-  auto* summary_app = app.add_subcommand("summary", "Summary outcomes of a results file, as replicate means with 95% intervals");
+  auto* summary_app = app.add_subcommand("summary", "Summary of a results file: outcomes as replicate means with 95% intervals; a sweep's sensitivity "
+                                                  "indices; a calibration's posterior");
   summary_app->add_option("file", summary_file, "Results file (.h5)")->required();
   summary_app->add_option("--format", summary_format, "table, csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
   summary_app->add_flag("--per-run", per_run, "One row per run, with its parameters and seed");
@@ -146,15 +165,16 @@ int dispatch(int argc, char** argv) {
     fmt::print(stderr, "ppisim: error: {} (see ppisim --help)\n", sim::printable_line(error.what()));
     return kUsage;
   }
-  // Under mpirun every rank runs main(): only run and sweep divide their work between them.
-  if (cli::Distributed::active() && !*sweep_app && !*run_app)
+  // Under mpirun every rank runs main(): only run, sweep and calibrate divide their work between them.
+  if (cli::Distributed::active() && !*sweep_app && !*run_app && !*calibrate_app)
     throw sim::InputError(fmt::format(
         "ppisim {} does not spread over MPI ranks: under mpirun ({} ranks) every rank would do the whole job and race "
-        "for its output; run it without mpirun (only run and sweep divide their runs between ranks)",
+        "for its output; run it without mpirun (only run, sweep and calibrate divide their runs between ranks)",
         app.get_subcommands().front()->get_name(), cli::Distributed::size()));
   if (*run_app) return cli::run_command(run);
   if (*sweep_app) return cli::sweep_command(sweep);
   if (*merge_app) return cli::merge_command(merge);
+  if (*calibrate_app) return cli::calibrate_command(calibrate);
   if (*report_app) return cli::report_command(report_files, report_output, report_title);
   if (*validate_app) return cli::validate_command(validate_file, validate_overrides);
   if (*params_app) return cli::params_command(params_format);

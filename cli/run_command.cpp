@@ -4,12 +4,14 @@
 #include <filesystem>
 #include <future>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "cli/commands.hpp"
 #include "cli/distributed.hpp"
 #include "cli/summary_table.hpp"
 #include "cli/terminal.hpp"
+#include "lab/calibration_results.hpp"
 #include "models/model.hpp"
 #include "models/outputs.hpp"
 #include "models/parameters.hpp"
@@ -116,6 +118,45 @@ std::vector<std::vector<double>> write_replicates_from_ranks(results::ResultsWri
   return summaries;
 }
 
+constexpr std::size_t kDefaultDraws = 20;
+
+// A run over posterior draws: the scenario's parameters with each draw's calibrated values set.
+struct PosteriorDraws {
+  lab::PosteriorContents contents;
+  std::vector<std::size_t> particles;
+  std::vector<sim::ParameterSet> parameters;
+};
+
+PosteriorDraws posterior_draws(const sim::ParameterSet& scenario, const RunOptions& options, std::uint64_t seed) {
+  const sim::SourceLocation where{options.posterior, 0, 0};
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(options.posterior, error))
+    throw sim::InputError(where, "--posterior: no such file (give the output of ppisim calibrate)");
+  if (!lab::is_calibration_file(options.posterior))
+    throw sim::InputError(where, "--posterior: not a calibration's posterior file (ppisim calibrate writes one)");
+  PosteriorDraws draws{lab::read_calibration(options.posterior), {}, {}};
+  if (draws.contents.attributes.at("model") != "ppisim scenarios")
+    throw sim::InputError(where, "--posterior: this posterior is of the built-in test model '" + draws.contents.attributes.at("model") +
+                                     "', whose parameters are not the simulator's");
+  const auto& registry = models::parameter_registry();
+  for (const auto& name : draws.contents.parameters)
+    if (!registry.find(name)) throw sim::InputError(where, "--posterior: the posterior's parameter '" + name + "' is not a parameter of this ppisim");
+  draws.particles = lab::draw_particles(draws.contents.weights, options.draws > 0 ? static_cast<std::size_t>(options.draws) : kDefaultDraws, seed);
+  for (const auto particle : draws.particles) {
+    sim::ParameterSet set = scenario;
+    for (std::size_t p = 0; p < draws.contents.parameters.size(); ++p) {
+      const auto& spec = *registry.find(draws.contents.parameters[p]);
+      const double value = draws.contents.theta(static_cast<Eigen::Index>(particle), static_cast<Eigen::Index>(p));
+      if (!(value >= spec.min && value <= spec.max))
+        throw sim::InputError(where, "--posterior: a draw of '" + spec.path + "' (" + sim::format_number(value) + ") is outside its range");
+      set.set(spec.path, value, where);
+    }
+    models::check_parameters(set, options.max_agents);
+    draws.parameters.push_back(std::move(set));
+  }
+  return draws;
+}
+
 }  // namespace
 
 int validate_command(const std::string& scenario_file, const std::vector<std::string>& overrides) {
@@ -147,19 +188,31 @@ int run_command(const RunOptions& options) {
   const auto replicates = static_cast<std::uint64_t>(parameters.integer("replicates"));
   const auto base_seed = static_cast<std::uint64_t>(parameters.integer("seed"));
   const int days = models::simulated_days(parameters);
+  if (options.posterior.empty() && options.draws > 0) throw sim::InputError("--draws needs --posterior FILE");
+  // Without a posterior, one "draw": the scenario itself. Every draw runs the same replicate seeds (common random numbers).
+  const auto posterior = options.posterior.empty() ? std::optional<PosteriorDraws>() : posterior_draws(parameters, options, base_seed);
+  const std::vector<sim::ParameterSet> single{parameters};
+  const auto& draw_parameters = posterior ? posterior->parameters : single;
+  std::vector<sim::RunRequest> requests;
+  std::vector<std::uint64_t> draw_of_run;
+  for (std::size_t k = 0; k < draw_parameters.size(); ++k)
+    for (std::uint64_t r = 0; r < replicates; ++r) {
+      requests.push_back({r, sim::replicate_seed(base_seed, r), &draw_parameters[k]});
+      draw_of_run.push_back(k);
+    }
+
   const auto& catalog = models::output_catalog();
   const results::RunProvenance provenance{options.command_line, parameters.text("name"), scenario.resolved_yaml(),
                                       base_seed, replicates};
   std::vector<std::vector<double>> summaries(catalog.summaries().size());
   if (Distributed::active()) {
+    if (posterior) throw sim::InputError("--posterior under mpirun is not available yet: run it on one machine, with --threads");
     if (Distributed::rank() != 0) return compute_replicates(parameters, base_seed, days, stop);
     results::ResultsWriter writer(output, options.force, catalog, models::parameter_registry(), replicates, days,
                                   provenance);
     summaries = write_replicates_from_ranks(writer, parameters, replicates, base_seed, days, options, stop);
     writer.commit();
   } else {
-    std::vector<sim::RunRequest> requests;
-    for (std::uint64_t r = 0; r < replicates; ++r) requests.push_back({r, sim::replicate_seed(base_seed, r), &parameters});
     results::ResultsWriter writer(output, options.force, catalog, models::parameter_registry(), requests.size(), days,
                                   provenance);
     ProgressBar progress(!options.quiet);
@@ -169,17 +222,23 @@ int run_command(const RunOptions& options) {
     run_options.stop = &stop;
     run_options.on_progress = [&](double done) { progress.update(done); };
     sim::run_all(requests, models::build_plan, catalog, run_options, [&](sim::RunResult&& result) {
-      writer.write(result, parameters);
+      writer.write(result, draw_parameters[draw_of_run[result.run_index]]);
       for (std::size_t k = 0; k < summaries.size(); ++k) summaries[k].push_back(result.summary[k]);
     });
+    if (posterior)
+      lab::write_posterior_draws(writer.root(), options.posterior, posterior->contents, posterior->particles, draw_of_run);
     writer.commit();
     progress.finish();
   }
 
   if (!options.quiet) {
-    fmt::print("{}: {} replicate{} of {} days, seed {} -> {}\n\n", parameters.text("name"), replicates,
-               replicates == 1 ? "" : "s", days, base_seed, output);
-    fmt::print("{}", format_summary_table(catalog.summaries(), summaries, key_outcomes()));
+    fmt::print("{}: {} replicate{} of {} days, seed {}{} -> {}\n\n", parameters.text("name"), replicates,
+               replicates == 1 ? "" : "s", days, base_seed,
+               posterior ? fmt::format(", at each of {} posterior draws from {}", draw_parameters.size(), options.posterior) : "", output);
+    if (posterior)
+      fmt::print("{}", format_posterior_run_table(catalog.summaries(), summaries, draw_of_run, draw_parameters.size(), key_outcomes()));
+    else
+      fmt::print("{}", format_summary_table(catalog.summaries(), summaries, key_outcomes()));
     fmt::print("\nAll outcomes: ppisim summary {}\n", output);
   }
   return 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lab/calibration_results.hpp"
 #include "sim/statistics.hpp"
 
 namespace cli {
@@ -29,8 +30,10 @@ const std::vector<std::string>& key_outcomes() {
   return names;
 }
 
-std::string format_summary_table(const std::vector<sim::OutputSpec>& specs,
-                                 const std::vector<std::vector<double>>& values, const std::vector<std::string>& only) {
+namespace {
+
+// The outcomes to show: those named in `only`, in its order, or all.
+std::vector<std::size_t> shown_rows(const std::vector<sim::OutputSpec>& specs, const std::vector<std::string>& only) {
   std::vector<std::size_t> rows;
   if (only.empty()) {
     for (std::size_t k = 0; k < specs.size(); ++k) rows.push_back(k);
@@ -39,6 +42,43 @@ std::string format_summary_table(const std::vector<sim::OutputSpec>& specs,
       for (std::size_t k = 0; k < specs.size(); ++k)
         if (specs[k].name == name) rows.push_back(k);
   }
+  return rows;
+}
+
+std::string percent(double share) { return std::isfinite(share) ? fmt::format("{:.0f}%", 100.0 * share) : "-"; }
+
+}  // namespace
+
+std::string format_posterior_run_table(const std::vector<sim::OutputSpec>& specs, const std::vector<std::vector<double>>& values,
+                                       const std::vector<std::uint64_t>& draw_of_run, std::size_t draws,
+                                       const std::vector<std::string>& only) {
+  const auto rows = shown_rows(specs, only);
+  std::size_t width = 7;
+  for (const auto k : rows) width = std::max(width, specs[k].name.size());
+  std::string table = fmt::format("{:<{}}  {:>8}  {:>19}  {:>19}  {:>6} {:>6}  {}\n", "outcome", width, "mean", "95% of runs",
+                                  "95% of draw means", "param", "repl", "unit");
+  for (const auto k : rows) {
+    const auto outcome = lab::summarise_posterior_outcome(values[k], draw_of_run, draws);
+    const bool share = is_share(specs[k]);
+    const auto interval = [&](double low, double high) {
+      return std::isfinite(low) ? fmt::format("[{}, {}]", number(low, share), number(high, share)) : std::string("-");
+    };
+    table += fmt::format("{:<{}}  {:>8}  {:>19}  {:>19}  {:>6} {:>6}  {}\n", specs[k].name, width, number(outcome.mean, share),
+                         interval(outcome.lo95, outcome.hi95), interval(outcome.parameter_lo95, outcome.parameter_hi95),
+                         percent(outcome.parameter_share), percent(outcome.replicate_share),
+                         share ? share_unit(specs[k].unit) : specs[k].unit);
+  }
+  table += fmt::format(
+      "({} posterior draws x {} replicates. 95% of runs: where one run's outcome falls, parameter and replicate uncertainty "
+      "together; 95% of draw means: the parameter uncertainty of the replicate mean; param / repl: shares of one run's "
+      "variance from the parameters and from replicate noise, by one-way ANOVA over draws)\n",
+      draws, draws ? draw_of_run.size() / draws : 0);
+  return table;
+}
+
+std::string format_summary_table(const std::vector<sim::OutputSpec>& specs,
+                                 const std::vector<std::vector<double>>& values, const std::vector<std::string>& only) {
+  const auto rows = shown_rows(specs, only);
   std::size_t width = 7;
   for (const auto k : rows) width = std::max(width, specs[k].name.size());
   std::string table = fmt::format("{:<{}}  {:>8}  {:>19}  {:>4}  {}\n", "outcome", width, "mean", "95% interval", "n", "unit");

@@ -10,58 +10,12 @@
 
 #include "sim/quantity.hpp"
 #include "sim/text.hpp"
-#include "sim/yaml_input.hpp"
+#include "lab/yaml_checks.hpp"
 
 namespace lab {
 namespace {
 
 namespace fs = std::filesystem;
-
-sim::SourceLocation at(const std::string& file, const YAML::Mark& mark) { return {file, mark.line + 1, mark.column + 1}; }
-
-[[noreturn]] void unknown_key(const sim::SourceLocation& where, const std::string& key, const std::string& section,
-                              const std::vector<std::string>& known) {
-  const auto suggestion = sim::closest_match(key, known);
-  std::string list;
-  for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
-  throw sim::InputError(where, "unknown key '" + section + key + "'" +
-                              (suggestion ? "; did you mean '" + section + *suggestion + "'?" : " (known: " + list + ")"));
-}
-
-// Checks a map's keys against the known ones, each at most once.
-void check_keys(const YAML::Node& map, const std::string& file, const std::string& section,
-                const std::vector<std::string>& known) {
-  if (!map.IsMap()) {
-    std::string list;
-    for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
-    throw sim::InputError(at(file, map.Mark()), "'" + (section.empty() ? std::string("the file") : section.substr(0, section.size() - 1)) +
-                                               "' must be a map of keys (" + list + ")");
-  }
-  std::set<std::string> seen;
-  for (const auto& item : map) {
-    const auto where = at(file, item.first.Mark());
-    const std::string key = item.first.Scalar();
-    if (!seen.insert(key).second) throw sim::InputError(where, "key '" + section + key + "' appears twice");
-    if (std::find(known.begin(), known.end(), key) == known.end()) unknown_key(where, key, section, known);
-  }
-}
-
-double whole_number(const YAML::Node& node, const std::string& file, const std::string& key, double min, double max) {
-  const auto where = at(file, node.Mark());
-  double value = 0.0;
-  try {
-    value = sim::parse_exact_whole(node.IsScalar() ? node.Scalar() : std::string{});
-  } catch (const sim::QuantityError& error) {
-    const std::string got = node.IsScalar() ? node.Scalar() : "not a number";
-    const std::string why = error.what();
-    throw sim::InputError(where, "key '" + key + "': expected a whole number, got '" + got + "'" +
-                                     (why.find("2^53") != std::string::npos ? " (" + why + ")" : ""));
-  }
-  if (value != std::floor(value) || value < min || value > max)
-    throw sim::InputError(where, "key '" + key + "': expected a whole number from " + sim::format_number(min) + " to " +
-                                sim::format_number(max) + ", got '" + node.Scalar() + "'");
-  return value;
-}
 
 class ExperimentReader {
  public:
@@ -69,16 +23,14 @@ class ExperimentReader {
       : path_(file), file_(file.string()), registry_(registry) {}
 
   Experiment read() {
-    const YAML::Node root = sim::load_yaml_file(path_, "experiment", sim::SourceLocation{file_, 0, 0});
-    if (!root.IsMap()) throw sim::InputError(sim::SourceLocation{file_, 1, 1}, "an experiment must be a map of keys to values");
-    check_keys(root, file_, "", {"name", "description", "base", "model", "factors", "design", "analyse", "store"});
+    const YAML::Node root = load_lab_file(path_, "an experiment", {"name", "description", "base", "model", "factors", "design", "analyse", "store"});
     Experiment experiment;
     experiment.file = path_;
-    experiment.name = required(root, "name").Scalar();
+    experiment.name = required(root, file_, "name").Scalar();
     if (root["description"]) experiment.description = root["description"].Scalar();
     read_model(root, experiment);
-    read_factors(required(root, "factors"), experiment);
-    read_design(required(root, "design"), experiment);
+    read_factors(required(root, file_, "factors"), experiment);
+    read_design(required(root, file_, "design"), experiment);
     read_analyse(root, experiment);
     if (const auto store = root["store"]) {
       if (!store.IsScalar() || (store.Scalar() != "summary" && store.Scalar() != "timeseries"))
@@ -91,12 +43,6 @@ class ExperimentReader {
   }
 
  private:
-  YAML::Node required(const YAML::Node& map, const std::string& key) const {
-    const YAML::Node node = map[key];
-    if (!node) throw sim::InputError(sim::SourceLocation{file_, 1, 1}, "missing required key '" + key + "'");
-    return node;
-  }
-
   void read_model(const YAML::Node& root, Experiment& experiment) {
     const auto base = root["base"], model = root["model"];
     if (static_cast<bool>(base) == static_cast<bool>(model))
@@ -127,23 +73,15 @@ class ExperimentReader {
     const std::string section = "model." + analytic.kind + ".";
     if (analytic.kind == "ishigami") {
       check_keys(settings, file_, section, {"a", "b"});
-      if (settings["a"]) analytic.a = number(settings["a"], section + "a");
-      if (settings["b"]) analytic.b = number(settings["b"], section + "b");
+      if (settings["a"]) analytic.a = number(settings["a"], file_, section + "a");
+      if (settings["b"]) analytic.b = number(settings["b"], file_, section + "b");
       return;
     }
     check_keys(settings, file_, section, {"coefficients"});
     for (const auto& value : settings["coefficients"]) {
-      const double coefficient = number(value, section + "coefficients");
+      const double coefficient = number(value, file_, section + "coefficients");
       if (!(coefficient > -1.0)) throw sim::InputError(at(file_, value.Mark()), "key '" + section + "coefficients': each must be above -1");
       analytic.coefficients.push_back(coefficient);
-    }
-  }
-
-  double number(const YAML::Node& node, const std::string& key) const {
-    try {
-      return sim::parse_number(node.IsScalar() ? node.Scalar() : std::string{});
-    } catch (const sim::QuantityError& error) {
-      throw sim::InputError(at(file_, node.Mark()), "key '" + key + "': " + error.what());
     }
   }
 
@@ -170,7 +108,7 @@ class ExperimentReader {
         throw sim::InputError(factor.where, "unknown parameter '" + factor.name + "'" +
                                            (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
       } else {
-        read_overlays(item.second, factor, *experiment.base);
+        read_overlays(item.second, factor);
       }
       factor.design.name = factor.name;
       experiment.factors.push_back(std::move(factor));
@@ -221,7 +159,7 @@ class ExperimentReader {
     std::vector<double> numbers;
     for (const auto& value : values)
       numbers.push_back(spec ? std::get<double>(sim::convert_value(*spec, value, at(file_, value.Mark())))
-                             : number(value, factor.name));
+                             : number(value, file_, factor.name));
     if (uniform) {
       if (!(numbers[0] < numbers[1])) throw sim::InputError(where, "factor '" + factor.name + "': uniform needs low < high");
       factor.design.low = numbers[0];
@@ -232,25 +170,15 @@ class ExperimentReader {
   }
 
   // A categorical factor: level name -> {parameter: value, ...}, each checked.
-  void read_overlays(const YAML::Node& node, ExperimentFactor& factor, const sim::Scenario& base) {
+  void read_overlays(const YAML::Node& node, ExperimentFactor& factor) {
     if (!node.IsMap() || node.size() == 0)
       throw sim::InputError(at(file_, node.Mark()), "factor '" + factor.name + "' is not a parameter, so it is a set of named "
                                                    "overlays, e.g. {opt_out: {scheme.referral_policy: opt_out}}");
     for (const auto& level : node) {
       factor.level_names.push_back(level.first.Scalar());
       std::vector<std::pair<std::string, sim::ParameterValue>> assignments;
-      sim::ParameterSet check = base.parameters;
       if (level.second.IsMap()) {
-        for (const auto& assignment : level.second) {
-          const std::string path = assignment.first.Scalar();
-          const auto* spec = registry_.find(path);
-          if (!spec) {
-            const auto suggestion = registry_.nearest(path);
-            throw sim::InputError(at(file_, assignment.first.Mark()),
-                             "unknown key '" + path + "'" + (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
-          }
-          assignments.emplace_back(path, sim::convert_value(*spec, assignment.second, at(file_, assignment.second.Mark())));
-        }
+        assignments = read_assignments(level.second, file_, registry_);
       } else if (!level.second.IsNull()) {
         throw sim::InputError(at(file_, level.second.Mark()), "overlay '" + level.first.Scalar() + "': expected {parameter: value, ...} or {}");
       }
@@ -269,7 +197,7 @@ class ExperimentReader {
     if (!node.IsMap()) throw sim::InputError(at(file_, node.Mark()), "key 'design': expected {method: sobol, base_samples: 512, ...}");
     check_keys(node, file_, "design.",
                {"method", "base_samples", "points", "points_per_factor", "trajectories", "levels", "replicates", "seed"});
-    const auto method_node = required(node, "method");
+    const auto method_node = required(node, file_, "method");
     const std::string method = method_node.Scalar();
     const auto size = [&](const char* key, double fallback, double max) {
       return node[key] ? static_cast<std::size_t>(whole_number(node[key], file_, std::string("design.") + key, 1, max))

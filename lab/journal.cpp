@@ -116,7 +116,7 @@ RunJournal RunJournal::create(const std::filesystem::path& path, std::uint64_t f
     if (errno == EEXIST) {
       check_not_in_use(path);  // a running sweep's journal, not an interrupted one's
       throw sim::InputError(sim::SourceLocation{path.string(), 0, 0},
-                       "an interrupted sweep left this journal: add --resume to finish it, or --force to start again");
+                       "an interrupted sweep or calibration left this journal: add --resume to finish it, or --force to start again");
     }
     throw sim::RuntimeFailure("cannot create the sweep journal " + path.string() + ": " + reason());
   }

@@ -7,7 +7,11 @@ The first file is the reference: every other file is compared with it as
 relative risks of having stopped breastfeeding. A sweep (`ppisim sweep`) gets
 a Sensitivity section: the design in words, the Sobol or Morris indices of
 each analysed outcome with their intervals, how much of the outcome is
-replicate noise, and a chart. A note says which parameters come from data
+replicate noise, and a chart. A calibration's posterior file (`ppisim
+calibrate`), given alone, gets its own report: each parameter's posterior,
+their correlations, the posterior-predictive checks and the generations; a run
+over posterior draws (`ppisim run --posterior`) gets a table of intervals that
+say what they cover. A note says which parameters come from data
 and which are assumptions, as the results files record them (/registry: the
 same as `ppisim params` lists; the note is left out for files written before
 ppisim stored it). The report is a single HTML
@@ -35,9 +39,10 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import jinja2
+import numpy as np
 import yaml
 
-from . import plots
+from . import plots, posterior
 from .load import Results, load_results
 from .stats import (COMPARED_OUTCOMES, analysed_outcomes, compare, noise_share,
                     sensitivity_method, sensitivity_table, summarise)
@@ -332,13 +337,33 @@ def _outcome_rows(all_results: Sequence[Results], outcomes: Iterable[str]) -> li
     return rows
 
 
+def _posterior_run_section(r: Results, label: str, draws) -> dict:
+    """Runs over posterior draws: intervals that say what they cover, and the variance shares."""
+    k = len(np.unique(draws))
+    rows = []
+    for name in [o for o in KEY_OUTCOMES if o in r.outcomes]:
+        number = _pct if plots.is_share(r.units_by_group["summary"].get(name, "")) else _g
+        o = posterior.posterior_run_outcome(r.summary[name], draws)
+        rows.append({"name": name, "mean": number(o["mean"]), "runs": f"[{number(o['lo95'])}, {number(o['hi95'])}]",
+                     "draw_means": f"[{number(o['parameter_lo95'])}, {number(o['parameter_hi95'])}]",
+                     "parameter_share": _pct(o["parameter_share"], 0), "replicate_share": _pct(o["replicate_share"], 0)})
+    return {"label": label, "draws": k, "replicates": len(draws) // k, "file": r.attrs.get("posterior_file", "?"),
+            "rows": rows}
+
+
 def _outcomes_section(all_results: Sequence[Results], labels: Sequence[str]) -> dict:
     present = [o for o in KEY_OUTCOMES if any(o in r.outcomes for r in all_results)]
     others = []
     for r in all_results:
         others += [o for o in r.outcomes if o not in KEY_OUTCOMES and o not in others]
+    posterior_runs = []
+    for r, label in zip(all_results, labels):
+        draws = posterior.run_draws(r.path)
+        if draws is not None:
+            posterior_runs.append(_posterior_run_section(r, label, draws))
     return {"sweeps": [label for r, label in zip(all_results, labels) if r.is_sweep],
-            "rows": _outcome_rows(all_results, present), "others": _outcome_rows(all_results, others)}
+            "rows": _outcome_rows(all_results, present), "others": _outcome_rows(all_results, others),
+            "posterior_runs": posterior_runs}
 
 
 def _points(v: float) -> str:
@@ -886,6 +911,64 @@ def write_atomically(path: str | os.PathLike, text: str) -> Path:
     return path
 
 
+# -- a calibration's posterior ----------------------------------------------------------
+
+def render_posterior_report(p: posterior.Posterior, title: str | None = None) -> str:
+    """The report of a calibration's posterior file as one HTML string: the posterior of each parameter
+    (median and 95% credible interval), their correlations, the posterior-predictive check of each target
+    and how the generations went, with the figures (templates/posterior_report.html.j2)."""
+    generations = p.generations
+    last = generations.iloc[-1]
+    parameters = [{"name": row["parameter"], "median": _g(row["median"]), "interval": f"[{_g(row['lo95'])}, {_g(row['hi95'])}]",
+                   "mean": _g(row["mean"]), "sd": _g(row["sd"]), "prior": row["prior"], "unit": row["unit"]}
+                  for _, row in posterior.posterior_table(p).iterrows()]
+    correlations = None
+    if len(p.parameters) > 1:
+        table = posterior.posterior_correlations(p)
+        correlations = {"names": list(p.parameters),
+                        "rows": [{"name": name, "cells": [f"{table.loc[name, other]:.3f}" for other in p.parameters]}
+                                 for name in p.parameters],
+                        "figure": _figure(posterior.plot_pairs(p), "Pairwise posteriors: each particle, darker for a larger weight.")}
+    checks = []
+    for _, row in posterior.predictive_table(p).iterrows():
+        observed = (f"[{_g(row['lo95'])}, {_g(row['hi95'])}]" if math.isfinite(row["lo95"])
+                    else f"se {_g(row['standard_error'] * (row['observed'] if row['log_scale'] else 1.0))}")
+        checks.append({"target": row["target"], "description": row["description"], "observed": _g(row["observed"]),
+                       "observed_interval": observed, "median": _g(row["predicted_median"]),
+                       "interval": f"[{_g(row['predicted_lo95'])}, {_g(row['predicted_hi95'])}]"})
+    page = {
+        "title": title or f"ppisim calibration report: {p.name}",
+        "written": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "program": PROGRAM, "path": str(p.path), "description": p.attrs.get("description", ""),
+        "method": p.attrs.get("method", "ABC-SMC"), "model": p.attrs.get("model", "?"),
+        "stop_reason": p.attrs.get("stop_reason", "?"), "generations_count": len(generations),
+        "particles": len(p.weights), "tolerance": _g(last["tolerance"]), "acceptance": _g(last["acceptance_rate"], 3),
+        "ess": f"{last['ess']:.0f}",
+        "replicate_noise": _g(last["replicate_noise"], 3) if math.isfinite(last["replicate_noise"]) else None,
+        "parameters": parameters,
+        "marginals": _figure(posterior.plot_marginals(p), "Posterior of each parameter (weighted histogram of the particles)."),
+        "correlations": correlations,
+        "checks": checks,
+        "predictive": _figure(posterior.plot_predictive(p), "Observed values and intervals beside the posterior predictive intervals."),
+        "generations": [{"generation": int(row["generation"]), "tolerance": _g(row["tolerance"]),
+                         "acceptance": _g(row["acceptance_rate"], 3), "ess": f"{row['ess']:.0f}",
+                         "attempts": int(row["attempts"]), "noise": _g(row["replicate_noise"], 3),
+                         "seconds": f"{row['seconds']:.1f}"} for _, row in generations.iterrows()],
+        "calibration_yaml": p.attrs.get("calibration_yaml", ""),
+    }
+    return _environment().get_template("posterior_report.html.j2").render(page=page)
+
+
+def _render_any(paths: Sequence[str | os.PathLike], title: str | None) -> str:
+    """A posterior file's report, or the report of results files; raises ValueError for a mixture."""
+    posteriors = [path for path in paths if posterior.is_posterior_file(path)]
+    if posteriors:
+        if len(paths) != 1:
+            raise ValueError(f"{posteriors[0]}: a calibration's posterior file is reported on its own")
+        return render_posterior_report(posterior.load_posterior(posteriors[0]), title)
+    return render_report([load_results(path) for path in paths], title)
+
+
 def write_report(results_paths: str | os.PathLike | Sequence[str | os.PathLike], output_html: str | os.PathLike,
                  title: str | None = None) -> Path:
     """Loads the results files (the first is the reference for comparisons) and
@@ -896,8 +979,7 @@ def write_report(results_paths: str | os.PathLike | Sequence[str | os.PathLike],
     if not output.parent.is_dir() and str(output.parent):
         raise ValueError(f"{output}: the output folder '{output.parent}' does not exist")
     check_not_an_input(output, results_paths)
-    all_results = [load_results(p) for p in results_paths]
-    return write_atomically(output, render_report(all_results, title))
+    return write_atomically(output, _render_any(list(results_paths), title))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -918,7 +1000,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise ValueError(f"{output}: the output folder '{output.parent}' does not exist")
         check_replaceable(output)
         check_not_an_input(output, args.results)
-        all_results = [load_results(path) for path in args.results]
+        text = _render_any(args.results, args.title)
     except (ValueError, OSError) as error:  # bad input: nothing is written
         print(f"{PROGRAM}: error: {error}", file=sys.stderr)
         return 2
@@ -926,7 +1008,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROGRAM}: interrupted; no report written", file=sys.stderr)
         return 130
     try:
-        write_atomically(output, render_report(all_results, args.title))
+        write_atomically(output, text)
     except KeyboardInterrupt:
         print(f"{PROGRAM}: interrupted; no report written", file=sys.stderr)
         return 130

@@ -83,3 +83,12 @@ def hidden_files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
+def assert_same_datasets(expected: Path, actual: Path, ignore: frozenset[str] = frozenset()) -> None:
+    """Every dataset of two files: same names, types, shapes and values (NaN equals NaN), but those in `ignore`."""
+    a, b = read_datasets(expected), read_datasets(actual)
+    assert sorted(a) == sorted(b), f"datasets differ: {sorted(set(a) ^ set(b))}"
+    for name in sorted(set(a) - ignore):
+        x, y = a[name], b[name]
+        assert x.dtype == y.dtype and x.shape == y.shape, f"{name}: {x.dtype}{x.shape} vs {y.dtype}{y.shape}"
+        same = np.array_equal(x, y, equal_nan=True) if x.dtype.kind == "f" else np.array_equal(x, y)
+        assert same, f"dataset {name} differs between {expected} and {actual}"

@@ -156,7 +156,7 @@ SPECIAL_INPUTS = {"fifo": "named pipe (FIFO), not a regular file", "folder": "is
                   "huge": "is 200.0 MB; {kind} files are limited to 1 MB"}
 
 
-@pytest.mark.parametrize("command, kind", [("run", "scenario"), ("sweep", "experiment")])
+@pytest.mark.parametrize("command, kind", [("run", "scenario"), ("sweep", "experiment"), ("calibrate", "calibration")])
 @pytest.mark.parametrize("special", SPECIAL_INPUTS, ids=list(SPECIAL_INPUTS))
 def test_input_that_is_not_a_small_regular_file_is_refused_at_once(ppisim_binary, tmp_path, special, command, kind):
     path = _special_input(tmp_path, special)
@@ -478,9 +478,11 @@ def test_a_report_is_never_written_over_a_device_or_pipe(ppisim, breastfriends, 
     assert _files(tmp_path) == ["out.h5", "results.h5"]
 
 
-@pytest.mark.parametrize("command", [["run", "SCENARIO"], ["sweep", "EXPERIMENT"], ["report", "RESULTS"], ["docs", "odd"]])
+@pytest.mark.parametrize("command", [["run", "SCENARIO"], ["sweep", "EXPERIMENT"], ["calibrate", "CALIBRATION"], ["report", "RESULTS"],
+                                     ["docs", "odd"]])
 def test_an_empty_output_name_is_refused_not_replaced_by_the_default(ppisim, tmp_path, breastfriends, command):
     substitutes = {"SCENARIO": str(breastfriends), "EXPERIMENT": str(breastfriends.parent / "experiments" / "ishigami.yaml"),
+                   "CALIBRATION": str(breastfriends.parent / "calibration" / "normal_mean.yaml"),
                    "RESULTS": str(tmp_path / "missing.h5")}
     result = ppisim(*[substitutes.get(word, word) for word in command], "-o", "", timeout=LIMIT)
     assert result.returncode == 2 and "expected a file name, got an empty one" in result.stderr, describe(result)

@@ -24,7 +24,7 @@ import h5py
 import numpy as np
 import pytest
 
-from cli_support import SCENARIOS, binary_path, describe, error_lines, read_datasets
+from cli_support import SCENARIOS, assert_same_datasets, binary_path, describe, error_lines, read_datasets
 
 BREASTFRIENDS = SCENARIOS / "breastfriends.yaml"
 PI = "3.141592653589793"
@@ -63,17 +63,6 @@ def write_model_experiment(folder: Path, name: str, design: str, seed: int = 3) 
 
 def sweep_args(experiment: Path, output: Path, *extra) -> list[str]:
     return [str(binary_path()), "sweep", str(experiment), "-o", str(output), *map(str, extra)]
-
-
-def assert_same_datasets(expected: Path, actual: Path) -> None:
-    """Every dataset of two files: same names, types, shapes and values (NaN equals NaN)."""
-    a, b = read_datasets(expected), read_datasets(actual)
-    assert sorted(a) == sorted(b), f"datasets differ: {sorted(set(a) ^ set(b))}"
-    for name in a:
-        x, y = a[name], b[name]
-        assert x.dtype == y.dtype and x.shape == y.shape, f"{name}: {x.dtype}{x.shape} vs {y.dtype}{y.shape}"
-        same = np.array_equal(x, y, equal_nan=True) if x.dtype.kind == "f" else np.array_equal(x, y)
-        assert same, f"dataset {name} differs between {expected.name} and {actual.name}"
 
 
 def sensitivity_rows(ppisim, results: Path) -> list[dict]:

@@ -15,6 +15,7 @@
 #include "models/parameters.hpp"
 #include "sim/errors.hpp"
 #include "lab/experiment.hpp"
+#include "tests/lab/scratch_folder.hpp"
 
 namespace fs = std::filesystem;
 
@@ -23,17 +24,8 @@ namespace {
 const std::string kBreastfriends = PPISIM_SOURCE_DIR "/scenarios/breastfriends.yaml";
 
 // A scratch folder of experiment files, removed afterwards.
-struct ExperimentFolder {
-  fs::path root = fs::temp_directory_path() / ("ppisim-experiments-" + std::to_string(::getpid()));
-  ExperimentFolder() {
-    fs::remove_all(root);
-    fs::create_directories(root);
-  }
-  ~ExperimentFolder() { fs::remove_all(root); }
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(root / name) << text;
-    return root / name;
-  }
+struct ExperimentFolder : testing_support::ScratchFolder {
+  ExperimentFolder() : ScratchFolder("ppisim-experiments") {}
 };
 
 lab::Experiment load(const fs::path& file) { return lab::load_experiment(file, models::parameter_registry()); }

@@ -17,6 +17,7 @@
 
 #include "sim/errors.hpp"
 #include "lab/journal.hpp"
+#include "tests/lab/scratch_folder.hpp"
 
 namespace fs = std::filesystem;
 
@@ -31,13 +32,8 @@ constexpr std::uintmax_t kHeaderBytes = 8 + 3 * 8;
 constexpr std::uintmax_t kRecordBytes = 8 * (2 + kValues);
 
 // A scratch folder, removed afterwards.
-struct JournalFolder {
-  fs::path root = fs::temp_directory_path() / ("ppisim-journal-" + std::to_string(::getpid()));
-  JournalFolder() {
-    fs::remove_all(root);
-    fs::create_directories(root);
-  }
-  ~JournalFolder() { fs::remove_all(root); }
+struct JournalFolder : testing_support::ScratchFolder {
+  JournalFolder() : ScratchFolder("ppisim-journal") {}
   [[nodiscard]] fs::path file() const { return root / "sweep.h5.journal"; }
 };
 
