@@ -14,6 +14,7 @@
 #include "lab/sweep_results.hpp"
 #include "results/results_file.hpp"
 #include "sim/statistics.hpp"
+#include "sim/text.hpp"
 
 namespace cli {
 namespace {
@@ -117,7 +118,7 @@ int summary_command(const std::string& file, const std::string& format, bool per
       const auto found = contents.attributes.find(name);
       return found == contents.attributes.end() ? std::string("unknown") : found->second;
     };
-    fmt::print("{} ({} runs; ppisim {}, revision {})\n\n", attribute("scenario_name"), contents.runs(),
+    fmt::print("{} ({} runs; ppisim {}, revision {})\n\n", sim::printable_line(attribute("scenario_name")), contents.runs(),
                attribute("ppisim_version"), attribute("git_revision"));
     fmt::print("{}", format_summary_table(contents.summary_specs, contents.summary_values));
     return 0;

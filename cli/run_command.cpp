@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli/commands.hpp"
+#include "sim/text.hpp"
 #include "cli/summary_table.hpp"
 #include "cli/terminal.hpp"
 #include "models/model.hpp"
@@ -86,7 +87,7 @@ int run_command(const RunOptions& options) {
   progress.finish();
 
   if (!options.quiet) {
-    fmt::print("{}: {} replicate{} of {} days, seed {} -> {}\n\n", parameters.text("name"), replicates,
+    fmt::print("{}: {} replicate{} of {} days, seed {} -> {}\n\n", sim::printable_line(parameters.text("name")), replicates,
                replicates == 1 ? "" : "s", days, base_seed, output);
     fmt::print("{}", format_summary_table(catalog.summaries(), summaries, key_outcomes()));
     fmt::print("\nAll outcomes: ppisim summary {}\n", output);

@@ -275,7 +275,7 @@ double seconds_per_run(const Sweep& sweep) {
 int dry_run(const Sweep& sweep, const SweepOptions& options) {
   const auto& experiment = sweep.experiment;
   const int threads = options.threads == 0 ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) : options.threads;
-  fmt::print("experiment {}: {} design, {} points x {} replicates = {} runs\n", experiment.name,
+  fmt::print("experiment {}: {} design, {} points x {} replicates = {} runs\n", sim::printable_line(experiment.name),
              lab::design_kind_name(experiment.design.kind), experiment.design.rows(), experiment.replicates, experiment.runs());
   for (const auto& factor : experiment.factors) {
     if (factor.categorical()) {
@@ -338,7 +338,7 @@ int sweep_command(const SweepOptions& options) {
   const auto rows = assemble(sweep, journal, options, output);
   journal.remove();
   if (!options.quiet) {
-    fmt::print("{}: {} runs ({} design points x {} replicates) -> {}\n\n", experiment.name, experiment.runs(),
+    fmt::print("{}: {} runs ({} design points x {} replicates) -> {}\n\n", sim::printable_line(experiment.name), experiment.runs(),
                experiment.design.rows(), experiment.replicates, output);
     fmt::print("{}", lab::format_sensitivity(rows));
   }

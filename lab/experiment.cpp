@@ -244,11 +244,7 @@ class ExperimentReader {
         for (const auto& assignment : level.second) {
           const std::string path = assignment.first.Scalar();
           const auto* spec = registry_.find(path);
-          if (!spec) {
-            const auto suggestion = registry_.nearest(path);
-            throw sim::InputError(at(file_, assignment.first.Mark()),
-                             "unknown key '" + path + "'" + (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
-          }
+          if (!spec) throw sim::InputError(at(file_, assignment.first.Mark()), sim::unknown_parameter(registry_, path));
           assignments.emplace_back(path, sim::convert_value(*spec, assignment.second, at(file_, assignment.second.Mark())));
         }
       } else if (!level.second.IsNull()) {

@@ -545,3 +545,28 @@ def test_a_full_disk_while_creating_the_journal_leaves_no_journal(ppisim, full_d
     filler.unlink()
     again = ppisim("sweep", experiment, "-o", full_disk / "out.h5", "--quiet", timeout=LIMIT)
     assert "--resume" not in again.stderr, describe(again)
+
+
+# --- messages ------------------------------------------------------------------------------------
+def test_terminal_escapes_in_a_name_are_neutralised_when_printed(ppisim, tmp_path):
+    (tmp_path / "scenario.yaml").write_text('name: "evil\\e[2J\\e]0;pwned\\a"\n')
+    done = ppisim("run", "scenario.yaml", "-o", "out.h5", "--replicates", "1", "--set", "horizon=1year", timeout=LIMIT)
+    assert done.returncode == 0, describe(done)
+    assert "\x1b" not in done.stdout and "\a" not in done.stdout
+    assert done.stdout.startswith("evil\\x1b[2J\\x1b]0;pwned\\x07: 1 replicate")
+    summary = ppisim("summary", "out.h5", timeout=LIMIT)
+    assert summary.returncode == 0 and "\x1b" not in summary.stdout, describe(summary)
+
+
+@pytest.mark.parametrize("where", ["file", "set"])
+def test_a_section_where_a_parameter_belongs_is_named_as_one_not_suggested_as_itself(ppisim, tmp_path, breastfriends,
+                                                                                   where):
+    if where == "file":
+        (tmp_path / "scenario.yaml").write_text("name: x\ninterventions:\n"
+                                                "  - set: {start: 1 year, values: {professionals: 3}}\n")
+        result = ppisim("validate", "scenario.yaml", timeout=LIMIT)
+    else:
+        result = ppisim("validate", breastfriends, "--set", "professionals=3", timeout=LIMIT)
+    _assert_refused(result, 2, "'professionals' is a section, not a parameter; name one beneath it, such as "
+                               "'professionals.")
+    assert "did you mean 'professionals'" not in result.stderr
