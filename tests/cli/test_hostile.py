@@ -121,7 +121,7 @@ BAD_SCENARIOS = {
                                 "key 'interventions.set.values.scheme.boundary_clarity' appears twice"),
     "set_values_dotted_twice": ("name: x\ninterventions:\n  - set:\n      start: 1 year\n      values:\n"
                                 "        scheme.boundary_clarity: 0.2\n        scheme: {boundary_clarity: 0.3}\n",
-                                "scenario.yaml:7:9: unknown key 'scheme'"),
+                                "scenario.yaml:7:9: 'scheme' is a section, not a parameter"),
 }
 
 
