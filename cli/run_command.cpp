@@ -12,6 +12,7 @@
 #include "models/model.hpp"
 #include "models/outputs.hpp"
 #include "models/parameters.hpp"
+#include "results/output_lock.hpp"
 #include "results/results_file.hpp"
 #include "sim/scenario.hpp"
 #include "sim/simulation.hpp"
@@ -59,6 +60,7 @@ int run_command(const RunOptions& options) {
   if (options.threads < 0) throw sim::InputError("--threads must be 0 (all cores) or more");
   const std::string output = options.output.empty() ? default_output(options.scenario) : options.output;
   results::check_output_path(output, options.force);
+  const results::OutputLock writing(output);  // one writer per output, from here to the end
 
   const auto replicates = static_cast<std::uint64_t>(parameters.integer("replicates"));
   const auto base_seed = static_cast<std::uint64_t>(parameters.integer("seed"));

@@ -16,6 +16,7 @@
 #include "models/parameters.hpp"
 #include "lab/experiment.hpp"
 #include "lab/journal.hpp"
+#include "results/output_lock.hpp"
 #include "results/results_file.hpp"
 #include "lab/sweep_results.hpp"
 #include "sim/simulation.hpp"
@@ -311,6 +312,7 @@ int sweep_command(const SweepOptions& options) {
   if (options.threads < 0) throw sim::InputError("--threads must be 0 (all cores) or more");
   const std::string output = options.output.empty() ? fs::path(options.experiment).stem().string() + ".h5" : options.output;
   results::check_output_path(output, options.force);
+  const results::OutputLock writing(output);  // one writer per output: before its journal is touched
   const fs::path journal_path = output + ".journal";
   const auto& experiment = sweep.experiment;
   if (options.force && !options.resume) {
