@@ -79,7 +79,8 @@ void print_sensitivity(const std::vector<lab::SensitivityRow>& table, const std:
       fmt::print("{},{},{},{},{},{}\n", row.outcome, row.factor, row.index, csv_number(row.estimate), csv_number(row.lo95),
                  csv_number(row.hi95));
     else if (format == "table")
-      fmt::print("{:<28} {:<40} {:<12} {:>10} {:>10} {:>10}\n", row.outcome, row.factor, row.index,
+      fmt::print("{:<28} {:<40} {:<12} {:>10} {:>10} {:>10}\n", sim::printable_line(row.outcome),
+                 sim::printable_line(row.factor), sim::printable_line(row.index),
                  table_number(row.estimate), table_number(row.lo95), table_number(row.hi95));
     else
       rows.push_back({{"outcome", row.outcome}, {"factor", row.factor}, {"index", row.index},

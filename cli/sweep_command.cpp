@@ -282,7 +282,7 @@ int dry_run(const Sweep& sweep, const SweepOptions& options) {
     if (factor.categorical()) {
       std::string levels;
       for (const auto& level : factor.level_names) levels += (levels.empty() ? "" : ", ") + level;
-      fmt::print("  {}: one of {}\n", factor.name, levels);
+      fmt::print("  {}: one of {}\n", sim::printable_line(factor.name), sim::printable_line(levels));
     } else if (factor.design.discrete()) {
       std::string levels;
       for (const double level : factor.design.levels) levels += (levels.empty() ? "" : ", ") + sim::format_number(level);

@@ -581,6 +581,15 @@ def test_terminal_escapes_in_a_name_are_neutralised_when_printed(ppisim, tmp_pat
     assert summary.returncode == 0 and "\x1b" not in summary.stdout, describe(summary)
 
 
+def test_terminal_escapes_in_factor_and_level_names_are_neutralised(ppisim, tmp_path, breastfriends):
+    (tmp_path / "e.yaml").write_text(f"name: e\nbase: {breastfriends}\nfactors:\n  \"pol\\e[2J\":\n    a: {{}}\n"
+                                     "    \"b\\e]0;x\\a\": {scheme.referral_policy: opt_out}\n"
+                                     "design: {method: grid}\nanalyse: [any_bf_6w]\n")
+    done = ppisim("sweep", "e.yaml", "--dry-run", timeout=LIMIT)
+    assert done.returncode == 0, describe(done)
+    assert "\x1b" not in done.stdout and "pol\\x1b[2J: one of a, b\\x1b]0;x\\x07" in done.stdout, done.stdout
+
+
 @pytest.mark.parametrize("where", ["file", "set"])
 def test_a_section_where_a_parameter_belongs_is_named_as_one_not_suggested_as_itself(ppisim, tmp_path, breastfriends,
                                                                                    where):
