@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -398,7 +399,11 @@ class ClassroomServer {
     return value;
   }
 
-  static void attach(httplib::Response& response, const std::string& filename) {
+  // A scenario's name may hold quotes, line breaks or escape sequences: the
+  // file name offered keeps only letters, digits, '-', '_' and '.'.
+  static void attach(httplib::Response& response, std::string filename) {
+    for (char& c : filename)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
     response.set_header("Content-Disposition", "attachment; filename=\"" + filename + "\"");
   }
 

@@ -15,6 +15,7 @@
 #include "lab/sweep_results.hpp"
 #include "results/results_file.hpp"
 #include "sim/statistics.hpp"
+#include "sim/text.hpp"
 
 namespace cli {
 namespace {
@@ -83,7 +84,8 @@ void print_sensitivity(const std::vector<lab::SensitivityRow>& table, const std:
       fmt::print("{},{},{},{},{},{}\n", row.outcome, row.factor, row.index, csv_number(row.estimate), csv_number(row.lo95),
                  csv_number(row.hi95));
     else if (format == "table")
-      fmt::print("{:<28} {:<40} {:<12} {:>10} {:>10} {:>10}\n", row.outcome, row.factor, row.index,
+      fmt::print("{:<28} {:<40} {:<12} {:>10} {:>10} {:>10}\n", sim::printable_line(row.outcome),
+                 sim::printable_line(row.factor), sim::printable_line(row.index),
                  table_number(row.estimate), table_number(row.lo95), table_number(row.hi95));
     else
       rows.push_back({{"outcome", row.outcome}, {"factor", row.factor}, {"index", row.index},
@@ -162,7 +164,7 @@ int summary_command(const std::string& file, const std::string& format, bool per
       const auto found = contents.attributes.find(name);
       return found == contents.attributes.end() ? std::string("unknown") : found->second;
     };
-    fmt::print("{} ({} runs; ppisim {}, revision {})\n\n", attribute("scenario_name"), contents.runs(),
+    fmt::print("{} ({} runs; ppisim {}, revision {})\n\n", sim::printable_line(attribute("scenario_name")), contents.runs(),
                attribute("ppisim_version"), attribute("git_revision"));
     fmt::print("{}", format_summary_table(contents.summary_specs, contents.summary_values));
     return 0;

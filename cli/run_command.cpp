@@ -9,12 +9,14 @@
 
 #include "cli/commands.hpp"
 #include "cli/distributed.hpp"
+#include "sim/text.hpp"
 #include "cli/summary_table.hpp"
 #include "cli/terminal.hpp"
 #include "lab/calibration_results.hpp"
 #include "models/model.hpp"
 #include "models/outputs.hpp"
 #include "models/parameters.hpp"
+#include "results/output_lock.hpp"
 #include "results/results_file.hpp"
 #include "sim/scenario.hpp"
 #include "sim/simulation.hpp"
@@ -183,7 +185,11 @@ int run_command(const RunOptions& options) {
   }
   if (options.threads < 0) throw sim::InputError("--threads must be 0 (all cores) or more");
   const std::string output = options.output.empty() ? default_output(options.scenario) : options.output;
-  if (Distributed::rank() == 0) results::check_output_path(output, options.force);  // files are rank 0's alone
+  std::optional<results::OutputLock> writing;  // one writer per output, from here to the end
+  if (Distributed::rank() == 0) {  // files are rank 0's alone
+    results::check_output_path(output, options.force);
+    writing.emplace(output);
+  }
 
   const auto replicates = static_cast<std::uint64_t>(parameters.integer("replicates"));
   const auto base_seed = static_cast<std::uint64_t>(parameters.integer("seed"));
@@ -232,7 +238,7 @@ int run_command(const RunOptions& options) {
   }
 
   if (!options.quiet) {
-    fmt::print("{}: {} replicate{} of {} days, seed {}{} -> {}\n\n", parameters.text("name"), replicates,
+    fmt::print("{}: {} replicate{} of {} days, seed {}{} -> {}\n\n", sim::printable_line(parameters.text("name")), replicates,
                replicates == 1 ? "" : "s", days, base_seed,
                posterior ? fmt::format(", at each of {} posterior draws from {}", draw_parameters.size(), options.posterior) : "", output);
     if (posterior)

@@ -18,6 +18,7 @@
 #include "models/parameters.hpp"
 #include "lab/experiment.hpp"
 #include "lab/journal.hpp"
+#include "results/output_lock.hpp"
 #include "results/results_file.hpp"
 #include "lab/sweep_results.hpp"
 #include "lab/sweep_shard.hpp"
@@ -262,13 +263,13 @@ void write_shard(const Sweep& sweep, const lab::Shard& shard, const lab::RunJour
 int dry_run(const Sweep& sweep, const SweepOptions& options) {
   const auto& experiment = sweep.experiment;
   const int threads = options.threads == 0 ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) : options.threads;
-  fmt::print("experiment {}: {} design, {} points x {} replicates = {} runs\n", experiment.name,
+  fmt::print("experiment {}: {} design, {} points x {} replicates = {} runs\n", sim::printable_line(experiment.name),
              lab::design_kind_name(experiment.design.kind), experiment.design.rows(), experiment.replicates, experiment.runs());
   for (const auto& factor : experiment.factors) {
     if (factor.categorical()) {
       std::string levels;
       for (const auto& level : factor.level_names) levels += (levels.empty() ? "" : ", ") + level;
-      fmt::print("  {}: one of {}\n", factor.name, levels);
+      fmt::print("  {}: one of {}\n", sim::printable_line(factor.name), sim::printable_line(levels));
     } else if (factor.design.discrete()) {
       std::string levels;
       for (const double level : factor.design.levels) levels += (levels.empty() ? "" : ", ") + sim::format_number(level);
@@ -414,6 +415,7 @@ int sweep_command(const SweepOptions& options) {
   if (options.threads < 0) throw sim::InputError("--threads must be 0 (all cores) or more");
   const std::string output = options.output.empty() ? default_output(options, shard) : options.output;
   results::check_output_path(output, options.force);
+  const results::OutputLock writing(output);  // one writer per output: before its journal is touched
   const fs::path journal_path = output + ".journal";
   const auto& experiment = sweep.experiment;
   if (options.force && !options.resume) {
@@ -457,7 +459,7 @@ int sweep_command(const SweepOptions& options) {
                                    options.force, output);
   journal.remove();
   if (!options.quiet) {
-    fmt::print("{}: {} runs ({} design points x {} replicates) -> {}\n\n", experiment.name, experiment.runs(),
+    fmt::print("{}: {} runs ({} design points x {} replicates) -> {}\n\n", sim::printable_line(experiment.name), experiment.runs(),
                experiment.design.rows(), experiment.replicates, output);
     fmt::print("{}", lab::format_sensitivity(rows));
   }

@@ -8,6 +8,7 @@
 #include "results/hdf5.hpp"
 #include "results/results_file.hpp"
 #include "sim/errors.hpp"
+#include "sim/text.hpp"
 
 namespace lab {
 
@@ -128,7 +129,7 @@ std::string format_sensitivity(const std::vector<SensitivityRow>& rows) {
   std::string text = fmt::format("{:<24} {:<{}} {:<12} {:>10} {:>21}\n", "outcome", "factor", width, "index", "estimate", "95% interval");
   const auto number = [](double x) { return std::isfinite(x) ? fmt::format("{:.4f}", x) : std::string("-"); };
   for (const auto& row : rows)
-    text += fmt::format("{:<24} {:<{}} {:<12} {:>10} {:>21}\n", row.outcome, row.factor, width, row.index,
+    text += fmt::format("{:<24} {:<{}} {:<12} {:>10} {:>21}\n", row.outcome, sim::printable_line(row.factor), width, row.index,
                         number(row.estimate),
                         std::isfinite(row.lo95) ? "[" + number(row.lo95) + ", " + number(row.hi95) + "]" : "");
   return text;

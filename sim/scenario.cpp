@@ -223,10 +223,7 @@ struct InterventionFieldReader {
       const auto item_where = location_of(file, item.first.Mark());
       const std::string path = item.first.Scalar();
       const auto* spec = parameters.registry().find(path);
-      if (!spec) {
-        const auto suggestion = parameters.registry().nearest(path);
-        throw InputError(item_where, "unknown key '" + path + "'" + (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
-      }
+      if (!spec) throw InputError(item_where, unknown_parameter(parameters.registry(), path));
       if (!spec->runtime_changeable)
         throw InputError(item_where, "'" + path + "' cannot change during a run; parameters that can: " + changeable());
       add_setting(path, item.second, location_of(file, item.second.Mark()));
@@ -428,6 +425,16 @@ YAML::Node to_yaml(const ParameterSpec& spec, const ParameterValue& value) {
 
 }  // namespace
 
+std::string unknown_parameter(const ParameterRegistry& registry, const std::string& path) {
+  if (registry.is_section(path)) {
+    for (const auto& spec : registry.all())
+      if (spec.path.starts_with(path + "."))
+        return "'" + path + "' is a section, not a parameter; name one beneath it, such as '" + spec.path + "'";
+  }
+  const auto suggestion = registry.nearest(path);
+  return "unknown key '" + path + "'" + (suggestion ? "; did you mean '" + *suggestion + "'?" : "");
+}
+
 ParameterValue convert_value(const ParameterSpec& spec, const YAML::Node& node, const SourceLocation& where) {
   switch (spec.kind) {
     case ParameterKind::shares: return parse_shares(spec, node, where);
@@ -478,10 +485,7 @@ void apply_override(ParameterSet& parameters, const std::string& assignment) {
 const ParameterSpec& set_value(ParameterSet& parameters, const std::string& path, std::string text,
                                const SourceLocation& where) {
   const auto* spec = parameters.registry().find(path);
-  if (!spec) {
-    const auto suggestion = parameters.registry().nearest(path);
-    throw InputError(where, "unknown key '" + path + "'" + (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
-  }
+  if (!spec) throw InputError(where, unknown_parameter(parameters.registry(), path));
   if (spec->kind == ParameterKind::duration_list) text = with_unit_on_each_item(text);
   const YAML::Node value = parse_yaml_value(text, where.file);
   parameters.set(path, convert_value(*spec, value, where), where);

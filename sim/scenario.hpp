@@ -46,4 +46,8 @@ Intervention read_intervention(const ParameterSet& parameters, const YAML::Node&
 // throws InputError located at `where`.
 ParameterValue convert_value(const ParameterSpec& spec, const YAML::Node& node, const SourceLocation& where);
 
+// Why `path` names no parameter, with the nearest one suggested (never
+// `path` itself); a section is told to name a parameter beneath it.
+std::string unknown_parameter(const ParameterRegistry& registry, const std::string& path);
+
 }  // namespace sim

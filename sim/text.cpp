@@ -38,6 +38,8 @@ std::optional<std::string> closest_match(std::string_view word, const std::vecto
   std::optional<std::string> best;
   std::size_t best_distance = limit + 1;
   for (const auto& candidate : candidates) {
+    // The word itself, refused where it stands, is no suggestion ("did you mean 'professionals'?").
+    if (candidate == word) continue;
     // Lengths that differ by more than the limit cannot match: skip the quadratic distance.
     const std::size_t length_gap = std::max(word.size(), candidate.size()) - std::min(word.size(), candidate.size());
     if (length_gap > limit) continue;

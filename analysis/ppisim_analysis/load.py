@@ -311,6 +311,8 @@ def _read_group(f: h5py.File, path: Path, group_name: str, runs: int, days: int 
             raise ValueError(f"{path}: /{group_name}/{name} is not a dataset")
         if item.shape != expected:
             raise ValueError(f"{path}: /{group_name}/{name} has shape {item.shape}, expected {expected}")
+        if item.dtype.kind != "f":
+            raise ValueError(f"{path}: /{group_name}/{name} holds {item.dtype} values, expected numbers (float64)")
         if days is None:
             values[name] = np.asarray(item[...], dtype=np.float64)
         units[name] = str(_decode(item.attrs.get("units", "")))
@@ -556,6 +558,9 @@ def _load_open_file(f: h5py.File, path: Path) -> Results:
     seeds = np.asarray(_require(f, path, "runs/seed", h5py.Dataset)[...])
     replicates = np.asarray(_require(f, path, "runs/replicate", h5py.Dataset)[...])
     days = np.asarray(_require(f, path, "time/day", h5py.Dataset)[...], dtype=np.float64)
+    for name, column in (("seed", seeds), ("replicate", replicates)):
+        if column.dtype.kind not in "ui":
+            raise ValueError(f"{path}: /runs/{name} holds {column.dtype} values, expected integers")
     if seeds.ndim != 1 or replicates.shape != seeds.shape:
         raise ValueError(f"{path}: /runs/seed {seeds.shape} and /runs/replicate {replicates.shape} "
                          "must be one-dimensional and of the same length")

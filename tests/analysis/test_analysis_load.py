@@ -132,6 +132,32 @@ def test_incomplete_results_file(breastfriends_h5, tmp_path):
         load_results(path)
 
 
+@pytest.mark.parametrize("name,values,message", [
+    ("runs/seed", [1.5, 2.5], "/runs/seed holds float64 values, expected integers"),
+    ("summary/any_bf_6w", ["a", "b"], "/summary/any_bf_6w holds object values, expected numbers"),
+])
+def test_a_dataset_of_the_wrong_type_is_refused(breastfriends_h5, tmp_path, name, values, message):
+    path = tmp_path / "edited.h5"
+    shutil.copy(breastfriends_h5, path)
+    with h5py.File(path, "r+") as f:
+        runs = f[name].shape[0]
+        del f[name]
+        f[name] = (values * runs)[:runs]
+    with pytest.raises(ValueError, match=message):
+        load_results(path)
+
+
+def test_a_flipped_byte_is_a_checksum_error_not_a_different_number(breastfriends_h5, tmp_path):
+    path = tmp_path / "damaged.h5"
+    with h5py.File(breastfriends_h5, "r") as f:
+        offset = f["summary/any_bf_6w"].id.get_chunk_info(0).byte_offset
+    data = bytearray(breastfriends_h5.read_bytes())
+    data[offset + 1] ^= 0x08
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=f"{path}: not a readable ppisim results file .*Fletcher32 checksum"):
+        load_results(path)
+
+
 def test_truncated_file(breastfriends_h5, tmp_path):
     path = tmp_path / "truncated.h5"
     data = breastfriends_h5.read_bytes()

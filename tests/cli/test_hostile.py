@@ -121,7 +121,7 @@ BAD_SCENARIOS = {
                                 "key 'interventions.set.values.scheme.boundary_clarity' appears twice"),
     "set_values_dotted_twice": ("name: x\ninterventions:\n  - set:\n      start: 1 year\n      values:\n"
                                 "        scheme.boundary_clarity: 0.2\n        scheme: {boundary_clarity: 0.3}\n",
-                                "scenario.yaml:7:9: unknown key 'scheme'"),
+                                "scenario.yaml:7:9: 'scheme' is a section, not a parameter"),
 }
 
 
@@ -402,6 +402,10 @@ def test_two_runs_writing_one_file_at_once(ppisim_binary, breastfriends, tmp_pat
     assert codes == [0, 1], outcomes
     (_, stderr), = [streams for streams, code in outcomes if code == 1]
     lines = error_lines(stderr)
+    winner = [process.pid for process in processes if process.returncode == 0][0]
+    if f"out.h5 is being written by PID {winner}" in stderr:  # the usual case: refused at once by the lock
+        assert len(lines) == 1 and _files(tmp_path) == ["out.h5"], stderr
+        return
     assert len(lines) == 1 and "out.h5" in lines[0] and "kept in" in lines[0], stderr
     # The loser's finished results are kept under its partial name, as documented; it names it.
     kept = [name for name in hidden_files(tmp_path) if ".partial" in name]
@@ -512,12 +516,31 @@ def test_a_second_writer_is_refused_while_a_sweep_holds_its_journal(ppisim_binar
         for extra in ([], ["--resume"], ["--force"]):
             second = subprocess.run([str(ppisim_binary), "sweep", str(experiment), "-o", "out.h5", "--quiet", *extra],
                                     cwd=tmp_path, capture_output=True, text=True, timeout=LIMIT)
-            _assert_refused(second, 1, f"out.h5.journal is locked by PID {first.pid}: another sweep is writing")
+            _assert_refused(second, 1, f"out.h5 is being written by PID {first.pid} (another ppisim run or sweep)")
         assert first.poll() is None, "the refusals must come while the first sweep holds its journal"
     finally:
         first.communicate(timeout=120)
     assert first.returncode == 0  # undisturbed by the refused writers
     assert _files(tmp_path) == ["long.yaml", "out.h5"]
+
+
+def test_a_second_run_is_refused_while_another_writes_the_output(ppisim_binary, breastfriends, tmp_path):
+    first = subprocess.Popen([str(ppisim_binary), "run", str(breastfriends), "-o", "out.h5", "--replicates", "400",
+                              "--threads", "1", "--quiet"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not hidden_files(tmp_path):
+            time.sleep(0.01)
+        for extra in ([], ["--force"]):
+            second = subprocess.run([str(ppisim_binary), "run", str(breastfriends), "-o", "out.h5", *QUICK, *extra],
+                                    cwd=tmp_path, capture_output=True, text=True, timeout=LIMIT)
+            _assert_refused(second, 1, f"out.h5 is being written by PID {first.pid}")
+        assert first.poll() is None, "the refusals must come while the first run writes"
+    finally:
+        first.send_signal(signal.SIGINT)
+        first.communicate(timeout=LIMIT)
+    assert first.returncode == 130
+    assert _files(tmp_path) == []  # its partial file and its lock file are gone
 
 
 def test_resume_refuses_a_journal_that_is_a_hard_link(ppisim, tmp_path):
@@ -547,3 +570,37 @@ def test_a_full_disk_while_creating_the_journal_leaves_no_journal(ppisim, full_d
     filler.unlink()
     again = ppisim("sweep", experiment, "-o", full_disk / "out.h5", "--quiet", timeout=LIMIT)
     assert "--resume" not in again.stderr, describe(again)
+
+
+# --- messages ------------------------------------------------------------------------------------
+def test_terminal_escapes_in_a_name_are_neutralised_when_printed(ppisim, tmp_path):
+    (tmp_path / "scenario.yaml").write_text('name: "evil\\e[2J\\e]0;pwned\\a"\n')
+    done = ppisim("run", "scenario.yaml", "-o", "out.h5", "--replicates", "1", "--set", "horizon=1year", timeout=LIMIT)
+    assert done.returncode == 0, describe(done)
+    assert "\x1b" not in done.stdout and "\a" not in done.stdout
+    assert done.stdout.startswith("evil\\x1b[2J\\x1b]0;pwned\\x07: 1 replicate")
+    summary = ppisim("summary", "out.h5", timeout=LIMIT)
+    assert summary.returncode == 0 and "\x1b" not in summary.stdout, describe(summary)
+
+
+def test_terminal_escapes_in_factor_and_level_names_are_neutralised(ppisim, tmp_path, breastfriends):
+    (tmp_path / "e.yaml").write_text(f"name: e\nbase: {breastfriends}\nfactors:\n  \"pol\\e[2J\":\n    a: {{}}\n"
+                                     "    \"b\\e]0;x\\a\": {scheme.referral_policy: opt_out}\n"
+                                     "design: {method: grid}\nanalyse: [any_bf_6w]\n")
+    done = ppisim("sweep", "e.yaml", "--dry-run", timeout=LIMIT)
+    assert done.returncode == 0, describe(done)
+    assert "\x1b" not in done.stdout and "pol\\x1b[2J: one of a, b\\x1b]0;x\\x07" in done.stdout, done.stdout
+
+
+@pytest.mark.parametrize("where", ["file", "set"])
+def test_a_section_where_a_parameter_belongs_is_named_as_one_not_suggested_as_itself(ppisim, tmp_path, breastfriends,
+                                                                                   where):
+    if where == "file":
+        (tmp_path / "scenario.yaml").write_text("name: x\ninterventions:\n"
+                                                "  - set: {start: 1 year, values: {professionals: 3}}\n")
+        result = ppisim("validate", "scenario.yaml", timeout=LIMIT)
+    else:
+        result = ppisim("validate", breastfriends, "--set", "professionals=3", timeout=LIMIT)
+    _assert_refused(result, 2, "'professionals' is a section, not a parameter; name one beneath it, such as "
+                               "'professionals.")
+    assert "did you mean 'professionals'" not in result.stderr
