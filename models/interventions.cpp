@@ -112,6 +112,9 @@ class Interventions final : public sim::Module {
     series_ = {c.series_index("boundary_clarity")};
     const auto values = development_parameters().read(context.parameters());
     base_ = scheme_parameters().read(context.parameters());
+    const auto& registry = context.parameters().registry();  // the kinds, resolved once: the step compares declarations
+    development_ = registry.find_intervention("development_process");
+    extra_cohort_ = registry.find_intervention("extra_training_cohort");
     effects_ = {values.concern_relief, values.trust_gain,
                 values.orientation_gain, values.clarity_gain,
                 values.support_gain, world_.parameters.concern_baseline};
@@ -130,7 +133,7 @@ class Interventions final : public sim::Module {
     for (const auto& intervention : interventions) {
       changed = changed || starts(intervention, day) || std::lround(intervention.end) == day;
       if (starts(intervention, day)) start_of(intervention, context.parameters().registry());
-      if (intervention.kind == "development_process" && is_meeting_day(intervention, day)) meet(context, intervention);
+      if (intervention.type == development_ && is_meeting_day(intervention, day)) meet(context, intervention);
     }
     if (changed) recompute_settings(interventions, day);
   }
@@ -162,7 +165,7 @@ class Interventions final : public sim::Module {
       if (registry.find(path)->at_end == sim::AtInterventionEnd::persists)
         for (std::size_t l = 0; l < world_.scheme.size(); ++l)
           if (intervention.targets_locality(static_cast<int>(l))) set(world_.scheme[l], path, value);
-    if (intervention.kind == "extra_training_cohort") {
+    if (intervention.type == extra_cohort_) {
       const auto size = static_cast<std::size_t>(intervention.number("size"));
       std::vector<std::uint16_t> targets;
       for (std::size_t l = 0; l < world_.scheme.size(); ++l)
@@ -216,6 +219,8 @@ class Interventions final : public sim::Module {
     std::size_t clarity;
   } series_{};  // where this module records (looked up in the catalog)
   LocalScheme base_;
+  const sim::InterventionKind* development_ = nullptr;
+  const sim::InterventionKind* extra_cohort_ = nullptr;
   DevelopmentEffects effects_{};
 };
 

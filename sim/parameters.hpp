@@ -85,6 +85,7 @@ struct InterventionKind {
 
 struct Intervention {
   std::string kind;
+  const InterventionKind* type = nullptr;  // its declaration in the registry: modules compare this, not words
   double start = 0.0;                                    // day
   double end = std::numeric_limits<double>::infinity();  // in force while start <= day < end
   std::vector<int> targets;                              // localities counted from 1; empty: all

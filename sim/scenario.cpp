@@ -287,7 +287,7 @@ Intervention read_one_intervention(const ParameterSet& parameters, const YAML::N
   if (!fields.IsNull() && !fields.IsMap())
     throw InputError(location_of(file, fields.Mark()), "intervention '" + name + "': expected its settings as keys, "
                                                        "e.g. {start: 6 months}");
-  Intervention result{.kind = name, .where = where};
+  Intervention result{.kind = name, .type = kind, .where = where};
   InterventionFieldReader reader{parameters, *kind, result, file};
   if (fields.IsMap()) reader.read_all(fields);
   reader.finish(where);
