@@ -24,8 +24,8 @@ SourceLocation location_of(const std::string& file, const YAML::Mark& mark) {
 }
 
 std::string range_text(const ParameterSpec& spec) {
-  return "between " + format_number(spec.min) + " and " + format_number(spec.max) +
-         (spec.unit.empty() ? "" : " " + spec.unit);
+  const bool dimensionless = spec.unit.empty() || spec.unit == "1";  // "between 0 and 10 1" reads as a typo
+  return "between " + format_number(spec.min) + " and " + format_number(spec.max) + (dimensionless ? "" : " " + spec.unit);
 }
 
 std::string describe_expected(const ParameterSpec& spec) {
