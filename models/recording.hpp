@@ -5,8 +5,6 @@
 
 namespace models {
 
-inline constexpr const char* kScore = "score 0-1";
-
 // Running mean of values, ignoring undefined (NaN) ones; NaN when there are none.
 struct Mean {
   double total = 0.0;
