@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <string>
 
 #include "models/modules.hpp"
 #include "models/parameters.hpp"
@@ -27,6 +28,26 @@ constexpr std::array kCheckpoints{
 };
 static_assert(kCheckpoints.size() == Tally::kCheckpoints);
 
+// The trials' risks: among mothers who started breastfeeding, the share no
+// longer breastfeeding at all (any), or not exclusively (exclusive), at a
+// checkpoint's age. `checkpoint` indexes kCheckpoints.
+struct StarterRisk {
+  std::size_t checkpoint;
+  const char* any;
+  const char* exclusive;
+  const char* age_words;
+};
+constexpr std::array kStarterRisks{
+    StarterRisk{1, "stopped_any_by_10d_among_starters", "stopped_exclusive_by_10d_among_starters", "10 days"},
+    StarterRisk{2, "stopped_any_by_6w_among_starters", "stopped_exclusive_by_6w_among_starters", "6 weeks"},
+    StarterRisk{4, "stopped_any_by_3m_among_starters", "stopped_exclusive_by_3m_among_starters", "3 months"},
+    StarterRisk{6, "stopped_any_by_6m_among_starters", "stopped_exclusive_by_6m_among_starters", "6 months"},
+};
+static_assert(kCheckpoints[kStarterRisks[0].checkpoint].age == kAge10Days &&
+              kCheckpoints[kStarterRisks[1].checkpoint].age == kAge6Weeks &&
+              kCheckpoints[kStarterRisks[2].checkpoint].age == kAge3Months &&
+              kCheckpoints[kStarterRisks[3].checkpoint].age == kAge6Months);
+
 class Outcomes final : public sim::Module {
  public:
   explicit Outcomes(World& world)
@@ -45,6 +66,8 @@ class Outcomes final : public sim::Module {
                c.series_index("prof_surveillance")};
     for (std::size_t k = 0; k < kCheckpoints.size(); ++k)
       checkpoint_summaries_[k] = {c.summary_index(kCheckpoints[k].any), c.summary_index(kCheckpoints[k].exclusive)};
+    for (std::size_t r = 0; r < kStarterRisks.size(); ++r)
+      starter_risk_summaries_[r] = {c.summary_index(kStarterRisks[r].any), c.summary_index(kStarterRisks[r].exclusive)};
     summary_ = {c.summary_index("mothers_measured"), c.summary_index("initiation_rate"), c.summary_index("reached_by_volunteer"), c.summary_index("peer_contacts_per_mother"), c.summary_index("referrals_per_mother"), c.summary_index("network_team_mean_degree"), c.summary_index("network_team_clustering"), c.summary_index("network_team_components"), c.summary_index("network_cohort_mean_degree"), c.summary_index("network_cohort_clustering"), c.summary_index("network_working_ties_per_volunteer"), c.summary_index("volunteers_active_end"), c.summary_index("volunteer_retention_1y")};
   }
 
@@ -96,11 +119,24 @@ class Outcomes final : public sim::Module {
       context.set_summary(checkpoint_summaries_[k].first, per_mother(static_cast<double>(tally.any_at[k])));
       context.set_summary(checkpoint_summaries_[k].second, per_mother(static_cast<double>(tally.exclusive_at[k])));
     }
+    record_starter_risks(context);
     context.set_summary(summary_.reached_by_volunteer, per_mother(static_cast<double>(tally.reached)));
     context.set_summary(summary_.peer_contacts_per_mother, per_mother(static_cast<double>(tally.peer_contacts)));
     context.set_summary(summary_.referrals_per_mother, per_mother(static_cast<double>(tally.referred)));
     record_volunteer_outcomes(context);
     record_network(context);
+  }
+
+  // From the counts, not the rounded shares: 1 - any_at / initiated (NaN when no mother started).
+  void record_starter_risks(sim::RunContext& context) const {
+    const auto& tally = world_.tally;
+    const double starters = static_cast<double>(tally.initiated);
+    const auto stopped = [&](std::uint64_t still) { return starters > 0 ? 1.0 - static_cast<double>(still) / starters : std::nan(""); };
+    for (std::size_t r = 0; r < kStarterRisks.size(); ++r) {
+      const auto k = kStarterRisks[r].checkpoint;
+      context.set_summary(starter_risk_summaries_[r].first, stopped(tally.any_at[k]));
+      context.set_summary(starter_risk_summaries_[r].second, stopped(tally.exclusive_at[k]));
+    }
   }
 
   void on_snapshot(sim::RunContext& context) const override { record_graph_snapshot(context); }
@@ -198,6 +234,7 @@ class Outcomes final : public sim::Module {
     std::size_t tension, volunteer_trust, felt_surveillance, professional_trust, concern, gatekeeping, surveillance;
   } series_{};
   std::array<std::pair<std::size_t, std::size_t>, kCheckpoints.size()> checkpoint_summaries_{};
+  std::array<std::pair<std::size_t, std::size_t>, kStarterRisks.size()> starter_risk_summaries_{};
   struct SummaryIndices {
     std::size_t mothers_measured, initiation_rate, reached_by_volunteer, peer_contacts_per_mother, referrals_per_mother, network_team_mean_degree, network_team_clustering, network_team_components, network_cohort_mean_degree, network_cohort_clustering, network_working_ties_per_volunteer, volunteers_active_end, volunteer_retention_1y;
   } summary_{};
@@ -235,6 +272,20 @@ static void declare_outcomes_outputs(sim::OutputCatalog& catalog) {
   catalog.add_summary({"network_working_ties_per_volunteer", "professionals", "Mean number of professionals a volunteer works with (layer 'working')"});
   catalog.add_summary({"volunteers_active_end", "volunteers", "Volunteers active on the last day"});
   catalog.add_summary({"volunteer_retention_1y", "share of volunteers", "Share of volunteers who joined at least a year before the end and were still active a year after joining"});
+  for (const auto& risk : kStarterRisks) {
+    const int age = kCheckpoints[risk.checkpoint].age;
+    const std::string at = std::string(risk.age_words) + " (day " + std::to_string(age) + ")";
+    catalog.add_summary({risk.any, "share of starters",
+                         "Risk of having stopped breastfeeding by " + at +
+                             ": among mothers who started breastfeeding, the share not breastfeeding at all "
+                             "(1 - any_bf / initiation_rate, from the counts)",
+                         age, risk.age_words});
+    catalog.add_summary({risk.exclusive, "share of starters",
+                         "Risk of having stopped exclusive breastfeeding by " + at +
+                             ": among mothers who started breastfeeding (exclusively or not), the share not "
+                             "breastfeeding exclusively (1 - excl_bf / initiation_rate, from the counts)",
+                         age, risk.age_words});
+  }
   catalog.add_series({"tension_index", "score 0-1", "Tension at the interface: mean of concern, gate-keeping, surveillance, 1 - trust either way and felt surveillance (volunteer terms left out when there are none)"});
   catalog.add_series_mean({"tension_index", "score 0-1", "Mean tension index over the measured days (from measurement.from)"}, "tension_index");
 }
