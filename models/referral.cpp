@@ -213,6 +213,7 @@ static void declare_referral(sim::ParameterRegistry& registry) { referral_parame
 static void declare_referral_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"referrals", "referrals per day", "Mothers referred to a volunteer today"});
   catalog.add_series({"mothers_waiting", "mothers", "Referred mothers still waiting for a volunteer with free capacity"});
+  catalog.add_series_mean({"mean_mothers_waiting", "mothers", "Mean number of referred mothers waiting for a volunteer with free capacity, over the measured days (from measurement.from)"}, "mothers_waiting");
   catalog.add_series({"referrals_withheld", "contacts per day", "Contacts with a breastfeeding, unreferred mother at which the professional did not refer (F6)"});
   catalog.add_series({"access_granted", "requests per day", "Volunteers' requests for direct access granted (F6)"});
   catalog.add_series({"access_refused", "requests per day", "Volunteers' requests for direct access refused (F6)"});

@@ -45,3 +45,14 @@ TEST_CASE("the risks of having stopped among starters are 1 - share breastfeedin
     CHECK(any > 0.0);
   }
 }
+
+TEST_CASE("mean_mothers_waiting is the mean of the daily waiting list over the measured days") {
+  const auto run = small_scheme({"volunteers.initial=3"});  // too few volunteers: mothers wait
+  const auto waiting = models::output_catalog().series_index("mothers_waiting");
+  const int from = run->world().measure_from;
+  double total = 0.0;
+  for (int day = from; day < run->result.days; ++day) total += run->result.at(waiting, day);
+  const double mean = total / static_cast<double>(run->result.days - from);
+  REQUIRE(mean > 1.0);
+  CHECK(run->summary(summary_of("mean_mothers_waiting")) == Approx(mean).epsilon(1e-12));
+}
