@@ -2,14 +2,17 @@
 // and computes the per-run summary outcomes of mothers, volunteers and the
 // graph; records the tension index from the day's recorded means. Each
 // other module records its own daily series.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "models/modules.hpp"
 #include "models/parameters.hpp"
 #include "models/recording.hpp"
+#include "sim/statistics.hpp"
 
 namespace models {
 namespace {
@@ -53,7 +56,7 @@ class Outcomes final : public sim::Module {
   explicit Outcomes(World& world)
       : Module({.name = "outcomes",
                 .purpose = "tally mothers at 1 and 6 weeks, 3, 4 and 6 months; record the tension index",
-                .reads = {"mothers.birth_day", "mothers.feeding", "today's recorded means", "volunteers", "trust", "graph"},
+                .reads = {"mothers.birth_day", "mothers.feeding", "mothers.referred_day", "mothers.first_peer_contact", "today's recorded means", "volunteers", "trust", "graph"},
                 .writes = {"tally", "tension_index", "summary outcomes"}}),
         world_(world) {}
 
@@ -66,6 +69,9 @@ class Outcomes final : public sim::Module {
                c.series_index("prof_surveillance")};
     for (std::size_t k = 0; k < kCheckpoints.size(); ++k)
       checkpoint_summaries_[k] = {c.summary_index(kCheckpoints[k].any), c.summary_index(kCheckpoints[k].exclusive)};
+    first_contact_summaries_ = {c.summary_index("referral_to_first_contact_median"), c.summary_index("first_contact_within_48h"),
+                                c.summary_index("referred_never_contacted"), c.summary_index("age_at_first_contact_median"),
+                                c.summary_index("first_contact_after_6w")};
     for (std::size_t r = 0; r < kStarterRisks.size(); ++r)
       starter_risk_summaries_[r] = {c.summary_index(kStarterRisks[r].any), c.summary_index(kStarterRisks[r].exclusive)};
     summary_ = {c.summary_index("mothers_measured"), c.summary_index("initiation_rate"), c.summary_index("reached_by_volunteer"), c.summary_index("peer_contacts_per_mother"), c.summary_index("referrals_per_mother"), c.summary_index("network_team_mean_degree"), c.summary_index("network_team_clustering"), c.summary_index("network_team_components"), c.summary_index("network_cohort_mean_degree"), c.summary_index("network_cohort_clustering"), c.summary_index("network_working_ties_per_volunteer"), c.summary_index("volunteers_active_end"), c.summary_index("volunteer_retention_1y")};
@@ -82,6 +88,25 @@ class Outcomes final : public sim::Module {
       }
     }
     for (std::size_t k = 0; k < kCheckpoints.size(); ++k) tally_checkpoint(k, day - kCheckpoints[k].age);
+    tally_first_contacts(day - kAge6Months);
+  }
+
+  // Mothers born on `birth_day` have their last day followed today, after
+  // every contact of their 26 weeks: when (if ever) their first peer contact came.
+  void tally_first_contacts(int birth_day) {
+    if (!world_.measured(birth_day)) return;
+    const auto& mothers = world_.mothers;
+    for (std::size_t i = mothers.first_born_from(birth_day); i < mothers.count() && mothers.birth_day[i] == birth_day; ++i) {
+      const bool referred = mothers.referred_day[i] != kNever;  // by a professional, or met directly by a volunteer
+      const auto first = mothers.first_peer_contact[i];
+      referred_ += referred;
+      if (first == kNever) {
+        never_contacted_ += referred;
+        continue;
+      }
+      first_contact_ages_.push_back(first - birth_day);
+      if (referred) referral_to_first_contact_.push_back(first - mothers.referred_day[i]);
+    }
   }
 
   // Mothers born on `birth_day` reach checkpoint k today.
@@ -125,6 +150,24 @@ class Outcomes final : public sim::Module {
     context.set_summary(summary_.referrals_per_mother, per_mother(static_cast<double>(tally.referred)));
     record_volunteer_outcomes(context);
     record_network(context);
+    record_first_contacts(context);
+  }
+
+  // Over the measured mothers: days from referral to first peer contact and
+  // the baby's age then (median, NaN when no mother was contacted).
+  void record_first_contacts(sim::RunContext& context) const {
+    const auto share = [](std::size_t part, std::size_t whole) {
+      return whole ? static_cast<double>(part) / static_cast<double>(whole) : std::nan("");
+    };
+    const auto& delays = referral_to_first_contact_;
+    const auto& ages = first_contact_ages_;
+    const auto within_48h = std::count_if(delays.begin(), delays.end(), [](int d) { return d <= 2; });
+    const auto after_6w = std::count_if(ages.begin(), ages.end(), [](int age) { return age > kAge6Weeks; });
+    context.set_summary(first_contact_summaries_.delay_median, sim::median(delays));
+    context.set_summary(first_contact_summaries_.within_48h, share(static_cast<std::size_t>(within_48h), delays.size()));
+    context.set_summary(first_contact_summaries_.never_contacted, share(never_contacted_, referred_));
+    context.set_summary(first_contact_summaries_.age_median, sim::median(ages));
+    context.set_summary(first_contact_summaries_.after_6w, share(static_cast<std::size_t>(after_6w), ages.size()));
   }
 
   // From the counts, not the rounded shares: 1 - any_at / initiated (NaN when no mother started).
@@ -235,6 +278,13 @@ class Outcomes final : public sim::Module {
   } series_{};
   std::array<std::pair<std::size_t, std::size_t>, kCheckpoints.size()> checkpoint_summaries_{};
   std::array<std::pair<std::size_t, std::size_t>, kStarterRisks.size()> starter_risk_summaries_{};
+  struct FirstContactSummaries {
+    std::size_t delay_median, within_48h, never_contacted, age_median, after_6w;
+  } first_contact_summaries_{};
+  // Measured mothers at 26 weeks: referred, referred and never contacted; per contacted mother,
+  // days from referral to first contact (if referred) and her baby's age then.
+  std::size_t referred_ = 0, never_contacted_ = 0;
+  std::vector<int> referral_to_first_contact_, first_contact_ages_;
   struct SummaryIndices {
     std::size_t mothers_measured, initiation_rate, reached_by_volunteer, peer_contacts_per_mother, referrals_per_mother, network_team_mean_degree, network_team_clustering, network_team_components, network_cohort_mean_degree, network_cohort_clustering, network_working_ties_per_volunteer, volunteers_active_end, volunteer_retention_1y;
   } summary_{};
@@ -286,6 +336,21 @@ static void declare_outcomes_outputs(sim::OutputCatalog& catalog) {
                              "breastfeeding exclusively (1 - excl_bf / initiation_rate, from the counts)",
                          age, risk.age_words});
   }
+  catalog.add_summary({"referral_to_first_contact_median", "days",
+                       "Median days from referral (or a volunteer's direct meeting) to the first peer contact, among "
+                       "measured mothers referred and then contacted within 26 weeks (NaN if none)"});
+  catalog.add_summary({"first_contact_within_48h", "share of referred and contacted",
+                       "Share of measured mothers referred and then contacted whose first peer contact came within "
+                       "48 hours (contact day - referral day <= 2)"});
+  catalog.add_summary({"referred_never_contacted", "share of referred",
+                       "Share of measured mothers referred (or met directly by a volunteer) who had no peer contact "
+                       "by 26 weeks"});
+  catalog.add_summary({"age_at_first_contact_median", "days",
+                       "Median age of the baby at the first peer contact, among measured mothers contacted within 26 "
+                       "weeks (NaN if none)"});
+  catalog.add_summary({"first_contact_after_6w", "share of contacted",
+                       "Share of first peer contacts that came after 6 weeks (baby older than 42 days), among "
+                       "measured mothers contacted within 26 weeks"});
   catalog.add_series({"tension_index", "score 0-1", "Tension at the interface: mean of concern, gate-keeping, surveillance, 1 - trust either way and felt surveillance (volunteer terms left out when there are none)"});
   catalog.add_series_mean({"tension_index", "score 0-1", "Mean tension index over the measured days (from measurement.from)"}, "tension_index");
 }

@@ -61,7 +61,7 @@ class PeerSupport final : public sim::Module {
       : Module({.name = "peer_support",
                 .purpose = "volunteers contact assigned mothers; some contacts cross unclear boundaries (F5)",
                 .reads = {"mothers.volunteer", "mothers.feeding", "mothers.next_peer_contact", "mothers.culture", "scheme", "volunteers.skill", "volunteers.culture", "volunteers.autonomy"},
-                .writes = {"mothers.confidence", "mothers.peer_contacts", "mothers.last_peer_contact", "mothers.volunteer", "mothers.next_peer_contact", "volunteers.caseload", "volunteers.contacts_today", "today.boundary_events", "today.joint_successes", "today.peer_contacts", "today.real_transgressions", "tally"}}),
+                .writes = {"mothers.confidence", "mothers.peer_contacts", "mothers.first_peer_contact", "mothers.last_peer_contact", "mothers.volunteer", "mothers.next_peer_contact", "volunteers.caseload", "volunteers.contacts_today", "today.boundary_events", "today.joint_successes", "today.peer_contacts", "today.real_transgressions", "tally"}}),
         world_(world) {}
 
  private:
@@ -117,6 +117,7 @@ class PeerSupport final : public sim::Module {
       ++world_.tally.peer_contacts;
       if (mothers.peer_contacts[i] == 0) ++world_.tally.reached;
     }
+    if (mothers.peer_contacts[i] == 0) mothers.first_peer_contact[i] = day;
     ++mothers.peer_contacts[i];
     mothers.last_peer_contact[i] = day;
     ++world_.today.peer_contacts;

@@ -14,6 +14,7 @@ Mothers::Mothers() {
   columns.attach<std::int32_t>(next_peer_contact, kNever);
   columns.attach<std::int32_t>(last_peer_contact, kNever);
   columns.attach<std::int32_t>(last_professional_contact, kNever);
+  columns.attach<std::int32_t>(first_peer_contact, kNever);
   columns.attach<std::uint16_t>(peer_contacts, 0);
   columns.attach<std::uint16_t>(professional_contacts, 0);
   columns.attach<double>(confidence, 0.0);

@@ -38,6 +38,7 @@ struct Mothers {
   std::vector<std::int32_t> volunteer;                 // kNobody when none assigned
   std::vector<std::int32_t> next_peer_contact;         // day of the next proactive contact, kNever if none
   std::vector<std::int32_t> last_peer_contact, last_professional_contact;
+  std::vector<std::int32_t> first_peer_contact;        // day of her first peer contact, kNever until then
   std::vector<std::uint16_t> peer_contacts, professional_contacts;
   std::vector<double> confidence;  // breastfeeding self-efficacy; usual care holds it at the baseline
   // Every column above, with the value a newborn's entry starts with (a module may attach its own).

@@ -1,6 +1,7 @@
 #include "sim/statistics.hpp"
 
 #include <boost/math/distributions/students_t.hpp>
+#include <algorithm>
 #include <cmath>
 
 namespace sim {
@@ -32,6 +33,15 @@ Estimate estimate_mean(const std::vector<double>& values) {
   estimate.lo95 = estimate.mean - half_width;
   estimate.hi95 = estimate.mean + half_width;
   return estimate;
+}
+
+double median(std::vector<int> values) {
+  if (values.empty()) return std::nan("");
+  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  const double upper = *middle;
+  if (values.size() % 2) return upper;
+  return (*std::max_element(values.begin(), middle) + upper) / 2.0;  // nth_element left the lower half before middle
 }
 
 }  // namespace sim

@@ -15,4 +15,8 @@ struct Estimate {
 // Ignores NaN (an outcome undefined in that run); n = 0 gives NaNs.
 Estimate estimate_mean(const std::vector<double>& values);
 
+// The median of whole numbers (e.g. days): the middle value, the mean of the
+// two middle values for an even count, NaN when there are none.
+double median(std::vector<int> values);
+
 }  // namespace sim

@@ -18,3 +18,11 @@ TEST_CASE("undefined outcomes are left out, and one run has no interval") {
   CHECK(std::isnan(estimate.lo95));
   CHECK(std::isnan(sim::estimate_mean({}).mean));
 }
+
+TEST_CASE("the median of whole numbers: the middle value, or the mean of the two middle values") {
+  CHECK(sim::median({7, 1, 3}) == 3.0);
+  CHECK(sim::median({9, 1, 4, 2}) == 3.0);
+  CHECK(sim::median({5, 5, 1, 5}) == 5.0);
+  CHECK(sim::median({2}) == 2.0);
+  CHECK(std::isnan(sim::median({})));
+}
