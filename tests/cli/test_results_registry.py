@@ -104,7 +104,10 @@ def test_checkpoint_outcomes_carry_the_age_they_are_measured_at(fast_run):
     assert ages["any_bf_6w"] == (42, "6 weeks") and ages["excl_bf_6w"] == (42, "6 weeks")
     assert ages["any_bf_1w"] == (7, "1 week") and ages["any_bf_6m"] == (182, "6 months")
     assert ages["any_bf_10d"] == (10, "10 days") and ages["excl_bf_12w"] == (84, "12 weeks")
-    assert {name for name in ages} == {f"{kind}_bf_{age}" for kind in ("any", "excl")
-                                       for age in ("1w", "10d", "6w", "12w", "3m", "4m", "6m")}
+    assert ages["stopped_any_by_6w_among_starters"] == (42, "6 weeks")
+    assert ages["stopped_exclusive_by_6m_among_starters"] == (182, "6 months")
+    shares = {f"{kind}_bf_{age}" for kind in ("any", "excl") for age in ("1w", "10d", "6w", "12w", "3m", "4m", "6m")}
+    risks = {f"stopped_{kind}_by_{age}_among_starters" for kind in ("any", "exclusive") for age in ("10d", "6w", "3m", "6m")}
+    assert {name for name in ages} == shares | risks
     assert "initiation_rate" not in ages  # not measured at an age
     assert np.all(np.array([days for days, _ in ages.values()]) > 0)
