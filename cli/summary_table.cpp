@@ -91,6 +91,9 @@ std::string format_summary_table(const std::vector<sim::OutputSpec>& specs,
     table += fmt::format("{:<{}}  {:>8}  {:>19}  {:>4}  {}\n", specs[k].name, width, number(estimate.mean, share),
                          interval, estimate.n, share ? share_unit(specs[k].unit) : specs[k].unit);
   }
+  table +=
+      "(95% interval: Student t over the n replicate runs, so it covers replicate noise only, not what is unknown "
+      "about the parameters; ppisim run --posterior adds that)\n";
   return table;
 }
 
