@@ -84,14 +84,14 @@ lab::AbcModel simulator(const lab::Calibration& calibration, const std::atomic<b
 // out and journals each as it arrives, then sends the whole generation to
 // every rank, so that each builds the same next proposal.
 void distribute(const std::vector<std::size_t>& missing, const std::function<lab::Particle(std::size_t)>& compute,
-                const std::function<void(std::size_t, lab::Particle&&)>& deliver, std::vector<lab::Particle>& particles,
-                std::size_t parameters, std::size_t values) {
+                const std::function<void(std::size_t, lab::Particle&&)>& deliver, const std::function<void()>& report,
+                std::vector<lab::Particle>& particles, std::size_t parameters, std::size_t values) {
   if (Distributed::rank() == 0) {
     const std::vector<std::uint64_t> todo(missing.begin(), missing.end());
     Distributed::coordinate(
         todo, values,
         [&](std::uint64_t i, std::span<const double> record) { deliver(i, lab::Particle::from_record(record, parameters)); },
-        [](std::uint64_t) {});
+        [&](std::uint64_t) { report(); });
   } else {
     Distributed::work(values, [&](std::uint64_t i) { return compute(i).record(); });
   }
@@ -110,9 +110,10 @@ std::string progress_detail(const lab::AbcProgress& progress, const lab::Calibra
   if (progress.generation == calibration.stop.max_generations)
     return fmt::format("posterior predictive {}/{}", progress.accepted, calibration.population);
   const double acceptance = progress.attempts ? static_cast<double>(progress.accepted) / static_cast<double>(progress.attempts) : 0.0;
-  return fmt::format("gen {} tol {} | {}/{} accepted, rate {:.3f} | prev ESS {:.0f}", progress.generation,
-                     std::isinf(progress.tolerance) ? std::string("inf") : fmt::format("{:.3g}", progress.tolerance), progress.accepted,
-                     calibration.population, acceptance, progress.previous_ess);
+  return fmt::format("gen {} tol {}{} | {}/{} accepted, rate {:.3f} | prev ESS {:.0f}", progress.generation,
+                     std::isinf(progress.tolerance) ? std::string("inf") : fmt::format("{:.3g}", progress.tolerance),
+                     std::isfinite(progress.previous_noise) ? fmt::format(" (noise {:.2g})", progress.previous_noise) : "",
+                     progress.accepted, calibration.population, acceptance, progress.previous_ess);
 }
 
 void print_posterior(const std::string& output) { fmt::print("{}", lab::format_posterior(lab::read_calibration(output), "table")); }
@@ -170,9 +171,8 @@ int calibrate_command(const CalibrateOptions& options) {
   settings.interrupt = &stop;
   if (Distributed::active())
     settings.distribute = [&](const std::vector<std::size_t>& missing, const std::function<lab::Particle(std::size_t)>& compute,
-                              const std::function<void(std::size_t, lab::Particle&&)>& deliver, std::vector<lab::Particle>& particles) {
-      distribute(missing, compute, deliver, particles, d, values);
-    };
+                              const std::function<void(std::size_t, lab::Particle&&)>& deliver, const std::function<void()>& report,
+                              std::vector<lab::Particle>& particles) { distribute(missing, compute, deliver, report, particles, d, values); };
   const auto model = simulator(calibration, stop);
   if (options.dry_run) return Distributed::rank() == 0 ? dry_run(calibration, model, settings.threads) : 0;
   if (Distributed::active() && Distributed::rank() != 0) {
