@@ -53,6 +53,23 @@ std::uint64_t fingerprint(const lab::Calibration& calibration) {
   return lab::fnv1a(text.data(), text.size());
 }
 
+// The model's checks of several parameters together, for one particle: values
+// the priors allow but the model refuses are bad input, not a quiet rejection
+// (which would change the prior without saying so).
+void check_particle(const lab::Calibration& calibration, std::size_t scenario, const std::vector<double>& theta,
+                    const sim::ParameterSet& parameters) {
+  try {
+    models::check_parameters(parameters);
+  } catch (const sim::InputError& error) {
+    std::string values;
+    for (std::size_t p = 0; p < theta.size(); ++p)
+      values += (p ? ", " : "") + calibration.parameters[p].name + " = " + sim::format_number(theta[p]);
+    throw sim::InputError(sim::SourceLocation{calibration.file.string(), 0, 0},
+                          "a particle drawn from the priors (" + values + ") fails the model's checks in scenario '" +
+                              calibration.scenarios[scenario].name + "': " + error.what() + "; narrow the priors");
+  }
+}
+
 // The simulator as an ABC model: every scenario, every replicate, shared seeds.
 lab::AbcModel simulator(const lab::Calibration& calibration, const std::atomic<bool>& stop) {
   if (calibration.test_model) {
@@ -70,6 +87,7 @@ lab::AbcModel simulator(const lab::Calibration& calibration, const std::atomic<b
     std::vector<std::vector<std::vector<double>>> summaries(calibration.scenarios.size());
     for (std::size_t s = 0; s < calibration.scenarios.size(); ++s) {
       const auto parameters = calibration.parameters_of(s, theta);
+      check_particle(calibration, s, theta, parameters);
       for (std::size_t r = 0; r < calibration.replicates; ++r) {
         auto result = sim::run_one(models::build_plan, models::output_catalog(), parameters, sim::replicate_seed(seed, r),
                                    models::simulated_days(parameters), &stop);
