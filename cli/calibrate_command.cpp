@@ -53,6 +53,23 @@ std::uint64_t fingerprint(const lab::Calibration& calibration) {
   return lab::fnv1a(text.data(), text.size());
 }
 
+// The model's checks of several parameters together, for one particle: values
+// the priors allow but the model refuses are bad input, not a quiet rejection
+// (which would change the prior without saying so).
+void check_particle(const lab::Calibration& calibration, std::size_t scenario, const std::vector<double>& theta,
+                    const sim::ParameterSet& parameters) {
+  try {
+    models::check_parameters(parameters);
+  } catch (const sim::InputError& error) {
+    std::string values;
+    for (std::size_t p = 0; p < theta.size(); ++p)
+      values += (p ? ", " : "") + calibration.parameters[p].name + " = " + sim::format_number(theta[p]);
+    throw sim::InputError(sim::SourceLocation{calibration.file.string(), 0, 0},
+                          "a particle drawn from the priors (" + values + ") fails the model's checks in scenario '" +
+                              calibration.scenarios[scenario].name + "': " + error.what() + "; narrow the priors");
+  }
+}
+
 // The simulator as an ABC model: every scenario, every replicate, shared seeds.
 lab::AbcModel simulator(const lab::Calibration& calibration, const std::atomic<bool>& stop) {
   if (calibration.test_model) {
@@ -70,6 +87,7 @@ lab::AbcModel simulator(const lab::Calibration& calibration, const std::atomic<b
     std::vector<std::vector<std::vector<double>>> summaries(calibration.scenarios.size());
     for (std::size_t s = 0; s < calibration.scenarios.size(); ++s) {
       const auto parameters = calibration.parameters_of(s, theta);
+      check_particle(calibration, s, theta, parameters);
       for (std::size_t r = 0; r < calibration.replicates; ++r) {
         auto result = sim::run_one(models::build_plan, models::output_catalog(), parameters, sim::replicate_seed(seed, r),
                                    models::simulated_days(parameters), &stop);
@@ -86,14 +104,15 @@ lab::AbcModel simulator(const lab::Calibration& calibration, const std::atomic<b
 // A signal to any rank stops every rank (Distributed); a worker finishes the
 // particle in hand first, since its runs watch this process's own signals.
 void distribute(const std::vector<std::size_t>& missing, const std::function<lab::Particle(std::size_t)>& compute,
-                const std::function<void(std::size_t, lab::Particle&&)>& deliver, std::vector<lab::Particle>& particles,
-                std::size_t parameters, std::size_t values, const std::atomic<bool>& stop) {
+                const std::function<void(std::size_t, lab::Particle&&)>& deliver, const std::function<void()>& report,
+                std::vector<lab::Particle>& particles, std::size_t parameters, std::size_t values,
+                const std::atomic<bool>& stop) {
   if (Distributed::rank() == 0) {
     const std::vector<std::uint64_t> todo(missing.begin(), missing.end());
     Distributed::coordinate(
         todo, values,
         [&](std::uint64_t i, std::span<const double> record) { deliver(i, lab::Particle::from_record(record, parameters)); },
-        [](std::uint64_t) {}, stop);
+        [&](std::uint64_t) { report(); }, stop);
   } else {
     Distributed::work(values, [&](std::uint64_t i, const std::atomic<bool>&) { return compute(i).record(); }, stop);
   }
@@ -112,9 +131,10 @@ std::string progress_detail(const lab::AbcProgress& progress, const lab::Calibra
   if (progress.generation == calibration.stop.max_generations)
     return fmt::format("posterior predictive {}/{}", progress.accepted, calibration.population);
   const double acceptance = progress.attempts ? static_cast<double>(progress.accepted) / static_cast<double>(progress.attempts) : 0.0;
-  return fmt::format("gen {} tol {} | {}/{} accepted, rate {:.3f} | prev ESS {:.0f}", progress.generation,
-                     std::isinf(progress.tolerance) ? std::string("inf") : fmt::format("{:.3g}", progress.tolerance), progress.accepted,
-                     calibration.population, acceptance, progress.previous_ess);
+  return fmt::format("gen {} tol {}{} | {}/{} accepted, rate {:.3f} | prev ESS {:.0f}", progress.generation,
+                     std::isinf(progress.tolerance) ? std::string("inf") : fmt::format("{:.3g}", progress.tolerance),
+                     std::isfinite(progress.previous_noise) ? fmt::format(" (noise {:.2g})", progress.previous_noise) : "",
+                     progress.accepted, calibration.population, acceptance, progress.previous_ess);
 }
 
 void print_posterior(const std::string& output) { fmt::print("{}", lab::format_posterior(lab::read_calibration(output), "table")); }
@@ -172,8 +192,9 @@ int calibrate_command(const CalibrateOptions& options) {
   settings.interrupt = &stop;
   if (Distributed::active())
     settings.distribute = [&](const std::vector<std::size_t>& missing, const std::function<lab::Particle(std::size_t)>& compute,
-                              const std::function<void(std::size_t, lab::Particle&&)>& deliver, std::vector<lab::Particle>& particles) {
-      distribute(missing, compute, deliver, particles, d, values, stop);
+                              const std::function<void(std::size_t, lab::Particle&&)>& deliver, const std::function<void()>& report,
+                              std::vector<lab::Particle>& particles) {
+      distribute(missing, compute, deliver, report, particles, d, values, stop);
     };
   const auto model = simulator(calibration, stop);
   if (options.dry_run) return Distributed::rank() == 0 ? dry_run(calibration, model, settings.threads) : 0;

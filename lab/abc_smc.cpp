@@ -248,6 +248,7 @@ class Sampler {
     std::mutex record_mutex;
     const double previous_ess = result.generations.empty() ? 0.0 : result.generations.back().ess;
     const double previous_acceptance = result.generations.empty() ? 1.0 : result.generations.back().acceptance_rate;
+    const double previous_noise = result.generations.empty() ? std::nan("") : median_noise(result.generations.back());
     const auto deliver = [&](std::size_t i, Particle&& particle) {
       attempts += particle.attempts;
       {
@@ -259,7 +260,8 @@ class Sampler {
     };
     const auto compute = [&](std::size_t i) { return propose_and_simulate(g, i, tolerance, proposal); };
     const auto report = [&] {
-      if (settings_.progress) settings_.progress({g, tolerance, done.load(), attempts.load(), previous_ess, previous_acceptance});
+      if (settings_.progress)
+        settings_.progress({g, tolerance, done.load(), attempts.load(), previous_ess, previous_acceptance, previous_noise});
     };
     compute_missing(missing, compute, deliver, report, generation.particles);
     generation.attempts = 0;
@@ -327,7 +329,9 @@ class Sampler {
       ++done;
     };
     const auto report = [&] {
-      if (settings_.progress) settings_.progress({g, posterior.tolerance, done.load(), done.load(), posterior.ess, posterior.acceptance_rate});
+      if (settings_.progress)
+        settings_.progress({g, posterior.tolerance, done.load(), done.load(), posterior.ess, posterior.acceptance_rate,
+                            median_noise(posterior)});
     };
     compute_missing(missing, compute, deliver, report, fresh);
     for (std::size_t i = 0; i < n; ++i) result.predictive[i] = fresh[i].simulated;
@@ -338,7 +342,7 @@ class Sampler {
                        const std::function<void(std::size_t, Particle&&)>& deliver, const std::function<void()>& report,
                        std::vector<Particle>& particles) const {
     if (settings_.distribute) {
-      settings_.distribute(missing, compute, deliver, particles);
+      settings_.distribute(missing, compute, deliver, report, particles);
       return;
     }
     for_each_particle(missing.size(), settings_.threads, [&](std::size_t k) { deliver(missing[k], compute(missing[k])); }, report);
@@ -445,6 +449,13 @@ Eigen::MatrixXd weighted_covariance(const Eigen::MatrixXd& values, const std::ve
   const Eigen::Map<const Eigen::VectorXd> w(weights.data(), static_cast<Eigen::Index>(weights.size()));
   const Eigen::MatrixXd centred = values.rowwise() - weighted_mean(values, weights).transpose();
   return centred.transpose() * w.asDiagonal() * centred / w.sum();
+}
+
+double median_noise(const Generation& generation) {
+  std::vector<double> noise;
+  for (const auto& particle : generation.particles)
+    if (std::isfinite(particle.noise)) noise.push_back(particle.noise);
+  return noise.empty() ? std::nan("") : weighted_quantile(noise, std::vector<double>(noise.size(), 1.0), 0.5);
 }
 
 double effective_sample_size(const std::vector<double>& weights) {

@@ -91,6 +91,7 @@ struct AbcProgress {
   std::uint64_t attempts = 0;
   double previous_ess = 0.0;
   double previous_acceptance = 1.0;
+  double previous_noise = 0.0;  // median replicate noise of the previous generation's distances (NaN: not measured)
 };
 
 struct AbcSettings {
@@ -110,10 +111,12 @@ struct AbcSettings {
   // Null: the missing particles of a generation are computed on `threads`
   // threads. Otherwise they are computed elsewhere (MPI ranks): it must call
   // compute(i) somewhere for every i in `missing`, deliver(i, particle) on
-  // this process (one at a time), and leave `particles` (the generation, with
-  // the recorded ones already in place) the same on every process.
+  // this process (one at a time; then report() may show progress), and leave
+  // `particles` (the generation, with the recorded ones already in place) the
+  // same on every process.
   std::function<void(const std::vector<std::size_t>& missing, const std::function<Particle(std::size_t)>& compute,
-                     const std::function<void(std::size_t, Particle&&)>& deliver, std::vector<Particle>& particles)>
+                     const std::function<void(std::size_t, Particle&&)>& deliver, const std::function<void()>& report,
+                     std::vector<Particle>& particles)>
       distribute;
 };
 
@@ -147,6 +150,8 @@ double weighted_quantile(std::vector<double> values, std::vector<double> weights
 Eigen::VectorXd weighted_mean(const Eigen::MatrixXd& values, const std::vector<double>& weights);
 Eigen::MatrixXd weighted_covariance(const Eigen::MatrixXd& values, const std::vector<double>& weights);
 double effective_sample_size(const std::vector<double>& weights);
+// The median of a generation's replicate noise, over particles where it was measured (NaN: nowhere).
+double median_noise(const Generation& generation);
 
 // A 95% interval as the standard error of the scale it is compared on:
 // (hi - lo) / (2 x 1.959964), of log(hi) - log(lo) for ratios.

@@ -41,14 +41,6 @@ std::string units_of(const CalibrationParameter& parameter) {
   return parameter.spec && !parameter.spec->unit.empty() ? parameter.spec->unit : "1";
 }
 
-double median(std::vector<double> values) {
-  std::vector<double> finite;
-  for (const double value : values)
-    if (std::isfinite(value)) finite.push_back(value);
-  if (finite.empty()) return std::nan("");
-  return weighted_quantile(finite, std::vector<double>(finite.size(), 1.0), 0.5);
-}
-
 void write_generation(hid_t parent, std::size_t g, const Generation& generation) {
   const auto group = hdf5::create_group(parent, fmt::format("{:03d}", g));
   hdf5::write_string_attribute(group.id(), "description", fmt::format("Generation {}: its accepted particles", g));
@@ -136,13 +128,11 @@ void write_calibration(hid_t root, const Calibration& calibration, const AbcResu
   std::size_t written = 0;
   for (const auto& generation : result.generations) {
     if (!generation.complete) continue;  // a generation that gave up holds no population
-    std::vector<double> particle_noise;
-    for (const auto& particle : generation.particles) particle_noise.push_back(particle.noise);
     tolerance.push_back(generation.tolerance);
     acceptance.push_back(generation.acceptance_rate);
     ess.push_back(generation.ess);
     seconds.push_back(generation.seconds);
-    noise.push_back(median(particle_noise));
+    noise.push_back(median_noise(generation));
     attempts.push_back(generation.attempts);
     write_generation(generations.id(), written++, generation);
   }
