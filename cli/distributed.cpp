@@ -102,7 +102,8 @@ void Distributed::coordinate([[maybe_unused]] const std::vector<std::uint64_t>& 
                              [[maybe_unused]] std::size_t values_per_run,
                              [[maybe_unused]] const std::function<void(std::uint64_t, std::span<const double>)>& record,
                              [[maybe_unused]] const std::function<void(std::uint64_t)>& on_progress,
-                             [[maybe_unused]] const std::atomic<bool>& stop) {
+                             [[maybe_unused]] const std::atomic<bool>& stop,
+                             [[maybe_unused]] const std::function<void()>& on_stopping) {
 #ifdef PPISIM_WITH_MPI
   std::size_t next = 0, received = 0;
   int running = size() - 1;                         // workers not yet told to stop
@@ -111,6 +112,7 @@ void Distributed::coordinate([[maybe_unused]] const std::vector<std::uint64_t>& 
   const auto stop_everyone = [&] {
     if (stopping) return;
     stopping = true;
+    on_stopping();
     for (int worker = 1; worker < size(); ++worker)
       if (busy[static_cast<std::size_t>(worker)]) send_word(0, worker, kHalt);
   };

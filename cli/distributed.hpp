@@ -36,10 +36,12 @@ class Distributed {
 
   // Rank 0: hands out `todo` and passes each result to `record` (on rank 0);
   // throws sim::Interrupted once every rank has stopped, when `stop` was
-  // raised here or any rank reported a signal.
+  // raised here or any rank reported a signal. `on_stopping` is called as
+  // soon as that is noticed: mpirun allows its ranks only a second.
   static void coordinate(const std::vector<std::uint64_t>& todo, std::size_t values_per_run,
                          const std::function<void(std::uint64_t run, std::span<const double> values)>& record,
-                         const std::function<void(std::uint64_t done)>& on_progress, const std::atomic<bool>& stop);
+                         const std::function<void(std::uint64_t done)>& on_progress, const std::atomic<bool>& stop,
+                         const std::function<void()>& on_stopping);
   // Other ranks: compute runs until told to stop. `compute` must give up
   // (throw sim::Interrupted) soon after `halt` is raised. Throws
   // sim::Interrupted when the sweep was stopped by a signal to any rank.

@@ -109,7 +109,7 @@ std::vector<std::vector<double>> write_replicates_from_ranks(results::ResultsWri
           progress.update(static_cast<double>(done) / static_cast<double>(replicates),
                           fmt::format("{}/{} replicates on {} ranks", done, replicates, Distributed::size()));
         },
-        stop);
+        stop, [] {});
   } catch (...) {
     request_stop();  // another rank's signal stops replicate 0 here too
     first.wait();

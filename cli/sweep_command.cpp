@@ -136,7 +136,8 @@ std::vector<std::uint64_t> missing_runs(const Sweep& sweep, const lab::RunJourna
 
 // Rank 0 hands out the missing runs and journals results; the others compute.
 void run_missing_distributed(const Sweep& sweep, lab::RunJournal* journal, const std::vector<std::uint64_t>& todo,
-                             std::uint64_t total, const SweepOptions& options, const std::atomic<bool>& stop) {
+                             std::uint64_t total, const SweepOptions& options, const std::atomic<bool>& stop,
+                             const std::string& resume) {
   if (Distributed::rank() != 0) {
     Distributed::work(
         sweep.values_per_run(), [&](std::uint64_t run, const std::atomic<bool>& halt) { return compute_run(sweep, run, &halt); },
@@ -155,7 +156,12 @@ void run_missing_distributed(const Sweep& sweep, lab::RunJournal* journal, const
                         progress_detail(journal->done_count(), total, seconds, done_at_start) +
                             fmt::format(" on {} ranks", Distributed::size()));
       },
-      stop);
+      stop,
+      [&] {
+        progress.finish();
+        fmt::print(stderr, "\nppisim: stopping every rank; the journal keeps every finished run: {}\n", resume);
+        std::fflush(stderr);
+      });
   journal->sync();
   progress.finish();
 }
@@ -406,7 +412,7 @@ int sweep_command(const SweepOptions& options) {
   const auto shard = shard_of(options);
   if (Distributed::active() && Distributed::rank() != 0) {
     try {
-      run_missing_distributed(sweep, nullptr, {}, 0, options, stop);  // files are rank 0's alone
+      run_missing_distributed(sweep, nullptr, {}, 0, options, stop, {});  // files are rank 0's alone
     } catch (const sim::Interrupted&) {
       return static_cast<int>(sim::ExitCode::interrupted);  // rank 0 says so, and how to resume
     }
@@ -437,7 +443,7 @@ int sweep_command(const SweepOptions& options) {
   try {
     const auto todo = missing_runs(sweep, journal, shard);
     if (Distributed::active())
-      run_missing_distributed(sweep, &journal, todo, total, options, stop);
+      run_missing_distributed(sweep, &journal, todo, total, options, stop, resume_command(options, shard, output));
     else
       run_missing(sweep, journal, todo, total, options, stop);
   } catch (const sim::Interrupted&) {

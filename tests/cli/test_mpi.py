@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from cli_support import REPO, describe
-from test_sweep import JOURNAL_HEADER_BYTES, KILL_DESIGN, assert_same_datasets, wait_for, write_model_experiment
+from test_sweep import JOURNAL_HEADER_BYTES, assert_same_datasets, wait_for, write_model_experiment
 
 EXPERIMENT = REPO / "scenarios" / "experiments" / "quick_morris.yaml"
 
@@ -51,6 +51,7 @@ def test_mpirun_sweep_equals_threaded_sweep(ppisim_binary, tmp_path):
 
 # --- what ppisim does under mpirun besides a sweep, signals, progress ----------------
 
+KILL_DESIGN = "method: lhs, points: 200, replicates: 2"  # 400 runs: about a second on three ranks
 needs_mpirun = pytest.mark.skipif(shutil.which("mpirun") is None, reason="Open MPI is not installed")
 MPI_ENVIRONMENT = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                        OMPI_MCA_rmaps_base_oversubscribe="1")
@@ -188,16 +189,22 @@ def test_a_signal_to_mpirun_or_any_rank_stops_every_rank_and_keeps_the_journal(p
     else:
         # mpirun itself, when signalled, exits 1 (Open MPI's choice); signalled ranks end with 130.
         assert process.returncode == (1 if target == "mpirun" else 130), f"exit {process.returncode}\n{stderr}"
-        interrupted = [line for line in ppisim_lines(stderr) if "interrupted" in line]
-        assert len(interrupted) == 1 and "--resume" in interrupted[0], stderr  # rank 0, once
-        done = int(re.search(r"after (\d+) of 800 runs", interrupted[0]).group(1))
-        assert 0 < done < 800, interrupted
+        # Rank 0 says at once how to resume (mpirun kills its ranks a second after passing a signal on) ...
+        stopping = [line for line in ppisim_lines(stderr) if "stopping every rank" in line]
+        assert len(stopping) == 1 and "--resume" in stopping[0], stderr
+        # ... and, once every rank has stopped, how many runs the journal keeps.
+        interrupted = [line for line in ppisim_lines(stderr) if "interrupted after" in line]
+        assert len(interrupted) == 1 or (target == "mpirun" and not interrupted), stderr
+        if interrupted:
+            assert "--resume" in interrupted[0], interrupted
+            done = int(re.search(r"after (\d+) of 400 runs", interrupted[0]).group(1))
+            assert 0 < done < 400, interrupted
     # Resumed (under mpirun, or on one machine's threads), it equals the threaded sweep.
     resume = [str(ppisim_binary), "sweep", str(experiment), "-o", str(output), "--resume"]
     resumed = subprocess.run(mpirun(*resume) if target != 2 else resume + ["--threads", "2"], cwd=tmp_path,
                              capture_output=True, text=True, timeout=120, env=MPI_ENVIRONMENT)
     assert resumed.returncode == 0, describe(resumed)
-    already = re.search(r"resuming: (\d+) of 800 runs already done", resumed.stderr)
+    already = re.search(r"resuming: (\d+) of 400 runs already done", resumed.stderr)
     assert already and (done is None or int(already.group(1)) == done), describe(resumed)
     assert output.exists() and not journal.exists()
     assert_same_datasets(threaded_reference, output)
