@@ -106,13 +106,13 @@ lab::AbcModel simulator(const lab::Calibration& calibration, const std::atomic<b
 void distribute(const std::vector<std::size_t>& missing, const std::function<lab::Particle(std::size_t)>& compute,
                 const std::function<void(std::size_t, lab::Particle&&)>& deliver, const std::function<void()>& report,
                 std::vector<lab::Particle>& particles, std::size_t parameters, std::size_t values,
-                const std::atomic<bool>& stop) {
+                const std::atomic<bool>& stop, const std::function<void()>& on_stopping) {
   if (Distributed::rank() == 0) {
     const std::vector<std::uint64_t> todo(missing.begin(), missing.end());
     Distributed::coordinate(
         todo, values,
         [&](std::uint64_t i, std::span<const double> record) { deliver(i, lab::Particle::from_record(record, parameters)); },
-        [&](std::uint64_t) { report(); }, stop);
+        [&](std::uint64_t) { report(); }, stop, on_stopping);
   } else {
     Distributed::work(values, [&](std::uint64_t i, const std::atomic<bool>&) { return compute(i).record(); }, stop);
   }
@@ -190,11 +190,17 @@ int calibrate_command(const CalibrateOptions& options) {
   settings.seed = calibration.seed;
   settings.threads = options.threads == 0 ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) : options.threads;
   settings.interrupt = &stop;
+  const std::string output = options.output.empty() ? fs::path(options.calibration).stem().string() + ".h5" : options.output;
+  // mpirun kills its ranks about a second after passing a signal on: say how to resume as soon as stopping starts.
+  const auto announce_resume = [&] {
+    fmt::print(stderr, "ppisim: stopping every rank; finish the calibration with: mpirun ... ppisim calibrate {} -o {} --resume\n",
+               options.calibration, output);
+  };
   if (Distributed::active())
     settings.distribute = [&](const std::vector<std::size_t>& missing, const std::function<lab::Particle(std::size_t)>& compute,
                               const std::function<void(std::size_t, lab::Particle&&)>& deliver, const std::function<void()>& report,
                               std::vector<lab::Particle>& particles) {
-      distribute(missing, compute, deliver, report, particles, d, values, stop);
+      distribute(missing, compute, deliver, report, particles, d, values, stop, announce_resume);
     };
   const auto model = simulator(calibration, stop);
   if (options.dry_run) return Distributed::rank() == 0 ? dry_run(calibration, model, settings.threads) : 0;
@@ -202,7 +208,6 @@ int calibrate_command(const CalibrateOptions& options) {
     (void)lab::run_abc_smc(calibration.priors(), calibration.abc_targets(), model, settings);  // files are rank 0's alone
     return 0;
   }
-  const std::string output = options.output.empty() ? fs::path(options.calibration).stem().string() + ".h5" : options.output;
   const fs::path journal_path = output + ".journal";
   // Generations 0 .. max_generations - 1, then the posterior predictive as generation max_generations.
   const std::uint64_t runs = (calibration.stop.max_generations + 1) * n;

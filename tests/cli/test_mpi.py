@@ -51,7 +51,10 @@ def test_mpirun_sweep_equals_threaded_sweep(ppisim_binary, tmp_path):
 
 # --- what ppisim does under mpirun besides a sweep, signals, progress ----------------
 
-KILL_DESIGN = "method: lhs, points: 200, replicates: 2"  # 400 runs: about a second on three ranks
+KILL_RUNS = 2000
+# 2,000 runs: about 5 s on three ranks of a quiet machine, so a signal always lands while runs remain
+# (400 runs took about a second, and a quiet machine finished some sweeps before the signal arrived).
+KILL_DESIGN = f"method: lhs, points: {KILL_RUNS // 2}, replicates: 2"
 needs_mpirun = pytest.mark.skipif(shutil.which("mpirun") is None, reason="Open MPI is not installed")
 MPI_ENVIRONMENT = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                        OMPI_MCA_rmaps_base_oversubscribe="1")
@@ -197,14 +200,14 @@ def test_a_signal_to_mpirun_or_any_rank_stops_every_rank_and_keeps_the_journal(p
         assert len(interrupted) == 1 or (target == "mpirun" and not interrupted), stderr
         if interrupted:
             assert "--resume" in interrupted[0], interrupted
-            done = int(re.search(r"after (\d+) of 400 runs", interrupted[0]).group(1))
-            assert 0 < done < 400, interrupted
+            done = int(re.search(rf"after (\d+) of {KILL_RUNS} runs", interrupted[0]).group(1))
+            assert 0 < done < KILL_RUNS, interrupted
     # Resumed (under mpirun, or on one machine's threads), it equals the threaded sweep.
     resume = [str(ppisim_binary), "sweep", str(experiment), "-o", str(output), "--resume"]
     resumed = subprocess.run(mpirun(*resume) if target != 2 else resume + ["--threads", "2"], cwd=tmp_path,
                              capture_output=True, text=True, timeout=120, env=MPI_ENVIRONMENT)
     assert resumed.returncode == 0, describe(resumed)
-    already = re.search(r"resuming: (\d+) of 400 runs already done", resumed.stderr)
+    already = re.search(rf"resuming: (\d+) of {KILL_RUNS} runs already done", resumed.stderr)
     assert already and (done is None or int(already.group(1)) == done), describe(resumed)
     assert output.exists() and not journal.exists()
     assert_same_datasets(threaded_reference, output)
