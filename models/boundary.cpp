@@ -5,7 +5,7 @@
 // concern (a false alarm). Uses the professionals' state of day t.
 #include "models/modules.hpp"
 #include "sim/quantity.hpp"
-#include "models/recording.hpp"
+#include "sim/statistics.hpp"
 #include "models/streams.hpp"
 
 namespace models {

@@ -6,7 +6,7 @@
 #include "models/declare.hpp"
 #include "models/modules.hpp"
 #include "sim/quantity.hpp"
-#include "models/recording.hpp"
+#include "sim/statistics.hpp"
 #include "models/parameters.hpp"
 #include "models/streams.hpp"
 

@@ -4,7 +4,7 @@
 // professional_care on later days.
 #include "models/declare.hpp"
 #include "models/modules.hpp"
-#include "models/recording.hpp"
+#include "sim/statistics.hpp"
 
 namespace models {
 namespace {
@@ -54,7 +54,7 @@ class Learning final : public sim::Module {
     context.record(series_.joint, world_.today.joint_supports);
     context.record(series_.transfers, world_.today.knowledge_transfers);
     const auto& knowledge = world_.professionals.knowledge;
-    Mean mean;
+    sim::RunningMean mean;
     for (std::size_t k = 0; k < world_.professionals.count(); ++k) {
       double known = 0.0;
       for (std::size_t g = 0; g < world_.groups; ++g) known += knowledge[k * world_.groups + g];

@@ -11,7 +11,6 @@
 
 #include "models/modules.hpp"
 #include "models/parameters.hpp"
-#include "models/recording.hpp"
 #include "sim/statistics.hpp"
 
 namespace models {

@@ -13,7 +13,7 @@
 
 #include "models/declare.hpp"
 #include "models/modules.hpp"
-#include "models/recording.hpp"
+#include "sim/statistics.hpp"
 
 namespace models {
 namespace {
@@ -118,7 +118,7 @@ class ProfessionalAttitudes final : public sim::Module {
 
   void on_record(sim::RunContext& context) override {
     const auto& pros = world_.professionals;
-    std::array<Mean, 5> means;
+    std::array<sim::RunningMean, 5> means;
     for (std::size_t k = 0; k < pros.count(); ++k) {
       const std::array values{world_.trust_of(k), pros.concern[k], pros.gatekeeping[k], pros.surveillance[k],
                               pros.orientation[k]};

@@ -7,7 +7,7 @@
 
 #include "models/declare.hpp"
 #include "models/modules.hpp"
-#include "models/recording.hpp"
+#include "sim/statistics.hpp"
 #include "models/parameters.hpp"
 #include "sim/quantity.hpp"
 
@@ -96,7 +96,7 @@ class ProfessionalCare final : public sim::Module {
   // contacts in index order.
   void on_record(sim::RunContext& context) override {
     context.record(series_.contacts, static_cast<double>(world_.today.contacts.size()));
-    Mean workload;
+    sim::RunningMean workload;
     for (const double value : world_.professionals.workload) workload.add(value);
     context.record(series_.workload, workload.value());
   }

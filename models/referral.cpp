@@ -10,7 +10,7 @@
 
 #include "models/declare.hpp"
 #include "models/modules.hpp"
-#include "models/recording.hpp"
+#include "sim/statistics.hpp"
 #include "models/streams.hpp"
 
 namespace models {

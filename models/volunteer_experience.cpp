@@ -12,7 +12,7 @@
 #include "models/declare.hpp"
 #include "models/modules.hpp"
 #include "sim/quantity.hpp"
-#include "models/recording.hpp"
+#include "sim/statistics.hpp"
 #include "models/streams.hpp"
 
 namespace models {
@@ -90,7 +90,7 @@ class VolunteerExperience final : public sim::Module {
   // Means over active volunteers, their number and how full they are.
   void on_record(sim::RunContext& context) override {
     const auto& vo = world_.volunteers;
-    std::array<Mean, 7> means;
+    std::array<sim::RunningMean, 7> means;
     std::size_t capacity = 0, caseload = 0;
     for (std::size_t v = 0; v < vo.count(); ++v) {
       if (!vo.active[v]) continue;

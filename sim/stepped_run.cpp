@@ -1,5 +1,7 @@
 #include "sim/stepped_run.hpp"
 
+#include "sim/statistics.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -55,15 +57,10 @@ std::vector<SnapshotColumn> SteppedRun::snapshot() {
 
 void SteppedRun::compute_series_means() {
   for (const auto& mean : context_.catalog().series_means()) {
-    double total = 0.0;
-    std::size_t n = 0;
-    for (int day = std::max(0, context_.measured_from()); day < result_.days; ++day) {
-      const double value = result_.at(mean.series, day);
-      if (std::isnan(value)) continue;
-      total += value;
-      ++n;
-    }
-    result_.summary[mean.summary] = n ? total / static_cast<double>(n) * mean.scale : std::nan("");
+    RunningMean over_days;
+    for (int day = std::max(0, context_.measured_from()); day < result_.days; ++day)
+      over_days.add(result_.at(mean.series, day));
+    result_.summary[mean.summary] = over_days.value() * mean.scale;
   }
 }
 
