@@ -54,9 +54,10 @@ void declare_intervention_kinds(sim::ParameterRegistry& r) {
                                        setting("policy lever"))}});
   r.add_intervention({.name = "boundary_protocol",
                       .description = "A written, agreed definition of the volunteer role: boundary clarity rises to "
-                                     "the given level at the start",
+                                     "the given level at the start and stays after its end (the role stays written)",
                       .finding = "F5",
-                      .setters = {{"clarity", "scheme.boundary_clarity"}}});
+                      .setters = {{"clarity", "scheme.boundary_clarity"}},
+                      .lasting = {"scheme.boundary_clarity"}});
   r.add_intervention({.name = "guaranteed_ward_access",
                       .description = "Volunteers may always meet mothers on the ward and in clinics",
                       .finding = "F6",
@@ -83,7 +84,12 @@ void declare_intervention_kinds(sim::ParameterRegistry& r) {
                       .finding = "F7",
                       .setters = {{"max_surveillance", "professionals.surveillance_max"}}});
   r.add_intervention({.name = "set",
-                      .description = "Sets any parameter that can change during a run, for the given period",
+                      .description = "Sets any parameter that can change during a run, for the given period (or, "
+                                     "lasting: true, from its start on for good)",
+                      .fields = {{.path = "lasting", .kind = ParameterKind::boolean, .default_value = false,
+                                  .description = "Whether its values outlast it: true sets them once at the start and "
+                                                 "keeps them; false (default) returns them at its end to what they were",
+                                  .source = setting("the scenario author's choice")}},
                       .free_settings = true});
 }
 
@@ -112,7 +118,7 @@ class Interventions final : public sim::Module {
     const auto& c = context.catalog();
     series_ = {c.series_index("boundary_clarity")};
     const auto values = development_parameters().read(context.parameters());
-    base_ = scheme_parameters().read(context.parameters());
+    lasting_.assign(world_.scheme.size(), scheme_parameters().read(context.parameters()));
     const auto& registry = context.parameters().registry();  // the kinds, resolved once: the step compares declarations
     development_ = registry.find_intervention("development_process");
     extra_cohort_ = registry.find_intervention("extra_training_cohort");
@@ -133,7 +139,7 @@ class Interventions final : public sim::Module {
     bool changed = false;
     for (const auto& intervention : interventions) {
       changed = changed || starts(intervention, day) || std::lround(intervention.end) == day;
-      if (starts(intervention, day)) start_of(intervention, context.parameters().registry());
+      if (starts(intervention, day)) start_of(intervention);
       if (intervention.type == development_ && is_meeting_day(intervention, day)) meet(context, intervention);
     }
     if (changed) recompute_settings(interventions, day);
@@ -141,17 +147,27 @@ class Interventions final : public sim::Module {
 
   static bool starts(const sim::Intervention& intervention, int day) { return std::lround(intervention.start) == day; }
 
-  // Settings in force: the scenario's, then each intervention in force, in file order. Settings
-  // that persist after their intervention (declared so, e.g. boundary clarity) are state: set
-  // once at an intervention's start (start_of), changed by meetings, never recomputed.
+  // Whether an intervention's setting of `path` outlasts it: declared by its kind (a protocol's clarity),
+  // or chosen by the scenario for a free `set` (lasting: true).
+  static bool lasts(const sim::Intervention& intervention, const std::string& path) {
+    const auto& kind = *intervention.type;
+    for (const auto& lasting : kind.lasting)
+      if (lasting == path) return true;
+    for (const auto& field : kind.fields)
+      if (field.path == "lasting") return intervention.number("lasting") != 0.0;
+    return false;
+  }
+
+  // Settings in force in each locality: its lasting settings (the scenario's, changed for good by
+  // lasting interventions at their start and by joint meetings), then each intervention in force
+  // whose settings do not last, in file order. Recomputed when an intervention starts or ends.
   void recompute_settings(const std::vector<sim::Intervention>& interventions, int day) {
-    const auto& settings = scheme_parameters();
     for (std::size_t l = 0; l < world_.scheme.size(); ++l) {
-      LocalScheme scheme = base_;
+      LocalScheme scheme = lasting_[l];
       for (const auto& intervention : interventions)
         if (intervention.in_force(day) && intervention.targets_locality(static_cast<int>(l)))
-          for (const auto& [path, value] : intervention.settings) set(scheme, path, value);
-      settings.keep_persistent(scheme, world_.scheme[l]);
+          for (const auto& [path, value] : intervention.settings)
+            if (!lasts(intervention, path)) set(scheme, path, value);
       world_.scheme[l] = scheme;
     }
   }
@@ -161,11 +177,11 @@ class Interventions final : public sim::Module {
       throw std::logic_error("no scheme setting for run-time parameter '" + path + "'");
   }
 
-  void start_of(const sim::Intervention& intervention, const sim::ParameterRegistry& registry) {
+  void start_of(const sim::Intervention& intervention) {
     for (const auto& [path, value] : intervention.settings)
-      if (registry.find(path)->at_end == sim::AtInterventionEnd::persists)
+      if (lasts(intervention, path))
         for (std::size_t l = 0; l < world_.scheme.size(); ++l)
-          if (intervention.targets_locality(static_cast<int>(l))) set(world_.scheme[l], path, value);
+          if (intervention.targets_locality(static_cast<int>(l))) set(lasting_[l], path, value);
     if (intervention.type == extra_cohort_) {
       const auto size = static_cast<std::size_t>(intervention.number("size"));
       std::vector<std::uint16_t> targets;
@@ -210,16 +226,18 @@ class Interventions final : public sim::Module {
         trust += effects_.trust_gain * (1.0 - trust);
       }
     }
+    // Boundaries agreed at a meeting stay agreed: the lasting clarity rises, and so does the one in force.
     for (std::size_t l = 0; l < world_.scheme.size(); ++l)
       if (intervention.targets_locality(static_cast<int>(l)))
-        world_.scheme[l].boundary_clarity += effects_.clarity_gain * (1.0 - world_.scheme[l].boundary_clarity);
+        for (auto* clarity : {&lasting_[l].boundary_clarity, &world_.scheme[l].boundary_clarity})
+          *clarity += effects_.clarity_gain * (1.0 - *clarity);
   }
 
   World& world_;
   struct SeriesIndices {
     std::size_t clarity;
   } series_{};  // where this module records (looked up in the catalog)
-  LocalScheme base_;
+  std::vector<LocalScheme> lasting_;  // by locality: the settings that outlast interventions (recompute_settings)
   const sim::InterventionKind* development_ = nullptr;
   const sim::InterventionKind* extra_cohort_ = nullptr;
   DevelopmentEffects effects_{};
