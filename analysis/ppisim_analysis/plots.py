@@ -138,7 +138,9 @@ def plot_relative_risks(comparison: pd.DataFrame, title: str | None = None) -> F
         ax.annotate("undefined", (1.0, y[k]), ha="center", va="center", fontsize=8, color="grey")
     ax.axvline(1.0, color="grey", lw=1, ls="--")
     ax.set_yticks(y)
-    ax.set_yticklabels([f"stopped by {age}" for age in comparison["age"]], fontsize=8)
+    measures = comparison["measure"] if "measure" in comparison else ["any"] * len(comparison)
+    ax.set_yticklabels([f"stopped {'exclusive' if m == 'exclusive' else 'any'} by {age}"
+                        for m, age in zip(measures, comparison["age"])], fontsize=8)
     values = np.concatenate([rr[np.isfinite(rr)], lo[finite], hi[finite], [1.0]])
     if len(values) and np.all(values > 0) and values.max() / values.min() > 3:
         ax.set_xscale("log")  # wide ranges: ratios and their inverses equally far from 1
@@ -150,7 +152,8 @@ def plot_relative_risks(comparison: pd.DataFrame, title: str | None = None) -> F
     method = comparison.attrs.get("method", "")
     ax.set_xlabel(f"relative risk, {comparison.attrs.get('b', 'b')} vs {comparison.attrs.get('a', 'a')}"
                   + (f" ({method} runs)" if method else ""))
-    ax.set_title(title or "Risk of having stopped breastfeeding: relative risk with 95% interval", fontsize=10)
+    ax.set_title(title or "Risk of having stopped breastfeeding among mothers who started:\n"
+                 "relative risk with 95% interval", fontsize=10)
     ax.grid(True, axis="x", alpha=0.3)
     return fig
 

@@ -44,7 +44,7 @@ import yaml
 
 from . import plots, posterior
 from .load import Results, load_results
-from .stats import (COMPARED_OUTCOMES, analysed_outcomes, compare, noise_share,
+from .stats import (analysed_outcomes, compare, noise_share,
                     sensitivity_method, sensitivity_table, summarise)
 
 PROGRAM = "ppisim_analysis.report"
@@ -53,6 +53,7 @@ KEY_OUTCOMES = (
     "initiation_rate",
     "any_bf_1w", "any_bf_6w", "any_bf_3m", "any_bf_4m", "any_bf_6m",
     "excl_bf_1w", "excl_bf_6w", "excl_bf_3m", "excl_bf_4m", "excl_bf_6m",
+    "stopped_any_by_6w_among_starters", "stopped_exclusive_by_6w_among_starters",  # the risks trials report
     "reached_by_volunteer",
     "peer_contacts_per_mother",
     "referrals_per_mother",
@@ -395,7 +396,8 @@ def _comparison_section(a: Results, b: Results, label_a: str, label_b: str) -> t
     def cell(row, column, fmt):
         return _with_interval(row[column], row[f"{column}_lo95"], row[f"{column}_hi95"], fmt)
 
-    rows = [{"age": row["age"], "outcome": row["outcome"], "risk_a": cell(row, "risk_a", _pct),
+    rows = [{"age": row["age"], "measure": row["measure"], "outcome": row["outcome"],
+             "risk_a": cell(row, "risk_a", _pct),
              "risk_b": cell(row, "risk_b", _pct), "difference": cell(row, "difference", _points),
              "rr": cell(row, "rr", _ratio),
              "runs": f"{row['n_pairs']} pairs" if method == "paired" else f"{row['n_a']} and {row['n_b']}"}
@@ -763,7 +765,7 @@ def _comparisons(all_results: Sequence[Results], labels: Sequence[str]) -> list[
     """Each file after the first against the first (the reference)."""
     comparisons = []
     for r, label in zip(all_results[1:], labels[1:]):
-        missing = [o for o in COMPARED_OUTCOMES if o not in all_results[0].outcomes or o not in r.outcomes]
+        missing = [o for o in ("initiation_rate", "any_bf_6w") if o not in all_results[0].outcomes or o not in r.outcomes]
         if missing:
             comparisons.append({"label_a": labels[0], "label_b": label, "missing": ", ".join(missing)})
             continue
