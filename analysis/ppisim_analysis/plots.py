@@ -47,11 +47,43 @@ def _new_figure(width: float = 7.0, height: float = 3.8) -> Figure:
     return fig
 
 
+def set_overrides(r: Results) -> list[str]:
+    """The `--set path=value` changes the file's command line made to its scenario, in order."""
+    import shlex
+    try:
+        words = shlex.split(str(r.attrs.get("command_line", "")))
+    except ValueError:
+        return []
+    found = []
+    for k, word in enumerate(words):
+        if word == "--set" and k + 1 < len(words):
+            found.append(words[k + 1])
+        elif word.startswith("--set="):
+            found.append(word.removeprefix("--set="))
+    return found
+
+
 def _labels(results: list[Results]) -> list[str]:
-    names = [r.name for r in results]
+    """Each file's name; a `--set` variant is named by its change ("breastfriends, scheme.referral_policy=opt_out"),
+    and names still alike get their file's name."""
+    names = [", ".join([r.name, *set_overrides(r)]) for r in results]
     if len(set(names)) == len(names):
         return names
-    return [f"{r.name} ({r.path.name})" for r in results]
+    return [f"{name} ({r.path.name})" for name, r in zip(names, results)]
+
+
+def plot_ceac(curve: pd.DataFrame, label: str, currency: str) -> Figure:
+    """A cost-effectiveness acceptability curve: the probability that an option's cost per extra
+    mother breastfeeding at 6-8 weeks is below each threshold, over posterior draws (from `ceac` in decision.py)."""
+    fig = _new_figure(6.5, 3.2)
+    ax = fig.add_subplot()
+    ax.plot(curve["threshold"], curve["probability"], lw=1.6)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel(f"threshold: {currency} a year per extra mother breastfeeding at 6-8 weeks")
+    ax.set_ylabel("probability cost-effective")
+    ax.set_title(f"{label}: cost-effectiveness acceptability over posterior draws", fontsize=10)
+    ax.grid(True, alpha=0.3)
+    return fig
 
 
 def plot_timeseries(results: Results | Sequence[Results], name: str,

@@ -122,6 +122,6 @@ def test_report_of_a_posterior_run_says_what_its_intervals_cover(posterior_run, 
     path, summary = posterior_run
     text = write_report(path, tmp_path / "draws.html").read_text(encoding="utf-8")
     page = ReportPage(text)
-    assert "integrated: parameter and replicate uncertainty" in page.headings
+    assert "integrated, horizon=1year, population.births=3000 per year: parameter and replicate uncertainty" in page.headings
     assert "ran at 6 draws of a calibration's posterior" in text
     assert f"{100 * summary['any_bf_6w']['parameter_share']:.0f}%" in text

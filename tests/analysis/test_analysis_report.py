@@ -67,7 +67,8 @@ def test_comparison_report_is_complete_and_self_contained(comparison_report, bre
         assert attrs[key] in text, key
     assert str(attrs["seed"]) in text
     assert "--replicates 5" in text  # the command line
-    assert "<details><summary>breastfriends: the fully resolved scenario" in text
+    # a --set variant is named by its change
+    assert "<details><summary>breastfriends, horizon=1year: the fully resolved scenario" in text
     assert "referral_policy: professional_judgement" in text
 
 
@@ -130,4 +131,4 @@ def test_text_from_the_file_is_escaped(binary, tmp_path):
     page = assert_self_contained(text)
     assert "b" not in page.tags and "<script>" not in text and "<img src=x>" not in text
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;img src=x&gt;" in text
-    assert "<h3>&lt;b&gt;bold&lt;/b&gt;</h3>" in text
+    assert "<h3>&lt;b&gt;bold&lt;/b&gt;, horizon=1year</h3>" in text  # a --set variant is named by its change
