@@ -493,3 +493,96 @@ def figure_png(fig: Figure, dpi: int = 100) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
+
+
+# -- differences from a comparator (the report's figures when it compares options) -------
+
+WARM_UP_DAYS = 182  # 26 weeks: until then the mothers followed (babies under 26 weeks) are still arriving
+
+
+def paired_runs(comparator: Results, option: Results) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices (option, comparator) of the runs that share a seed (each option run with the
+    comparator run of its seed); empty when none do."""
+    by_seed = {int(s): k for k, s in enumerate(comparator.seeds.tolist())}
+    rows = [(k, by_seed[int(s)]) for k, s in enumerate(option.seeds.tolist()) if int(s) in by_seed]
+    if not rows:
+        return np.array([], dtype=int), np.array([], dtype=int)
+    option_rows, comparator_rows = zip(*rows)
+    return np.array(option_rows), np.array(comparator_rows)
+
+
+def warm_up_days(results: Results) -> float:
+    """The days drawn as warm-up: before measurement.from, and at least the first 26 weeks."""
+    start = results.summary["measurement.from"].max() if "measurement.from" in results.summary else 0.0
+    return max(float(start), float(WARM_UP_DAYS))
+
+
+def plot_series_differences(comparator: Results, options: Sequence[Results], name: str,
+                            labels: Sequence[str] | None = None) -> Figure:
+    """Small multiples, one panel per option: the daily series of the option minus the comparator's,
+    run by run on shared seeds (median and the band of the middle 90% of pairs), in percentage points
+    for shares, on one y axis; the warm-up is shaded and labelled, not drawn as data."""
+    options = list(options)
+    labels = list(labels) if labels is not None else _labels(options)
+    units = comparator.units_by_group["timeseries"].get(name, "")
+    scale = 100.0 if is_share(units) else 1.0
+    columns = min(len(options), 3)
+    rows = math.ceil(len(options) / columns)
+    fig = _new_figure(7.0, 1.9 * rows + 0.9)
+    axes = fig.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
+    base = comparator.timeseries_array(name)
+    days = np.asarray(comparator.days, dtype=float)
+    for ax, option, label in zip(axes, options, labels):
+        mine, theirs = paired_runs(comparator, option)
+        ax.axhline(0.0, color="grey", lw=0.8)
+        ax.axvspan(days[0], warm_up_days(comparator), color="#ddd", lw=0, label="warm-up")
+        ax.set_title(label, fontsize=8)
+        if len(mine) == 0 or option.timeseries_array(name).shape[1] != base.shape[1]:
+            ax.text(0.5, 0.5, "no runs share seeds", ha="center", transform=ax.transAxes, fontsize=8, color="grey")
+            continue
+        diff = scale * (option.timeseries_array(name)[mine] - base[theirs])
+        with np.errstate(all="ignore"):
+            low, middle, high = np.nanquantile(diff, [0.05, 0.5, 0.95], axis=0)
+        ax.fill_between(days, low, high, alpha=0.3, lw=0)
+        ax.plot(days, middle, lw=1.2)
+        ax.grid(True, alpha=0.3)
+    for ax in axes[len(options):]:
+        ax.set_visible(False)
+    fig.supxlabel("simulated day (grey: warm-up, while the mothers followed are still arriving)", fontsize=8)
+    fig.supylabel(("percentage points" if scale == 100.0 else units) + " vs comparator", fontsize=8)
+    fig.suptitle(f"{name}: option minus {comparator.name}, median and middle 90% of seed-paired runs", fontsize=9)
+    return fig
+
+
+def plot_outcome_differences(comparator: Results, options: Sequence[Results], outcomes: Sequence[str],
+                             labels: Sequence[str] | None = None) -> Figure:
+    """Small multiples, one panel per outcome: each option's paired difference from the comparator
+    (percentage points for shares) with its 95% Student t interval over the pairs, on an axis around
+    the differences (with 0 marked), so that a 1-point difference is as visible as it is."""
+    options = list(options)
+    labels = list(labels) if labels is not None else _labels(options)
+    fig = _new_figure(7.0, 0.32 * len(options) * 1 + 1.6)
+    axes = fig.subplots(1, len(outcomes), sharey=True, squeeze=False).ravel()
+    y = np.arange(len(options))[::-1]
+    for ax, outcome in zip(axes, outcomes):
+        units = comparator.units_by_group["summary"].get(outcome, "")
+        scale = 100.0 if is_share(units) else 1.0
+        for k, option in enumerate(options):
+            mine, theirs = paired_runs(comparator, option)
+            if outcome not in option.outcomes or len(mine) == 0:
+                continue
+            d = summarise(scale * (option.summary[outcome].to_numpy(dtype=float)[mine]
+                                   - comparator.summary[outcome].to_numpy(dtype=float)[theirs]))
+            if math.isfinite(d.lo95):
+                ax.errorbar([d.mean], [y[k]], xerr=[[d.mean - d.lo95], [d.hi95 - d.mean]], fmt="o", capsize=3,
+                            color="C0", ms=4)
+            else:
+                ax.plot([d.mean], [y[k]], "o", color="C0", ms=4)
+        ax.axvline(0.0, color="grey", lw=0.8, ls="--")
+        ax.set_title(_outcome_label(outcome, [comparator]), fontsize=7)
+        ax.set_xlabel("points" if scale == 100.0 else units, fontsize=8)
+        ax.grid(True, axis="x", alpha=0.3)
+    axes[0].set_yticks(y)
+    axes[0].set_yticklabels(labels, fontsize=7)
+    fig.suptitle(f"Difference from {comparator.name} (seed-paired runs, 95% intervals: replicate noise)", fontsize=9)
+    return fig

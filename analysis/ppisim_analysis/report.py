@@ -109,6 +109,25 @@ def _pct(value: float, decimals: int = 1) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{100 * value:.{decimals}f}%"
 
 
+def design_spread(r: Results, name: str) -> tuple[float, float, float, int]:
+    """A sweep's outcome over its design: the mean of the design points' replicate means, and the range
+    where the middle 95% of those point means fall (2.5th to 97.5th centile), with the number of points.
+    This describes how the outcome varies over the design; a Student t interval of the pooled mean would
+    only say how precisely the design's average is known."""
+    means = r.summary.groupby("point")[name].mean().dropna().to_numpy(dtype=float)
+    if len(means) == 0:
+        return math.nan, math.nan, math.nan, 0
+    return float(means.mean()), float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975)), len(means)
+
+
+def _design_spread_text(r: Results, name: str, share: bool) -> str:
+    fmt = _pct if share else _g
+    mean, lo, hi, points = design_spread(r, name)
+    if points == 0:
+        return "undefined"
+    return f"{fmt(mean)}; 95% of {points} design points in [{fmt(lo)}, {fmt(hi)}]"
+
+
 def _estimate_text(values, share: bool) -> str:
     e = summarise(values)
     fmt = _pct if share else _g
@@ -371,8 +390,8 @@ def _outcome_rows(all_results: Sequence[Results], outcomes: Iterable[str]) -> li
         description = next((r.descriptions_by_group["summary"].get(name) for r in all_results
                             if name in r.descriptions_by_group["summary"]), "")
         share = plots.is_share(units)
-        cells = [{"estimate": _estimate_text(r.summary[name], share), "n": summarise(r.summary[name]).n}
-                 if name in r.outcomes else None for r in all_results]
+        cells = [{"estimate": _design_spread_text(r, name, share) if r.is_sweep else _estimate_text(r.summary[name], share),
+                  "n": summarise(r.summary[name]).n} if name in r.outcomes else None for r in all_results]
         rows.append({"name": name, "description": description, "units": "%" if share else units, "cells": cells})
     return rows
 
@@ -820,6 +839,10 @@ def _comparisons(all_results: Sequence[Results], labels: Sequence[str]) -> list[
 def _figures(all_results: Sequence[Results], labels: Sequence[str]) -> list[dict]:
     """Time series, outcome bars and each run file's social graph (the relative risks are with each comparison)."""
     figures = []
+    options = [(r, label) for r, label in zip(all_results[1:], labels[1:]) if not r.is_sweep]
+    comparator = all_results[0]
+    if options and not comparator.is_sweep and all(len(plots.paired_runs(comparator, r)[0]) for r, _ in options):
+        return _difference_figures(comparator, options, labels[0]) + _graph_figures(all_results, labels)
     for name in [s for s in PLOTTED_SERIES if all(s in r.series for r in all_results)]:
         description = all_results[0].descriptions_by_group["timeseries"].get(name, name)
         figures.append(_figure(plots.plot_timeseries(list(all_results), name),
@@ -832,6 +855,32 @@ def _figures(all_results: Sequence[Results], labels: Sequence[str]) -> list[dict
             figures.append(_figure(plots.plot_outcome_bars(having, outcomes, title=f"Share of mothers still doing {words}"),
                                    f"Share of mothers still doing {words} at each age: replicate means with "
                                    "95% intervals, by scenario."))
+    return figures + _graph_figures(all_results, labels)
+
+
+DIFFERENCE_OUTCOMES = ("any_bf_6w", "excl_bf_6w", "any_bf_6m", "reached_by_volunteer")
+
+
+def _difference_figures(comparator: Results, options: Sequence[tuple[Results, str]], comparator_label: str) -> list[dict]:
+    """The options as differences from the comparator: key outcomes, then the daily series (warm-up marked)."""
+    results, names = [r for r, _ in options], [label for _, label in options]
+    outcomes = [o for o in DIFFERENCE_OUTCOMES if o in comparator.outcomes]
+    figures = [_figure(plots.plot_outcome_differences(comparator, results, outcomes, names),
+                       f"Each option minus {comparator_label}, in percentage points of mothers, run by run on shared "
+                       "seeds, with 95% intervals over the pairs (replicate noise only); the axis is drawn around the "
+                       "differences, so a 1-point difference shows as one.")]
+    for name in [s for s in PLOTTED_SERIES if s in comparator.series and all(s in r.series for r in results)]:
+        description = comparator.descriptions_by_group["timeseries"].get(name, name)
+        figures.append(_figure(plots.plot_series_differences(comparator, results, name, names),
+                               f"{description} ({name}): each option minus {comparator_label} by simulated day, the "
+                               "median of the seed-paired differences with the band of the middle 90%; the grey "
+                               f"stretch (the first {plots.WARM_UP_DAYS} days, or to measurement.from if later) is "
+                               "warm-up, while the mothers followed are still arriving, not a result."))
+    return figures
+
+
+def _graph_figures(all_results: Sequence[Results], labels: Sequence[str]) -> list[dict]:
+    figures = []
     for r, label in zip(all_results, labels):
         nodes, _ = r.graph if not r.is_sweep else (None, None)
         if nodes is None or nodes.empty:
