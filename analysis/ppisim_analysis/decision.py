@@ -210,6 +210,17 @@ def ratio_interval(numerators: np.ndarray, denominators: np.ndarray) -> tuple[fl
     return ratio, float(np.quantile(samples, 0.025)), float(np.quantile(samples, 0.975))
 
 
+def draw_ratio_interval(numerators: np.ndarray, denominators: np.ndarray, draws: np.ndarray) -> tuple[float, float, float]:
+    """Ratio of means over all runs, with the 95% range of the posterior draws' own ratios of means; the
+    range is undefined (NaN) when some draw's mean denominator is not above 0 (the ratio is unbounded)."""
+    frame = pd.DataFrame({"draw": draws, "n": numerators, "d": denominators}).groupby("draw").mean()
+    ratio = float(np.mean(numerators) / np.mean(denominators)) if np.mean(denominators) != 0 else math.nan
+    if not (frame["d"] > 0).all():
+        return ratio, math.nan, math.nan
+    by_draw = (frame["n"] / frame["d"]).to_numpy()
+    return ratio, float(np.quantile(by_draw, 0.025)), float(np.quantile(by_draw, 0.975))
+
+
 def ceac(extra_mothers: np.ndarray, extra_cost: np.ndarray, draws: np.ndarray, thresholds) -> pd.DataFrame:
     """Cost-effectiveness acceptability curve over posterior draws: per threshold (cost a year per extra
     mother breastfeeding at 6-8 weeks), the share of draws whose net monetary benefit at it is positive
@@ -255,11 +266,15 @@ def decide(option: Results, comparator: Results) -> Decision:
                                "source": costs[item].get("source", ""),
                                "per_year": _interval(cost_o[item].to_numpy(), draws)} for item in COST_DRIVERS},
               "programme": _interval(programme, draws), "incremental": _interval(extra_cost, draws)}
-    per_reached = ratio_interval(programme, reached)
-    per_extra = ratio_interval(extra_cost, extra_mothers)
-    result["per_mother_reached"] = Interval(*per_reached, "replicate noise (bootstrap over seed-paired runs)")
-    result["per_extra_mother_6w"] = Interval(*per_extra, "replicate noise (bootstrap over seed-paired runs); "
-                                             "undefined when the extra mothers' interval reaches 0")
+    if draws is None:
+        per_reached, per_extra = ratio_interval(programme, reached), ratio_interval(extra_cost, extra_mothers)
+        covers = "replicate noise (bootstrap over seed-paired runs)"
+    else:
+        per_reached, per_extra = draw_ratio_interval(programme, reached, draws), \
+            draw_ratio_interval(extra_cost, extra_mothers, draws)
+        covers = "parameter uncertainty (95% of the posterior draws' ratios of mean cost to mean count)"
+    result["per_mother_reached"] = Interval(*per_reached, covers)
+    result["per_extra_mother_6w"] = Interval(*per_extra, covers + "; undefined when the extra mothers can be 0")
     worth = costs.get("value_per_extra_mother_6w")
     if worth:
         value = float(worth["value"])
