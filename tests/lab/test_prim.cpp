@@ -63,7 +63,7 @@ TEST_CASE("PRIM finds a known box in 4 factors: the two it restricts, its limits
   CHECK(again[0].lower[0].lo95 == boxes[0].lower[0].lo95);
 }
 
-TEST_CASE("PRIM covering finds two separate boxes one after the other; restricting dimensions limits a box") {
+TEST_CASE("PRIM covering finds two separate boxes one after the other, and restricting dimensions limits a box") {
   // Two corners: x0 < 0.25 and x1 < 0.4, or x0 > 0.75 and x2 > 0.6. Greedy peeling cannot isolate one corner
   // from the whole space at once (its first box mixes them, as PRIM's does); covering finds each among the rest.
   const Eigen::MatrixXd x = uniform_points(3000, 3, 5);
