@@ -58,7 +58,8 @@ struct CalibrateOptions {
 };
 
 int calibrate_command(const CalibrateOptions& options);
-int report_command(const std::vector<std::string>& results, const std::string& output, const std::string& title);
+int report_command(const std::vector<std::string>& results, const std::string& output, const std::string& title,
+                   const std::string& baseline);
 int validate_command(const std::string& scenario, const std::vector<std::string>& overrides,
                      const std::vector<std::string>& knockouts);
 int params_command(const std::string& format);

@@ -108,13 +108,15 @@ int dispatch(int argc, char** argv) {
                           "Print the priors, targets with their distance scales, settings and the time of one simulation; run nothing");
 
   std::vector<std::string> report_files;
-  std::string report_output, report_title;
-  auto* report_app = app.add_subcommand("report", "Write one self-contained HTML report of results files "
-                                                  "(the first is the reference the others are compared with)");
+  std::string report_output, report_title, report_baseline;
+  auto* report_app = app.add_subcommand("report", "Write one self-contained HTML report of results files, led by the "
+                                                  "decision: each option against the comparator (the first file, or --baseline)");
   report_app->add_option("results", report_files, "Results files (.h5)")->required();
   report_app->add_option("-o,--output", report_output, "HTML file (default: the first results file with .html)")
       ->check(kFileName);
   report_app->add_option("--title", report_title, "Report title");
+  report_app->add_option("--baseline", report_baseline, "The comparator every other file is compared with (default: the first)")
+      ->check(kFileName);
 
   std::string validate_file;
   std::vector<std::string> validate_overrides, validate_knockouts;
@@ -184,7 +186,7 @@ int dispatch(int argc, char** argv) {
   if (*sweep_app) return cli::sweep_command(sweep);
   if (*merge_app) return cli::merge_command(merge);
   if (*calibrate_app) return cli::calibrate_command(calibrate);
-  if (*report_app) return cli::report_command(report_files, report_output, report_title);
+  if (*report_app) return cli::report_command(report_files, report_output, report_title, report_baseline);
   if (*validate_app) return cli::validate_command(validate_file, validate_overrides, validate_knockouts);
   if (*params_app) return cli::params_command(params_format);
   if (*mechanisms_app) return cli::mechanisms_command(mechanisms_format);

@@ -25,7 +25,8 @@ std::string analysis_folder() {
 
 }  // namespace
 
-int report_command(const std::vector<std::string>& results, const std::string& output, const std::string& title) {
+int report_command(const std::vector<std::string>& results, const std::string& output, const std::string& title,
+                   const std::string& baseline) {
   const std::string folder = analysis_folder();
   if (!std::filesystem::is_directory(folder + "/ppisim_analysis"))
     throw sim::RuntimeFailure("cannot find the analysis package in " + folder +
@@ -34,6 +35,7 @@ int report_command(const std::vector<std::string>& results, const std::string& o
   words.insert(words.end(), results.begin(), results.end());
   if (!output.empty()) words.insert(words.end(), {"-o", output});
   if (!title.empty()) words.insert(words.end(), {"--title", title});
+  if (!baseline.empty()) words.insert(words.end(), {"--baseline", baseline});
   const char* old_path = std::getenv("PYTHONPATH");
   const std::string python_path = folder + (old_path && *old_path ? ":" + std::string(old_path) : "");
   ::setenv("PYTHONPATH", python_path.c_str(), 1);

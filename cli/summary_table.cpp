@@ -25,7 +25,8 @@ std::string number(double value, bool share) {
 
 const std::vector<std::string>& key_outcomes() {
   static const std::vector<std::string> names{
-      "any_bf_6w",       "any_bf_6m",           "excl_bf_6w",      "reached_by_volunteer", "volunteer_retention_1y",
+      "any_bf_6w",       "any_bf_6m",           "excl_bf_6w",      "stopped_any_by_6w_among_starters",
+      "reached_by_volunteer", "volunteer_retention_1y",
       "mean_boundary_concern", "mean_gatekeeping", "tension_index"};
   return names;
 }

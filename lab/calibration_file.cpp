@@ -405,18 +405,25 @@ Simulated Calibration::evaluate(const std::vector<std::vector<std::vector<double
         per_replicate.push_back(treated[target.outcome_index]);
         continue;
       }
+      // The model's one relative risk (docs/ODD.md, 4.11), as the report's: the replicates are
+      // paired (same seeds, so the same mothers) and pooled as the mean of their log ratios.
       const auto& control = summaries[target.control][r];
       const double risk_treated = 1.0 - treated[target.outcome_index] / treated[target.among_index];
       const double risk_control = 1.0 - control[target.outcome_index] / control[target.among_index];
-      per_replicate.push_back(risk_treated / risk_control);
+      per_replicate.push_back(std::log(risk_treated / risk_control));
     }
     // A replicate in which the target is undefined (no mother started) makes the particle's value undefined: never accepted.
     const double n = static_cast<double>(per_replicate.size());
     double mean = 0.0, squares = 0.0;
     for (const double value : per_replicate) mean += value / n;
     for (const double value : per_replicate) squares += (value - mean) * (value - mean);
+    double standard_error = per_replicate.size() > 1 ? std::sqrt(squares / (n - 1.0) / n) : std::nan("");
+    if (target.log_scale()) {  // back from the log: the geometric mean, its standard error by the delta method
+      mean = std::exp(mean);
+      standard_error *= mean;
+    }
     simulated.values.push_back(mean);
-    simulated.standard_errors.push_back(per_replicate.size() > 1 ? std::sqrt(squares / (n - 1.0) / n) : std::nan(""));
+    simulated.standard_errors.push_back(standard_error);
   }
   return simulated;
 }

@@ -73,19 +73,6 @@ IndexEstimates estimate_indices(const Eigen::MatrixXd& y, const Eigen::ArrayXd& 
   return result;
 }
 
-// The 2.5% and 97.5% points (linear interpolation between order statistics).
-std::pair<double, double> percentile_interval(std::vector<double> values) {
-  if (values.empty()) return {kNaN, kNaN};
-  std::sort(values.begin(), values.end());
-  const auto at = [&](double p) {
-    const double position = p * static_cast<double>(values.size() - 1);
-    const auto below = static_cast<std::size_t>(std::floor(position));
-    const std::size_t above = std::min(below + 1, values.size() - 1);
-    return values[below] + (position - static_cast<double>(below)) * (values[above] - values[below]);
-  };
-  return {at(0.025), at(0.975)};
-}
-
 // Bootstrap replicates of every index: [factor][resample], first-order then total.
 struct BootstrapDraws {
   std::vector<std::vector<double>> first_order, total;
@@ -205,6 +192,19 @@ OneWayAnova one_way_anova(const Eigen::MatrixXd& outputs_by_point_and_replicate)
 }
 
 }  // namespace
+
+std::pair<double, double> percentile_interval(std::vector<double> values) {
+  if (values.empty()) return {kNaN, kNaN};
+  std::sort(values.begin(), values.end());
+  const auto at = [&](double p) {
+    const double position = p * static_cast<double>(values.size() - 1);
+    const auto below = static_cast<std::size_t>(std::floor(position));
+    const std::size_t above = std::min(below + 1, values.size() - 1);
+    return values[below] + (position - static_cast<double>(below)) * (values[above] - values[below]);
+  };
+  return {at(0.025), at(0.975)};
+}
+
 
 SobolResult sobol_indices(const Design& design, const Eigen::VectorXd& outputs, std::size_t bootstrap_resamples,
                           std::uint64_t seed) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lab/design.hpp"
@@ -24,6 +25,9 @@ struct Interval {
   double lo95 = std::numeric_limits<double>::quiet_NaN();
   double hi95 = std::numeric_limits<double>::quiet_NaN();
 };
+
+// The 2.5% and 97.5% points of bootstrap values (linear interpolation between order statistics); NaN when empty.
+std::pair<double, double> percentile_interval(std::vector<double> values);
 
 struct SobolIndices {
   std::string factor;

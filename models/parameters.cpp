@@ -4,6 +4,8 @@
 // of the daily plan in order (its own file).
 #include "models/parameters.hpp"
 
+#include "models/area.hpp"
+#include "models/costs.hpp"
 #include "models/declare.hpp"
 #include "models/feeding_curve.hpp"
 #include "models/modules.hpp"
@@ -50,6 +52,8 @@ sim::ParameterRegistry registry_of(const std::vector<ModuleType>& modules) {
   world_parameters().declare(registry);
   scheme_parameters().declare(registry);  // what interventions may change (scheme.cpp)
   declare_feeding_table(registry);
+  declare_area_block(registry);   // a local area from its published figures (area.cpp)
+  declare_costs_block(registry);  // unit costs for the report's headcounts and costs (costs.cpp)
   for (const auto& module : modules)
     if (module.declare) module.declare(registry);
   return registry;

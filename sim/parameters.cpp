@@ -81,6 +81,24 @@ void ParameterRegistry::add_intervention(InterventionKind kind) {
   interventions_.push_back(std::move(kind));
 }
 
+void ParameterRegistry::add_block(ScenarioBlockKind kind) {
+  if (find_block(kind.key) || find(kind.key) || is_section(kind.key) || kind.key == "interventions" || kind.key == "extends")
+    throw std::logic_error("scenario block '" + kind.key + "' is declared twice or names a parameter");
+  blocks_.push_back(std::move(kind));
+}
+
+const ScenarioBlockKind* ParameterRegistry::find_block(const std::string& key) const {
+  for (const auto& kind : blocks_)
+    if (kind.key == key) return &kind;
+  return nullptr;
+}
+
+const ScenarioBlock* ParameterSet::block(const std::string& key) const {
+  for (const auto& held : blocks)
+    if (held.key == key) return &held;
+  return nullptr;
+}
+
 const InterventionKind* ParameterRegistry::find_intervention(const std::string& name) const {
   for (const auto& kind : interventions_)
     if (kind.name == name) return &kind;

@@ -3,6 +3,7 @@
 // type, default, unit, range, description, source and whether an
 // intervention may change it during a run. The scenario loader, `ppisim
 // params`, the ODD tables and the web sliders are all generated from it.
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -12,6 +13,10 @@
 #include <vector>
 
 #include "sim/errors.hpp"
+
+namespace YAML {
+class Node;
+}
 
 namespace sim {
 
@@ -112,6 +117,27 @@ struct MechanismSpec {
 std::string mechanism_switch(const std::string& name);
 // The switch's parameter spec (boolean, default true).
 ParameterSpec mechanism_switch_spec(const MechanismSpec& mechanism);
+// A top-level scenario block that a model reads itself (e.g. `area:` or
+// `costs:`): its reader checks the block (messages located in `file`), may
+// derive parameters from it, and says in words what it derived.
+struct BlockReading {
+  std::vector<std::pair<std::string, ParameterValue>> settings;  // parameters it derives, in canonical units
+  std::vector<std::string> report;  // what it derived, in the units people use (`ppisim validate` prints it)
+  std::string resolved;             // the block as the resolved scenario keeps it (YAML); empty: its settings say it all
+};
+
+struct ScenarioBlockKind {
+  std::string key;
+  std::string description;
+  std::function<BlockReading(const YAML::Node& block, const std::string& file)> read;
+};
+
+// A block as a scenario read it (a child file's block replaces its parent's).
+struct ScenarioBlock {
+  std::string key;
+  SourceLocation where;
+  BlockReading reading;
+};
 
 class ParameterRegistry {
  public:
@@ -140,9 +166,15 @@ class ParameterRegistry {
   [[nodiscard]] const MechanismSpec* find_mechanism(const std::string& name) const;
   [[nodiscard]] const std::vector<MechanismSpec>& mechanisms() const { return mechanisms_; }
 
+  // Declares a top-level scenario block; its key must not be a parameter or section.
+  void add_block(ScenarioBlockKind kind);
+  [[nodiscard]] const ScenarioBlockKind* find_block(const std::string& key) const;
+  [[nodiscard]] const std::vector<ScenarioBlockKind>& blocks() const { return blocks_; }
+
  private:
   std::vector<InterventionKind> interventions_;
   std::vector<MechanismSpec> mechanisms_;
+  std::vector<ScenarioBlockKind> blocks_;
   std::vector<ParameterSpec> specs_;
   std::map<std::string, std::size_t> index_;
 };
@@ -169,6 +201,10 @@ class ParameterSet {
 
   // Scheduled interventions, in file order.
   std::vector<Intervention> interventions;
+
+  // Blocks the scenario holds (ParameterRegistry::add_block), in file order.
+  std::vector<ScenarioBlock> blocks;
+  [[nodiscard]] const ScenarioBlock* block(const std::string& key) const;
 
  private:
   struct Entry {

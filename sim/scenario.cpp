@@ -321,6 +321,7 @@ class ScenarioReader {
       if (const auto parent = root["extends"]) chain = read_parent(file, parent);
       visited_ = 0;
       set_here_.clear();
+      derived_by_.clear();
       read_mapping(root, "", name, 0);
     } else if (!root.IsNull()) {
       throw InputError(location_of(name, root.Mark()), "a scenario must be a map of keys to values");
@@ -358,6 +359,8 @@ class ScenarioReader {
         read_interventions(item.second, file, where);
       else if (depth == 0 && key == "knockouts" && !parameters_.registry().mechanisms().empty())
         read_knockouts(item.second, file, where);
+      else if (const auto* block = depth == 0 ? parameters_.registry().find_block(key) : nullptr)
+        read_block(*block, item.second, file, where);
       else
         read_entry(path, item.second, where, file, depth);
     }
@@ -370,7 +373,7 @@ class ScenarioReader {
       // One file may name a parameter once, however it is spelled: nested, dotted, or both.
       if (const auto [first, added] = set_here_.emplace(path, where); !added)
         throw InputError(where, "key '" + path + "' appears twice (first at line " + std::to_string(first->second.line) +
-                                    "); give each parameter once");
+                                    "); give each parameter once" + derived_by(path));
       parameters_.set(path, convert_value(*spec, value, location_of(file, value.Mark())), where);
     } else if (registry.is_section(path)) {
       if (!value.IsMap())
@@ -383,6 +386,25 @@ class ScenarioReader {
                                   (suggestion ? "; did you mean '" + *suggestion + "'?"
                                               : "; run 'ppisim params' to list the known keys"));
     }
+  }
+
+  // A model's block (`area:`): it derives parameters, each of which the file may then not set itself.
+  void read_block(const ScenarioBlockKind& kind, const YAML::Node& node, const std::string& file, const SourceLocation& where) {
+    ScenarioBlock block{kind.key, where, kind.read(node, file)};
+    for (auto& [path, value] : block.reading.settings) {
+      if (const auto [first, added] = set_here_.emplace(path, where); !added)
+        throw InputError(where, "key '" + kind.key + "' derives '" + path + "', which line " + std::to_string(first->second.line) +
+                                    " sets; set one or the other");
+      derived_by_[path] = kind.key;
+      parameters_.set(path, std::move(value), where);
+    }
+    std::erase_if(parameters_.blocks, [&](const ScenarioBlock& held) { return held.key == kind.key; });  // a child's replaces its parent's
+    parameters_.blocks.push_back(std::move(block));
+  }
+
+  std::string derived_by(const std::string& path) const {
+    const auto found = derived_by_.find(path);
+    return found == derived_by_.end() ? "" : " (the '" + found->second + "' block derives it: set one or the other)";
   }
 
   // A child's list replaces its parent's, as any other value does.
@@ -419,6 +441,7 @@ class ScenarioReader {
   std::vector<fs::path> open_files_;
   std::size_t visited_ = 0;
   std::map<std::string, SourceLocation> set_here_;  // parameters set by the file being read, and where
+  std::map<std::string, std::string> derived_by_;   // parameters a block of that file derives, and the block's key
 };
 
 // Inserts `value` at dotted `path` in a nested YAML map.
@@ -594,9 +617,19 @@ std::string Scenario::resolved_yaml() const {
       list.push_back(intervention_yaml(parameters.registry(), intervention));
     root["interventions"] = list;
   }
+  // A block that says more than its settings is kept as it resolved; one whose settings say it all, as comments.
+  std::string derivations;
+  for (const auto& block : parameters.blocks) {
+    if (!block.reading.resolved.empty()) {
+      root[block.key] = YAML::Load(block.reading.resolved);
+      continue;
+    }
+    derivations += "# " + block.key + ": (" + block.where.describe() + ") derived the values below:\n";
+    for (const auto& line : block.reading.report) derivations += "#   " + line + "\n";
+  }
   YAML::Emitter out;
   out << root;
-  return std::string(out.c_str()) + "\n";
+  return derivations + std::string(out.c_str()) + "\n";
 }
 
 }  // namespace sim

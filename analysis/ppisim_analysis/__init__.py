@@ -9,12 +9,15 @@ python3-pandas, python3-scipy, python3-matplotlib and python3-yaml.
 """
 
 from .load import FORMAT, FORMAT_VERSION, NoTimeSeriesError, Results, load_results
-from .stats import (ANY_BF_AGES, COMPARED_OUTCOMES, Estimate, analysed_outcomes, checkpoint_outcomes, compare,
-                    noise_share, quantile_bands, sensitivity_method, sensitivity_table, summarise)
+from .stats import (ANY_BF_AGES, COMPARED_OUTCOMES, RISK_AGES, RISK_MEASURES, Estimate, analysed_outcomes,
+                    checkpoint_outcomes, compare, noise_share, quantile_bands, risk_outcome, sensitivity_method,
+                    sensitivity_table, stopped_risk, summarise)
 
 __all__ = [
     "ANY_BF_AGES",
     "COMPARED_OUTCOMES",
+    "RISK_AGES",
+    "RISK_MEASURES",
     "Estimate",
     "FORMAT",
     "FORMAT_VERSION",
@@ -26,7 +29,9 @@ __all__ = [
     "load_results",
     "noise_share",
     "quantile_bands",
+    "risk_outcome",
     "sensitivity_method",
     "sensitivity_table",
+    "stopped_risk",
     "summarise",
 ]

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from .load import load_results
+from .stats import compare, stopped_risk
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = 2010
@@ -70,13 +71,13 @@ class Runner:
 
 def stop_risk(results) -> np.ndarray:
     """Per run: risk of having stopped any breastfeeding by 6 weeks among mothers who started."""
-    summary = results.summary
-    return 1.0 - summary["any_bf_6w"].to_numpy() / summary["initiation_rate"].to_numpy()
+    return stopped_risk(results, "any", "6w")
 
 
 def relative_risk(treated, usual) -> float:
-    """Mean over paired replicates (same seeds, so the same mothers) of the risk ratio."""
-    return float(np.mean(stop_risk(treated) / stop_risk(usual)))
+    """The model's one relative risk (`compare`): of having stopped any
+    breastfeeding by 6 weeks among starters, paired by seed (the same mothers)."""
+    return float(compare(usual, treated, "any_bf_6w", pairing="paired")["rr"].iloc[0])
 
 
 def calibration_checks(runner: Runner) -> list[Check]:

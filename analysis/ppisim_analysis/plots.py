@@ -47,11 +47,43 @@ def _new_figure(width: float = 7.0, height: float = 3.8) -> Figure:
     return fig
 
 
+def set_overrides(r: Results) -> list[str]:
+    """The `--set path=value` changes the file's command line made to its scenario, in order."""
+    import shlex
+    try:
+        words = shlex.split(str(r.attrs.get("command_line", "")))
+    except ValueError:
+        return []
+    found = []
+    for k, word in enumerate(words):
+        if word == "--set" and k + 1 < len(words):
+            found.append(words[k + 1])
+        elif word.startswith("--set="):
+            found.append(word.removeprefix("--set="))
+    return found
+
+
 def _labels(results: list[Results]) -> list[str]:
-    names = [r.name for r in results]
+    """Each file's name; a `--set` variant is named by its change ("breastfriends, scheme.referral_policy=opt_out"),
+    and names still alike get their file's name."""
+    names = [", ".join([r.name, *set_overrides(r)]) for r in results]
     if len(set(names)) == len(names):
         return names
-    return [f"{r.name} ({r.path.name})" for r in results]
+    return [f"{name} ({r.path.name})" for name, r in zip(names, results)]
+
+
+def plot_ceac(curve: pd.DataFrame, label: str, currency: str) -> Figure:
+    """A cost-effectiveness acceptability curve: the probability that an option's cost per extra
+    mother breastfeeding at 6-8 weeks is below each threshold, over posterior draws (from `ceac` in decision.py)."""
+    fig = _new_figure(6.5, 3.2)
+    ax = fig.add_subplot()
+    ax.plot(curve["threshold"], curve["probability"], lw=1.6)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel(f"threshold: {currency} a year per extra mother breastfeeding at 6-8 weeks")
+    ax.set_ylabel("probability cost-effective")
+    ax.set_title(f"{label}: cost-effectiveness acceptability over posterior draws", fontsize=10)
+    ax.grid(True, alpha=0.3)
+    return fig
 
 
 def plot_timeseries(results: Results | Sequence[Results], name: str,
@@ -138,7 +170,9 @@ def plot_relative_risks(comparison: pd.DataFrame, title: str | None = None) -> F
         ax.annotate("undefined", (1.0, y[k]), ha="center", va="center", fontsize=8, color="grey")
     ax.axvline(1.0, color="grey", lw=1, ls="--")
     ax.set_yticks(y)
-    ax.set_yticklabels([f"stopped by {age}" for age in comparison["age"]], fontsize=8)
+    measures = comparison["measure"] if "measure" in comparison else ["any"] * len(comparison)
+    ax.set_yticklabels([f"stopped {'exclusive' if m == 'exclusive' else 'any'} by {age}"
+                        for m, age in zip(measures, comparison["age"])], fontsize=8)
     values = np.concatenate([rr[np.isfinite(rr)], lo[finite], hi[finite], [1.0]])
     if len(values) and np.all(values > 0) and values.max() / values.min() > 3:
         ax.set_xscale("log")  # wide ranges: ratios and their inverses equally far from 1
@@ -150,7 +184,8 @@ def plot_relative_risks(comparison: pd.DataFrame, title: str | None = None) -> F
     method = comparison.attrs.get("method", "")
     ax.set_xlabel(f"relative risk, {comparison.attrs.get('b', 'b')} vs {comparison.attrs.get('a', 'a')}"
                   + (f" ({method} runs)" if method else ""))
-    ax.set_title(title or "Risk of having stopped breastfeeding: relative risk with 95% interval", fontsize=10)
+    ax.set_title(title or "Risk of having stopped breastfeeding among mothers who started:\n"
+                 "relative risk with 95% interval", fontsize=10)
     ax.grid(True, axis="x", alpha=0.3)
     return fig
 
@@ -458,3 +493,96 @@ def figure_png(fig: Figure, dpi: int = 100) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
+
+
+# -- differences from a comparator (the report's figures when it compares options) -------
+
+WARM_UP_DAYS = 182  # 26 weeks: until then the mothers followed (babies under 26 weeks) are still arriving
+
+
+def paired_runs(comparator: Results, option: Results) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices (option, comparator) of the runs that share a seed (each option run with the
+    comparator run of its seed); empty when none do."""
+    by_seed = {int(s): k for k, s in enumerate(comparator.seeds.tolist())}
+    rows = [(k, by_seed[int(s)]) for k, s in enumerate(option.seeds.tolist()) if int(s) in by_seed]
+    if not rows:
+        return np.array([], dtype=int), np.array([], dtype=int)
+    option_rows, comparator_rows = zip(*rows)
+    return np.array(option_rows), np.array(comparator_rows)
+
+
+def warm_up_days(results: Results) -> float:
+    """The days drawn as warm-up: before measurement.from, and at least the first 26 weeks."""
+    start = results.summary["measurement.from"].max() if "measurement.from" in results.summary else 0.0
+    return max(float(start), float(WARM_UP_DAYS))
+
+
+def plot_series_differences(comparator: Results, options: Sequence[Results], name: str,
+                            labels: Sequence[str] | None = None) -> Figure:
+    """Small multiples, one panel per option: the daily series of the option minus the comparator's,
+    run by run on shared seeds (median and the band of the middle 90% of pairs), in percentage points
+    for shares, on one y axis; the warm-up is shaded and labelled, not drawn as data."""
+    options = list(options)
+    labels = list(labels) if labels is not None else _labels(options)
+    units = comparator.units_by_group["timeseries"].get(name, "")
+    scale = 100.0 if is_share(units) else 1.0
+    columns = min(len(options), 3)
+    rows = math.ceil(len(options) / columns)
+    fig = _new_figure(7.0, 1.9 * rows + 0.9)
+    axes = fig.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
+    base = comparator.timeseries_array(name)
+    days = np.asarray(comparator.days, dtype=float)
+    for ax, option, label in zip(axes, options, labels):
+        mine, theirs = paired_runs(comparator, option)
+        ax.axhline(0.0, color="grey", lw=0.8)
+        ax.axvspan(days[0], warm_up_days(comparator), color="#ddd", lw=0, label="warm-up")
+        ax.set_title(label, fontsize=8)
+        if len(mine) == 0 or option.timeseries_array(name).shape[1] != base.shape[1]:
+            ax.text(0.5, 0.5, "no runs share seeds", ha="center", transform=ax.transAxes, fontsize=8, color="grey")
+            continue
+        diff = scale * (option.timeseries_array(name)[mine] - base[theirs])
+        with np.errstate(all="ignore"):
+            low, middle, high = np.nanquantile(diff, [0.05, 0.5, 0.95], axis=0)
+        ax.fill_between(days, low, high, alpha=0.3, lw=0)
+        ax.plot(days, middle, lw=1.2)
+        ax.grid(True, alpha=0.3)
+    for ax in axes[len(options):]:
+        ax.set_visible(False)
+    fig.supxlabel("simulated day (grey: warm-up, while the mothers followed are still arriving)", fontsize=8)
+    fig.supylabel(("percentage points" if scale == 100.0 else units) + " vs comparator", fontsize=8)
+    fig.suptitle(f"{name}: option minus {comparator.name}, median and middle 90% of seed-paired runs", fontsize=9)
+    return fig
+
+
+def plot_outcome_differences(comparator: Results, options: Sequence[Results], outcomes: Sequence[str],
+                             labels: Sequence[str] | None = None) -> Figure:
+    """Small multiples, one panel per outcome: each option's paired difference from the comparator
+    (percentage points for shares) with its 95% Student t interval over the pairs, on an axis around
+    the differences (with 0 marked), so that a 1-point difference is as visible as it is."""
+    options = list(options)
+    labels = list(labels) if labels is not None else _labels(options)
+    fig = _new_figure(7.0, 0.32 * len(options) * 1 + 1.6)
+    axes = fig.subplots(1, len(outcomes), sharey=True, squeeze=False).ravel()
+    y = np.arange(len(options))[::-1]
+    for ax, outcome in zip(axes, outcomes):
+        units = comparator.units_by_group["summary"].get(outcome, "")
+        scale = 100.0 if is_share(units) else 1.0
+        for k, option in enumerate(options):
+            mine, theirs = paired_runs(comparator, option)
+            if outcome not in option.outcomes or len(mine) == 0:
+                continue
+            d = summarise(scale * (option.summary[outcome].to_numpy(dtype=float)[mine]
+                                   - comparator.summary[outcome].to_numpy(dtype=float)[theirs]))
+            if math.isfinite(d.lo95):
+                ax.errorbar([d.mean], [y[k]], xerr=[[d.mean - d.lo95], [d.hi95 - d.mean]], fmt="o", capsize=3,
+                            color="C0", ms=4)
+            else:
+                ax.plot([d.mean], [y[k]], "o", color="C0", ms=4)
+        ax.axvline(0.0, color="grey", lw=0.8, ls="--")
+        ax.set_title(_outcome_label(outcome, [comparator]), fontsize=7)
+        ax.set_xlabel("points" if scale == 100.0 else units, fontsize=8)
+        ax.grid(True, axis="x", alpha=0.3)
+    axes[0].set_yticks(y)
+    axes[0].set_yticklabels(labels, fontsize=7)
+    fig.suptitle(f"Difference from {comparator.name} (seed-paired runs, 95% intervals: replicate noise)", fontsize=9)
+    return fig

@@ -42,9 +42,10 @@ import jinja2
 import numpy as np
 import yaml
 
+from . import decision as decision_module
 from . import plots, posterior
 from .load import Results, load_results
-from .stats import (COMPARED_OUTCOMES, analysed_outcomes, compare, noise_share,
+from .stats import (analysed_outcomes, compare, noise_share,
                     sensitivity_method, sensitivity_table, summarise)
 
 PROGRAM = "ppisim_analysis.report"
@@ -53,6 +54,7 @@ KEY_OUTCOMES = (
     "initiation_rate",
     "any_bf_1w", "any_bf_6w", "any_bf_3m", "any_bf_4m", "any_bf_6m",
     "excl_bf_1w", "excl_bf_6w", "excl_bf_3m", "excl_bf_4m", "excl_bf_6m",
+    "stopped_any_by_6w_among_starters", "stopped_exclusive_by_6w_among_starters",  # the risks trials report
     "reached_by_volunteer",
     "peer_contacts_per_mother",
     "referrals_per_mother",
@@ -105,6 +107,25 @@ def _g(value: float, digits: int = 4) -> str:
 
 def _pct(value: float, decimals: int = 1) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{100 * value:.{decimals}f}%"
+
+
+def design_spread(r: Results, name: str) -> tuple[float, float, float, int]:
+    """A sweep's outcome over its design: the mean of the design points' replicate means, and the range
+    where the middle 95% of those point means fall (2.5th to 97.5th centile), with the number of points.
+    This describes how the outcome varies over the design; a Student t interval of the pooled mean would
+    only say how precisely the design's average is known."""
+    means = r.summary.groupby("point")[name].mean().dropna().to_numpy(dtype=float)
+    if len(means) == 0:
+        return math.nan, math.nan, math.nan, 0
+    return float(means.mean()), float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975)), len(means)
+
+
+def _design_spread_text(r: Results, name: str, share: bool) -> str:
+    fmt = _pct if share else _g
+    mean, lo, hi, points = design_spread(r, name)
+    if points == 0:
+        return "undefined"
+    return f"{fmt(mean)}; 95% of {points} design points in [{fmt(lo)}, {fmt(hi)}]"
 
 
 def _estimate_text(values, share: bool) -> str:
@@ -302,6 +323,38 @@ def _plain_words(results: Results) -> str:
     return " ".join(s)
 
 
+def _same_text(value, default) -> bool:
+    """A value as the resolved scenario writes it ('[1 days, 5 days]') against the registry's default text
+    ('[1, 5] days'): the same numbers and the same words, units aside."""
+    import re
+    def parts(text):
+        text = str(text).replace("True", "true").replace("False", "false")
+        words = {w for w in re.findall(r"[A-Za-z_]+", text) if w not in ("day", "days")}
+        return [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", text)], words
+    return parts(value) == parts(default)
+
+
+def _changed_from_defaults(results: Results, p: "_Parameters") -> list[dict]:
+    """The parameters a scenario sets to other values than the registry's defaults (the run settings left out)."""
+    rows = []
+    for spec in results.registry.to_dict("records") if len(results.registry) else []:
+        key, default = spec["path"], spec.get("default")
+        if key in ("name", "description", "seed", "replicates") or not p.has(key):
+            continue
+        if key in results.parameters:
+            expected = _default_number(default)
+            values = results.summary[key].dropna().unique()
+            same = expected is not None and len(values) and all(
+                math.isclose(float(v), expected, rel_tol=1e-9, abs_tol=1e-12) for v in values)
+        elif key in results.choices:
+            same = all(str(word) == str(default) for word in results.choices[key].unique())
+        else:
+            same = default is None or _same_text(p.yaml.get(key), default)
+        if not same:
+            rows.append({"key": key, "value": p.text(key)})
+    return rows
+
+
 def _scenario_section(results: Results, label: str) -> dict:
     """One scenario: its description, in words, its key parameters and all numeric ones."""
     p = _Parameters(results)
@@ -312,9 +365,15 @@ def _scenario_section(results: Results, label: str) -> dict:
         raw = results.summary[key].dropna().unique()
         all_rows.append({"key": key, "value": p.text(key), "units": p.units(key), "meaning": p.description(key),
                          "stored": _g(float(raw[0]), 10) if len(raw) == 1 else f"{len(raw)} values"})
+    description = str(results.scenario.get("description", "") or "").strip()
+    overrides = plots.set_overrides(results)
+    if overrides:  # a --set variant: described by its change, not only by its base scenario's words
+        description = (f"The scenario {results.name} changed with --set " + ", ".join(overrides)
+                       + (f". Its base scenario: {description}" if description else "."))
     return {
         "label": label,
-        "description": str(results.scenario.get("description", "") or "").strip(),
+        "changed_rows": _changed_from_defaults(results, p),
+        "description": description,
         "sweep": {"name": results.name, "factors": _plural(len(results.factors), "factor"),
                   "model": _model(results)} if results.is_sweep else None,
         "words": _plain_words(results),
@@ -331,8 +390,8 @@ def _outcome_rows(all_results: Sequence[Results], outcomes: Iterable[str]) -> li
         description = next((r.descriptions_by_group["summary"].get(name) for r in all_results
                             if name in r.descriptions_by_group["summary"]), "")
         share = plots.is_share(units)
-        cells = [{"estimate": _estimate_text(r.summary[name], share), "n": summarise(r.summary[name]).n}
-                 if name in r.outcomes else None for r in all_results]
+        cells = [{"estimate": _design_spread_text(r, name, share) if r.is_sweep else _estimate_text(r.summary[name], share),
+                  "n": summarise(r.summary[name]).n} if name in r.outcomes else None for r in all_results]
         rows.append({"name": name, "description": description, "units": "%" if share else units, "cells": cells})
     return rows
 
@@ -395,7 +454,8 @@ def _comparison_section(a: Results, b: Results, label_a: str, label_b: str) -> t
     def cell(row, column, fmt):
         return _with_interval(row[column], row[f"{column}_lo95"], row[f"{column}_hi95"], fmt)
 
-    rows = [{"age": row["age"], "outcome": row["outcome"], "risk_a": cell(row, "risk_a", _pct),
+    rows = [{"age": row["age"], "measure": row["measure"], "outcome": row["outcome"],
+             "risk_a": cell(row, "risk_a", _pct),
              "risk_b": cell(row, "risk_b", _pct), "difference": cell(row, "difference", _points),
              "rr": cell(row, "rr", _ratio),
              "runs": f"{row['n_pairs']} pairs" if method == "paired" else f"{row['n_a']} and {row['n_b']}"}
@@ -763,7 +823,7 @@ def _comparisons(all_results: Sequence[Results], labels: Sequence[str]) -> list[
     """Each file after the first against the first (the reference)."""
     comparisons = []
     for r, label in zip(all_results[1:], labels[1:]):
-        missing = [o for o in COMPARED_OUTCOMES if o not in all_results[0].outcomes or o not in r.outcomes]
+        missing = [o for o in ("initiation_rate", "any_bf_6w") if o not in all_results[0].outcomes or o not in r.outcomes]
         if missing:
             comparisons.append({"label_a": labels[0], "label_b": label, "missing": ", ".join(missing)})
             continue
@@ -779,6 +839,10 @@ def _comparisons(all_results: Sequence[Results], labels: Sequence[str]) -> list[
 def _figures(all_results: Sequence[Results], labels: Sequence[str]) -> list[dict]:
     """Time series, outcome bars and each run file's social graph (the relative risks are with each comparison)."""
     figures = []
+    options = [(r, label) for r, label in zip(all_results[1:], labels[1:]) if not r.is_sweep]
+    comparator = all_results[0]
+    if options and not comparator.is_sweep and all(len(plots.paired_runs(comparator, r)[0]) for r, _ in options):
+        return _difference_figures(comparator, options, labels[0]) + _graph_figures(all_results, labels)
     for name in [s for s in PLOTTED_SERIES if all(s in r.series for r in all_results)]:
         description = all_results[0].descriptions_by_group["timeseries"].get(name, name)
         figures.append(_figure(plots.plot_timeseries(list(all_results), name),
@@ -791,6 +855,32 @@ def _figures(all_results: Sequence[Results], labels: Sequence[str]) -> list[dict
             figures.append(_figure(plots.plot_outcome_bars(having, outcomes, title=f"Share of mothers still doing {words}"),
                                    f"Share of mothers still doing {words} at each age: replicate means with "
                                    "95% intervals, by scenario."))
+    return figures + _graph_figures(all_results, labels)
+
+
+DIFFERENCE_OUTCOMES = ("any_bf_6w", "excl_bf_6w", "any_bf_6m", "reached_by_volunteer")
+
+
+def _difference_figures(comparator: Results, options: Sequence[tuple[Results, str]], comparator_label: str) -> list[dict]:
+    """The options as differences from the comparator: key outcomes, then the daily series (warm-up marked)."""
+    results, names = [r for r, _ in options], [label for _, label in options]
+    outcomes = [o for o in DIFFERENCE_OUTCOMES if o in comparator.outcomes]
+    figures = [_figure(plots.plot_outcome_differences(comparator, results, outcomes, names),
+                       f"Each option minus {comparator_label}, in percentage points of mothers, run by run on shared "
+                       "seeds, with 95% intervals over the pairs (replicate noise only); the axis is drawn around the "
+                       "differences, so a 1-point difference shows as one.")]
+    for name in [s for s in PLOTTED_SERIES if s in comparator.series and all(s in r.series for r in results)]:
+        description = comparator.descriptions_by_group["timeseries"].get(name, name)
+        figures.append(_figure(plots.plot_series_differences(comparator, results, name, names),
+                               f"{description} ({name}): each option minus {comparator_label} by simulated day, the "
+                               "median of the seed-paired differences with the band of the middle 90%; the grey "
+                               f"stretch (the first {plots.WARM_UP_DAYS} days, or to measurement.from if later) is "
+                               "warm-up, while the mothers followed are still arriving, not a result."))
+    return figures
+
+
+def _graph_figures(all_results: Sequence[Results], labels: Sequence[str]) -> list[dict]:
+    figures = []
     for r, label in zip(all_results, labels):
         nodes, _ = r.graph if not r.is_sweep else (None, None)
         if nodes is None or nodes.empty:
@@ -809,10 +899,103 @@ def _environment() -> jinja2.Environment:
                               lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
 
 
-def render_report(all_results: Sequence[Results], title: str | None = None) -> str:
-    """The report as one HTML string (see the module docstring)."""
+def _money(value: float, currency: str) -> str:
+    if not math.isfinite(value):
+        return "–"
+    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, currency + " ")
+    return ("−" if value < 0 else "") + f"{symbol}{abs(value):,.0f}"
+
+
+def _count_with_interval(e: decision_module.Interval, signed: bool = True) -> str:
+    fmt = (lambda v: f"{v:+,.0f}") if signed else (lambda v: f"{v:,.0f}")
+    return _with_interval(e.mean, e.lo95, e.hi95, fmt)
+
+
+def _levers(option: Results, comparator: Results, limit: int = 5) -> str:
+    """What the option changes from the comparator, in setting = value words (the first few)."""
+    yo, yc = _flatten(option.scenario), _flatten(comparator.scenario)
+    changed = [f"{k} = {_yaml_value(yo.get(k, '–'))}" for k in dict.fromkeys([*yo, *yc])
+               if k not in ("name", "description") and not k.startswith("costs") and yo.get(k) != yc.get(k)]
+    if not changed:
+        return "nothing (the same scenario)"
+    return "; ".join(changed[:limit]) + (f"; and {len(changed) - limit} more (see the comparison)" if len(changed) > limit else "")
+
+
+def _decision_section(all_results: Sequence[Results], labels: Sequence[str], chosen: bool) -> dict | None:
+    """Page one: each run file after the first (the comparator) against it, per year in the area."""
+    comparator = all_results[0]
+    if comparator.is_sweep or len(all_results) < 2:
+        return None
+    rows, notes, figures, costed, unit_costs, nmb, posterior_runs = [], [], [], [], [], False, False
+    for r, label in zip(all_results[1:], labels[1:]):
+        if r.is_sweep:
+            notes.append(f"{label} is a sweep: its pooled runs are not one option, so it has no row here.")
+            continue
+        try:
+            d = decision_module.decide(r, comparator)
+        except (ValueError, KeyError) as why:
+            notes.append(f"{label}: no headcounts ({why}).")
+            continue
+        posterior_runs = posterior_runs or d.posterior
+        notes += [f"{label}: {note}." for note in d.notes]
+        row = {"option": label, "levers": _levers(r, comparator),
+               "extra_any": _count_with_interval(d.headcounts["mothers_any_bf_6w"]),
+               "extra_excl": _count_with_interval(d.headcounts["mothers_excl_bf_6w"]),
+               "extra_6m": _count_with_interval(d.headcounts["mothers_any_bf_6m"]),
+               "reached": f"{d.levels['mothers_reached'][0]:,.0f}", "programme": "no costs: block", "per_extra": "–",
+               "nmb": "–"}
+        if d.costs:
+            c, currency = d.costs, d.costs["currency"]
+            costed.append(f"{currency} at {c['price_year']} prices")
+            unit_costs.append({"option": label, "currency": currency, "price_year": c["price_year"],
+                               "items": [{"item": item, "value": _money(v["value"], currency) if v["value"] >= 1
+                                          else f"{v['value']:g}", "per": v["per"], "source": v["source"],
+                                          "per_year": _money(v["per_year"].mean, currency)}
+                                         for item, v in c["items"].items()],
+                               "incremental": _with_interval(c["incremental"].mean, c["incremental"].lo95,
+                                                             c["incremental"].hi95, lambda v: _money(v, currency))})
+            money = lambda v: _money(v, currency)  # noqa: E731
+            row["programme"] = _with_interval(c["programme"].mean, c["programme"].lo95, c["programme"].hi95, money)
+            per = c["per_extra_mother_6w"]
+            row["per_extra"] = (_with_interval(per.mean, per.lo95, per.hi95, money) if math.isfinite(per.lo95)
+                                else money(per.mean) + " (interval unbounded: the extra mothers' interval reaches 0)")
+            if "net_monetary_benefit" in c:
+                nmb = True
+                v = c["net_monetary_benefit"]
+                row["nmb"] = (_with_interval(v["interval"].mean, v["interval"].lo95, v["interval"].hi95, money)
+                              + f" at {money(v['value'])} per extra mother")
+            if "ceac" in c:
+                figures.append(_figure(plots.plot_ceac(c["ceac"], label, currency),
+                                       f"Cost-effectiveness acceptability, {label} vs {labels[0]}: the share of posterior "
+                                       "draws in which the cost per extra mother breastfeeding at 6-8 weeks is below each "
+                                       "threshold."))
+        rows.append(row)
+    if not rows:
+        return None
+    births = comparator.summary["population.births"].dropna().unique() * decision_module.DAYS_PER_YEAR
+    covers = ("Intervals are 95%: over posterior draws where an option's runs come from a calibration's posterior "
+              "(parameter uncertainty), otherwise Student t over the seed-paired runs, so they cover replicate noise "
+              "only, not what is unknown about the parameters; a cost per extra mother's interval is a bootstrap over "
+              "the pairs." if posterior_runs else
+              "Intervals are 95% and cover replicate noise only (Student t over the seed-paired runs; a bootstrap for a "
+              "cost per extra mother), not what is unknown about the parameters: run the options with "
+              "ppisim run --posterior for that.")
+    return {"comparator": labels[0], "chosen": " chosen with --baseline" if chosen else ", the first file",
+            "births": ", ".join(f"{b:,.0f}" for b in births), "covers": covers, "rows": rows, "notes": notes,
+            "costed": bool(costed), "currency_words": ", ".join(dict.fromkeys(costed)), "nmb": nmb, "figures": figures,
+            "unit_costs": unit_costs,
+            "published": [{"study": p["study"], "cost": f"{_money(p['value'], p['currency'])} {p['what']}",
+                           "reference": p["reference"]} for p in decision_module.PUBLISHED_COMPARATORS]}
+
+
+def render_report(all_results: Sequence[Results], title: str | None = None, baseline: int | None = None) -> str:
+    """The report as one HTML string (see the module docstring); `baseline` is the index of the
+    comparator among the files (default: the first)."""
     if not all_results:
         raise ValueError("a report needs at least one results file")
+    all_results = list(all_results)
+    if baseline is not None:
+        all_results.insert(0, all_results.pop(baseline))
     labels = plots._labels(list(all_results))
     if title is None:
         title = "ppisim report: " + (labels[0] if len(labels) == 1 else f"{labels[0]} and " + ", ".join(labels[1:]))
@@ -825,6 +1008,7 @@ def render_report(all_results: Sequence[Results], title: str | None = None) -> s
         "files": _plural(len(all_results), "results file"),
         "reference": labels[0] if several else None,
         "several": several,
+        "decision": _decision_section(all_results, labels, baseline is not None) if several else None,
         "scenarios": [_scenario_section(r, label) for r, label in zip(all_results, labels)],
         "sources": _sources_section(all_results),
         "outcomes": _outcomes_section(all_results, labels),
@@ -959,19 +1143,31 @@ def render_posterior_report(p: posterior.Posterior, title: str | None = None) ->
     return _environment().get_template("posterior_report.html.j2").render(page=page)
 
 
-def _render_any(paths: Sequence[str | os.PathLike], title: str | None) -> str:
+def _baseline_index(paths: Sequence[str | os.PathLike], baseline) -> int | None:
+    """The index of --baseline FILE among the results files (it is added when not among them)."""
+    if baseline is None:
+        return None
+    for k, path in enumerate(paths):
+        if Path(path).resolve() == Path(baseline).resolve():
+            return k
+    raise ValueError(f"--baseline {baseline}: not one of the results files given ({', '.join(map(str, paths))})")
+
+
+def _render_any(paths: Sequence[str | os.PathLike], title: str | None, baseline=None) -> str:
     """A posterior file's report, or the report of results files; raises ValueError for a mixture."""
     posteriors = [path for path in paths if posterior.is_posterior_file(path)]
     if posteriors:
         if len(paths) != 1:
             raise ValueError(f"{posteriors[0]}: a calibration's posterior file is reported on its own")
         return render_posterior_report(posterior.load_posterior(posteriors[0]), title)
-    return render_report([load_results(path) for path in paths], title)
+    if baseline is not None and not any(Path(p).resolve() == Path(baseline).resolve() for p in paths):
+        paths = [baseline, *paths]
+    return render_report([load_results(path) for path in paths], title, _baseline_index(paths, baseline))
 
 
 def write_report(results_paths: str | os.PathLike | Sequence[str | os.PathLike], output_html: str | os.PathLike,
-                 title: str | None = None) -> Path:
-    """Loads the results files (the first is the reference for comparisons) and
+                 title: str | None = None, baseline: str | os.PathLike | None = None) -> Path:
+    """Loads the results files (the first, or `baseline`, is the comparator) and
     writes one self-contained HTML report to output_html, atomically."""
     if isinstance(results_paths, (str, os.PathLike)):
         results_paths = [results_paths]
@@ -979,7 +1175,7 @@ def write_report(results_paths: str | os.PathLike | Sequence[str | os.PathLike],
     if not output.parent.is_dir() and str(output.parent):
         raise ValueError(f"{output}: the output folder '{output.parent}' does not exist")
     check_not_an_input(output, results_paths)
-    return write_atomically(output, _render_any(list(results_paths), title))
+    return write_atomically(output, _render_any(list(results_paths), title, baseline))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -993,6 +1189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-o", "--output", help="HTML file to write (default: the first results file with "
                                                 "the suffix .html); replaced if it exists")
     parser.add_argument("--title", help="report title")
+    parser.add_argument("--baseline", metavar="FILE", help="the comparator every other file is compared with "
+                                                            "(default: the first results file)")
     args = parser.parse_args(argv)
     output = Path(args.output) if args.output else Path(args.results[0]).with_suffix(".html")
     try:
@@ -1000,7 +1198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise ValueError(f"{output}: the output folder '{output.parent}' does not exist")
         check_replaceable(output)
         check_not_an_input(output, args.results)
-        text = _render_any(args.results, args.title)
+        text = _render_any(args.results, args.title, args.baseline)
     except (ValueError, OSError) as error:  # bad input: nothing is written
         print(f"{PROGRAM}: error: {error}", file=sys.stderr)
         return 2

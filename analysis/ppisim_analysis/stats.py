@@ -132,20 +132,74 @@ def checkpoint_outcomes(results: Results, prefix: str = ANY_BF_PREFIX) -> list[s
     return sorted(named, key=lambda o: results.ages[o])
 
 
-def _compared_outcomes(a: Results, b: Results, outcome_age) -> list[str]:
+# The model's one definition of the risk a relative risk compares (docs/ODD.md,
+# 4.11): having stopped any (or exclusive) breastfeeding by an age, among
+# mothers who started, as trials report it; a relative risk is that risk in
+# the option over the comparator, paired by seed. The model stores the risk per
+# run at RISK_AGES (stopped_<measure>_by_<age>_among_starters); at another
+# checkpoint, or in a file written before the model stored it, it is
+# 1 - share at that age / initiation_rate: the same quantity, from the shares.
+RISK_MEASURES = ("any", "exclusive")
+RISK_AGES = ("10d", "6w", "3m", "6m")
+SHARE_PREFIX = {"any": ANY_BF_PREFIX, "exclusive": "excl_bf_"}
+RISK_DEFINITION = ("risk of having stopped breastfeeding (any, or exclusive) by the age among mothers who "
+                   "started breastfeeding")
+
+
+def risk_outcome(measure: str, age: str) -> str:
+    """The model's name of the risk of having stopped `measure` ('any' or
+    'exclusive') breastfeeding by `age` ('6w') among mothers who started."""
+    return f"stopped_{measure}_by_{age}_among_starters"
+
+
+RISK_OUTCOMES = tuple(risk_outcome(m, a) for m in RISK_MEASURES for a in RISK_AGES)
+
+
+def stopped_risk(results: Results, measure: str, age: str) -> np.ndarray:
+    """Per run, in the file's run order: the risk of having stopped `measure`
+    breastfeeding by `age` among mothers who started (the model's definition),
+    read from the model's own outcome where the file holds it, else computed
+    from the shares as 1 - share / initiation_rate (NaN where none started)."""
+    stored = risk_outcome(measure, age)
+    if stored in results.summary:
+        return results.summary[stored].to_numpy(dtype=np.float64)
+    share = SHARE_PREFIX[measure] + age
+    for name in (share, "initiation_rate"):
+        if name not in results.summary:
+            raise ValueError(f"{results.path}: no summary outcome {stored!r}, nor {name!r} to compute it from")
+    started = results.summary["initiation_rate"].to_numpy(dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        risk = 1.0 - results.summary[share].to_numpy(dtype=np.float64) / started
+    return np.where(started > 0, risk, math.nan)
+
+
+def _parse_risk(item: str, measures: Sequence[str]) -> list[tuple[str, str]]:
+    """'6w' -> each of measures at 6w; 'any_bf_6w', 'excl_bf_6w' or
+    'stopped_any_by_6w_among_starters' -> that one measure."""
+    if item.startswith("stopped_") and item.endswith("_among_starters"):
+        measure, _, age = item.removeprefix("stopped_").removesuffix("_among_starters").partition("_by_")
+        return [(measure, age)] if measure in RISK_MEASURES else []
+    for measure, prefix in SHARE_PREFIX.items():
+        if item.startswith(prefix):
+            return [(measure, item.removeprefix(prefix))]
+    return [(measure, item) for measure in measures]
+
+
+def _compared_risks(a: Results, b: Results, outcome_age, measures: Sequence[str]) -> list[tuple[str, str]]:
     if outcome_age is None:
-        return list(COMPARED_OUTCOMES)
+        return [(m, age) for m in measures for age in RISK_AGES]
     if isinstance(outcome_age, str):
         outcome_age = [outcome_age]
-    known = [o for o in checkpoint_outcomes(a) if o in b.ages] or list(COMPARED_OUTCOMES)  # older files: no ages
-    outcomes = []
-    for age in outcome_age:
-        outcome = ANY_BF_PREFIX + str(age).removeprefix(ANY_BF_PREFIX)
-        if outcome not in known:
-            raise ValueError(f"outcome age {str(age)!r}: expected one of "
-                             f"{', '.join(o.removeprefix(ANY_BF_PREFIX) for o in known)} (or {', '.join(known)})")
-        outcomes.append(outcome)
-    return outcomes
+    known = [o.removeprefix(ANY_BF_PREFIX) for o in checkpoint_outcomes(a) if o in b.ages] \
+        or list(ANY_BF_AGES)  # older files: no ages
+    risks = []
+    for item in outcome_age:
+        parsed = _parse_risk(str(item), measures)
+        if not parsed or any(age not in known for _, age in parsed):
+            raise ValueError(f"outcome age {str(item)!r}: expected one of {', '.join(known)} (or a name such as "
+                             f"any_bf_6w, excl_bf_6w or {risk_outcome('any', '6w')})")
+        risks += parsed
+    return risks
 
 
 def pairing_of(a: Results, b: Results) -> str:
@@ -186,12 +240,18 @@ def _log_rr_unpaired(mean_a, var_a, n_a, mean_b, var_b, n_b):
     return math.exp(log_rr), math.exp(log_rr - half), math.exp(log_rr + half)
 
 
-def compare(a: Results, b: Results, outcome_age=None, pairing: str = "auto") -> pd.DataFrame:
-    """Risk of having STOPPED breastfeeding (1 - any_bf share) in b against a.
+def compare(a: Results, b: Results, outcome_age=None, pairing: str = "auto",
+            measures: Sequence[str] = RISK_MEASURES) -> pd.DataFrame:
+    """Risk of having STOPPED breastfeeding among mothers who started (the
+    model's one definition, `stopped_risk`) in b (the option) against a (the
+    comparator).
 
-    outcome_age: "6w", "any_bf_6w", a list of them (any checkpoint outcome
-    both files hold, see `checkpoint_outcomes`), or None for
-    COMPARED_OUTCOMES (1w, 6w, 3m, 4m, 6m). pairing: "auto" (paired when both files hold the same
+    outcome_age: "6w" (each of `measures` at 6 weeks), "any_bf_6w",
+    "excl_bf_6w" or "stopped_any_by_6w_among_starters" (that measure), a
+    list of them (any checkpoint both files hold, see `checkpoint_outcomes`),
+    or None for every measure at RISK_AGES (10d, 6w, 3m, 6m, where the model
+    stores the risk). measures: "any", "exclusive" or both (the default).
+    pairing: "auto" (paired when both files hold the same
     run seeds, see `pairing_of`), "paired" (pairs runs on the seeds they share;
     at least two needed) or "unpaired".
 
@@ -202,12 +262,17 @@ def compare(a: Results, b: Results, outcome_age=None, pairing: str = "auto") -> 
     interval on log RR (Welch-Satterthwaite degrees of freedom). Runs whose
     outcome is undefined (NaN) are left out (in pairs: both runs).
 
-    One row per age: outcome, age (in words, from the file), age_days, method, risk_a (+ lo95/hi95, n_a),
+    One row per measure and age (any first): outcome (the model's name of the
+    risk), measure, age (in words, from the file), age_days, method, risk_a (+ lo95/hi95, n_a),
     risk_b (+ lo95/hi95, n_b), n_pairs, difference (+ lo95/hi95),
     rr (+ lo95/hi95). ``result.attrs`` holds method, names of a and b and notes.
     """
     if pairing not in ("auto", "paired", "unpaired"):
         raise ValueError(f"pairing must be 'auto', 'paired' or 'unpaired', not {pairing!r}")
+    if isinstance(measures, str):
+        measures = (measures,)
+    if not measures or any(m not in RISK_MEASURES for m in measures):
+        raise ValueError(f"measures must be among {', '.join(RISK_MEASURES)}, not {list(measures)!r}")
     method = pairing_of(a, b) if pairing == "auto" else pairing
     notes = []
     sa, sb = a.seeds, b.seeds
@@ -228,15 +293,14 @@ def compare(a: Results, b: Results, outcome_age=None, pairing: str = "auto") -> 
                              "the outcomes are measured on different cohorts of mothers")
 
     rows = []
-    for outcome in _compared_outcomes(a, b, outcome_age):
-        for r in (a, b):
-            if outcome not in r.outcomes:
-                raise ValueError(f"{r.path}: no summary outcome {outcome!r}")
-        risk_a = 1.0 - a.summary[outcome].to_numpy(dtype=np.float64)
-        risk_b = 1.0 - b.summary[outcome].to_numpy(dtype=np.float64)
+    for measure, age in _compared_risks(a, b, outcome_age, measures):
+        outcome = risk_outcome(measure, age)
+        share = SHARE_PREFIX[measure] + age
+        risk_a, risk_b = stopped_risk(a, measure, age), stopped_risk(b, measure, age)
         ea, eb = summarise(risk_a), summarise(risk_b)
-        row = {"outcome": outcome, "age": a.age_words.get(outcome, outcome.removeprefix(ANY_BF_PREFIX)),
-               "age_days": a.ages.get(outcome, math.nan), "method": method,
+        row = {"outcome": outcome, "measure": measure,
+               "age": a.age_words.get(outcome, a.age_words.get(share, age)),
+               "age_days": a.ages.get(outcome, a.ages.get(share, math.nan)), "method": method,
                "risk_a": ea.mean, "risk_a_lo95": ea.lo95, "risk_a_hi95": ea.hi95, "n_a": ea.n,
                "risk_b": eb.mean, "risk_b_lo95": eb.lo95, "risk_b_hi95": eb.hi95, "n_b": eb.n}
         if method == "paired":
@@ -272,7 +336,7 @@ def compare(a: Results, b: Results, outcome_age=None, pairing: str = "auto") -> 
     result = pd.DataFrame(rows)
     result.attrs.update({"method": method, "a": a.name, "b": b.name, "a_path": str(a.path),
                          "b_path": str(b.path), "notes": notes,
-                         "measure": "risk of having stopped breastfeeding = 1 - share breastfeeding at all"})
+                         "definition": RISK_DEFINITION})
     return result
 
 

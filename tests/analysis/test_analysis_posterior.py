@@ -122,6 +122,49 @@ def test_report_of_a_posterior_run_says_what_its_intervals_cover(posterior_run, 
     path, summary = posterior_run
     text = write_report(path, tmp_path / "draws.html").read_text(encoding="utf-8")
     page = ReportPage(text)
-    assert "integrated: parameter and replicate uncertainty" in page.headings
+    assert "integrated, horizon=1year, population.births=3000 per year: parameter and replicate uncertainty" in page.headings
     assert "ran at 6 draws of a calibration's posterior" in text
     assert f"{100 * summary['any_bf_6w']['parameter_share']:.0f}%" in text
+
+
+def test_decision_over_posterior_draws_covers_parameter_uncertainty_and_gives_a_ceac(posterior_run, binary, tmp_path):
+    """Runs over posterior draws against a plain usual-care run of the same seeds: each headcount's interval
+    is the 95% range of the draws' mean paired differences, and the CEAC is the share of draws whose net
+    monetary benefit at each threshold is positive, both by hand."""
+    import numpy as np
+    from ppisim_analysis import load_results
+    from ppisim_analysis.decision import decide
+    path, _ = posterior_run
+    folder = path.parent
+    costed = folder / "costed_draws.h5"
+    # the same draws with a costs: block (it moves no number): the option's costs come from its scenario
+    (folder / "costed.yaml").write_text(f"extends: {REPO / 'scenarios' / 'integrated.yaml'}\nname: integrated\n"
+                                        "costs: {currency: GBP, price_year: 2023}\n")
+    for args in (["run", folder / "costed.yaml", "-o", costed, "--posterior", "tiny.h5", "--draws", "6"],
+                 ["run", REPO / "scenarios" / "no_peer_support.yaml", "-o", folder / "care.h5"]):
+        done = run_binary(binary, *args, "--set", "horizon=1year", "--set", "population.births=3000 per year",
+                          "--replicates", "3", "--quiet", "--force", cwd=folder)
+        assert done.returncode == 0, describe(done)
+    option, care = load_results(costed), load_results(folder / "care.h5")
+    decision = decide(option, care)
+    assert decision.posterior and decision.pairs == 18
+    draws = posterior.run_draws(costed)
+    by_seed = dict(zip(care.seeds.tolist(), care.summary["any_bf_6w"].to_numpy() * care.summary["population.births"] * 365.25))
+    extra = option.summary["any_bf_6w"].to_numpy() * option.summary["population.births"].to_numpy() * 365.25 \
+        - np.array([by_seed[s] for s in option.seeds.tolist()])
+    draw_means = [extra[draws == d].mean() for d in np.unique(draws)]
+    got = decision.headcounts["mothers_any_bf_6w"]
+    assert got.mean == pytest.approx(extra.mean(), rel=1e-9)
+    assert (got.lo95, got.hi95) == pytest.approx(tuple(np.quantile(draw_means, [0.025, 0.975])), rel=1e-9)
+    assert "parameter uncertainty" in got.covers
+    curve = decision.costs["ceac"]
+    cost, pair_draws = decision.differences["incremental_cost"].to_numpy(), decision.differences["draw"].to_numpy()
+    cost_means = np.array([cost[pair_draws == d].mean() for d in np.unique(draws)])
+    for threshold, probability in zip(curve["threshold"], curve["probability"]):
+        assert probability == pytest.approx(np.mean(threshold * np.array(draw_means) - cost_means > 0))
+    assert list(curve["probability"]) == sorted(curve["probability"]) or min(draw_means) < 0  # rises when effects are positive
+    per = decision.costs["per_extra_mother_6w"]
+    assert "parameter uncertainty" in per.covers
+    if min(draw_means) > 0:
+        ratios = cost_means / np.array(draw_means)
+        assert (per.lo95, per.hi95) == pytest.approx(tuple(np.quantile(ratios, [0.025, 0.975])), rel=1e-9)

@@ -10,7 +10,8 @@ import subprocess
 import pytest
 from analysis_support import ANALYSIS, PNG_SIGNATURE, ReportPage
 
-from ppisim_analysis import ANY_BF_AGES, load_results
+from ppisim_analysis import load_results
+from ppisim_analysis.stats import RISK_OUTCOMES
 from ppisim_analysis.report import KEY_OUTCOMES, write_report
 
 
@@ -56,8 +57,9 @@ def test_comparison_report_is_complete_and_self_contained(comparison_report, bre
     # the comparison: relative risks of stopping, paired because the seeds match
     assert "Comparison: risk of having stopped breastfeeding" in text
     assert "Method: paired." in text and "relative risk" in text.lower()
-    for age in ANY_BF_AGES:
-        assert f"1 − any_bf_{age}" in text
+    assert "among mothers who started" in text  # the model's one definition of the risk
+    for outcome in RISK_OUTCOMES:
+        assert f"<code>{outcome}</code>" in text
     assert "<code>scheme.peer_support</code></td><td>false</td><td>true</td>" in text  # what differs
     # provenance and the resolved scenario
     attrs = load_results(breastfriends_h5).attrs
@@ -65,7 +67,8 @@ def test_comparison_report_is_complete_and_self_contained(comparison_report, bre
         assert attrs[key] in text, key
     assert str(attrs["seed"]) in text
     assert "--replicates 5" in text  # the command line
-    assert "<details><summary>breastfriends: the fully resolved scenario" in text
+    # a --set variant is named by its change
+    assert "<details><summary>breastfriends, horizon=1year: the fully resolved scenario" in text
     assert "referral_policy: professional_judgement" in text
 
 
@@ -128,4 +131,4 @@ def test_text_from_the_file_is_escaped(binary, tmp_path):
     page = assert_self_contained(text)
     assert "b" not in page.tags and "<script>" not in text and "<img src=x>" not in text
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;img src=x&gt;" in text
-    assert "<h3>&lt;b&gt;bold&lt;/b&gt;</h3>" in text
+    assert "<h3>&lt;b&gt;bold&lt;/b&gt;, horizon=1year</h3>" in text  # a --set variant is named by its change

@@ -11,7 +11,7 @@ import pytest
 from analysis_support import describe, run_binary
 from scipy import stats as scipy_stats
 
-from ppisim_analysis import ANY_BF_AGES, compare, load_results, quantile_bands, summarise
+from ppisim_analysis import RISK_AGES, compare, load_results, quantile_bands, summarise
 from ppisim_analysis.stats import t975
 
 TOLERANCE = 1e-12
@@ -91,7 +91,10 @@ def test_quantile_bands(breastfriends_h5):
 
 
 def risks(results, outcome):
-    return 1.0 - results.summary[outcome].to_numpy(dtype=float)
+    """By hand: the risk of having stopped by the age among mothers who started, from the shares."""
+    measure, _, age = outcome.removeprefix("stopped_").removesuffix("_among_starters").partition("_by_")
+    share = {"any": "any_bf_", "exclusive": "excl_bf_"}[measure] + age
+    return 1.0 - results.summary[share].to_numpy(dtype=float) / results.summary["initiation_rate"].to_numpy(dtype=float)
 
 
 def test_same_seed_runs_are_paired(breastfriends_h5, no_peer_support_h5):
@@ -99,8 +102,11 @@ def test_same_seed_runs_are_paired(breastfriends_h5, no_peer_support_h5):
     assert list(a.seeds) == list(b.seeds)
     result = compare(a, b)
     assert result.attrs["method"] == "paired"
-    assert list(result["method"]) == ["paired"] * 5
-    assert list(result["outcome"]) == [f"any_bf_{age}" for age in ANY_BF_AGES]
+    assert list(result["method"]) == ["paired"] * 8
+    # the model's one definition: the risk among mothers who started, any and exclusive, at its stored ages
+    assert list(result["outcome"]) == [f"stopped_{m}_by_{age}_among_starters"
+                                       for m in ("any", "exclusive") for age in RISK_AGES]
+    assert list(result["measure"]) == ["any"] * 4 + ["exclusive"] * 4
     assert (result["n_pairs"] == 5).all()
     for _, row in result.iterrows():  # by hand: per-pair differences and log ratios (scipy's t: 1e-9)
         ra, rb = risks(a, row["outcome"]), risks(b, row["outcome"])
@@ -108,37 +114,42 @@ def test_same_seed_runs_are_paired(breastfriends_h5, no_peer_support_h5):
         assert row["difference"] == pytest.approx((rb - ra).mean(), abs=1e-14)
         assert row["difference_hi95"] - row["difference_lo95"] == pytest.approx(d.high - d.low, rel=1e-8)
         assert row["difference_hi95"] + row["difference_lo95"] == pytest.approx(d.high + d.low, abs=1e-14)
+        # the model's stored risk (from the counts) is the risk from the shares
+        assert np.allclose(ra, a.summary[row["outcome"]], rtol=1e-12, atol=0)
         logs = np.log(rb / ra)
         l = scipy_stats.ttest_1samp(logs, 0.0).confidence_interval(0.95)
         assert row["rr"] == pytest.approx(math.exp(logs.mean()), rel=1e-12)
         assert (row["rr_lo95"], row["rr_hi95"]) == pytest.approx((math.exp(l.low), math.exp(l.high)), rel=1e-9)
-        assert row["risk_a"] == pytest.approx(ra.mean(), abs=1e-14)
-        assert row["risk_b"] == pytest.approx(rb.mean(), abs=1e-14)
+        assert row["risk_a"] == pytest.approx(ra.mean(), abs=1e-12)
+        assert row["risk_b"] == pytest.approx(rb.mean(), abs=1e-12)
         assert row["rr_lo95"] <= row["rr"] <= row["rr_hi95"]
+    # not the risk among all mothers (1 - share), which counts mothers who never started as having stopped
+    all_mothers = np.log((1 - b.summary["any_bf_6w"]) / (1 - a.summary["any_bf_6w"])).mean()
+    assert abs(result["rr"].iloc[1] - math.exp(all_mothers)) > 1e-3
 
 
 def test_other_seed_runs_are_unpaired(breastfriends_h5, other_seed_h5):
     a, b = load_results(breastfriends_h5), load_results(other_seed_h5)
     assert not set(a.seeds.tolist()) & set(b.seeds.tolist())
-    result = compare(a, b, outcome_age=["6w", "any_bf_6m"])
+    result = compare(a, b, outcome_age=["any_bf_6w", "any_bf_6m"])
     assert result.attrs["method"] == "unpaired" and list(result["method"]) == ["unpaired"] * 2
-    assert list(result["outcome"]) == ["any_bf_6w", "any_bf_6m"]
+    assert list(result["outcome"]) == ["stopped_any_by_6w_among_starters", "stopped_any_by_6m_among_starters"]
     for _, row in result.iterrows():  # by hand: Welch, and the delta method on log RR (t975 is tested above)
         ra, rb = risks(a, row["outcome"]), risks(b, row["outcome"])
         va, vb = ra.var(ddof=1) / len(ra), rb.var(ddof=1) / len(rb)
         df = (va + vb) ** 2 / (va ** 2 / (len(ra) - 1) + vb ** 2 / (len(rb) - 1))
         half = t975(df) * math.sqrt(va + vb)
         difference = rb.mean() - ra.mean()
-        assert row["difference"] == pytest.approx(difference, abs=1e-14)
+        assert row["difference"] == pytest.approx(difference, abs=1e-12)
         assert (row["difference_lo95"], row["difference_hi95"]) == pytest.approx(
             (difference - half, difference + half), abs=1e-12)
         ua, ub = va / ra.mean() ** 2, vb / rb.mean() ** 2
         df = (ua + ub) ** 2 / (ua ** 2 / (len(ra) - 1) + ub ** 2 / (len(rb) - 1))
         half = t975(df) * math.sqrt(ua + ub)
         log_rr = math.log(rb.mean() / ra.mean())
-        assert row["rr"] == pytest.approx(math.exp(log_rr), rel=1e-12)
+        assert row["rr"] == pytest.approx(math.exp(log_rr), rel=1e-10)
         assert (row["rr_lo95"], row["rr_hi95"]) == pytest.approx((math.exp(log_rr - half), math.exp(log_rr + half)),
-                                                                 rel=1e-12)
+                                                                 rel=1e-10)
     with pytest.raises(ValueError, match="share 0 run seeds"):
         compare(a, b, pairing="paired")
 
@@ -155,10 +166,14 @@ def test_identical_files_give_relative_risk_exactly_one(breastfriends_h5):
 
 def test_outcome_age_is_checked(breastfriends_h5):
     a = load_results(breastfriends_h5)
-    assert list(compare(a, a, "3m")["age"]) == ["3 months"]
-    # ages in words and days come from the file, for any checkpoint it holds
-    ten_days = compare(a, a, ["10d", "any_bf_12w"])
+    assert list(compare(a, a, "3m")["age"]) == ["3 months"] * 2  # any and exclusive
+    assert list(compare(a, a, "3m", measures="exclusive")["outcome"]) == ["stopped_exclusive_by_3m_among_starters"]
+    # ages in words and days come from the file, for any checkpoint it holds (12 weeks: from the shares)
+    ten_days = compare(a, a, ["any_bf_10d", "excl_bf_12w"])
     assert list(ten_days["age"]) == ["10 days", "12 weeks"] and list(ten_days["age_days"]) == [10, 84]
+    assert list(ten_days["measure"]) == ["any", "exclusive"]
+    twelve = compare(a, load_results(a.path), "excl_bf_12w")
+    assert twelve["risk_a"].iloc[0] == pytest.approx(risks(a, "stopped_exclusive_by_12w_among_starters").mean())
     with pytest.raises(ValueError, match="2w"):
         compare(a, a, "2w")
 

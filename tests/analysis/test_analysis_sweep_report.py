@@ -146,3 +146,19 @@ def test_data_parameters_a_scenario_changes_are_named(make_results, tmp_path):
     note = section(text, "Which numbers come from data")
     assert "<code>feeding.initiation</code> (default 0.81; changed in doncaster)" in note
     assert "population.births</code> (default" not in note  # kept at its data value
+
+
+def test_a_sweeps_pooled_figures_describe_the_designs_spread(mixed_report, mixed_sweep_h5):
+    """The outcome cell of a sweep: the mean of the design points' replicate means and where 95% of those
+    point means fall, by hand; not the Student t interval of the pooled mean."""
+    import numpy as np
+    from ppisim_analysis.stats import summarise
+    s = load_results(mixed_sweep_h5)
+    means = s.summary.groupby("point")["any_bf_6w"].mean().to_numpy()
+    lo, hi = np.quantile(means, [0.025, 0.975])
+    text = html.unescape(mixed_report.read_text(encoding="utf-8"))
+    cell = f"{100 * means.mean():.1f}%; 95% of {len(means)} design points in [{100 * lo:.1f}%, {100 * hi:.1f}%]"
+    assert cell in text
+    pooled = summarise(s.summary["any_bf_6w"])  # the precision of the design's average: not what the cell gives
+    assert f"[{100 * pooled.lo95:.1f}%, {100 * pooled.hi95:.1f}%]" not in text.split("any_bf_6w", 1)[1].split("</tr>", 1)[0]
+    assert "not an interval of a mean" in text

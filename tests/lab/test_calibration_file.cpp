@@ -76,7 +76,7 @@ TEST_CASE("calibration file: priors in the parameter's units, targets with their
   CHECK(calibration.parameters_of(0, {2.5, 0.1, 0.3}).real("horizon") != parameters.real("horizon"));
 }
 
-TEST_CASE("calibration targets: prevalence is the replicate mean, a risk ratio the mean of paired replicate ratios") {
+TEST_CASE("calibration targets: prevalence is the replicate mean, a risk ratio the geometric mean of paired replicate ratios") {
   const CalibrationFolder folder;
   const auto calibration = lab::load_calibration(
       folder.write("name: c\n" + kScenarios +
@@ -92,8 +92,11 @@ TEST_CASE("calibration targets: prevalence is the replicate mean, a risk ratio t
       {summary_with(calibration, 0.8, 0.4), summary_with(calibration, 0.9, 0.36)},
       {summary_with(calibration, 0.8, 0.6), summary_with(calibration, 0.9, 0.45)}};
   const auto simulated = calibration.evaluate(summaries);
-  CHECK(simulated.values[0] == Approx((0.5 + 5.0 / 6.0) / 2.0));
-  CHECK(simulated.standard_errors[0] == Approx(std::abs(0.5 - 5.0 / 6.0) / 2.0));  // sd / sqrt(2) with two values
+  // The model's one relative risk: the geometric mean of the paired ratios (not their mean, 2/3).
+  const double geometric = std::sqrt(0.5 * 5.0 / 6.0);
+  CHECK(simulated.values[0] == Approx(geometric));
+  // On the log scale sd / sqrt(2) with two values, back by the delta method: se(RR) = RR se(log RR).
+  CHECK(simulated.standard_errors[0] == Approx(geometric * std::abs(std::log(0.5) - std::log(5.0 / 6.0)) / 2.0));
   CHECK(simulated.values[1] == Approx(0.38));
   // A replicate where no mother started leaves the ratio undefined: the particle is never accepted.
   const auto undefined = calibration.evaluate({{summary_with(calibration, 0.0, 0.0), summary_with(calibration, 0.9, 0.36)},
