@@ -81,7 +81,7 @@ TEST_CASE("concern spreads: colleagues of professionals who perceived transgress
   CHECK(share_concerned(*spread) > share_concerned(*isolated) + 0.3);
 }
 
-TEST_CASE("a perceived transgression costs trust in that volunteer; without the mechanism no trust is ever lost") {
+TEST_CASE("a perceived transgression costs trust in that volunteer, and without the mechanism no trust is ever lost") {
   const auto costly = run_world(busy({}));
   auto inputs = busy({});
   inputs.push_back("mechanisms.transgressions_cost_trust=false");
@@ -116,7 +116,7 @@ TEST_CASE("relieved workload builds trust, the more the busier the professionals
   CHECK(stretched.mean > usual.mean + 3 * stretched.standard_error);
 }
 
-TEST_CASE("joint successes turn professionals towards working with volunteers; concern above rest turns them back") {
+TEST_CASE("joint successes turn professionals towards working with volunteers, and concern above rest turns them back") {
   const auto orientation = summary_of("mean_orientation");
   const std::vector<std::string> calm{"boundary.transgression_probability=0", "boundary.ambiguity_probability=0"};
   auto frozen = calm;
