@@ -21,6 +21,8 @@ namespace {
 struct ReferralParameters {
   double load_push;  // professionals.load_push
   double direct_access_rate;  // peer_support.direct_access_rate
+  // Mechanism switches (mechanisms.NAME): true while on.
+  bool referral_gatekeeping, workload_referral_push, direct_access, access_gatekeeping;
 };
 
 sim::ParameterBlock<ReferralParameters> declare_referral_parameters() {
@@ -35,6 +37,21 @@ sim::ParameterBlock<ReferralParameters> declare_referral_parameters() {
                         "is granted, per day at full autonomy",
          .source = assumption("about one a week; volunteers push for access as autonomy grows (F8)"),
          .finding = "F6, F8"});
+  block.mechanism(&ReferralParameters::referral_gatekeeping,
+                  {.name = "referral_gatekeeping", .module = "referral", .finding = "F6",
+                   .what = "a professional's gate-keeping lowers her chance of referring a mother (factor 1 - g)",
+                   .knocked_out = "professionals refer as if they did not gate-keep (factor 1)"});
+  block.mechanism(&ReferralParameters::workload_referral_push, {.name = "workload_referral_push", .module = "referral", .finding = "F3",
+                   .what = "workload above capacity raises the chance of referring (spreading the load)",
+                   .knocked_out = "the referral chance does not depend on workload"});
+  block.mechanism(&ReferralParameters::direct_access, {.name = "direct_access", .module = "referral", .finding = "F6, F8",
+                   .what = "volunteers with room ask to meet new mothers on the ward and in clinics, more as their "
+                           "autonomy grows, and take one on when access is granted",
+                   .knocked_out = "mothers reach volunteers only through referral"});
+  block.mechanism(&ReferralParameters::access_gatekeeping, {.name = "access_gatekeeping", .module = "referral", .finding = "F6",
+                   .what = "where access is granted by staff, they refuse a request with a chance equal to their "
+                           "locality's mean gate-keeping",
+                   .knocked_out = "staff grant every request (as if access were guaranteed)"});
   return block;
 }
 
@@ -62,6 +79,10 @@ class Referral final : public sim::Module {
     enabled_ = world_.parameters.peer_support;
     load_push_ = values.load_push;
     direct_access_rate_ = values.direct_access_rate;
+    gatekeeping_refusals_ = values.referral_gatekeeping;
+    workload_push_ = values.workload_referral_push;
+    direct_access_ = values.direct_access;
+    access_gatekeeping_ = values.access_gatekeeping;
   }
 
   void on_record(sim::RunContext& context) override {
@@ -89,7 +110,7 @@ class Referral final : public sim::Module {
     const int day = context.day();
     refer_at_contacts(context, day);
     match_waiting_mothers(context, day);
-    meet_mothers_directly(context, day);
+    if (direct_access_) meet_mothers_directly(context, day);
   }
 
   void refer_at_contacts(sim::RunContext& context, int day) {
@@ -105,8 +126,9 @@ class Referral final : public sim::Module {
         continue;
       }
       const auto k = static_cast<std::size_t>(contact.professional);
-      const double push = 1.0 + load_push_ * std::max(0.0, pros.workload[k] - 1.0);
-      const double chance = std::min(1.0, scheme.referral_probability * (1.0 - pros.gatekeeping[k]) * push);
+      const double push = workload_push_ ? 1.0 + load_push_ * std::max(0.0, pros.workload[k] - 1.0) : 1.0;
+      const double withheld = gatekeeping_refusals_ ? pros.gatekeeping[k] : 0.0;
+      const double chance = std::min(1.0, scheme.referral_probability * (1.0 - withheld) * push);
       // One slot per role: a midwife and a health visitor seeing her the same day decide apart.
       const auto slot = static_cast<std::uint16_t>(pros.role[k]);
       if (context.random().uniform(stream::referral, static_cast<std::uint32_t>(contact.mother),
@@ -229,7 +251,7 @@ class Referral final : public sim::Module {
       auto draws = context.random().draws(stream::direct_access, static_cast<std::uint32_t>(v), static_cast<std::uint32_t>(day));
       const double attempt = 1.0 - std::exp(-direct_access_rate_ * volunteers.autonomy[v]);
       if (draws.uniform() >= attempt) continue;
-      const bool granted = scheme.ward_access == WardAccess::guaranteed ||
+      const bool granted = scheme.ward_access == WardAccess::guaranteed || !access_gatekeeping_ ||
                            draws.uniform() < 1.0 - mean_gatekeeping(volunteers.locality[v]);
       if (!granted) {
         ++world_.today.access_refused;
@@ -292,6 +314,7 @@ class Referral final : public sim::Module {
   std::uint64_t lapsed_measured_ = 0, offered_opt_out_ = 0, declined_opt_out_ = 0;  // measured mothers
   bool enabled_ = true;
   double load_push_ = 0.0, direct_access_rate_ = 0.0;
+  bool gatekeeping_refusals_ = true, workload_push_ = true, direct_access_ = true, access_gatekeeping_ = true;
 };
 
 }  // namespace
