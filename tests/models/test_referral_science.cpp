@@ -4,6 +4,7 @@
 // knocking it out in both arms (knockouts_are_seen.sh), fails a test.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,11 +16,21 @@ namespace {
 
 using test_support::run_world;
 
-// A year of a busy town; staff gate-keeping is held where it starts (no concern dynamics needed here).
+// A year of a busy town with enough volunteers that capacity rarely binds.
 std::vector<std::string> town(std::vector<std::string> extra) {
   std::vector<std::string> all{"horizon=1 year", "population.births=3000 per year", "volunteers.initial=40"};
   all.insert(all.end(), extra.begin(), extra.end());
   return all;
+}
+
+// The same town and seed, with the mechanism on and knocked out.
+struct OnAndOff {
+  std::unique_ptr<test_support::WorldRun> on, off;
+};
+OnAndOff on_and_knocked_out(const std::vector<std::string>& extra, const std::string& mechanism, std::uint64_t seed) {
+  auto knocked = town(extra);
+  knocked.push_back("mechanisms." + mechanism + "=false");
+  return {run_world(town(extra), seed), run_world(knocked, seed)};
 }
 
 double referrals_of(const test_support::WorldRun& run) { return run.total(test_support::series::referrals); }
@@ -27,11 +38,8 @@ double referrals_of(const test_support::WorldRun& run) { return run.total(test_s
 }  // namespace
 
 TEST_CASE("referral_gatekeeping: professionals who gate-keep refer fewer mothers (F6)", "[science]") {
-  const auto base = town({"professionals.initial.gatekeeping=0.8", "scheme.ward_access=none"});
-  auto off = base;
-  off.push_back("mechanisms.referral_gatekeeping=false");
-  const auto gatekept = run_world(base, 3);
-  const auto open = run_world(off, 3);
+  const auto [gatekept, open] =
+      on_and_knocked_out({"professionals.initial.gatekeeping=0.8", "scheme.ward_access=none"}, "referral_gatekeeping", 3);
   INFO("referrals: gate-keeping on " << referrals_of(*gatekept) << ", knocked out " << referrals_of(*open));
   REQUIRE(referrals_of(*open) > 500);
   CHECK(referrals_of(*gatekept) < 0.6 * referrals_of(*open));
@@ -39,11 +47,8 @@ TEST_CASE("referral_gatekeeping: professionals who gate-keep refer fewer mothers
 
 TEST_CASE("workload_referral_push: overworked professionals refer more (F3)", "[science]") {
   // 40 midwives for 3000 births a year: about 75 each, far above capacity, so the push term is large.
-  const auto base = town({"professionals.midwives=40", "scheme.ward_access=none"});
-  auto off = base;
-  off.push_back("mechanisms.workload_referral_push=false");
-  const auto with_push = run_world(base, 9);
-  const auto without = run_world(off, 9);
+  const auto [with_push, without] =
+      on_and_knocked_out({"professionals.midwives=40", "scheme.ward_access=none"}, "workload_referral_push", 9);
   INFO("referrals: with push " << referrals_of(*with_push) << ", knocked out " << referrals_of(*without)
                               << "; mean workload " << with_push->summary(test_support::summary::prof_workload));
   REQUIRE(with_push->summary(test_support::summary::prof_workload) > 1.2);
@@ -51,11 +56,8 @@ TEST_CASE("workload_referral_push: overworked professionals refer more (F3)", "[
 }
 
 TEST_CASE("direct_access: volunteers who meet mothers on the ward reach more of them (F6, F8)", "[science]") {
-  const auto base = town({"scheme.ward_access=guaranteed", "volunteers.on_joining.autonomy=0.8"});
-  auto off = base;
-  off.push_back("mechanisms.direct_access=false");
-  const auto on = run_world(base, 5);
-  const auto knocked = run_world(off, 5);
+  const auto [on, knocked] =
+      on_and_knocked_out({"scheme.ward_access=guaranteed", "volunteers.on_joining.autonomy=0.8"}, "direct_access", 5);
   const double reached_on = on->summary(test_support::summary::reached_by_volunteer);
   const double reached_off = knocked->summary(test_support::summary::reached_by_volunteer);
   INFO("reached: direct access " << reached_on << ", knocked out " << reached_off);
@@ -65,12 +67,9 @@ TEST_CASE("direct_access: volunteers who meet mothers on the ward reach more of 
 }
 
 TEST_CASE("access_gatekeeping: staff who gate-keep refuse volunteers' requests for direct access (F6)", "[science]") {
-  const auto base = town({"scheme.ward_access=granted_by_staff", "volunteers.on_joining.autonomy=0.8",
-                          "professionals.initial.gatekeeping=0.8"});
-  auto off = base;
-  off.push_back("mechanisms.access_gatekeeping=false");
-  const auto on = run_world(base, 5);
-  const auto knocked = run_world(off, 5);
+  const auto [on, knocked] = on_and_knocked_out(
+      {"scheme.ward_access=granted_by_staff", "volunteers.on_joining.autonomy=0.8", "professionals.initial.gatekeeping=0.8"},
+      "access_gatekeeping", 5);
   const double granted = on->total(test_support::series::access_granted);
   const double refused = on->total(test_support::series::access_refused);
   INFO("gate-keeping 0.8: granted " << granted << ", refused " << refused << "; knocked out: granted "
