@@ -67,7 +67,7 @@ class Referral final : public sim::Module {
       : Module({.name = "referral",
                 .purpose = "professionals refer or withhold (F6, F3); volunteers' direct access is granted or refused",
                 .reads = {"today.contacts", "mothers.feeding", "mothers.referred_day", "mothers.declined_day", "mothers.waiting_since", "mothers.birth_day", "mothers.volunteer", "mothers.locality", "professionals.workload", "professionals.gatekeeping", "scheme", "volunteers.active", "volunteers.caseload", "volunteers.capacity", "volunteers.autonomy", "waiting"},
-                .writes = {"mothers.referred_day", "mothers.declined_day", "mothers.waiting_since", "mothers.lapsed_day", "mothers.assigned_day", "mothers.volunteer", "mothers.next_peer_contact", "waiting", "volunteers.caseload", "volunteers.referrals_today", "today.referrals", "today.referrals_withheld", "today.access_granted", "today.access_refused", "tally"}}),
+                .writes = {"mothers.referred_day", "mothers.referred_by", "mothers.declined_day", "mothers.waiting_since", "mothers.lapsed_day", "mothers.assigned_day", "mothers.volunteer", "mothers.next_peer_contact", "waiting", "volunteers.caseload", "volunteers.referrals_today", "today.referrals", "today.referrals_withheld", "today.access_granted", "today.access_refused", "tally"}}),
         world_(world) {}
 
  private:
@@ -122,7 +122,7 @@ class Referral final : public sim::Module {
         continue;
       const auto& scheme = world_.scheme[mothers.locality[i]];
       if (scheme.referral_policy == ReferralPolicy::opt_out) {
-        offer_opt_out(context, i, day);
+        offer_opt_out(context, i, day, contact.professional);
         continue;
       }
       const auto k = static_cast<std::size_t>(contact.professional);
@@ -136,13 +136,13 @@ class Referral final : public sim::Module {
         ++world_.today.referrals_withheld;
         continue;
       }
-      refer(i, day);
+      refer(i, day, contact.professional);
     }
   }
 
   // Opt-out: no professional judgement; the mother is offered a volunteer
   // at her first contact and declines with the scheme's chance, once.
-  void offer_opt_out(sim::RunContext& context, std::size_t i, int day) {
+  void offer_opt_out(sim::RunContext& context, std::size_t i, int day, std::int32_t professional) {
     auto& mothers = world_.mothers;
     const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
     const bool measured = world_.measured(mothers.birth_day[i]);
@@ -154,12 +154,13 @@ class Referral final : public sim::Module {
       ++declined_today_;
       return;
     }
-    refer(i, day);
+    refer(i, day, professional);
   }
 
-  void refer(std::size_t i, int day) {
+  void refer(std::size_t i, int day, std::int32_t professional) {
     auto& mothers = world_.mothers;
     mothers.referred_day[i] = day;
+    mothers.referred_by[i] = professional;
     ++world_.today.referrals;
     if (world_.measured(mothers.birth_day[i])) ++world_.tally.referred;
     world_.waiting.push_back(mothers.first_id + static_cast<std::int64_t>(i));

@@ -81,7 +81,7 @@ TEST_CASE("access_gatekeeping: staff who gate-keep refuse volunteers' requests f
 }
 
 TEST_CASE("opt-out referral bypasses gate-keeping: far more mothers referred than by judgement", "[science]") {
-  const auto gatekept = town({"professionals.initial.gatekeeping=0.8", "scheme.ward_access=none"});
+  const auto gatekept = town({"professionals.initial.gatekeeping=0.9", "scheme.ward_access=none"});
   auto opt_out = gatekept, judged = gatekept;
   opt_out.push_back("scheme.referral_policy=opt_out");
   judged.push_back("scheme.referral_policy=professional_judgement");
