@@ -4,7 +4,8 @@
 // confidence, more with the volunteer's skill and a shared culture (F4); in
 // some contacts the volunteer acts outside the role, or does something that
 // unclear boundaries make ambiguous (F5, F8). A case closes after the planned
-// contacts or when the mother stops breastfeeding, freeing room.
+// contacts or when the mother stops breastfeeding, freeing room; a reactive
+// case also closes when the mother has not asked for a while.
 #include <algorithm>
 #include <cmath>
 
@@ -60,14 +61,14 @@ class PeerSupport final : public sim::Module {
   explicit PeerSupport(World& world)
       : Module({.name = "peer_support",
                 .purpose = "volunteers contact assigned mothers; some contacts cross unclear boundaries (F5)",
-                .reads = {"mothers.volunteer", "mothers.referred_by", "mothers.feeding", "mothers.next_peer_contact", "mothers.culture", "scheme", "volunteers.skill", "volunteers.culture", "volunteers.autonomy"},
+                .reads = {"mothers.volunteer", "mothers.referred_by", "mothers.feeding", "mothers.next_peer_contact", "mothers.assigned_day", "mothers.culture", "scheme", "volunteers.skill", "volunteers.culture", "volunteers.autonomy"},
                 .writes = {"mothers.confidence", "mothers.peer_contacts", "mothers.first_peer_contact", "mothers.last_peer_contact", "mothers.volunteer", "mothers.next_peer_contact", "volunteers.caseload", "volunteers.contacts_today", "today.boundary_events", "today.joint_successes", "today.peer_contacts", "today.real_transgressions", "tally"}}),
         world_(world) {}
 
  private:
   void on_initialize(sim::RunContext& context) override {
     const auto& c = context.catalog();
-    series_ = {c.series_index("peer_contacts"), c.series_index("real_transgressions")};
+    series_ = {c.series_index("peer_contacts"), c.series_index("real_transgressions"), c.series_index("cases_closed_inactive")};
     const auto values = peer_parameters().read(context.parameters());
     confidence_gain_ = values.confidence_gain;
     culture_mismatch_ = values.culture_mismatch;
@@ -79,10 +80,12 @@ class PeerSupport final : public sim::Module {
   void on_record(sim::RunContext& context) override {
     context.record(series_.contacts, world_.today.peer_contacts);
     context.record(series_.transgressions, world_.today.real_transgressions);
+    context.record(series_.closed_inactive, closed_inactive_today_);
   }
 
   void on_step(sim::RunContext& context) override {
     const int day = context.day();
+    closed_inactive_today_ = 0;
     auto& mothers = world_.mothers;
     for (std::size_t i = mothers.departed; i < mothers.count(); ++i) {
       if (mothers.volunteer[i] == kNobody) continue;
@@ -96,7 +99,13 @@ class PeerSupport final : public sim::Module {
                                         : context.random().uniform(stream::contact_request, id,
                                                                    static_cast<std::uint32_t>(day)) <
                                               scheme.request_probability;
-      if (!due) continue;
+      if (!due) {
+        if (!scheme.proactive() && silent_for(i, day) >= scheme.reactive_close_after) {
+          ++closed_inactive_today_;
+          close_case(i);
+        }
+        continue;
+      }
       contact(context, i, day);
       if (mothers.peer_contacts[i] >= scheme.planned_contacts) {
         world_.credit_joint_success(i, day);  // ended still breastfeeding (F3)
@@ -143,6 +152,12 @@ class PeerSupport final : public sim::Module {
         {mother, static_cast<std::int32_t>(v), world_.professional_of(i, day), real});
   }
 
+  // Days since her last peer contact or, if later, since this volunteer took her on.
+  int silent_for(std::size_t i, int day) const {
+    const auto& mothers = world_.mothers;
+    return day - std::max(mothers.last_peer_contact[i], mothers.assigned_day[i]);
+  }
+
   void close_case(std::size_t i) {
     auto& mothers = world_.mothers;
     --world_.volunteers.caseload[static_cast<std::size_t>(mothers.volunteer[i])];
@@ -152,10 +167,11 @@ class PeerSupport final : public sim::Module {
 
   World& world_;
   struct SeriesIndices {
-    std::size_t contacts, transgressions;
+    std::size_t contacts, transgressions, closed_inactive;
   } series_{};  // where this module records (looked up in the catalog)
   double confidence_gain_ = 0.0, culture_mismatch_ = 0.0, autonomy_effect_ = 0.0;
   double transgression_probability_ = 0.0, ambiguity_probability_ = 0.0;
+  std::uint32_t closed_inactive_today_ = 0;
 };
 
 }  // namespace
@@ -166,6 +182,7 @@ static void declare_peer_support(sim::ParameterRegistry& registry) { peer_parame
 
 static void declare_peer_support_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"peer_contacts", "contacts per day", "Volunteer contacts with mothers today"});
+  catalog.add_series({"cases_closed_inactive", "cases per day", "Reactive cases closed today because the mother had not asked for a contact for scheme.contact_schedule.close_after"});
   catalog.add_series({"real_transgressions", "events per day", "Peer contacts in which the volunteer acted outside the role (F5)"});
   catalog.add_series_mean({"real_transgressions", "events per year", "Real transgressions over the measured days (from measurement.from)"}, "real_transgressions", sim::kDaysPerYear);
 }

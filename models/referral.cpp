@@ -1,10 +1,12 @@
 // Referral and access (F6, F3): at a contact with a breastfeeding mother not
 // yet referred, the professional refers her to a volunteer with a chance that
 // falls with gate-keeping and rises with workload; under opt-out every
-// breastfeeding mother is referred. Volunteers with room also meet mothers
-// directly on the ward and in clinics where the locality's professionals let
-// them in. Referred mothers are matched to a volunteer of their locality with
-// free capacity, or wait until one is free.
+// breastfeeding mother is offered a volunteer and some decline. Volunteers
+// with room also meet mothers directly on the ward and in clinics where the
+// locality's professionals let them in. Referred mothers wait on their
+// locality's list, taken in its triage order (youngest baby first, or
+// earliest referral first) by volunteers with free capacity; a referral that
+// waits longer than the expiry window lapses.
 #include <algorithm>
 #include <cmath>
 
@@ -19,6 +21,8 @@ namespace {
 struct ReferralParameters {
   double load_push;  // professionals.load_push
   double direct_access_rate;  // peer_support.direct_access_rate
+  // Mechanism switches (mechanisms.NAME): true while on.
+  bool referral_gatekeeping, workload_referral_push, direct_access, access_gatekeeping;
 };
 
 sim::ParameterBlock<ReferralParameters> declare_referral_parameters() {
@@ -33,6 +37,21 @@ sim::ParameterBlock<ReferralParameters> declare_referral_parameters() {
                         "is granted, per day at full autonomy",
          .source = assumption("about one a week; volunteers push for access as autonomy grows (F8)"),
          .finding = "F6, F8"});
+  block.mechanism(&ReferralParameters::referral_gatekeeping,
+                  {.name = "referral_gatekeeping", .module = "referral", .finding = "F6",
+                   .what = "a professional's gate-keeping lowers her chance of referring a mother (factor 1 - g)",
+                   .knocked_out = "professionals refer as if they did not gate-keep (factor 1)"});
+  block.mechanism(&ReferralParameters::workload_referral_push, {.name = "workload_referral_push", .module = "referral", .finding = "F3",
+                   .what = "workload above capacity raises the chance of referring (spreading the load)",
+                   .knocked_out = "the referral chance does not depend on workload"});
+  block.mechanism(&ReferralParameters::direct_access, {.name = "direct_access", .module = "referral", .finding = "F6, F8",
+                   .what = "volunteers with room ask to meet new mothers on the ward and in clinics, more as their "
+                           "autonomy grows, and take one on when access is granted",
+                   .knocked_out = "mothers reach volunteers only through referral"});
+  block.mechanism(&ReferralParameters::access_gatekeeping, {.name = "access_gatekeeping", .module = "referral", .finding = "F6",
+                   .what = "where access is granted by staff, they refuse a request with a chance equal to their "
+                           "locality's mean gate-keeping",
+                   .knocked_out = "staff grant every request (as if access were guaranteed)"});
   return block;
 }
 
@@ -47,18 +66,23 @@ class Referral final : public sim::Module {
   explicit Referral(World& world)
       : Module({.name = "referral",
                 .purpose = "professionals refer or withhold (F6, F3); volunteers' direct access is granted or refused",
-                .reads = {"today.contacts", "mothers.feeding", "mothers.referred_day", "mothers.volunteer", "mothers.locality", "professionals.workload", "professionals.gatekeeping", "scheme", "volunteers.active", "volunteers.caseload", "volunteers.capacity", "volunteers.autonomy", "waiting"},
-                .writes = {"mothers.referred_day", "mothers.referred_by", "mothers.volunteer", "mothers.next_peer_contact", "waiting", "volunteers.caseload", "volunteers.referrals_today", "today.referrals", "today.referrals_withheld", "today.access_granted", "today.access_refused", "tally"}}),
+                .reads = {"today.contacts", "mothers.feeding", "mothers.referred_day", "mothers.declined_day", "mothers.waiting_since", "mothers.birth_day", "mothers.volunteer", "mothers.locality", "professionals.workload", "professionals.gatekeeping", "scheme", "volunteers.active", "volunteers.caseload", "volunteers.capacity", "volunteers.autonomy", "waiting"},
+                .writes = {"mothers.referred_day", "mothers.referred_by", "mothers.declined_day", "mothers.waiting_since", "mothers.lapsed_day", "mothers.assigned_day", "mothers.volunteer", "mothers.next_peer_contact", "waiting", "volunteers.caseload", "volunteers.referrals_today", "today.referrals", "today.referrals_withheld", "today.access_granted", "today.access_refused", "tally"}}),
         world_(world) {}
 
  private:
   void on_initialize(sim::RunContext& context) override {
     const auto& c = context.catalog();
-    series_ = {c.series_index("referrals"), c.series_index("mothers_waiting"), c.series_index("referrals_withheld"), c.series_index("access_granted"), c.series_index("access_refused")};
+    series_ = {c.series_index("referrals"), c.series_index("mothers_waiting"), c.series_index("referrals_withheld"), c.series_index("access_granted"), c.series_index("access_refused"), c.series_index("referrals_lapsed"), c.series_index("opt_out_declined")};
+    summaries_ = {c.summary_index("referrals_lapsed_share"), c.summary_index("opt_out_declined_share")};
     const auto values = referral_parameters().read(context.parameters());
     enabled_ = world_.parameters.peer_support;
     load_push_ = values.load_push;
     direct_access_rate_ = values.direct_access_rate;
+    gatekeeping_refusals_ = values.referral_gatekeeping;
+    workload_push_ = values.workload_referral_push;
+    direct_access_ = values.direct_access;
+    access_gatekeeping_ = values.access_gatekeeping;
   }
 
   void on_record(sim::RunContext& context) override {
@@ -67,14 +91,26 @@ class Referral final : public sim::Module {
     context.record(series_.withheld, world_.today.referrals_withheld);
     context.record(series_.granted, world_.today.access_granted);
     context.record(series_.refused, world_.today.access_refused);
+    context.record(series_.lapsed, lapsed_today_);
+    context.record(series_.declined, declined_today_);
+  }
+
+  // Among the measured mothers: lapsed of those referred, declined of those offered under opt-out (NaN when none).
+  void on_finalize(sim::RunContext& context) override {
+    const auto share = [](std::uint64_t part, std::uint64_t whole) {
+      return whole ? static_cast<double>(part) / static_cast<double>(whole) : std::nan("");
+    };
+    context.set_summary(summaries_.lapsed_share, share(lapsed_measured_, world_.tally.referred));
+    context.set_summary(summaries_.declined_share, share(declined_opt_out_, offered_opt_out_));
   }
 
   void on_step(sim::RunContext& context) override {
+    lapsed_today_ = declined_today_ = 0;
     if (!enabled_) return;
     const int day = context.day();
     refer_at_contacts(context, day);
     match_waiting_mothers(context, day);
-    meet_mothers_directly(context, day);
+    if (direct_access_) meet_mothers_directly(context, day);
   }
 
   void refer_at_contacts(sim::RunContext& context, int day) {
@@ -82,12 +118,17 @@ class Referral final : public sim::Module {
     const auto& pros = world_.professionals;
     for (const auto& contact : world_.today.contacts) {
       const auto i = mothers.index(contact.mother);
-      if (mothers.feeding[i] == Feeding::none || mothers.referred_day[i] != kNever) continue;
+      if (mothers.feeding[i] == Feeding::none || mothers.referred_day[i] != kNever || mothers.declined_day[i] != kNever)
+        continue;
       const auto& scheme = world_.scheme[mothers.locality[i]];
+      if (scheme.referral_policy == ReferralPolicy::opt_out) {
+        offer_opt_out(context, i, day, contact.professional);
+        continue;
+      }
       const auto k = static_cast<std::size_t>(contact.professional);
-      const double push = 1.0 + load_push_ * std::max(0.0, pros.workload[k] - 1.0);
-      const double chance =
-          scheme.referral_policy == ReferralPolicy::opt_out ? 1.0 : std::min(1.0, scheme.referral_probability * (1.0 - pros.gatekeeping[k]) * push);
+      const double push = workload_push_ ? 1.0 + load_push_ * std::max(0.0, pros.workload[k] - 1.0) : 1.0;
+      const double withheld = gatekeeping_refusals_ ? pros.gatekeeping[k] : 0.0;
+      const double chance = std::min(1.0, scheme.referral_probability * (1.0 - withheld) * push);
       // One slot per role: a midwife and a health visitor seeing her the same day decide apart.
       const auto slot = static_cast<std::uint16_t>(pros.role[k]);
       if (context.random().uniform(stream::referral, static_cast<std::uint32_t>(contact.mother),
@@ -95,36 +136,101 @@ class Referral final : public sim::Module {
         ++world_.today.referrals_withheld;
         continue;
       }
-      mothers.referred_day[i] = day;
-      mothers.referred_by[i] = contact.professional;
-      ++world_.today.referrals;
-      if (world_.measured(mothers.birth_day[i])) ++world_.tally.referred;
-      world_.waiting.push_back(contact.mother);
+      refer(i, day, contact.professional);
     }
   }
 
-  // Oldest referral first; a mother who stopped breastfeeding or left no longer waits.
+  // Opt-out: no professional judgement; the mother is offered a volunteer
+  // at her first contact and declines with the scheme's chance, once.
+  void offer_opt_out(sim::RunContext& context, std::size_t i, int day, std::int32_t professional) {
+    auto& mothers = world_.mothers;
+    const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
+    const bool measured = world_.measured(mothers.birth_day[i]);
+    offered_opt_out_ += measured;
+    if (context.random().uniform(stream::referral, id, static_cast<std::uint32_t>(day), kDeclineSlot) <
+        world_.scheme[mothers.locality[i]].opt_out_decline) {
+      mothers.declined_day[i] = day;
+      declined_opt_out_ += measured;
+      ++declined_today_;
+      return;
+    }
+    refer(i, day, professional);
+  }
+
+  void refer(std::size_t i, int day, std::int32_t professional) {
+    auto& mothers = world_.mothers;
+    mothers.referred_day[i] = day;
+    mothers.referred_by[i] = professional;
+    ++world_.today.referrals;
+    if (world_.measured(mothers.birth_day[i])) ++world_.tally.referred;
+    world_.waiting.push_back(mothers.first_id + static_cast<std::int64_t>(i));
+  }
+
+  // The waiting list, once a day: mothers who left, stopped breastfeeding or
+  // have a volunteer come off it; those who have waited longer than the
+  // window lapse; the rest are put in their locality's triage order and
+  // volunteers with room take them in that order. A sort of a list bounded
+  // by the window, and one pass: no scan of volunteers per waiting mother.
   void match_waiting_mothers(sim::RunContext& context, int day) {
     auto& mothers = world_.mothers;
+    auto& waiting = world_.waiting;
     std::size_t kept = 0;
-    for (const auto id : world_.waiting) {
+    for (const auto id : waiting) {
       if (id < mothers.first_id + static_cast<std::int64_t>(mothers.departed)) continue;
       const auto i = mothers.index(id);
-      if (mothers.feeding[i] == Feeding::none || mothers.volunteer[i] != kNobody) continue;
-      const auto volunteer = free_volunteer(mothers.locality[i]);
-      if (volunteer == kNobody) {
-        world_.waiting[kept++] = id;
+      if (mothers.waiting_since[i] == kNever) mothers.waiting_since[i] = day;  // joined since yesterday's pass
+      if (mothers.feeding[i] == Feeding::none || mothers.volunteer[i] != kNobody) {
+        mothers.waiting_since[i] = kNever;
         continue;
       }
+      if (day - mothers.waiting_since[i] > world_.scheme[mothers.locality[i]].waiting_expiry) {
+        lapse(i, day);
+        continue;
+      }
+      waiting[kept++] = id;
+    }
+    waiting.resize(kept);
+    std::sort(waiting.begin(), waiting.end(), [&](std::int64_t a, std::int64_t b) { return taken_before(a, b); });
+    std::vector<std::uint8_t> full(world_.scheme.size(), 0);  // localities with no volunteer left with room
+    kept = 0;
+    for (const auto id : waiting) {
+      const auto i = mothers.index(id);
+      const auto locality = mothers.locality[i];
+      const auto volunteer = full[locality] ? kNobody : free_volunteer(locality);
+      if (volunteer == kNobody) {
+        full[locality] = 1;
+        waiting[kept++] = id;
+        continue;
+      }
+      mothers.waiting_since[i] = kNever;
       ++world_.volunteers.referrals_today[static_cast<std::size_t>(volunteer)];
       assign(context, i, volunteer, day);
     }
-    world_.waiting.resize(kept);
+    waiting.resize(kept);
+  }
+
+  void lapse(std::size_t i, int day) {
+    auto& mothers = world_.mothers;
+    mothers.waiting_since[i] = kNever;
+    mothers.lapsed_day[i] = day;
+    ++lapsed_today_;
+    lapsed_measured_ += world_.measured(mothers.birth_day[i]);
+  }
+
+  // Grouped by locality; within one, its triage order; ties by id (a total order: the same list every run).
+  bool taken_before(std::int64_t a, std::int64_t b) const {
+    const auto& mothers = world_.mothers;
+    const auto i = mothers.index(a), j = mothers.index(b);
+    if (mothers.locality[i] != mothers.locality[j]) return mothers.locality[i] < mothers.locality[j];
+    if (world_.scheme[mothers.locality[i]].waiting_order == WaitingOrder::youngest_baby_first)
+      return mothers.birth_day[i] != mothers.birth_day[j] ? mothers.birth_day[i] > mothers.birth_day[j] : a > b;
+    return mothers.referred_day[i] != mothers.referred_day[j] ? mothers.referred_day[i] < mothers.referred_day[j] : a < b;
   }
 
   void assign(sim::RunContext& context, std::size_t i, std::int32_t volunteer, int day) {
     auto& mothers = world_.mothers;
     mothers.volunteer[i] = volunteer;
+    mothers.assigned_day[i] = day;
     ++world_.volunteers.caseload[static_cast<std::size_t>(volunteer)];
     const auto& scheme = world_.scheme[mothers.locality[i]];
     if (!scheme.proactive()) return;
@@ -146,7 +252,7 @@ class Referral final : public sim::Module {
       auto draws = context.random().draws(stream::direct_access, static_cast<std::uint32_t>(v), static_cast<std::uint32_t>(day));
       const double attempt = 1.0 - std::exp(-direct_access_rate_ * volunteers.autonomy[v]);
       if (draws.uniform() >= attempt) continue;
-      const bool granted = scheme.ward_access == WardAccess::guaranteed ||
+      const bool granted = scheme.ward_access == WardAccess::guaranteed || !access_gatekeeping_ ||
                            draws.uniform() < 1.0 - mean_gatekeeping(volunteers.locality[v]);
       if (!granted) {
         ++world_.today.access_refused;
@@ -199,10 +305,17 @@ class Referral final : public sim::Module {
 
   World& world_;
   struct SeriesIndices {
-    std::size_t referrals, waiting, withheld, granted, refused;
+    std::size_t referrals, waiting, withheld, granted, refused, lapsed, declined;
   } series_{};  // where this module records (looked up in the catalog)
+  struct SummaryIndices {
+    std::size_t lapsed_share, declined_share;
+  } summaries_{};
+  static constexpr std::uint16_t kDeclineSlot = 2;  // the referral stream's slots 0 and 1 are the two roles' decisions
+  std::uint32_t lapsed_today_ = 0, declined_today_ = 0;
+  std::uint64_t lapsed_measured_ = 0, offered_opt_out_ = 0, declined_opt_out_ = 0;  // measured mothers
   bool enabled_ = true;
   double load_push_ = 0.0, direct_access_rate_ = 0.0;
+  bool gatekeeping_refusals_ = true, workload_push_ = true, direct_access_ = true, access_gatekeeping_ = true;
 };
 
 }  // namespace
@@ -215,6 +328,10 @@ static void declare_referral_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"referrals", "referrals per day", "Mothers referred to a volunteer today"});
   catalog.add_series({"mothers_waiting", "mothers", "Referred mothers still waiting for a volunteer with free capacity"});
   catalog.add_series_mean({"mean_mothers_waiting", "mothers", "Mean number of referred mothers waiting for a volunteer with free capacity, over the measured days (from measurement.from)"}, "mothers_waiting");
+  catalog.add_series({"referrals_lapsed", "referrals per day", "Referred mothers who waited longer than scheme.waiting_list.expiry for a volunteer with room and left the list unmatched today"});
+  catalog.add_summary({"referrals_lapsed_share", "share of referred mothers", "Share of the measured mothers referred to a volunteer whose referral lapsed on the waiting list"});
+  catalog.add_series({"opt_out_declined", "mothers per day", "Mothers offered a volunteer under opt-out referral who declined today"});
+  catalog.add_summary({"opt_out_declined_share", "share of mothers offered", "Share of the measured mothers offered a volunteer under opt-out referral who declined (NaN without opt-out)"});
   catalog.add_series({"referrals_withheld", "contacts per day", "Contacts with a breastfeeding, unreferred mother at which the professional did not refer (F6)"});
   catalog.add_series({"access_granted", "requests per day", "Volunteers' requests for direct access granted (F6)"});
   catalog.add_series({"access_refused", "requests per day", "Volunteers' requests for direct access refused (F6)"});

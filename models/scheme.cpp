@@ -77,6 +77,44 @@ sim::ParameterBlock<LocalScheme> declare_scheme_parameters() {
                              "volunteer at a scheduled contact",
               .source = assumption("no data on referral rates; a candidate for sensitivity analysis"),
               .finding = "F3, F6", .runtime_changeable = true});
+  block.bind(&LocalScheme::opt_out_decline,
+             {.path = "scheme.opt_out_decline", .kind = ParameterKind::real, .default_value = 0.2, .unit = "share",
+              .min = 0.0, .max = 1.0,
+              .description = "Under opt-out referral, the chance that a breastfeeding mother declines the volunteer "
+                             "when she is first offered one (she is not offered again)",
+              .source = assumption("no published decline rate of an opt-out peer-support scheme found; about one "
+                                   "mother in five is assumed to say no, a lever for sensitivity analysis"),
+              .finding = "F6", .runtime_changeable = true});
+  block.choice(&LocalScheme::waiting_order,
+               {.path = "scheme.waiting_list.order", .default_value = std::string("youngest_baby_first"),
+                .description = "Which referred mother a volunteer with room takes first: the one with the youngest "
+                               "baby, or the one referred earliest (first come, first served)",
+                .source = assumption("triage by baby's age: stopping is most frequent in the first weeks (about 21% "
+                                     "of breastfeeding mothers stop within 2 weeks, IFS 2000) and trials measure the "
+                                     "effect at 4-6 weeks (McFadden et al. 2019), so the youngest gain most"),
+                .runtime_changeable = true},
+               {{"youngest_baby_first", WaitingOrder::youngest_baby_first},
+                {"earliest_referral_first", WaitingOrder::earliest_referral_first}});
+  block.bind(&LocalScheme::waiting_expiry,
+             {.path = "scheme.waiting_list.expiry", .kind = ParameterKind::duration, .default_value = 14.0,
+              .unit = "days", .min = 1.0, .max = 365.0,
+              .description = "How long a referred mother waits for a volunteer with room before her referral lapses "
+                             "(she leaves the list, counted in referrals_lapsed)",
+              .source = assumption("support is for the early weeks: a referral at the new-birth visit (day 10-14) "
+                                   "that waits two weeks more reaches her after 4 weeks, when most early stopping "
+                                   "has happened"),
+              .runtime_changeable = true},
+             whole_days);
+  block.bind(&LocalScheme::reactive_close_after,
+             {.path = "scheme.contact_schedule.close_after", .kind = ParameterKind::duration, .default_value = 28.0,
+              .unit = "days", .min = 1.0, .max = 1000.0,
+              .description = "Under reactive support, a case with no request for this long (since her last contact, "
+                             "or since the volunteer took her on) closes and frees its place",
+              .source = assumption("a volunteer reviews a silent case after about four weeks; at one request in "
+                                   "three weeks, about a quarter of cases close before a request (1000 days: never, "
+                                   "as in v1)"),
+              .runtime_changeable = true},
+             whole_days);
   return block;
 }
 

@@ -18,6 +18,8 @@ Mothers::Mothers() {
   columns.attach<std::uint16_t>(peer_contacts, 0);
   columns.attach<std::uint16_t>(professional_contacts, 0);
   columns.attach<double>(confidence, 0.0);
+  for (auto* column : {&waiting_since, &lapsed_day, &declined_day, &assigned_day})
+    columns.attach<std::int32_t>(*column, kNever);
   columns.attach<std::int32_t>(referred_by, kNobody);
 }
 

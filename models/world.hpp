@@ -41,6 +41,11 @@ struct Mothers {
   std::vector<std::int32_t> first_peer_contact;        // day of her first peer contact, kNever until then
   std::vector<std::uint16_t> peer_contacts, professional_contacts;
   std::vector<double> confidence;  // breastfeeding self-efficacy; usual care holds it at the baseline
+  // The waiting list and the case (referral.cpp, peer_support.cpp), kNever when not applicable.
+  std::vector<std::int32_t> waiting_since;  // day she joined the waiting list (kNever when not on it)
+  std::vector<std::int32_t> lapsed_day;     // day her referral lapsed, unmatched, off the list
+  std::vector<std::int32_t> declined_day;   // day she declined an opt-out referral (not offered again)
+  std::vector<std::int32_t> assigned_day;   // day her current volunteer took her on
   std::vector<std::int32_t> referred_by;               // the professional who referred her; kNobody if none did
   // Every column above, with the value a newborn's entry starts with (a module may attach its own).
   sim::AgentColumns columns;
@@ -227,7 +232,7 @@ struct World {
 
   DayEvents today;  // cleared by the engine at the start of each day (start_day)
   std::vector<std::uint16_t> candidates;  // localities of supported mothers who will join the next cohort
-  std::vector<std::int64_t> waiting;      // referred mothers with no volunteer yet, oldest first
+  std::vector<std::int64_t> waiting;      // referred mothers with no volunteer yet, by locality in its triage order (referral.cpp); others append
 
   Tally tally;
   int measure_from = 0, measure_until = 0;  // birth days counted in the summary, inclusive

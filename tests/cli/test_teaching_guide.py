@@ -47,35 +47,35 @@ def test_the_tension_builds_by_day_180(server):
     out = server.advance(session, CHANGE_DAY + 1, ["prof_gatekeeping", "mothers_waiting"])["series"]["live"]
     assert out["prof_gatekeeping"][0] == pytest.approx(0.50, abs=0.005)
     assert out["prof_gatekeeping"][CHANGE_DAY] == pytest.approx(0.59, abs=0.005)
-    assert out["mothers_waiting"][CHANGE_DAY] == pytest.approx(354, abs=1)
+    assert out["mothers_waiting"][CHANGE_DAY] == pytest.approx(44, abs=1)
 
 
 def test_a_clear_role_removes_perceived_transgressions(server):
     live, base = demonstrate(server, ("scheme.boundary_clarity", "0.9"))
-    assert base["perceived_transgressions"] == pytest.approx(0.55, abs=0.01)
-    assert live["perceived_transgressions"] == pytest.approx(0.05, abs=0.01)
-    assert (base["prof_boundary_concern"], live["prof_boundary_concern"]) == pytest.approx((0.30, 0.24), abs=0.006)
+    assert base["perceived_transgressions"] == pytest.approx(0.49, abs=0.01)
+    assert live["perceived_transgressions"] == pytest.approx(0.06, abs=0.01)
+    assert (base["prof_boundary_concern"], live["prof_boundary_concern"]) == pytest.approx((0.30, 0.25), abs=0.006)
     assert (base["tension_index"], live["tension_index"]) == pytest.approx((0.43, 0.40), abs=0.006)
 
 
 def test_joint_meetings_build_trust_and_lower_gatekeeping(server):
     live, base = demonstrate(server, "development")
-    assert (base["prof_trust_in_volunteers"], live["prof_trust_in_volunteers"]) == pytest.approx((0.51, 0.62), abs=0.006)
+    assert (base["prof_trust_in_volunteers"], live["prof_trust_in_volunteers"]) == pytest.approx((0.51, 0.63), abs=0.006)
     assert (base["prof_gatekeeping"], live["prof_gatekeeping"]) == pytest.approx((0.60, 0.45), abs=0.006)
-    assert live["referrals"] / base["referrals"] == pytest.approx(1 + 1 / 6, abs=0.03)  # "about a sixth"
-    assert (base["tension_index"], live["tension_index"]) == pytest.approx((0.43, 0.32), abs=0.006)
+    assert live["referrals"] / base["referrals"] == pytest.approx(1.2, abs=0.03)  # "about a fifth"
+    assert (base["tension_index"], live["tension_index"]) == pytest.approx((0.43, 0.33), abs=0.006)
 
 
 def test_opt_out_referral_meets_the_volunteers_capacity(server):
     live, base = demonstrate(server, ("scheme.referral_policy", "opt_out"))
-    assert live["referrals"] / base["referrals"] == pytest.approx(1.4, abs=0.05)  # "about +40%"
-    assert base["mothers_waiting"] == pytest.approx(300, abs=5)
-    assert live["mothers_waiting"] == pytest.approx(530, abs=10)
+    assert live["referrals"] / base["referrals"] == pytest.approx(1 + 1 / 6, abs=0.03)  # "about a sixth"
+    assert base["mothers_waiting"] == pytest.approx(21, abs=1)
+    assert live["mothers_waiting"] == pytest.approx(26, abs=1)
     assert live["prof_boundary_concern"] == pytest.approx(base["prof_boundary_concern"], abs=0.01)
 
 
 def test_breastfeeding_barely_moves(server):
     for change in [("scheme.boundary_clarity", "0.9"), "development", ("scheme.referral_policy", "opt_out")]:
         live, base = demonstrate(server, change)
-        assert base["any_bf_share"] == pytest.approx(0.504, abs=0.0005)
-        assert live["any_bf_share"] == pytest.approx(0.504, abs=0.0015)
+        assert base["any_bf_share"] == pytest.approx(0.520, abs=0.0005)
+        assert 0.520 <= live["any_bf_share"] <= 0.525  # "at most 0.525"

@@ -106,6 +106,7 @@ TEST_CASE("P6 (F8): autonomy under unclear boundaries breeds perceived transgres
   const auto unclear = run("teaching_autonomy.yaml");
   const auto agreed = run("teaching_autonomy.yaml", {"scheme.boundary_clarity=0.9"});
   check_increase(agreed, unclear, perceived_transgressions, 20.0, "perceived transgressions per year, unclear minus agreed");
-  check_increase(unclear, agreed, reached_by_volunteer, 0.01, "mothers reached, agreed minus unclear");
+  // Reach is capacity-bound: referrals beyond the volunteers' room lapse after the waiting window (queue v2).
+  check_increase(unclear, agreed, reached_by_volunteer, 0.005, "mothers reached, agreed minus unclear");
   check_increase(unclear, agreed, any_bf_6w, 0.001, "breastfeeding at 6 weeks, agreed minus unclear");
 }

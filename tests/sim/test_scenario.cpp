@@ -177,7 +177,8 @@ TEST_CASE("interventions are checked like any scenario value") {
            "scheme.referral_policy, scheme.contact_schedule.mode, scheme.contact_schedule.contacts, "
            "scheme.contact_schedule.first_within, scheme.contact_schedule.interval, "
            "scheme.contact_schedule.request_rate, scheme.boundary_clarity, scheme.ward_access, "
-           "professionals.surveillance_max, professionals.referral_probability"},
+           "professionals.surveillance_max, professionals.referral_probability, scheme.opt_out_decline, "
+           "scheme.waiting_list.order, scheme.waiting_list.expiry, scheme.contact_schedule.close_after"},
       {"name: x\ninterventions:\n  - contact_schedule: {start: 0, mode: sometimes}\n",
        f + ":3:40: key 'scheme.contact_schedule.mode': expected one of: proactive, reactive, got 'sometimes'"},
       {"name: x\ninterventions:\n  - opt_out_referral: {start: 2 years, end: 1 year}\n",
