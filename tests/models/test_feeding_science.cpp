@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "output_indices.hpp"
+#include "scenario_runs.hpp"
 #include "models/feeding_curve.hpp"
 #include "models/model.hpp"
 #include "models/outputs.hpp"
@@ -20,6 +21,7 @@ sim::ParameterSet no_support_effects(bool peer_support_runs) {
   sim::apply_override(p, "population.births=20000 per year");
   sim::apply_override(p, "horizon=2 years");
   sim::apply_override(p, "mothers.confidence.effect=0");
+  sim::apply_override(p, "mothers.confidence.exclusive_effect=0");
   sim::apply_override(p, peer_support_runs ? "scheme.peer_support=true" : "scheme.peer_support=false");
   return p;
 }
@@ -67,4 +69,50 @@ TEST_CASE("peer support that raises confidence raises breastfeeding at 6 weeks")
   // Common random numbers: the same mothers are born in both runs.
   CHECK(supported.summary[mothers_measured] == usual.summary[mothers_measured]);
   CHECK(supported.summary[any_bf_6w] > usual.summary[any_bf_6w] + 0.03);
+}
+
+namespace {
+
+// Relative risks of having stopped any and exclusive breastfeeding by 6
+// weeks among starters, integrated support against usual care: the mean over
+// paired replicates (common random numbers) of the per-run ratios, as the
+// calibration defines it.
+struct RelativeRisks {
+  double any = 0.0, exclusive = 0.0;
+};
+
+RelativeRisks integrated_relative_risks(const std::vector<std::string>& overrides) {
+  constexpr int kReplicates = 6;
+  constexpr std::uint64_t kSeed = 613;
+  const auto usual = test_support::run_scenario("no_peer_support.yaml", {}, kReplicates, kSeed);
+  const auto supported = test_support::run_scenario("integrated.yaml", overrides, kReplicates, kSeed);
+  const auto& catalog = models::output_catalog();
+  const auto any = catalog.summary_index("stopped_any_by_6w_among_starters");
+  const auto exclusive = catalog.summary_index("stopped_exclusive_by_6w_among_starters");
+  RelativeRisks risks;
+  for (std::size_t r = 0; r < usual.size(); ++r) {
+    risks.any += supported[r].summary[any] / usual[r].summary[any] / static_cast<double>(usual.size());
+    risks.exclusive += supported[r].summary[exclusive] / usual[r].summary[exclusive] / static_cast<double>(usual.size());
+  }
+  return risks;
+}
+
+}  // namespace
+
+TEST_CASE("[science] separate effects on the two exits move the two relative risks apart", "[science]") {
+  // One multiplier for both exits (v1): the exclusive risk, near 72% under
+  // usual care, moves less than the any risk, so its RR is closer to 1.
+  const auto one = integrated_relative_risks({"mothers.confidence.effect=1", "mothers.confidence.exclusive_effect=1"});
+  INFO("one factor: RR any " << one.any << ", exclusive " << one.exclusive);
+  CHECK(one.exclusive > one.any);
+  // A larger effect on exclusive -> partial: the exclusive RR falls well below
+  // the any RR (the trials' order), while the any RR moves much less.
+  const auto apart = integrated_relative_risks({"mothers.confidence.effect=1", "mothers.confidence.exclusive_effect=4"});
+  INFO("exclusive effect 4: RR any " << apart.any << ", exclusive " << apart.exclusive);
+  CHECK(apart.exclusive < apart.any);
+  CHECK(one.exclusive - apart.exclusive > 2.0 * (one.any - apart.any));
+  // A larger effect on stopping altogether moves the any RR more than the exclusive one.
+  const auto any_only = integrated_relative_risks({"mothers.confidence.effect=3", "mothers.confidence.exclusive_effect=1"});
+  INFO("any effect 3: RR any " << any_only.any << ", exclusive " << any_only.exclusive);
+  CHECK(one.any - any_only.any > 2.0 * (one.exclusive - any_only.exclusive));
 }
