@@ -40,7 +40,7 @@ struct Mothers {
   std::vector<std::int32_t> last_peer_contact, last_professional_contact;
   std::vector<std::int32_t> first_peer_contact;        // day of her first peer contact, kNever until then
   std::vector<std::uint16_t> peer_contacts, professional_contacts;
-  std::vector<double> confidence;  // breastfeeding self-efficacy; usual care holds it at the baseline
+  std::vector<double> confidence;  // breastfeeding self-efficacy gained from support above usual care: 0 under usual care, 1 at most
   // Every column above, with the value a newborn's entry starts with (a module may attach its own).
   sim::AgentColumns columns;
 
@@ -182,7 +182,6 @@ struct WorldParameters {
   double team_rewiring;  // network.team_rewiring
   double cohort_tie_probability;  // network.cohort_tie_probability
   double working_tie_probability;  // network.working_tie_probability
-  double confidence_baseline;  // mothers.confidence.baseline
 };
 
 // The parameters above, declared once; World::build reads them.

@@ -116,3 +116,14 @@ TEST_CASE("[science] separate effects on the two exits move the two relative ris
   INFO("any effect 3: RR any " << any_only.any << ", exclusive " << any_only.exclusive);
   CHECK(one.any - any_only.any > 2.0 * (one.exclusive - any_only.exclusive));
 }
+
+TEST_CASE("consistency: confidence is measured from usual care, so usual care holds it at 0 and no baseline sets its scale") {
+  // v1's mothers.confidence.baseline, documented as scale-free, set the effect
+  // size (gains close a share of the gap to 1); confidence now starts at 0.
+  CHECK(models::parameter_registry().find("mothers.confidence.baseline") == nullptr);
+  const auto usual = test_support::run_scenario("no_peer_support.yaml", {}, 1, 7);
+  const auto confidence = models::output_catalog().series_index("mean_confidence");
+  int nonzero = 0;
+  for (int day = 0; day < usual[0].days; ++day) nonzero += usual[0].at(confidence, day) != 0.0;  // NaN (nobody followed) counts
+  CHECK(nonzero <= 1);  // day 0: nobody is followed yet
+}
