@@ -7,11 +7,15 @@
 // usual care (0 under usual care, at most 1). Support raises it; it then
 // decays back to 0, so under usual care the survey's curve holds exactly. Decisions use the state at the start
 // of the day: a mother who moves to partial today does not also stop today.
+// A mother in a difficulty episode has her hazards multiplied by
+// difficulties.hazard_ratio; the others have the episode-free hazards that
+// keep the survey's curve as the usual-care mean (difficulties.hpp).
 #include <algorithm>
 #include <array>
 #include <cmath>
 
 #include "models/declare.hpp"
+#include "models/difficulties.hpp"
 #include "models/modules.hpp"
 #include "sim/statistics.hpp"
 #include "models/parameters.hpp"
@@ -57,7 +61,7 @@ class FeedingTransitions final : public sim::Module {
   explicit FeedingTransitions(World& world)
       : Module({.name = "feeding",
                 .purpose = "mothers move exclusive -> partial -> none; confidence from support lowers the hazards",
-                .reads = {"mothers.feeding", "mothers.birth_day", "mothers.confidence"},
+                .reads = {"mothers.feeding", "mothers.birth_day", "mothers.confidence", "mothers.difficulty"},
                 .writes = {"mothers.feeding", "mothers.confidence"}}),
         world_(world) {}
 
@@ -69,6 +73,13 @@ class FeedingTransitions final : public sim::Module {
     any_effect_ = values.any_effect;
     exclusive_effect_ = values.exclusive_effect;
     keep_ = std::exp(-values.confidence_decay);
+    const auto& parameters = context.parameters();
+    const UsualCare care{.midwife_visits = parameters.list("professionals.midwife_visits"),
+                         .health_visitor_visits = parameters.list("professionals.health_visitor_visits"),
+                         .handover_age = world_.handover_age,
+                         .midwives = world_.parameters.midwives > 0,
+                         .health_visitors = world_.parameters.health_visitors > 0};
+    hazards_ = derive_episode_hazards(difficulty_parameters(parameters), world_.curve, care);
   }
 
   // Confidence first decays towards 0 (usual care) for every mother; then
@@ -150,9 +161,10 @@ class FeedingTransitions final : public sim::Module {
     const auto& curve = world_.curve;
     const auto age = static_cast<std::size_t>(day - mothers.birth_day[i]);
     const bool exclusive = mothers.feeding[i] == Feeding::exclusive;
-    // Exclusive and partial mothers are mixed at random: pick the table without a branch.
-    const std::array<const double*, 2> hazards{curve.partial_hazard.data(), curve.exclusive_hazard.data()};
-    const double hazard = hazards[exclusive][age];
+    // Exclusive and partial mothers are mixed at random: pick the table and the episode ratio without a branch.
+    const std::array<const double*, 2> hazards{hazards_.partial_hazard.data(), hazards_.exclusive_hazard.data()};
+    const std::array<double, 2> episode{1.0, hazards_.hazard_ratio};
+    const double hazard = hazards[exclusive][age] * episode[mothers.difficulty[i] != Difficulty::none];
     const double u = draws.uniform();
     if (screened_out(u, hazard, gained)) return;
     const double any = gained == 0.0 ? 1.0 : std::exp(-any_effect_ * gained);
@@ -181,6 +193,7 @@ class FeedingTransitions final : public sim::Module {
   struct SeriesIndices {
     std::size_t any, exclusive, any_young, exclusive_young, any_older, exclusive_older, confidence;
   } series_{};  // where this module records (looked up in the catalog)
+  EpisodeHazards hazards_;  // the curve's hazards with episodes redistributing them
   double any_effect_ = 0.0, exclusive_effect_ = 0.0, keep_ = 1.0;
 };
 

@@ -122,6 +122,7 @@ class PeerSupport final : public sim::Module {
     mothers.last_peer_contact[i] = day;
     ++world_.today.peer_contacts;
     ++volunteers.contacts_today[v];
+    world_.today.peer_visits.push_back({mothers.first_id + static_cast<std::int64_t>(i), static_cast<std::int32_t>(v)});
     const double match = volunteers.culture[v] == mothers.culture[i] ? 1.0 : 1.0 - culture_mismatch_;
     // Autonomy helps where the role is agreed (F8); where it is not, it shows as transgressions instead.
     const double initiative =
