@@ -28,11 +28,32 @@ constexpr const char* kReasons =
 sim::ParameterBlock<DifficultyParameters> declare_block() {
   using namespace declare;
   sim::ParameterBlock<DifficultyParameters> b;
-  b.bind(&DifficultyParameters::episodes,
-         {.path = "difficulties.episodes", .kind = ParameterKind::boolean, .default_value = true,
-          .description = "Whether mothers have difficulty episodes at all (false: the hazards are the survey's "
-                         "curve for every mother, and no problem-driven contacts happen)",
-          .source = setting("switch for ablation: the mechanism on or knocked out"), .finding = "F4"});
+  b.mechanism(&DifficultyParameters::episodes,
+              {.name = "difficulty_episodes", .module = "difficulties", .finding = "F4, F3",
+               .what = "mothers have difficulty episodes (latch, pain, perceived low supply) by baby's age that raise "
+                       "their stopping hazards while unresolved and make them ask professionals for contacts",
+               .knocked_out = "no episodes: every mother has the survey's hazards, nobody asks for a problem-driven contact"});
+  b.mechanism(&DifficultyParameters::peers_resolve,
+              {.name = "support_resolves_difficulties", .module = "difficulties", .finding = "F4",
+               .what = "a peer contact may resolve the mother's episode (chance x skill x culture match)",
+               .knocked_out = "peer contacts never resolve an episode (they still add confidence)"});
+  b.mechanism(&DifficultyParameters::knowledge_in_care,
+              {.name = "cultural_knowledge_in_care", .module = "professional_care", .finding = "F4",
+               .what = "what a professional has learned of the mother's culture from volunteers makes her contacts "
+                       "resolve episodes more often and add confidence",
+               .knocked_out = "learned knowledge changes nothing at a professional contact (it is still learned)"});
+  b.mechanism(&DifficultyParameters::skill_matters,
+              {.name = "skill_in_contacts", .module = "peer_support", .finding = "F2, F4",
+               .what = "a peer contact achieves more (confidence, resolving episodes) the more skilled the volunteer",
+               .knocked_out = "every volunteer's contacts count as fully skilled: skill makes no difference"});
+  b.mechanism(&DifficultyParameters::culture_matters,
+              {.name = "culture_match", .module = "peer_support", .finding = "F4",
+               .what = "a peer contact across cultural groups achieves less (peer_support.culture_mismatch)",
+               .knocked_out = "every volunteer-mother pair counts as of one culture"});
+  b.mechanism(&DifficultyParameters::capacity_limits,
+              {.name = "workload_limits_problem_contacts", .module = "professional_care", .finding = "F3",
+               .what = "a professional's room for problem-driven contacts shrinks as her workload grows",
+               .knocked_out = "every request for a problem-driven contact is met"});
   b.bind(&DifficultyParameters::onset_first_week,
          daily_rate("difficulties.onset.first_week", 0.04,
                     "Daily chance that a breastfeeding mother with no episode starts one, days 1-7",
@@ -98,6 +119,13 @@ const sim::ParameterBlock<DifficultyParameters>& block() {
 }  // namespace
 
 DifficultyParameters difficulty_parameters(const sim::ParameterSet& parameters) { return block().read(parameters); }
+
+PeerContactQuality PeerContactQuality::read(const sim::ParameterSet& parameters) {
+  const auto p = difficulty_parameters(parameters);
+  return {.skill_matters = p.skill_matters,
+          .culture_matters = p.culture_matters,
+          .culture_mismatch = parameters.real("peer_support.culture_mismatch")};
+}
 void declare_difficulty_parameters(sim::ParameterRegistry& registry) { block().declare(registry); }
 
 double onset_chance(const DifficultyParameters& p, int age) {
@@ -199,7 +227,7 @@ class Difficulties final : public sim::Module {
  private:
   void on_initialize(sim::RunContext& context) override {
     parameters_ = difficulty_parameters(context.parameters());
-    culture_mismatch_ = context.parameters().real("peer_support.culture_mismatch");
+    quality_ = PeerContactQuality::read(context.parameters());
     const auto& c = context.catalog();
     series_ = {c.series_index("difficulty_onsets"), c.series_index("difficulties_ongoing"),
                c.series_index("difficulties_resolved_by_professional"), c.series_index("difficulties_resolved_by_peer"),
@@ -240,14 +268,12 @@ class Difficulties final : public sim::Module {
   // Today's peer contacts (peer_support.cpp): the chance of resolving grows
   // with the volunteer's skill and is lower across cultures (F4).
   void resolve_at_peer_contacts(sim::RunContext& context, int day) {
+    if (!parameters_.peers_resolve) return;
     auto& mothers = world_.mothers;
-    const auto& volunteers = world_.volunteers;
     for (const auto& visit : world_.today.peer_visits) {
       const std::size_t i = mothers.index(visit.mother);
       if (mothers.difficulty[i] == Difficulty::none || mothers.feeding[i] == Feeding::none) continue;
-      const auto v = static_cast<std::size_t>(visit.volunteer);
-      const double match = volunteers.culture[v] == mothers.culture[i] ? 1.0 : 1.0 - culture_mismatch_;
-      const double chance = parameters_.peer_resolution * volunteers.skill[v] * match;
+      const double chance = parameters_.peer_resolution * quality_(world_, i, static_cast<std::size_t>(visit.volunteer));
       if (context.random().uniform(stream::difficulty_peer, static_cast<std::uint32_t>(visit.mother),
                                    static_cast<std::uint32_t>(day)) < chance)
         resolve_difficulty(world_, i, day, Resolver::peer);
@@ -298,7 +324,7 @@ class Difficulties final : public sim::Module {
 
   World& world_;
   DifficultyParameters parameters_{};
-  double culture_mismatch_ = 0.0;
+  PeerContactQuality quality_;
   struct SeriesIndices {
     std::size_t onsets, ongoing, by_professional, by_peer, on_own, stopped;
   } series_{};

@@ -24,7 +24,13 @@
 namespace models {
 
 struct DifficultyParameters {
-  bool episodes;                     // difficulties.episodes: the mechanism runs at all
+  // Mechanisms (switches mechanisms.NAME, declared in difficulties.cpp).
+  bool episodes;                     // difficulty_episodes
+  bool peers_resolve;                // support_resolves_difficulties
+  bool knowledge_in_care;            // cultural_knowledge_in_care
+  bool skill_matters;                // skill_in_contacts
+  bool culture_matters;              // culture_match
+  bool capacity_limits;              // workload_limits_problem_contacts
   double onset_first_week;           // difficulties.onset.first_week (daily chance)
   double onset_to_6_weeks;           // difficulties.onset.to_6_weeks
   double onset_after_6_weeks;        // difficulties.onset.after_6_weeks
@@ -48,6 +54,24 @@ double onset_chance(const DifficultyParameters& p, int age);
 inline double professional_resolution(const DifficultyParameters& p, double knowledge) {
   return p.professional_resolution + (1.0 - p.professional_resolution) * p.knowledge_gain * knowledge;
 }
+
+// How much a peer contact achieves, in [0, 1]: the volunteer's skill times
+// the culture match (1 within a group, 1 - peer_support.culture_mismatch
+// across). One definition for both effects of a contact: the confidence it
+// adds (peer_support.cpp) and its chance of resolving an episode. With
+// skill_in_contacts knocked out every volunteer counts as fully skilled
+// (skill makes no difference); with culture_match knocked out every pair
+// counts as matched.
+struct PeerContactQuality {
+  bool skill_matters = true, culture_matters = true;
+  double culture_mismatch = 0.0;
+  static PeerContactQuality read(const sim::ParameterSet& parameters);
+  [[nodiscard]] double operator()(const World& world, std::size_t mother, std::size_t volunteer) const {
+    const double skill = skill_matters ? world.volunteers.skill[volunteer] : 1.0;
+    const bool apart = culture_matters && world.volunteers.culture[volunteer] != world.mothers.culture[mother];
+    return skill * (apart ? 1.0 - culture_mismatch : 1.0);
+  }
+};
 
 // The usual-care hazards of a mother with no episode ([day of age 1..182],
 // index 0 unused), and the expected share in an episode under usual care at

@@ -28,6 +28,7 @@ struct FeedingParameters {
   double any_effect;  // mothers.confidence.effect
   double exclusive_effect;  // mothers.confidence.exclusive_effect
   double confidence_decay;  // mothers.confidence.decay
+  bool separate_exits;  // mechanism separate_exit_effects
 };
 
 sim::ParameterBlock<FeedingParameters> declare_feeding_parameters() {
@@ -44,6 +45,11 @@ sim::ParameterBlock<FeedingParameters> declare_feeding_parameters() {
                calibrated("support's effect on exclusive breastfeeding is larger than on any: relative risk of "
                           "stopping exclusive breastfeeding by 4-6 weeks 0.79 (0.72-0.87) against 0.85 for any "
                           "(McFadden et al., Int Breastfeed J 2019;14:42; Cochrane CD001141, 2017: 0.79 vs 0.87)")));
+  block.mechanism(&FeedingParameters::separate_exits,
+                  {.name = "separate_exit_effects", .module = "feeding", .finding = "outcome",
+                   .what = "support's effect on leaving exclusive breastfeeding (exclusive_effect) is separate from its "
+                           "effect on stopping altogether (effect)",
+                   .knocked_out = "one factor for both exits: exclusive -> partial is scaled by the any effect too (v1)"});
   block.bind(&FeedingParameters::confidence_decay, daily_rate("mothers.confidence.decay", 0.05,
                    "How fast confidence gained from support decays back to 0 (usual care)",
                    assumption("support wears off over about three weeks")));
@@ -71,7 +77,7 @@ class FeedingTransitions final : public sim::Module {
     series_ = {c.series_index("any_bf_share"), c.series_index("exclusive_bf_share"), c.series_index("any_bf_share_under_6w"), c.series_index("exclusive_bf_share_under_6w"), c.series_index("any_bf_share_6w_to_6m"), c.series_index("exclusive_bf_share_6w_to_6m"), c.series_index("mean_confidence")};
     const auto values = feeding_parameters().read(context.parameters());
     any_effect_ = values.any_effect;
-    exclusive_effect_ = values.exclusive_effect;
+    exclusive_effect_ = values.separate_exits ? values.exclusive_effect : values.any_effect;
     keep_ = std::exp(-values.confidence_decay);
     const auto& parameters = context.parameters();
     const UsualCare care{.midwife_visits = parameters.list("professionals.midwife_visits"),

@@ -153,7 +153,7 @@ class ProfessionalCare final : public sim::Module {
       if (context.random().uniform(stream::difficulty_care, id, static_cast<std::uint32_t>(day)) >= difficulty_.help_seeking)
         continue;
       const auto professional = world_.professional_of(i, day);
-      if (professional == kNobody || room_[static_cast<std::size_t>(professional)] < 1.0) {
+      if (professional == kNobody || (difficulty_.capacity_limits && room_[static_cast<std::size_t>(professional)] < 1.0)) {
         ++world_.today.problem_requests_unmet;
         continue;
       }
@@ -193,8 +193,9 @@ class ProfessionalCare final : public sim::Module {
     const std::uint16_t seen_today = mothers.last_professional_contact[i] == day ? 2 : 1;  // the draw's slot
     ++mothers.professional_contacts[i];
     mothers.last_professional_contact[i] = day;
-    const double knowledge = world_.professionals.knowledge[static_cast<std::size_t>(professional) * world_.groups +
-                                                            mothers.culture[i]];
+    const double knowledge = !difficulty_.knowledge_in_care ? 0.0
+                             : world_.professionals.knowledge[static_cast<std::size_t>(professional) * world_.groups +
+                                                              mothers.culture[i]];
     if (mothers.difficulty[i] != Difficulty::none && mothers.feeding[i] != Feeding::none &&
         context.random().uniform(stream::difficulty_care, static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i)),
                                  static_cast<std::uint32_t>(day), seen_today) < professional_resolution(difficulty_, knowledge))

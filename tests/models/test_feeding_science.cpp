@@ -102,7 +102,7 @@ RelativeRisks integrated_relative_risks(const std::vector<std::string>& override
 
 }  // namespace
 
-TEST_CASE("[science] separate effects on the two exits move the two relative risks apart", "[science]") {
+TEST_CASE("[science] separate effects on the two exits move the two relative risks apart (separate_exit_effects)", "[science]") {
   // One multiplier for both exits (v1): the exclusive risk, near 72% under
   // usual care, moves less than the any risk, so its RR is closer to 1.
   const auto one = integrated_relative_risks({"mothers.confidence.effect=1", "mothers.confidence.exclusive_effect=1"});
@@ -114,6 +114,10 @@ TEST_CASE("[science] separate effects on the two exits move the two relative ris
   INFO("exclusive effect 4: RR any " << apart.any << ", exclusive " << apart.exclusive);
   CHECK(apart.exclusive < apart.any);
   CHECK(one.exclusive - apart.exclusive > 2.0 * (one.any - apart.any));
+  // Knocked out: one factor again, whatever the exclusive effect says.
+  const auto knocked = integrated_relative_risks({"mothers.confidence.effect=1", "mothers.confidence.exclusive_effect=4",
+                                                  "mechanisms.separate_exit_effects=false"});
+  CHECK(knocked.exclusive == Approx(one.exclusive).epsilon(1e-12));
   // A larger effect on stopping altogether moves the any RR more than the exclusive one.
   const auto any_only = integrated_relative_risks({"mothers.confidence.effect=3", "mothers.confidence.exclusive_effect=1"});
   INFO("any effect 3: RR any " << any_only.any << ", exclusive " << any_only.exclusive);
@@ -151,7 +155,7 @@ double integrated_mean(const std::vector<std::string>& overrides, const std::str
 const std::vector<std::string> kEpisodesOnly{"mothers.confidence.effect=0", "mothers.confidence.exclusive_effect=0",
                                              "professionals.confidence_gain=0"};
 // Only the confidence channel: no episodes.
-const std::vector<std::string> kConfidenceOnly{"difficulties.episodes=false", "mothers.confidence.effect=2",
+const std::vector<std::string> kConfidenceOnly{"mechanisms.difficulty_episodes=false", "mothers.confidence.effect=2",
                                                "mothers.confidence.exclusive_effect=2"};
 
 std::vector<std::string> with(std::vector<std::string> base, const std::vector<std::string>& more) {
@@ -163,7 +167,7 @@ std::vector<std::string> with(std::vector<std::string> base, const std::vector<s
 
 TEST_CASE("[science] usual care with difficulty episodes keeps the survey's curve, and episodes are common early", "[science]") {
   const auto usual = test_support::run_scenario("no_peer_support.yaml", {}, kEpisodeReplicates, kEpisodeSeed);
-  const auto off = test_support::run_scenario("no_peer_support.yaml", {"difficulties.episodes=false"}, kEpisodeReplicates, kEpisodeSeed);
+  const auto off = test_support::run_scenario("no_peer_support.yaml", {"mechanisms.difficulty_episodes=false"}, kEpisodeReplicates, kEpisodeSeed);
   const auto& catalog = models::output_catalog();
   const auto share = catalog.summary_index("difficulty_by_6w_among_starters");
   for (std::size_t r = 0; r < usual.size(); ++r) {
@@ -178,9 +182,10 @@ TEST_CASE("[science] usual care with difficulty episodes keeps the survey's curv
 TEST_CASE("[science] peer support resolves difficulties, and that lowers stopping", "[science]") {
   const double resolved_by_peers = integrated_mean(kEpisodesOnly, "difficulties_resolved_by_peer_share");
   const double days_with = integrated_mean(kEpisodesOnly, "difficulty_mean_days_to_resolution");
-  const double days_without = integrated_mean(with(kEpisodesOnly, {"difficulties.peer_resolution=0"}), "difficulty_mean_days_to_resolution");
+  const std::vector<std::string> off{"mechanisms.support_resolves_difficulties=false"};
+  const double days_without = integrated_mean(with(kEpisodesOnly, off), "difficulty_mean_days_to_resolution");
   const double stop_with = integrated_mean(kEpisodesOnly, "stopped_any_by_6w_among_starters");
-  const double stop_without = integrated_mean(with(kEpisodesOnly, {"difficulties.peer_resolution=0"}), "stopped_any_by_6w_among_starters");
+  const double stop_without = integrated_mean(with(kEpisodesOnly, off), "stopped_any_by_6w_among_starters");
   INFO("peer share " << resolved_by_peers << "; days " << days_with << " vs " << days_without << "; stopped " << stop_with
                      << " vs " << stop_without);
   CHECK(resolved_by_peers > 0.1);
@@ -247,4 +252,10 @@ TEST_CASE("[science] problem-driven contacts are limited by professionals' capac
     stop_scarce += scarce[r].summary[stopped];
   }
   CHECK(stop_scarce > stop_ample);
+  // Knocked out: every request is met, however scarce the room.
+  const auto unlimited = test_support::run_scenario(
+      "no_peer_support.yaml", {"professionals.problem_contacts_per_day=0.05", "professionals.health_visitors=20",
+                               "mechanisms.workload_limits_problem_contacts=false"},
+      kEpisodeReplicates, kEpisodeSeed);
+  for (const auto& result : unlimited) CHECK(result.summary[unmet] == 0.0);
 }
