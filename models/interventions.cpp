@@ -27,7 +27,8 @@ sim::ParameterBlock<DevelopmentParameters> declare_development_parameters() {
   const sim::Source none = assumption("no data; the study recommends such a process (F9) without measuring it");
   sim::ParameterBlock<DevelopmentParameters> block;
   block.bind(&DevelopmentParameters::concern_relief, share("development.concern_relief", 0.3,
-              "Share of a professional's concern above the baseline that one joint meeting diffuses", none, "F9"));
+              "Share of a professional's boundary concern that one joint meeting diffuses (it then returns slowly towards "
+              "her initial concern, concern.decay, unless meetings go on)", none, "F9"));
   block.bind(&DevelopmentParameters::trust_gain, share("development.trust_gain", 0.1,
               "Share of the gap to full trust gained between professionals and volunteers who meet", none, "F9"));
   block.bind(&DevelopmentParameters::orientation_gain, share("development.orientation_gain", 0.1,
@@ -94,7 +95,7 @@ const sim::ParameterBlock<DevelopmentParameters>& development_parameters() {
 
 
 struct DevelopmentEffects {
-  double concern_relief, trust_gain, orientation_gain, clarity_gain, support_gain, concern_baseline;
+  double concern_relief, trust_gain, orientation_gain, clarity_gain, support_gain;
 };
 
 class Interventions final : public sim::Module {
@@ -117,7 +118,7 @@ class Interventions final : public sim::Module {
     extra_cohort_ = registry.find_intervention("extra_training_cohort");
     effects_ = {values.concern_relief, values.trust_gain,
                 values.orientation_gain, values.clarity_gain,
-                values.support_gain, world_.parameters.concern_baseline};
+                values.support_gain};
   }
 
   void on_record(sim::RunContext& context) override {
@@ -202,7 +203,7 @@ class Interventions final : public sim::Module {
     for (std::size_t k = 0; k < professionals; ++k) {
       const auto locality = pros.locality[k];
       if (!intervention.targets_locality(locality) || !attends(k)) continue;
-      pros.concern[k] -= effects_.concern_relief * std::max(0.0, pros.concern[k] - effects_.concern_baseline);
+      pros.concern[k] -= effects_.concern_relief * pros.concern[k];
       pros.orientation[k] += effects_.orientation_gain * (1.0 - pros.orientation[k]);
       for (const auto v : volunteers_present[locality]) {
         double& trust = world_.trust_edge(static_cast<std::int32_t>(k), v);
