@@ -55,7 +55,7 @@ sim::ParameterBlock<FeedingParameters> declare_feeding_parameters() {
                                       "for any breastfeeding (McFadden et al. 2019, 4-6 weeks, all counselling; "
                                       "Cochrane CD001141, 2017: 0.79 vs 0.87)") + kFit)));
   block.mechanism(&FeedingParameters::separate_exits,
-                  {.name = "separate_exit_effects", .module = "feeding", .finding = "outcome",
+                  {.name = "separate_exit_effects", .module = "feeding", .finding = "F4",
                    .what = "support's effect on leaving exclusive breastfeeding (exclusive_effect) is separate from its "
                            "effect on stopping altogether (effect)",
                    .knocked_out = "one factor for both exits: exclusive -> partial is scaled by the any effect too (v1)"});
