@@ -126,7 +126,6 @@ class Demography final : public sim::Module {
       if (draws.uniform() < initiation)
         feeding = draws.uniform() < world_.curve.exclusive_at_birth / initiation ? Feeding::exclusive : Feeding::partial;
       mothers.add(day, locality, culture, feeding, midwife, health_visitor);
-      mothers.confidence.back() = world_.parameters.confidence_baseline;
     }
     world_.today.births = static_cast<std::uint32_t>(count);
   }

@@ -1,15 +1,22 @@
 // Feeding transitions (the outcome): each day a breastfeeding mother may
 // leave exclusive breastfeeding or stop, with the usual-care hazards of the
-// feeding curve (feeding_curve.hpp) times exp(-effect * (confidence -
-// baseline)). Support raises confidence; it then falls back towards the
-// baseline, so under usual care the survey's curve holds exactly. Decisions
-// use the state at the start of the day: a mother who moves to partial today
-// does not also stop today.
+// feeding curve (feeding_curve.hpp). Support acts on the two exits the trials
+// measure separately: a transition to none (stopping any breastfeeding) is
+// scaled by exp(-any_effect * x), exclusive -> partial by
+// exp(-exclusive_effect * x), x her confidence: what support has added above
+// usual care (0 under usual care, at most 1). Support raises it; it then
+// decays back to 0, so under usual care the survey's curve holds exactly. Decisions use the state at the start
+// of the day: a mother who moves to partial today does not also stop today.
+// A mother in a difficulty episode has her hazards multiplied by
+// difficulties.hazard_ratio; the others have the episode-free hazards that
+// keep the survey's curve as the usual-care mean (difficulties.hpp).
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <string>
 
 #include "models/declare.hpp"
+#include "models/difficulties.hpp"
 #include "models/modules.hpp"
 #include "sim/statistics.hpp"
 #include "models/parameters.hpp"
@@ -19,20 +26,41 @@ namespace models {
 namespace {
 
 struct FeedingParameters {
-  double confidence_effect;  // mothers.confidence.effect
+  double any_effect;  // mothers.confidence.effect
+  double exclusive_effect;  // mothers.confidence.exclusive_effect
   double confidence_decay;  // mothers.confidence.decay
+  bool separate_exits;  // mechanism separate_exit_effects
 };
 
 sim::ParameterBlock<FeedingParameters> declare_feeding_parameters() {
   using namespace declare;
   sim::ParameterBlock<FeedingParameters> block;
-  block.bind(&FeedingParameters::confidence_effect, number("mothers.confidence.effect", 1.0, "per unit of confidence", 0.0, 20.0,
-               "How confidence above the baseline lowers the hazards of stopping: hazard ratio "
-               "exp(-effect * (confidence - baseline))",
-               {Provenance::calibrated, "proactive support with >= 4 contacts: relative risk of stopping any "
-                                        "breastfeeding by 6 weeks about 0.77 (McFadden et al. 2019)"}));
+  // Fitted by `PYTHONPATH=analysis python3 -m ppisim_analysis.calibration --fit` (integrated.yaml against
+  // no_peer_support.yaml, 20 replicates, seed 2010, common random numbers; alternating bisections of the two
+  // effects): 0.302 and 1.028 at this revision, rounded. Refit after any change to the support mechanisms.
+  constexpr const char* kFit =
+      "; fitted with the other support effect by analysis/ppisim_analysis/calibration.py --fit (integrated vs "
+      "no_peer_support, 20 replicates, seed 2010, alternating bisections): 0.302 and 1.028";
+  block.bind(&FeedingParameters::any_effect, number("mothers.confidence.effect", 0.30, "per unit of confidence", 0.0, 20.0,
+               "How confidence gained from support lowers the hazards of stopping breastfeeding altogether (exclusive or "
+               "partial -> none): hazard ratio exp(-effect * confidence), confidence 0 under usual care and at most 1",
+               calibrated(std::string("integrated (proactive, >= 4 contacts) against usual care: relative risk of "
+                                      "stopping any breastfeeding by 6 weeks among starters 0.77, 95% CI 0.66-0.90 "
+                                      "(McFadden et al., Int Breastfeed J 2019;14:42)") + kFit)));
+  block.bind(&FeedingParameters::exclusive_effect, number("mothers.confidence.exclusive_effect", 1.03, "per unit of confidence", 0.0, 20.0,
+               "How confidence gained from support lowers the hazard of moving from exclusive to partial "
+               "breastfeeding: hazard ratio exp(-exclusive_effect * confidence)",
+               calibrated(std::string("integrated against usual care: relative risk of stopping exclusive "
+                                      "breastfeeding by 6 weeks among starters 0.79, 95% CI 0.72-0.87, larger than "
+                                      "for any breastfeeding (McFadden et al. 2019, 4-6 weeks, all counselling; "
+                                      "Cochrane CD001141, 2017: 0.79 vs 0.87)") + kFit)));
+  block.mechanism(&FeedingParameters::separate_exits,
+                  {.name = "separate_exit_effects", .module = "feeding", .finding = "F4",
+                   .what = "support's effect on leaving exclusive breastfeeding (exclusive_effect) is separate from its "
+                           "effect on stopping altogether (effect)",
+                   .knocked_out = "one factor for both exits: exclusive -> partial is scaled by the any effect too (v1)"});
   block.bind(&FeedingParameters::confidence_decay, daily_rate("mothers.confidence.decay", 0.05,
-                   "How fast confidence gained from support falls back towards the baseline",
+                   "How fast confidence gained from support decays back to 0 (usual care)",
                    assumption("support wears off over about three weeks")));
   return block;
 }
@@ -48,7 +76,7 @@ class FeedingTransitions final : public sim::Module {
   explicit FeedingTransitions(World& world)
       : Module({.name = "feeding",
                 .purpose = "mothers move exclusive -> partial -> none; confidence from support lowers the hazards",
-                .reads = {"mothers.feeding", "mothers.birth_day", "mothers.confidence"},
+                .reads = {"mothers.feeding", "mothers.birth_day", "mothers.confidence", "mothers.difficulty"},
                 .writes = {"mothers.feeding", "mothers.confidence"}}),
         world_(world) {}
 
@@ -57,12 +85,19 @@ class FeedingTransitions final : public sim::Module {
     const auto& c = context.catalog();
     series_ = {c.series_index("any_bf_share"), c.series_index("exclusive_bf_share"), c.series_index("any_bf_share_under_6w"), c.series_index("exclusive_bf_share_under_6w"), c.series_index("any_bf_share_6w_to_6m"), c.series_index("exclusive_bf_share_6w_to_6m"), c.series_index("mean_confidence")};
     const auto values = feeding_parameters().read(context.parameters());
-    baseline_ = world_.parameters.confidence_baseline;
-    effect_ = values.confidence_effect;
+    any_effect_ = values.any_effect;
+    exclusive_effect_ = values.separate_exits ? values.exclusive_effect : values.any_effect;
     keep_ = std::exp(-values.confidence_decay);
+    const auto& parameters = context.parameters();
+    const UsualCare care{.midwife_visits = parameters.list("professionals.midwife_visits"),
+                         .health_visitor_visits = parameters.list("professionals.health_visitor_visits"),
+                         .handover_age = world_.handover_age,
+                         .midwives = world_.parameters.midwives > 0,
+                         .health_visitors = world_.parameters.health_visitors > 0};
+    hazards_ = derive_episode_hazards(difficulty_parameters(parameters), world_.curve, care);
   }
 
-  // Confidence first falls back towards the baseline for every mother; then
+  // Confidence first decays towards 0 (usual care) for every mother; then
   // each breastfeeding mother past her birth day draws her transition. Mothers
   // go in chunks so that their draws' Philox blocks are generated together.
   struct Band {
@@ -106,16 +141,16 @@ class FeedingTransitions final : public sim::Module {
     auto& mothers = world_.mothers;
     sim::DrawsBatch batch(context.random(), stream::feeding, static_cast<std::uint32_t>(day));
     constexpr std::size_t kChunk = sim::DrawsBatch::kCapacity;
-    std::array<double, kChunk> above{};  // confidence above the baseline at the start of the day
+    std::array<double, kChunk> gained{};  // confidence (support above usual care) at the start of the day
     std::array<std::size_t, kChunk> deciding{};
-    std::array<double, kChunk> deciding_above{};
+    std::array<double, kChunk> deciding_gained{};
     for (std::size_t start = mothers.departed; start < mothers.count(); start += kChunk) {
       const std::size_t n = std::min(kChunk, mothers.count() - start);
       double* confidence = mothers.confidence.data() + start;
-      const double baseline = baseline_, keep = keep_;  // locals: stores to confidence cannot change them
+      const double keep = keep_;  // a local: stores to confidence cannot change it
       for (std::size_t j = 0; j < n; ++j) {  // no branch: vectorises
-        above[j] = confidence[j] - baseline;
-        confidence[j] = baseline + keep * above[j];
+        gained[j] = confidence[j];
+        confidence[j] = keep * gained[j];
       }
       // Breastfeeding and past the birth day; half of the mothers at random,
       // so chosen without a branch (each slot is written, kept if chosen).
@@ -124,47 +159,57 @@ class FeedingTransitions final : public sim::Module {
         const std::size_t i = start + j;
         const bool decides = (mothers.feeding[i] != Feeding::none) & (mothers.birth_day[i] < day);
         deciding[batch.size()] = i;
-        deciding_above[batch.size()] = above[j];
+        deciding_gained[batch.size()] = gained[j];
         batch.add_if(decides, static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i)));
       }
       batch.generate();
-      for (std::size_t k = 0; k < batch.size(); ++k) transition(deciding[k], day, deciding_above[k], batch.draws(k));
+      for (std::size_t k = 0; k < batch.size(); ++k) transition(deciding[k], day, deciding_gained[k], batch.draws(k));
     }
   }
 
-  // The first uniform decides whether she leaves her state (the hazard of
-  // exclusive or of partial breastfeeding); an exclusive mother who leaves
-  // draws a second for where to.
-  void transition(std::size_t i, int day, double above_baseline, sim::Draws draws) {
+  // The first uniform decides whether she leaves her state; an exclusive
+  // mother who leaves draws a second for where to. Her exits are competing
+  // hazards: exclusive -> none h q R_any, exclusive -> partial h (1 - q) R_excl,
+  // partial -> none h R_any (h the curve's hazard, q its exit_to_none).
+  void transition(std::size_t i, int day, double gained, sim::Draws draws) {
     auto& mothers = world_.mothers;
     const auto& curve = world_.curve;
     const auto age = static_cast<std::size_t>(day - mothers.birth_day[i]);
     const bool exclusive = mothers.feeding[i] == Feeding::exclusive;
-    // Exclusive and partial mothers are mixed at random: pick the table without a branch.
-    const std::array<const double*, 2> hazards{curve.partial_hazard.data(), curve.exclusive_hazard.data()};
-    const double hazard = hazards[exclusive][age];
-    if (!leaves(draws.uniform(), hazard, above_baseline)) return;
-    mothers.feeding[i] = exclusive && draws.uniform() >= curve.exit_to_none ? Feeding::partial : Feeding::none;
+    // Exclusive and partial mothers are mixed at random: pick the table and the episode ratio without a branch.
+    const std::array<const double*, 2> hazards{hazards_.partial_hazard.data(), hazards_.exclusive_hazard.data()};
+    const std::array<double, 2> episode{1.0, hazards_.hazard_ratio};
+    const double hazard = hazards[exclusive][age] * episode[mothers.difficulty[i] != Difficulty::none];
+    const double u = draws.uniform();
+    if (screened_out(u, hazard, gained)) return;
+    const double any = gained == 0.0 ? 1.0 : std::exp(-any_effect_ * gained);
+    if (!exclusive) {
+      if (u < 1.0 - std::exp(-hazard * any)) mothers.feeding[i] = Feeding::none;
+      return;
+    }
+    const double partial = gained == 0.0 ? 1.0 : std::exp(-exclusive_effect_ * gained);
+    const double to_none = curve.exit_to_none * any, to_partial = (1.0 - curve.exit_to_none) * partial;
+    if (u >= 1.0 - std::exp(-hazard * (to_none + to_partial))) return;
+    mothers.feeding[i] = draws.uniform() * (to_none + to_partial) >= to_none ? Feeding::partial : Feeding::none;
   }
 
-  // u < 1 - exp(-hazard * exp(-effect * above_baseline)), computed exactly so
-  // only when it can be true. With effect * above_baseline >= 0 the ratio is
-  // at most 1, so the computed threshold is at most hazard + 2^-51 (exp is
-  // within 1 ulp; 1 - exp(-x) <= x); the daily hazards are small, so most
-  // draws are above hazard + 1e-12 and skip both exp calls with the same
-  // outcome as computing them.
-  [[nodiscard]] bool leaves(double u, double hazard, double above_baseline) const {
+  // Whether u is certainly above the chance of leaving, without an exp call:
+  // with both effects * gained >= 0 every ratio is at most 1, so the
+  // chance is at most hazard + 2^-51 (exp is within 1 ulp; 1 - exp(-x) <= x);
+  // the daily hazards are small, so most draws are above hazard + 1e-12 and
+  // skip the exp calls with the same outcome as computing them.
+  [[nodiscard]] bool screened_out(double u, double hazard, double gained) const {
     constexpr double kScreenMargin = 1e-12;
-    if (effect_ * above_baseline >= 0.0 && u >= hazard + kScreenMargin) return false;
-    const double ratio = above_baseline == 0.0 ? 1.0 : std::exp(-effect_ * above_baseline);
-    return u < 1.0 - std::exp(-hazard * ratio);
+    return any_effect_ * gained >= 0.0 && exclusive_effect_ * gained >= 0.0 &&
+           u >= hazard + kScreenMargin;
   }
 
   World& world_;
   struct SeriesIndices {
     std::size_t any, exclusive, any_young, exclusive_young, any_older, exclusive_older, confidence;
   } series_{};  // where this module records (looked up in the catalog)
-  double baseline_ = 0.5, effect_ = 0.0, keep_ = 1.0;
+  EpisodeHazards hazards_;  // the curve's hazards with episodes redistributing them
+  double any_effect_ = 0.0, exclusive_effect_ = 0.0, keep_ = 1.0;
 };
 
 }  // namespace

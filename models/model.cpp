@@ -86,6 +86,7 @@ const std::vector<ModuleType>& daily_plan() {
       learning_module(),
       volunteer_experience_module(),
       professional_attitudes_module(),
+      difficulties_module(),
       feeding_module(),
       outcomes_module(),
       tension_module(),

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "models/declare.hpp"
+#include "models/difficulties.hpp"
 #include "models/modules.hpp"
 #include "sim/quantity.hpp"
 #include "sim/statistics.hpp"
@@ -71,10 +72,10 @@ class PeerSupport final : public sim::Module {
     series_ = {c.series_index("peer_contacts"), c.series_index("real_transgressions"), c.series_index("cases_closed_inactive")};
     const auto values = peer_parameters().read(context.parameters());
     confidence_gain_ = values.confidence_gain;
-    culture_mismatch_ = values.culture_mismatch;
     autonomy_effect_ = values.autonomy_effect;
     transgression_probability_ = values.transgression_probability;
     ambiguity_probability_ = values.ambiguity_probability;
+    quality_ = PeerContactQuality::read(context.parameters());  // skill and culture match (models/difficulties.hpp)
   }
 
   void on_record(sim::RunContext& context) override {
@@ -129,11 +130,11 @@ class PeerSupport final : public sim::Module {
     mothers.last_peer_contact[i] = day;
     ++world_.today.peer_contacts;
     ++volunteers.contacts_today[v];
-    const double match = volunteers.culture[v] == mothers.culture[i] ? 1.0 : 1.0 - culture_mismatch_;
+    world_.today.peer_visits.push_back({mothers.first_id + static_cast<std::int64_t>(i), static_cast<std::int32_t>(v)});
     // Autonomy helps where the role is agreed (F8); where it is not, it shows as transgressions instead.
     const double initiative =
         1.0 + autonomy_effect_ * volunteers.autonomy[v] * world_.scheme[mothers.locality[i]].boundary_clarity;
-    const double gain = std::min(1.0, confidence_gain_ * volunteers.skill[v] * match * initiative);
+    const double gain = std::min(1.0, confidence_gain_ * quality_(world_, i, v) * initiative);
     mothers.confidence[i] += gain * (1.0 - mothers.confidence[i]);
     record_boundary_event(context, i, v, day);
   }
@@ -169,7 +170,8 @@ class PeerSupport final : public sim::Module {
   struct SeriesIndices {
     std::size_t contacts, transgressions, closed_inactive;
   } series_{};  // where this module records (looked up in the catalog)
-  double confidence_gain_ = 0.0, culture_mismatch_ = 0.0, autonomy_effect_ = 0.0;
+  PeerContactQuality quality_;
+  double confidence_gain_ = 0.0, autonomy_effect_ = 0.0;
   double transgression_probability_ = 0.0, ambiguity_probability_ = 0.0;
   std::uint32_t closed_inactive_today_ = 0;
 };

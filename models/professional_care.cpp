@@ -1,11 +1,17 @@
 // Professional care (F3, F4): each professional's workload, then the
-// scheduled midwife and health-visitor contacts by the baby's age. A contact
-// adds confidence in proportion to what the professional has learned of the
-// mother's culture from volunteers (usual care itself is in the baseline).
+// scheduled midwife and health-visitor contacts by the baby's age, then the
+// problem-driven contacts mothers in a difficulty episode ask for, while the
+// professional's capacity for them lasts (it shrinks as workload grows, and
+// grows back when volunteers spread the load). A contact resolves an episode
+// with a chance that grows with what the professional has learned of the
+// mother's culture from volunteers (difficulties.hpp), and adds confidence in
+// proportion to that knowledge (usual care itself is confidence 0).
 #include <algorithm>
 #include <cmath>
 
 #include "models/declare.hpp"
+#include "models/difficulties.hpp"
+#include "models/streams.hpp"
 #include "models/modules.hpp"
 #include "sim/statistics.hpp"
 #include "models/parameters.hpp"
@@ -21,6 +27,7 @@ struct CareParameters {
   double recommended_families_per_health_visitor;  // professionals.recommended_families_per_health_visitor
   double load_relief;  // professionals.load_relief
   double confidence_gain;  // professionals.confidence_gain
+  double problem_contacts;  // professionals.problem_contacts_per_day
 };
 
 sim::ParameterBlock<CareParameters> declare_care_parameters() {
@@ -48,6 +55,12 @@ sim::ParameterBlock<CareParameters> declare_care_parameters() {
               "Share of the gap to full confidence a professional contact closes, times the professional's knowledge "
               "of the mother's culture (learned from volunteers)",
               assumption("usual care is in the baseline; only learned cultural knowledge adds to it"), "F4"));
+  block.bind(&CareParameters::problem_contacts, number("professionals.problem_contacts_per_day", 1.0, "contacts per day", 0.0, 100.0,
+               "Problem-driven contacts a professional can make per day at the recommended caseload (workload 1); "
+               "at workload w she can make this / w a day, and unused room carries over for at most a day",
+               assumption("about an hour a day for unplanned home visits or calls; no measured value; set so that "
+                          "under usual care at the default workforce nearly every request is met"),
+               "F3"));
   return block;
 }
 
@@ -65,14 +78,15 @@ class ProfessionalCare final : public sim::Module {
   explicit ProfessionalCare(World& world)
       : Module({.name = "professional_care",
                 .purpose = "workload, then scheduled midwife and health-visitor contacts (F3, F4)",
-                .reads = {"mothers.birth_day", "mothers.midwife", "mothers.health_visitor", "mothers.volunteer", "mothers.culture", "professionals.knowledge"},
-                .writes = {"professionals.workload", "mothers.professional_contacts", "mothers.last_professional_contact", "mothers.confidence", "today.contacts", "today.joint_contacts"}}),
+                .reads = {"mothers.birth_day", "mothers.midwife", "mothers.health_visitor", "mothers.volunteer", "mothers.culture", "mothers.feeding", "mothers.difficulty", "professionals.knowledge"},
+                .writes = {"professionals.workload", "mothers.professional_contacts", "mothers.last_professional_contact", "mothers.confidence", "mothers.difficulty", "today.contacts", "today.joint_contacts", "today.problem_contacts", "today.difficulties"}}),
         world_(world) {}
 
  private:
   void on_initialize(sim::RunContext& context) override {
     const auto& c = context.catalog();
-    series_ = {c.series_index("professional_contacts"), c.series_index("prof_workload")};
+    series_ = {c.series_index("professional_contacts"), c.series_index("prof_workload"),
+               c.series_index("problem_contacts"), c.series_index("problem_requests_unmet")};
     const auto values = care_parameters().read(context.parameters());
     visits_by_age_.assign(kAge6Months + 1, 0);
     for (const double age : values.midwife_visits)
@@ -89,6 +103,9 @@ class ProfessionalCare final : public sim::Module {
                                (kAge6Months + 1 - handover) / (kChildhoodYears * sim::kDaysPerYear);
     load_relief_ = values.load_relief;
     confidence_gain_ = values.confidence_gain;
+    problem_capacity_ = values.problem_contacts;
+    room_.assign(world_.professionals.count(), 0.0);
+    difficulty_ = difficulty_parameters(context.parameters());
   }
 
   // Only the mothers at a visit age are visited; each age's mothers are a
@@ -99,6 +116,8 @@ class ProfessionalCare final : public sim::Module {
     sim::RunningMean workload;
     for (const double value : world_.professionals.workload) workload.add(value);
     context.record(series_.workload, workload.value());
+    context.record(series_.problem_contacts, world_.today.problem_contacts);
+    context.record(series_.unmet, world_.today.problem_requests_unmet);
   }
 
   void on_step(sim::RunContext& context) override {
@@ -109,10 +128,38 @@ class ProfessionalCare final : public sim::Module {
       const std::int32_t born = day - age;
       const auto visits = visits_by_age_[static_cast<std::size_t>(age)];
       for (std::size_t i = mothers.first_born_from(born); i < mothers.count() && mothers.birth_day[i] == born; ++i) {
-        if ((visits & kMidwifeVisit) && mothers.midwife[i] != kNobody) contact(i, mothers.midwife[i], day);
+        if ((visits & kMidwifeVisit) && mothers.midwife[i] != kNobody) contact(context, i, mothers.midwife[i], day);
         if ((visits & kHealthVisitorVisit) && mothers.health_visitor[i] != kNobody)
-          contact(i, mothers.health_visitor[i], day);
+          contact(context, i, mothers.health_visitor[i], day);
       }
+    }
+    problem_driven_contacts(context, day);
+  }
+
+  // Mothers in an episode not seen today ask their professional for a
+  // contact; the youngest babies first (triage: problems weigh most early).
+  // Each professional's room grows by capacity / workload a day, up to one
+  // two days' worth (at least one contact), and each contact uses one.
+  void problem_driven_contacts(sim::RunContext& context, int day) {
+    auto& mothers = world_.mothers;
+    const auto& pros = world_.professionals;
+    for (std::size_t k = 0; k < pros.count(); ++k)
+      room_[k] = std::min(room_[k] + problem_capacity_ / std::max(pros.workload[k], 1e-9), std::max(2.0 * problem_capacity_, 1.0));
+    for (std::size_t i = mothers.count(); i-- > mothers.departed;) {
+      if (mothers.difficulty[i] == Difficulty::none || mothers.feeding[i] == Feeding::none ||
+          mothers.last_professional_contact[i] == day)
+        continue;
+      const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
+      if (context.random().uniform(stream::difficulty_care, id, static_cast<std::uint32_t>(day)) >= difficulty_.help_seeking)
+        continue;
+      const auto professional = world_.professional_of(i, day);
+      if (professional == kNobody || (difficulty_.capacity_limits && room_[static_cast<std::size_t>(professional)] < 1.0)) {
+        ++world_.today.problem_requests_unmet;
+        continue;
+      }
+      room_[static_cast<std::size_t>(professional)] -= 1.0;
+      ++world_.today.problem_contacts;
+      contact(context, i, professional, day);
     }
   }
 
@@ -141,12 +188,18 @@ class ProfessionalCare final : public sim::Module {
     }
   }
 
-  void contact(std::size_t i, std::int32_t professional, int day) {
+  void contact(sim::RunContext& context, std::size_t i, std::int32_t professional, int day) {
     auto& mothers = world_.mothers;
+    const std::uint16_t seen_today = mothers.last_professional_contact[i] == day ? 2 : 1;  // the draw's slot
     ++mothers.professional_contacts[i];
     mothers.last_professional_contact[i] = day;
-    const double knowledge = world_.professionals.knowledge[static_cast<std::size_t>(professional) * world_.groups +
-                                                            mothers.culture[i]];
+    const double knowledge = !difficulty_.knowledge_in_care ? 0.0
+                             : world_.professionals.knowledge[static_cast<std::size_t>(professional) * world_.groups +
+                                                              mothers.culture[i]];
+    if (mothers.difficulty[i] != Difficulty::none && mothers.feeding[i] != Feeding::none &&
+        context.random().uniform(stream::difficulty_care, static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i)),
+                                 static_cast<std::uint32_t>(day), seen_today) < professional_resolution(difficulty_, knowledge))
+      resolve_difficulty(world_, i, day, Resolver::professional);
     mothers.confidence[i] += confidence_gain_ * knowledge * (1.0 - mothers.confidence[i]);
     world_.today.contacts.push_back({mothers.first_id + static_cast<std::int64_t>(i), professional});
     if (mothers.volunteer[i] != kNobody) world_.today.joint_contacts.push_back({professional, mothers.volunteer[i]});
@@ -154,10 +207,13 @@ class ProfessionalCare final : public sim::Module {
 
   World& world_;
   struct SeriesIndices {
-    std::size_t contacts, workload;
+    std::size_t contacts, workload, problem_contacts, unmet;
   } series_{};  // where this module records (looked up in the catalog)
   std::vector<std::uint8_t> visits_by_age_;
   std::vector<int> visit_ages_;  // ages with a visit, oldest first
+  DifficultyParameters difficulty_{};
+  std::vector<double> room_;  // problem-driven contacts each professional can still make
+  double problem_capacity_ = 1.0;
   double midwife_capacity_ = 1.0, health_visitor_capacity_ = 1.0, load_relief_ = 0.0, confidence_gain_ = 0.0;
 };
 
@@ -168,7 +224,10 @@ static std::unique_ptr<sim::Module> make_professional_care(World& world) { retur
 static void declare_professional_care(sim::ParameterRegistry& registry) { care_parameters().declare(registry); }
 
 static void declare_professional_care_outputs(sim::OutputCatalog& catalog) {
-  catalog.add_series({"professional_contacts", "contacts per day", "Scheduled midwife and health-visitor contacts today"});
+  catalog.add_series({"professional_contacts", "contacts per day", "Midwife and health-visitor contacts today, scheduled and problem-driven"});
+  catalog.add_series({"problem_contacts", "contacts per day", "Problem-driven contacts today: mothers in a difficulty episode who asked and were seen (F3)"});
+  catalog.add_series({"problem_requests_unmet", "requests per day", "Requests for a problem-driven contact that the professional had no room for today (F3)"});
+  catalog.add_series_mean({"problem_requests_unmet", "requests per year", "Unmet requests for a problem-driven contact per year, over the measured days"}, "problem_requests_unmet", sim::kDaysPerYear);
   catalog.add_series({"prof_workload", "ratio to recommended caseload", "Mean workload of professionals (F3)"});
   catalog.add_series_mean({"prof_workload", "ratio to recommended caseload", "Mean workload of professionals over the measured days (from measurement.from)"}, "prof_workload");
 }

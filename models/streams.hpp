@@ -22,6 +22,9 @@ enum : std::uint32_t {
   direct_access,      // agent: volunteer id
   dropout,            // agent: volunteer id
   meetings,           // agent: professional or volunteer vertex
+  difficulty_course,  // agent: mother id; resolving on her own, or onset and its kind
+  difficulty_care,    // agent: mother id; slot 0: asking for help, slot k: resolving at her k-th professional contact today
+  difficulty_peer,    // agent: mother id; resolving at a peer contact
 };
 
 }  // namespace models::stream

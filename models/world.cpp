@@ -17,6 +17,9 @@ Mothers::Mothers() {
   columns.attach<std::int32_t>(first_peer_contact, kNever);
   columns.attach<std::uint16_t>(peer_contacts, 0);
   columns.attach<std::uint16_t>(professional_contacts, 0);
+  columns.attach<Difficulty>(difficulty, Difficulty::none);
+  columns.attach<std::int32_t>(difficulty_since, kNever);
+  columns.attach<std::int32_t>(difficulty_ended, kNever);
   columns.attach<double>(confidence, 0.0);
   for (auto* column : {&waiting_since, &lapsed_day, &declined_day, &assigned_day})
     columns.attach<std::int32_t>(*column, kNever);
@@ -101,6 +104,9 @@ void DayEvents::clear() {
   joint_successes.clear();
   joint_contacts.clear();
   extra_cohort.clear();
+  peer_visits.clear();
+  difficulty_onsets = difficulties_ended_by_stopping = problem_contacts = problem_requests_unmet = 0;
+  std::fill(std::begin(difficulties_resolved), std::end(difficulties_resolved), 0U);
   births = referrals = peer_contacts = referrals_withheld = access_granted = access_refused = 0;
   perceived_transgressions = false_alarms = real_transgressions = knowledge_transfers = joint_supports = 0;
   recruits = dropouts = 0;

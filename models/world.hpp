@@ -21,6 +21,9 @@ namespace models {
 
 enum class Feeding : std::uint8_t { none = 0, partial = 1, exclusive = 2 };
 enum class Role : std::uint8_t { midwife = 0, health_visitor = 1 };
+// A mother's unresolved difficulty episode (models/difficulties.hpp), and who ended one.
+enum class Difficulty : std::uint8_t { none = 0, latch = 1, pain = 2, low_supply = 3 };
+enum class Resolver : std::uint8_t { professional = 0, peer = 1, on_own = 2, stopped = 3 };
 
 inline constexpr std::int32_t kNobody = -1;
 inline constexpr std::int32_t kNever = -1'000'000;  // a day long before any run starts
@@ -40,7 +43,9 @@ struct Mothers {
   std::vector<std::int32_t> last_peer_contact, last_professional_contact;
   std::vector<std::int32_t> first_peer_contact;        // day of her first peer contact, kNever until then
   std::vector<std::uint16_t> peer_contacts, professional_contacts;
-  std::vector<double> confidence;  // breastfeeding self-efficacy; usual care holds it at the baseline
+  std::vector<Difficulty> difficulty;  // her unresolved episode, none when none (difficulties.cpp)
+  std::vector<std::int32_t> difficulty_since, difficulty_ended;  // day her last episode began / ended, kNever if none
+  std::vector<double> confidence;  // breastfeeding self-efficacy gained from support above usual care: 0 under usual care, 1 at most
   // The waiting list and the case (referral.cpp, peer_support.cpp), kNever when not applicable.
   std::vector<std::int32_t> waiting_since;  // day she joined the waiting list (kNever when not on it)
   std::vector<std::int32_t> lapsed_day;     // day her referral lapsed, unmatched, off the list
@@ -124,6 +129,18 @@ struct BoundaryEvent {
   bool real;                  // a real transgression; otherwise an ambiguous act
 };
 
+// A peer contact today (peer_support -> difficulties).
+struct PeerVisit {
+  std::int64_t mother;
+  std::int32_t volunteer;
+};
+
+// Difficulty episodes of mothers born in the measured window (difficulties.cpp).
+struct DifficultyTally {
+  std::uint64_t starters = 0, episodes = 0, first_by_6_weeks = 0, ended_by_stopping = 0, resolved_days = 0;
+  std::uint64_t resolved[3] = {};  // by Resolver::professional, peer, on_own
+};
+
 // Running totals for the summary outcomes, over mothers born in the measured window.
 struct Tally {
   std::uint64_t mothers = 0, initiated = 0, referred = 0, reached = 0, peer_contacts = 0;
@@ -145,6 +162,9 @@ struct DayEvents {
   std::vector<ProfessionalVolunteer> joint_successes;   // peer_support -> professional_attitudes: case ended still breastfeeding (F3)
   std::vector<ProfessionalVolunteer> joint_contacts;    // professional_care -> learning: contact with a supported mother (F4)
   std::vector<std::uint16_t> extra_cohort;              // interventions -> demography: localities of an extra cohort joining today
+  std::vector<PeerVisit> peer_visits;                   // peer_support -> difficulties: today's peer contacts
+  std::uint32_t difficulty_onsets = 0, difficulties_ended_by_stopping = 0, problem_contacts = 0, problem_requests_unmet = 0;
+  std::uint32_t difficulties_resolved[3] = {};          // by Resolver::professional, peer, on_own
   // Counts of today's events, recorded as daily series.
   std::uint32_t births = 0, referrals = 0, peer_contacts = 0, referrals_withheld = 0, access_granted = 0,
                 access_refused = 0, perceived_transgressions = 0, false_alarms = 0, real_transgressions = 0,
@@ -187,7 +207,6 @@ struct WorldParameters {
   double team_rewiring;  // network.team_rewiring
   double cohort_tie_probability;  // network.cohort_tie_probability
   double working_tie_probability;  // network.working_tie_probability
-  double confidence_baseline;  // mothers.confidence.baseline
 };
 
 // The parameters above, declared once; World::build reads them.
@@ -235,6 +254,7 @@ struct World {
   std::vector<std::int64_t> waiting;      // referred mothers with no volunteer yet, by locality in its triage order (referral.cpp); others append
 
   Tally tally;
+  DifficultyTally difficulty_tally;
   int measure_from = 0, measure_until = 0;  // birth days counted in the summary, inclusive
 
   // Builds the world of a run from its parameters, before any module

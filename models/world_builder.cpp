@@ -88,9 +88,6 @@ sim::ParameterBlock<WorldParameters> declare_world_parameters() {
   block.bind(&WorldParameters::working_tie_probability, share("network.working_tie_probability", 0.3,
               "Chance that a professional and a volunteer of the same locality work together",
               assumption("a few working relationships per volunteer"), "F6"));
-  block.bind(&WorldParameters::confidence_baseline, share("mothers.confidence.baseline", 0.5,
-              "Breastfeeding confidence (self-efficacy) of a mother under usual care; support raises it",
-              assumption("a mid-scale starting point; only differences from it change the hazard")));
   return block;
 }
 

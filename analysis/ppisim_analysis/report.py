@@ -83,7 +83,6 @@ KEY_PARAMETERS = (
     "volunteers.training.size",
     "volunteers.training.first",
     "peer_support.confidence_gain",
-    "mothers.confidence.baseline",
     "mothers.confidence.effect",
     "mothers.confidence.decay",
 )
@@ -316,10 +315,14 @@ def _plain_words(results: Results) -> str:
                 sentence += f", the first within {_duration(first_within)} of referral, then every {_every(interval)}"
             s.append(sentence + ".")
         gain, effect = p.number("peer_support.confidence_gain"), p.number("mothers.confidence.effect")
+        exclusive = p.number("mothers.confidence.exclusive_effect")
         if gain is not None and effect is not None:
-            s.append(f"Support works through the mother's breastfeeding confidence: a contact by a fully skilled "
-                     f"volunteer closes {_g(100 * gain)}% of the gap to full confidence, and confidence above the "
-                     f"baseline multiplies the hazards of stopping by exp(−{_g(effect)} × the excess).")
+            sentence = (f"Support works through the mother's breastfeeding confidence: a contact by a fully skilled "
+                        f"volunteer closes {_g(100 * gain)}% of the gap to full confidence (0 under usual care), and "
+                        f"confidence q multiplies the hazards of stopping altogether by exp(−{_g(effect)} × q)")
+            if exclusive is not None:
+                sentence += f" and of leaving exclusive breastfeeding by exp(−{_g(exclusive)} × q)"
+            s.append(sentence + ".")
     return " ".join(s)
 
 

@@ -11,5 +11,6 @@ def test_calibration_script_meets_every_target():
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].split() == ["target", "expected", "model", "holds"]
-    assert len(lines) == 14 and all(line.endswith("yes") for line in lines[1:]), done.stdout
+    assert len(lines) == 15 and all(line.endswith("yes") for line in lines[1:]), done.stdout
     assert "integrated RR of stopping by 6 weeks" in done.stdout
+    assert "integrated RR of stopping exclusive by 6 weeks" in done.stdout
