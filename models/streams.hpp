@@ -22,6 +22,8 @@ enum : std::uint32_t {
   direct_access,      // agent: volunteer id
   dropout,            // agent: volunteer id
   meetings,           // agent: professional or volunteer vertex
+  mother_ties,        // agent: mother id; her community ties on arrival
+  word_of_mouth,      // agent: id of the supported mother who tells; slot: her tie
 };
 
 }  // namespace models::stream

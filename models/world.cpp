@@ -18,6 +18,8 @@ Mothers::Mothers() {
   columns.attach<std::uint16_t>(peer_contacts, 0);
   columns.attach<std::uint16_t>(professional_contacts, 0);
   columns.attach<double>(confidence, 0.0);
+  columns.attach<MotherTies>(ties, MotherTies{});
+  columns.attach<std::uint8_t>(candidate, 0);
 }
 
 void Mothers::add(std::int32_t day, std::uint16_t locality_of, std::uint8_t culture_of, Feeding feeding_at_birth,

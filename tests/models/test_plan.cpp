@@ -11,7 +11,7 @@ TEST_CASE("the daily plan runs the modules in this order") {
   for (const auto& module : plan.modules) names.push_back(module->name());
   // Volunteers' experience reads professionals' surveillance before professional_attitudes writes day t+1.
   CHECK(names == std::vector<std::string>{"interventions", "demography", "professional_care", "referral",
-                                          "peer_support", "boundary", "learning", "volunteer_experience",
+                                          "peer_support", "mother_network", "boundary", "learning", "volunteer_experience",
                                           "professional_attitudes", "feeding", "outcomes"});
 }
 

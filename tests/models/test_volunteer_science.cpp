@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/outputs.hpp"
+#include "run_world.hpp"
 #include "scenario_runs.hpp"
 
 namespace {
@@ -105,4 +106,67 @@ TEST_CASE("tenure: time in the scheme raises skill, autonomy and retention", "[s
   check_rises(paired(off, on, series_mean_of("volunteer_social_support")), 0.02, "mean social support");
   check_rises(paired(off, on, summary_of("volunteer_retention_1y")), 0.05, "one-year retention");
   check_rises(paired(off, on, summary_of("mean_volunteer_tenure")), 0.5, "mean months of service");
+}
+
+// The mother-mother layer: ties stay within a locality, each mother keeps at
+// most kMotherTies, and homophily sets the share of ties within a cultural
+// group (consistency checks of the layer's construction).
+TEST_CASE("the mother-mother layer is sparse, local and as homophilous as asked") {
+  const std::vector<std::string> town{"horizon=1 year", "population.births=3000 per year"};
+  auto with = [&](const std::string& homophily) {
+    auto overrides = town;
+    overrides.push_back("network.mother_homophily=" + homophily);
+    return test_support::run_world(overrides, kSeed);
+  };
+  const auto run = with("0.6");
+  const auto& mothers = run->world().mothers;
+  const auto followed_from = mothers.first_id + static_cast<std::int64_t>(mothers.departed);
+  std::size_t ties = 0;
+  for (std::size_t i = mothers.departed; i < mothers.count(); ++i) {
+    REQUIRE(mothers.ties[i].count <= models::kMotherTies);
+    for (std::uint8_t k = 0; k < mothers.ties[i].count; ++k) {
+      if (mothers.ties[i].id[k] < followed_from) continue;
+      ++ties;
+      const auto j = mothers.index(mothers.ties[i].id[k]);
+      CHECK(mothers.locality[j] == mothers.locality[i]);
+      CHECK(j != i);
+    }
+  }
+  CHECK(ties > 3 * (mothers.count() - mothers.departed));  // about 3 formed and 3 received, some to mothers who left
+  // Shares 0.9 / 0.1: at homophily h a tie is within the group with chance h + (1 - h) x share.
+  const auto same = summary_index("network_mother_same_culture");
+  CHECK(run->summary(same) == Approx(0.9 * (0.6 + 0.4 * 0.9) + 0.1 * (0.6 + 0.4 * 0.1)).margin(0.03));
+  CHECK(with("0")->summary(same) == Approx(0.9 * 0.9 + 0.1 * 0.1).margin(0.03));
+  CHECK(with("1")->summary(same) == 1.0);
+}
+
+// Word of mouth (F8): supported mothers tell their ties, who ask the scheme
+// for support themselves; where volunteers have room, more mothers are reached.
+TEST_CASE("word of mouth: supported mothers' ties refer themselves and more mothers are reached", "[science]") {
+  const std::vector<std::string> room{"volunteers.initial=60", "professionals.referral_probability=0.2"};
+  auto silent = room;
+  silent.push_back("peer_support.word_of_mouth=0");
+  const auto on = runs_of("breastfriends.yaml", room);
+  const auto off = runs_of("breastfriends.yaml", silent);
+  CHECK(mean_of(off, "word_of_mouth_requests") == 0.0);
+  check_rises(paired(off, on, summary_of("word_of_mouth_requests")), 20.0, "self-referrals a year");
+  check_rises(paired(off, on, summary_of("referrals_per_mother")), 0.02, "referrals per mother");
+  check_rises(paired(off, on, summary_of("reached_by_volunteer")), 0.02, "share reached by a volunteer");
+}
+
+// Recruitment through ties (F8): a supported mother who trains brings friends
+// from her community ties, so more mothers join the cohorts.
+TEST_CASE("recruitment through ties: recruited mothers bring friends into the next cohort", "[science]") {
+  const auto recruits = models::output_catalog().series_index("recruits");
+  const auto total_recruits = [recruits](const sim::RunResult& run) {
+    double total = 0.0;
+    for (int day = 0; day < run.days; ++day) total += run.at(recruits, day);
+    return total;
+  };
+  const std::vector<std::string> eager{"peer_support.recruitment=0.05"};
+  const auto on = test_support::run_scenario("integrated.yaml", eager, 20, kSeed);
+  const auto off = test_support::run_scenario("integrated.yaml", {"peer_support.recruitment=0.05", "peer_support.recruitment_through_ties=0"}, 20, kSeed);
+  CHECK(mean_of(off, "recruits_through_ties") == 0.0);
+  check_rises(paired(off, on, summary_of("recruits_through_ties")), 1.0, "recruits through ties a year");
+  check_rises(paired(off, on, total_recruits), 2.0, "mothers who joined a cohort");
 }
