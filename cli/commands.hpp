@@ -12,6 +12,7 @@ struct RunOptions {
   std::string scenario;
   std::string output;  // empty: <scenario stem>.h5
   std::vector<std::string> overrides;
+  std::vector<std::string> knockouts;  // mechanisms switched off (--knockout)
   long long replicates = -1;  // -1: the scenario's
   long long seed = -1;        // -1: the scenario's
   int threads = 0;            // 0: all cores
@@ -58,8 +59,10 @@ struct CalibrateOptions {
 
 int calibrate_command(const CalibrateOptions& options);
 int report_command(const std::vector<std::string>& results, const std::string& output, const std::string& title);
-int validate_command(const std::string& scenario, const std::vector<std::string>& overrides);
+int validate_command(const std::string& scenario, const std::vector<std::string>& overrides,
+                     const std::vector<std::string>& knockouts);
 int params_command(const std::string& format);
+int mechanisms_command(const std::string& format);
 int summary_command(const std::string& file, const std::string& format, bool per_run);
 // Markdown generated from the code: topic "odd", "parameters" or "outputs";
 // to stdout, or atomically to `output` when it is not empty.

@@ -156,6 +156,7 @@ std::string odd_document() {
       {"daily_plan", daily_plan_table},
       {"outputs", [] { return output_tables("###"); }},
       {"interventions", interventions_table},
+      {"mechanisms", [] { return mechanism_table(models::parameter_registry().mechanisms()); }},
   };
   return fill_template(kOddTemplate, fillers);
 }

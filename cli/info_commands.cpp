@@ -1,4 +1,4 @@
-// `ppisim params` and `ppisim summary`: reading the registry and results files.
+// `ppisim params`, `ppisim mechanisms` and `ppisim summary`: reading the registry and results files.
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -136,6 +136,26 @@ int params_command(const std::string& format) {
   std::vector<const sim::ParameterSpec*> specs;
   for (const auto& spec : registry.all()) specs.push_back(&spec);
   fmt::print("{}", parameter_table(specs));
+  return 0;
+}
+
+int mechanisms_command(const std::string& format) {
+  const auto& mechanisms = models::parameter_registry().mechanisms();
+  if (format == "names") {
+    for (const auto& mechanism : mechanisms) fmt::print("{}\n", mechanism.name);
+  } else if (format == "yaml") {
+    YAML::Emitter out;
+    out << YAML::BeginSeq;
+    for (const auto& m : mechanisms)
+      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << m.name << YAML::Key << "module" << YAML::Value
+          << m.module << YAML::Key << "finding" << YAML::Value << m.finding << YAML::Key << "what" << YAML::Value
+          << m.what << YAML::Key << "knocked_out" << YAML::Value << m.knocked_out << YAML::Key << "switch"
+          << YAML::Value << sim::mechanism_switch(m.name) << YAML::EndMap;
+    out << YAML::EndSeq;
+    fmt::print("{}\n", out.c_str());
+  } else {
+    fmt::print("{}", mechanism_table(mechanisms));
+  }
   return 0;
 }
 

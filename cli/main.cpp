@@ -42,6 +42,8 @@ int dispatch(int argc, char** argv) {
       ->check(CLI::Range(0LL, 9007199254740992LL));
   run_app->add_option("--threads", run.threads, "Worker threads (default 0: all cores)")->check(CLI::Range(0, 4096));
   run_app->add_option("--set", run.overrides, "Override a parameter: path=value (repeatable)");
+  run_app->add_option("--knockout", run.knockouts, "Switch a mechanism off, for ablation studies (repeatable; "
+                                                   "'ppisim mechanisms' lists them)");
   run_app->add_flag("--force", run.force, "Overwrite an existing results file");
   run_app->add_flag("--quiet", run.quiet, "No progress bar and no summary table");
   run_app->add_flag("--print-plan", run.print_plan, "Print the daily order of modules and exit");
@@ -115,14 +117,21 @@ int dispatch(int argc, char** argv) {
   report_app->add_option("--title", report_title, "Report title");
 
   std::string validate_file;
-  std::vector<std::string> validate_overrides;
+  std::vector<std::string> validate_overrides, validate_knockouts;
   auto* validate_app = app.add_subcommand("validate", "Check a scenario and print it fully resolved; runs nothing");
   validate_app->add_option("scenario", validate_file, "Scenario YAML file")->required();
   validate_app->add_option("--set", validate_overrides, "Override a parameter: path=value (repeatable)");
+  validate_app->add_option("--knockout", validate_knockouts, "Switch a mechanism off (repeatable)");
 
   std::string params_format = "markdown";
   auto* params_app = app.add_subcommand("params", "List every parameter with default, unit, range and source");
   params_app->add_option("--format", params_format, "markdown or yaml")->check(CLI::IsMember({"markdown", "yaml"}));
+
+  std::string mechanisms_format = "table";
+  auto* mechanisms_app = app.add_subcommand("mechanisms", "List the model's mechanisms, with their findings and what "
+                                                          "knocking each out (--knockout NAME) means");
+  mechanisms_app->add_option("--format", mechanisms_format, "table (Markdown), yaml, or names (one per line)")
+      ->check(CLI::IsMember({"table", "yaml", "names"}));
 
   std::string summary_file, summary_format = "table";
   bool per_run = false;
@@ -176,8 +185,9 @@ int dispatch(int argc, char** argv) {
   if (*merge_app) return cli::merge_command(merge);
   if (*calibrate_app) return cli::calibrate_command(calibrate);
   if (*report_app) return cli::report_command(report_files, report_output, report_title);
-  if (*validate_app) return cli::validate_command(validate_file, validate_overrides);
+  if (*validate_app) return cli::validate_command(validate_file, validate_overrides, validate_knockouts);
   if (*params_app) return cli::params_command(params_format);
+  if (*mechanisms_app) return cli::mechanisms_command(mechanisms_format);
   if (*docs_app) return cli::docs_command(docs_topic, docs_output);
   if (*serve_app) {
     if (!serve_app->count("--scenarios") && !serve.scenario.empty())

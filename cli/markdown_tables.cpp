@@ -61,4 +61,12 @@ std::string output_table(const std::vector<sim::OutputSpec>& specs) {
   return table;
 }
 
+std::string mechanism_table(const std::vector<sim::MechanismSpec>& mechanisms) {
+  std::string table = "| mechanism | module | finding | what it does | knocked out (`--knockout NAME`) |\n|---|---|---|---|---|\n";
+  for (const auto& m : mechanisms)
+    table += fmt::format("| `{}` | `{}` | {} | {} | {} |\n", m.name, m.module, markdown_cell(m.finding),
+                         markdown_cell(m.what), markdown_cell(m.knocked_out));
+  return table;
+}
+
 }  // namespace cli

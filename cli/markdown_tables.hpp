@@ -22,6 +22,9 @@ std::string parameter_default(const sim::ParameterSpec& spec);
 // line ending in a newline.
 std::string parameter_table(const std::vector<const sim::ParameterSpec*>& specs);
 
+// A table of the model's mechanisms (name, module, finding, what it does, knocked out), same layout.
+std::string mechanism_table(const std::vector<sim::MechanismSpec>& mechanisms);
+
 // A table of declared outputs (name, unit, description), same layout.
 std::string output_table(const std::vector<sim::OutputSpec>& specs);
 

@@ -31,6 +31,17 @@ sim::Scenario load_checked(const std::string& file, std::vector<std::string> ove
   return scenario;
 }
 
+// `--knockout NAME` is `--set mechanisms.NAME=false`, with its own message for an unknown name.
+std::vector<std::string> with_knockouts(std::vector<std::string> overrides, const std::vector<std::string>& knockouts) {
+  const auto& registry = models::parameter_registry();
+  for (const auto& name : knockouts) {
+    if (!registry.find_mechanism(name))
+      throw sim::InputError(sim::SourceLocation{"--knockout " + name, 0, 0}, sim::unknown_mechanism(registry, name));
+    overrides.push_back(sim::mechanism_switch(name) + "=false");
+  }
+  return overrides;
+}
+
 std::string default_output(const std::string& scenario) {
   return std::filesystem::path(scenario).stem().string() + ".h5";
 }
@@ -161,8 +172,9 @@ PosteriorDraws posterior_draws(const sim::ParameterSet& scenario, const RunOptio
 
 }  // namespace
 
-int validate_command(const std::string& scenario_file, const std::vector<std::string>& overrides) {
-  const auto scenario = load_checked(scenario_file, overrides);
+int validate_command(const std::string& scenario_file, const std::vector<std::string>& overrides,
+                     const std::vector<std::string>& knockouts) {
+  const auto scenario = load_checked(scenario_file, with_knockouts(overrides, knockouts));
   std::cout << "# Resolved scenario: " << scenario_file;
   for (std::size_t i = 1; i < scenario.chain.size(); ++i) std::cout << " <- " << scenario.chain[i].string();
   std::cout << "\n" << scenario.resolved_yaml();
@@ -173,7 +185,7 @@ int validate_command(const std::string& scenario_file, const std::vector<std::st
 int run_command(const RunOptions& options) {
   // Before any file exists, so a signal at any moment still removes the partial file.
   const auto& stop = install_stop_handlers();
-  std::vector<std::string> overrides = options.overrides;
+  std::vector<std::string> overrides = with_knockouts(options.overrides, options.knockouts);
   if (options.seed >= 0) overrides.push_back("seed=" + std::to_string(options.seed));
   if (options.replicates >= 0) overrides.push_back("replicates=" + std::to_string(options.replicates));
   const auto scenario = load_checked(options.scenario, overrides, options.max_agents);

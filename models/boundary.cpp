@@ -3,6 +3,7 @@
 // transgression is perceived as one; a concerned professional reads a
 // noticed ambiguous act as a transgression with a chance equal to her
 // concern (a false alarm). Uses the professionals' state of day t.
+#include "models/declare.hpp"
 #include "models/modules.hpp"
 #include "sim/quantity.hpp"
 #include "sim/statistics.hpp"
@@ -10,6 +11,23 @@
 
 namespace models {
 namespace {
+
+struct PerceptionParameters {
+  bool false_alarms;  // mechanism switch
+};
+
+const sim::ParameterBlock<PerceptionParameters>& perception_parameters() {
+  static const auto block = [] {
+    sim::ParameterBlock<PerceptionParameters> b;
+    b.mechanism(&PerceptionParameters::false_alarms,
+                {.name = "false_alarms", .module = "boundary", .finding = "F5, F7",
+                 .what = "a concerned professional who notices an ambiguous act reads it as a transgression with a "
+                         "chance equal to her concern",
+                 .knocked_out = "only real transgressions are perceived"});
+    return b;
+  }();
+  return block;
+}
 
 class BoundaryPerception final : public sim::Module {
  public:
@@ -24,6 +42,7 @@ class BoundaryPerception final : public sim::Module {
   void on_initialize(sim::RunContext& context) override {
     const auto& c = context.catalog();
     series_ = {c.series_index("perceived_transgressions"), c.series_index("false_alarms")};
+    false_alarms_ = perception_parameters().read(context.parameters()).false_alarms;
   }
 
   void on_record(sim::RunContext& context) override {
@@ -40,7 +59,7 @@ class BoundaryPerception final : public sim::Module {
                                           static_cast<std::uint32_t>(context.day()));
       if (draws.uniform() >= pros.surveillance[k]) continue;
       if (!event.real) {
-        if (draws.uniform() >= pros.concern[k]) continue;
+        if (!false_alarms_ || draws.uniform() >= pros.concern[k]) continue;
         ++world_.today.false_alarms;
       }
       ++world_.today.perceived_transgressions;
@@ -52,11 +71,14 @@ class BoundaryPerception final : public sim::Module {
   struct SeriesIndices {
     std::size_t perceived, false_alarms;
   } series_{};  // where this module records (looked up in the catalog)
+  bool false_alarms_ = true;
 };
 
 }  // namespace
 
 static std::unique_ptr<sim::Module> make_boundary(World& world) { return std::make_unique<BoundaryPerception>(world); }
+
+static void declare_boundary(sim::ParameterRegistry& registry) { perception_parameters().declare(registry); }
 
 static void declare_boundary_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"perceived_transgressions", "events per day", "Boundary events professionals noticed and took as transgressions, real or not (F5, F7)"});
@@ -66,7 +88,7 @@ static void declare_boundary_outputs(sim::OutputCatalog& catalog) {
 }
 
 const ModuleType& boundary_module() {
-  static const ModuleType type{nullptr, declare_boundary_outputs, make_boundary};
+  static const ModuleType type{declare_boundary, declare_boundary_outputs, make_boundary};
   return type;
 }
 

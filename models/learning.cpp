@@ -12,6 +12,7 @@ namespace {
 struct LearningParameters {
   double threshold;  // learning.threshold
   double rate;  // learning.rate
+  bool learns;   // mechanism switch
 };
 
 sim::ParameterBlock<LearningParameters> declare_learning_parameters() {
@@ -23,6 +24,10 @@ sim::ParameterBlock<LearningParameters> declare_learning_parameters() {
   block.bind(&LearningParameters::rate, share("learning.rate", 0.05,
               "Share of the gap to full cultural knowledge of a group learned per joint case with a trusted volunteer",
               assumption("no data"), "F4"));
+  block.mechanism(&LearningParameters::learns,
+                  {.name = "cultural_learning", .module = "learning", .finding = "F4",
+                   .what = "professionals who trust a volunteer learn her cultural group's knowledge in joint cases",
+                   .knocked_out = "professionals' cultural knowledge stays at zero"});
   return block;
 }
 
@@ -48,6 +53,7 @@ class Learning final : public sim::Module {
     const auto values = learning_parameters().read(context.parameters());
     threshold_ = values.threshold;
     rate_ = values.rate;
+    learns_ = values.learns;
   }
 
   void on_record(sim::RunContext& context) override {
@@ -67,7 +73,7 @@ class Learning final : public sim::Module {
     auto& knowledge = world_.professionals.knowledge;
     for (const auto& [professional, volunteer] : world_.today.joint_contacts) {
       ++world_.today.joint_supports;
-      if (world_.trust_between(professional, volunteer) <= threshold_) continue;
+      if (!learns_ || world_.trust_between(professional, volunteer) <= threshold_) continue;
       const auto group = world_.volunteers.culture[static_cast<std::size_t>(volunteer)];
       double& known = knowledge[static_cast<std::size_t>(professional) * world_.groups + group];
       known += rate_ * (1.0 - known);
@@ -80,6 +86,7 @@ class Learning final : public sim::Module {
     std::size_t joint, transfers, knowledge;
   } series_{};  // where this module records (looked up in the catalog)
   double threshold_ = 0.5, rate_ = 0.0;
+  bool learns_ = true;
 };
 
 }  // namespace

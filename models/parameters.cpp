@@ -10,6 +10,8 @@
 #include "models/world.hpp"
 #include "sim/quantity.hpp"
 
+#include <stdexcept>
+
 namespace models {
 namespace {
 
@@ -53,9 +55,19 @@ sim::ParameterRegistry registry_of(const std::vector<ModuleType>& modules) {
   return registry;
 }
 
-const sim::ParameterRegistry& parameter_registry() {
-  static const sim::ParameterRegistry registry = registry_of(daily_plan());
+namespace {
+sim::ParameterRegistry& the_registry() {
+  static sim::ParameterRegistry registry = registry_of(daily_plan());
   return registry;
+}
+}  // namespace
+
+const sim::ParameterRegistry& parameter_registry() { return the_registry(); }
+
+void knock_out_by_default_for_testing(const std::string& name) {
+  if (!the_registry().find_mechanism(name))
+    throw std::invalid_argument(sim::unknown_mechanism(the_registry(), name));
+  the_registry().set_default(sim::mechanism_switch(name), false);
 }
 
 const std::vector<std::string>& classroom_levers() {

@@ -30,6 +30,7 @@ struct AttitudeParameters {
   double orientation_weight;  // control.orientation_weight
   double joint_gain;  // orientation.joint_gain
   double concern_pull;  // orientation.concern_pull
+  bool spreads, jumps, drops_trust, gains_trust, reorients, steers_control;  // mechanism switches
 };
 
 sim::ParameterBlock<AttitudeParameters> declare_attitudes_parameters() {
@@ -61,6 +62,33 @@ sim::ParameterBlock<AttitudeParameters> declare_attitudes_parameters() {
               assumption("no data"), "F8"));
   block.bind(&AttitudeParameters::concern_pull, daily_rate("orientation.concern_pull", 0.005, "Daily pull towards 'for' per unit of concern",
                    assumption("no data"), "F8"));
+  const std::string module = "professional_attitudes";
+  block.mechanism(&AttitudeParameters::spreads,
+                  {.name = "concern_spread", .module = module, .finding = "F5",
+                   .what = "boundary concern spreads between colleagues over the team layer (opinion averaging)",
+                   .knocked_out = "each professional's concern moves only with her own perceptions and its decay"});
+  block.mechanism(&AttitudeParameters::jumps,
+                  {.name = "transgressions_raise_concern", .module = module, .finding = "F5",
+                   .what = "each perceived transgression raises the perceiving professional's boundary concern",
+                   .knocked_out = "perceived transgressions leave concern where it is"});
+  block.mechanism(&AttitudeParameters::drops_trust,
+                  {.name = "transgressions_cost_trust", .module = module, .finding = "F5",
+                   .what = "a perceived transgression costs the professional's trust in that volunteer",
+                   .knocked_out = "perceived transgressions leave trust where it is"});
+  block.mechanism(&AttitudeParameters::gains_trust,
+                  {.name = "joint_work_builds_trust", .module = module, .finding = "F3, F5",
+                   .what = "a mother both supported who ends peer support still breastfeeding raises trust in the volunteer",
+                   .knocked_out = "joint successes leave trust where it is"});
+  block.mechanism(&AttitudeParameters::reorients,
+                  {.name = "orientation_dynamics", .module = module, .finding = "F8",
+                   .what = "joint successes turn professionals towards working 'with' volunteers; concern pulls "
+                           "them towards volunteers working 'for' them",
+                   .knocked_out = "every professional keeps her initial orientation"});
+  block.mechanism(&AttitudeParameters::steers_control,
+                  {.name = "attitudes_steer_control", .module = module, .finding = "F6, F7",
+                   .what = "gate-keeping and surveillance follow targets set by concern, trust and orientation",
+                   .knocked_out = "gate-keeping and surveillance stay at their initial values (surveillance still capped "
+                                  "by policy)"});
   return block;
 }
 
@@ -84,12 +112,14 @@ class ProfessionalAttitudes final : public sim::Module {
     const auto& c = context.catalog();
     series_ = {{c.series_index("prof_trust_in_volunteers"), c.series_index("prof_boundary_concern"), c.series_index("prof_gatekeeping"), c.series_index("prof_surveillance"), c.series_index("prof_orientation")}};
     const auto values = attitudes_parameters().read(context.parameters());
-    spread_ = 1.0 - std::exp(-values.concern_spread);
+    spread_ = values.spreads ? 1.0 - std::exp(-values.concern_spread) : 0.0;
     decay_ = 1.0 - std::exp(-values.concern_decay);
     baseline_ = world_.parameters.concern_baseline;
-    jump_ = values.concern_jump;
-    trust_drop_ = values.trust_drop;
-    trust_gain_ = values.trust_gain;
+    jump_ = values.jumps ? values.concern_jump : 0.0;
+    trust_drop_ = values.drops_trust ? values.trust_drop : 0.0;
+    trust_gain_ = values.gains_trust ? values.trust_gain : 0.0;
+    steers_control_ = values.steers_control;
+    reorients_ = values.reorients;
     control_ = 1.0 - std::exp(-values.control_rate);
     concern_weight_ = values.concern_weight;
     trust_weight_ = values.trust_weight;
@@ -147,9 +177,9 @@ class ProfessionalAttitudes final : public sim::Module {
                                  trust_weight_ * (trust - world_.initial_trust) - orientation_weight_ * (o - 0.5);
       const double cap = world_.scheme[pros.locality[k]].surveillance_max;
       const double watch_target = std::min(cap, surveillance_start_ + concern_weight_ * excess_concern + orientation_weight_ * (0.5 - o));
-      gatekeeping[k] = approach(pros.gatekeeping[k], gate_target);
-      surveillance[k] = std::min(cap, approach(pros.surveillance[k], watch_target));
-      orientation[k] = std::clamp(o + joint_gain_ * joint_today_[k] * (1.0 - o) - concern_pull_ * pros.concern[k] * o, 0.0, 1.0);
+      gatekeeping[k] = steers_control_ ? approach(pros.gatekeeping[k], gate_target) : pros.gatekeeping[k];
+      surveillance[k] = std::min(cap, steers_control_ ? approach(pros.surveillance[k], watch_target) : pros.surveillance[k]);
+      orientation[k] = reorients_ ? std::clamp(o + joint_gain_ * joint_today_[k] * (1.0 - o) - concern_pull_ * pros.concern[k] * o, 0.0, 1.0) : o;
     }
     apply_events(next);
     for (std::size_t k = 0; k < n; ++k) pros.concern[k] = std::clamp(next[static_cast<Eigen::Index>(k)], 0.0, 1.0);
@@ -186,6 +216,7 @@ class ProfessionalAttitudes final : public sim::Module {
   double spread_ = 0.0, decay_ = 0.0, baseline_ = 0.0, jump_ = 0.0, trust_drop_ = 0.0, trust_gain_ = 0.0;
   double control_ = 0.0, concern_weight_ = 0.0, trust_weight_ = 0.0, orientation_weight_ = 0.0;
   double joint_gain_ = 0.0, concern_pull_ = 0.0, gatekeeping_start_ = 0.0, surveillance_start_ = 0.0;
+  bool steers_control_ = true, reorients_ = true;
 };
 
 }  // namespace

@@ -7,15 +7,17 @@
 // sliders are generated from the specs; behaviour code reads only the
 // struct, so no string is compared and no unit converted during a run.
 //
-//   struct Rates { double decay; ContactMode mode; };
+//   struct Rates { double decay; ContactMode mode; bool decays; };
 //   const auto block = sim::ParameterBlock<Rates>()
 //       .bind(&Rates::decay, {.path = "x.decay", .kind = ParameterKind::rate, ...})
-//       .choice(&Rates::mode, {.path = "x.mode", ...}, {{"proactive", ContactMode::proactive}, ...});
+//       .choice(&Rates::mode, {.path = "x.mode", ...}, {{"proactive", ContactMode::proactive}, ...})
+//       .mechanism(&Rates::decays, {.name = "decay", .module = "x", .finding = "F5", .what = ..., .knocked_out = ...});
 //   block.declare(registry);                 // once, when the registry is built
 //   const Rates rates = block.read(parameters);  // once per run
 #include <cmath>
 #include <concepts>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -77,9 +79,22 @@ class ParameterBlock {
     });
   }
 
-  // Adds every spec to the registry, in the order bound.
+  // A mechanism of the module, declared with its switch (mechanisms.<name>),
+  // bound to `field`: true while on, false when knocked out.
+  ParameterBlock& mechanism(bool Values::*field, MechanismSpec mechanism) {
+    bind(field, mechanism_switch_spec(mechanism));
+    bindings_.back().mechanism = std::move(mechanism);
+    return *this;
+  }
+
+  // Adds every spec (and mechanism) to the registry, in the order bound.
   void declare(ParameterRegistry& registry) const {
-    for (const auto& binding : bindings_) registry.add(binding.spec);
+    for (const auto& binding : bindings_) {
+      if (binding.mechanism)
+        registry.add_mechanism(*binding.mechanism);
+      else
+        registry.add(binding.spec);
+    }
   }
 
   // Every bound field from a run's parameters.
@@ -116,6 +131,7 @@ class ParameterBlock {
     ParameterSpec spec;
     std::function<void(Values&, const ParameterValue&)> apply;
     std::function<void(Values&, const Values&)> copy;
+    std::optional<MechanismSpec> mechanism;  // set when the spec is a mechanism's switch
   };
   std::vector<Binding> bindings_;
 };

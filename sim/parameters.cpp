@@ -30,6 +30,12 @@ void ParameterRegistry::add(ParameterSpec spec) {
   specs_.push_back(std::move(spec));
 }
 
+void ParameterRegistry::set_default(const std::string& path, ParameterValue value) {
+  const auto found = index_.find(path);
+  if (found == index_.end()) throw std::logic_error("no parameter '" + path + "' to give a default");
+  specs_[found->second].default_value = std::move(value);
+}
+
 const ParameterSpec* ParameterRegistry::find(const std::string& path) const {
   const auto found = index_.find(path);
   return found == index_.end() ? nullptr : &specs_[found->second];
@@ -79,6 +85,45 @@ const InterventionKind* ParameterRegistry::find_intervention(const std::string& 
   for (const auto& kind : interventions_)
     if (kind.name == name) return &kind;
   return nullptr;
+}
+
+std::string mechanism_switch(const std::string& name) { return "mechanisms." + name; }
+
+ParameterSpec mechanism_switch_spec(const MechanismSpec& mechanism) {
+  return {.path = mechanism_switch(mechanism.name),
+          .kind = ParameterKind::boolean,
+          .default_value = true,
+          .description = "Mechanism switch (false knocks it out): " + mechanism.what,
+          .source = {Provenance::setting, "a mechanism of the model (ppisim mechanisms); false switches it off for "
+                                          "ablation studies: " + mechanism.knocked_out},
+          .finding = mechanism.finding};
+}
+
+void ParameterRegistry::add_mechanism(MechanismSpec mechanism) {
+  if (mechanism.name.empty() || mechanism.what.empty() || mechanism.knocked_out.empty() || mechanism.module.empty())
+    throw std::logic_error("mechanism '" + mechanism.name + "' needs a name, a module, what it does and what its knock-out means");
+  if (find_mechanism(mechanism.name)) throw std::logic_error("mechanism '" + mechanism.name + "' declared twice");
+  add(mechanism_switch_spec(mechanism));
+  mechanisms_.push_back(std::move(mechanism));
+}
+
+const MechanismSpec* ParameterRegistry::find_mechanism(const std::string& name) const {
+  for (const auto& mechanism : mechanisms_)
+    if (mechanism.name == name) return &mechanism;
+  return nullptr;
+}
+
+std::string unknown_mechanism(const ParameterRegistry& registry, const std::string& name) {
+  std::vector<std::string> names;
+  for (const auto& mechanism : registry.mechanisms()) names.push_back(mechanism.name);
+  const auto suggestion = closest_match(name, names);
+  return "unknown mechanism '" + name + "'" + (suggestion ? "; did you mean '" + *suggestion + "'?" : "") +
+         " ('ppisim mechanisms' lists them)";
+}
+
+void knock_out(ParameterSet& parameters, const std::string& name, const SourceLocation& where) {
+  if (!parameters.registry().find_mechanism(name)) throw InputError(where, unknown_mechanism(parameters.registry(), name));
+  parameters.set(mechanism_switch(name), false, where);
 }
 
 double Intervention::number(const std::string& field) const {

@@ -98,6 +98,23 @@ struct Intervention {
   [[nodiscard]] bool targets_locality(int locality_from_0) const;
 };
 
+// A named mechanism of the model, declared by the module that implements it.
+// Each has a switch, the boolean parameter `mechanisms.<name>` (on by
+// default): switched off ("knocked out") the mechanism contributes nothing,
+// from the same inputs, so an ablation study compares like with like.
+struct MechanismSpec {
+  std::string name;         // a word, e.g. "concern_spread"
+  std::string module;       // the module that implements it
+  std::string finding;      // the study finding(s) it models, e.g. "F5"
+  std::string what;         // what it does, one line
+  std::string knocked_out;  // what the model does without it, one line
+};
+
+// The path of a mechanism's switch: "mechanisms.<name>".
+std::string mechanism_switch(const std::string& name);
+// The switch's parameter spec (boolean, default true).
+ParameterSpec mechanism_switch_spec(const MechanismSpec& mechanism);
+
 class ParameterRegistry {
  public:
   // Declares a parameter; throws std::logic_error for duplicates or bad specs
@@ -106,6 +123,8 @@ class ParameterRegistry {
 
   [[nodiscard]] const ParameterSpec* find(const std::string& path) const;
   [[nodiscard]] const std::vector<ParameterSpec>& all() const { return specs_; }
+  // Replaces a declared parameter's default (checked against its kind by the caller).
+  void set_default(const std::string& path, ParameterValue value);
 
   // True when `path` is a section that contains parameters ("scheme").
   [[nodiscard]] bool is_section(const std::string& path) const;
@@ -118,8 +137,14 @@ class ParameterRegistry {
   [[nodiscard]] const InterventionKind* find_intervention(const std::string& name) const;
   [[nodiscard]] const std::vector<InterventionKind>& interventions() const { return interventions_; }
 
+  // Declares a mechanism and its switch parameter.
+  void add_mechanism(MechanismSpec mechanism);
+  [[nodiscard]] const MechanismSpec* find_mechanism(const std::string& name) const;
+  [[nodiscard]] const std::vector<MechanismSpec>& mechanisms() const { return mechanisms_; }
+
  private:
   std::vector<InterventionKind> interventions_;
+  std::vector<MechanismSpec> mechanisms_;
   std::vector<ParameterSpec> specs_;
   std::map<std::string, std::size_t> index_;
 };
@@ -160,6 +185,12 @@ class ParameterSet {
 
 const char* to_string(ParameterKind kind);
 const char* to_string(Provenance kind);
+
+// Switches mechanism `name` off (a scenario's `knockouts:`, `--knockout`);
+// an unknown name is bad input, with the nearest mechanism suggested.
+void knock_out(ParameterSet& parameters, const std::string& name, const SourceLocation& where);
+// Why `name` names no mechanism, with the nearest one suggested.
+std::string unknown_mechanism(const ParameterRegistry& registry, const std::string& name);
 
 // A value in the words a scenario file would use ("42 days", "0.3").
 std::string format_value(const ParameterSpec& spec, const ParameterValue& value);

@@ -352,6 +352,8 @@ class ScenarioReader {
       if (!seen.insert(key).second) throw InputError(where, "key '" + path + "' appears twice");
       if (depth == 0 && key == "interventions" && !parameters_.registry().interventions().empty())
         read_interventions(item.second, file, where);
+      else if (depth == 0 && key == "knockouts" && !parameters_.registry().mechanisms().empty())
+        read_knockouts(item.second, file, where);
       else
         read_entry(path, item.second, where, file, depth);
     }
@@ -385,6 +387,22 @@ class ScenarioReader {
       throw InputError(where, "key 'interventions': expected a list, e.g. '- opt_out_referral: {start: 1 year}'");
     parameters_.interventions.clear();
     for (const auto& item : list) parameters_.interventions.push_back(read_one_intervention(parameters_, item, file));
+  }
+
+  // `knockouts: [concern_spread, ...]`: each named mechanism switched off.
+  void read_knockouts(const YAML::Node& list, const std::string& file, const SourceLocation& where) {
+    if (!list.IsSequence())
+      throw InputError(where, "key 'knockouts': expected a list of mechanism names, e.g. [concern_spread] "
+                              "('ppisim mechanisms' lists them)");
+    for (const auto& item : list) {
+      const auto item_where = location_of(file, item.Mark());
+      if (!item.IsScalar()) throw InputError(item_where, "key 'knockouts': each item is a mechanism's name");
+      const auto path = mechanism_switch(item.Scalar());
+      if (const auto [first, added] = set_here_.emplace(path, item_where); !added)
+        throw InputError(item_where, "mechanism '" + item.Scalar() + "' is switched twice in this file (first at line " +
+                                         std::to_string(first->second.line) + ")");
+      knock_out(parameters_, item.Scalar(), item_where);
+    }
   }
 
   std::string first_key_under(const std::string& section) const {
@@ -426,6 +444,8 @@ YAML::Node to_yaml(const ParameterSpec& spec, const ParameterValue& value) {
 }  // namespace
 
 std::string unknown_parameter(const ParameterRegistry& registry, const std::string& path) {
+  if (const std::string section = mechanism_switch(""); path.starts_with(section) && !registry.mechanisms().empty())
+    return unknown_mechanism(registry, path.substr(section.size()));
   if (registry.is_section(path)) {
     for (const auto& spec : registry.all())
       if (spec.path.starts_with(path + "."))

@@ -57,3 +57,35 @@ TEST_CASE("a parameter block applies one setting by path and keeps the persisten
   CHECK(base.clarity == 0.9);  // persists: the current value is kept
   CHECK(base.count == 1);      // reverts: the base value stays
 }
+
+TEST_CASE("a mechanism is declared with its switch, on by default, and knocked out by name") {
+  struct Switches {
+    double rate;
+    bool spreads;
+  };
+  sim::ParameterBlock<Switches> b;
+  b.bind(&Switches::rate, {.path = "x.rate", .default_value = 0.5, .min = 0.0, .max = 1.0, .description = "a rate"});
+  b.mechanism(&Switches::spreads, {.name = "spreading", .module = "x", .finding = "F5", .what = "it spreads",
+                                   .knocked_out = "it stays put"});
+  sim::ParameterRegistry registry;
+  b.declare(registry);
+  REQUIRE(registry.mechanisms().size() == 1);
+  CHECK(registry.find_mechanism("spreading")->module == "x");
+  const auto* spec = registry.find("mechanisms.spreading");
+  REQUIRE(spec);
+  CHECK(spec->kind == sim::ParameterKind::boolean);
+  CHECK(spec->finding == "F5");
+  sim::ParameterSet parameters(registry);
+  CHECK(b.read(parameters).spreads);
+  sim::knock_out(parameters, "spreading", {});
+  CHECK_FALSE(b.read(parameters).spreads);
+  CHECK(b.read(parameters).rate == 0.5);
+  try {
+    sim::knock_out(parameters, "spreadin", {"file.yaml", 3, 5});
+    FAIL("an unknown mechanism must be bad input");
+  } catch (const sim::InputError& error) {
+    CHECK(std::string(error.what()).find("did you mean 'spreading'?") != std::string::npos);
+  }
+  CHECK_THROWS_AS(b.declare(registry), std::logic_error);  // declared twice
+  CHECK_THROWS_AS(registry.add_mechanism({.name = "bare", .module = "x"}), std::logic_error);  // says nothing of itself
+}
