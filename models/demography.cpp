@@ -20,6 +20,8 @@ struct DemographyParameters {
   double training_first;  // volunteers.training.first
   double recruitment;  // peer_support.recruitment
   double recruitment_through_ties;  // peer_support.recruitment_through_ties
+  bool recruits_supported;  // mechanisms.recruitment_of_supported_mothers
+  bool recruits_through_ties;  // mechanisms.recruitment_through_ties
 };
 
 sim::ParameterBlock<DemographyParameters> declare_demography_parameters() {
@@ -46,6 +48,14 @@ sim::ParameterBlock<DemographyParameters> declare_demography_parameters() {
               "Chance that a community tie of a mother who is to train, herself still breastfeeding, trains and "
               "qualifies with her (joins the same next cohort)",
               assumption("friends train together; about a third of those who start qualify; no data"), "F8"));
+  block.mechanism(&DemographyParameters::recruits_supported,
+                  {.name = "recruitment_of_supported_mothers", .module = "demography", .finding = "F8",
+                   .what = "supported mothers still breastfeeding at 26 weeks train as volunteers for the next cohort",
+                   .knocked_out = "cohorts hold only the volunteers trained from outside (volunteers.training.size)"});
+  block.mechanism(&DemographyParameters::recruits_through_ties,
+                  {.name = "recruitment_through_ties", .module = "demography", .finding = "F8",
+                   .what = "a recruited mother's community ties who still breastfeed train with her",
+                   .knocked_out = "nobody is recruited through a tie"});
   return block;
 }
 
@@ -112,11 +122,11 @@ class Demography final : public sim::Module {
     for (std::size_t i = mothers.departed; i < mothers.count() && day - mothers.birth_day[i] > kAge6Months; ++i) {
       if (const auto v = mothers.volunteer[i]; v != kNobody) --world_.volunteers.caseload[static_cast<std::size_t>(v)];
       const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
-      if (world_.parameters.peer_support && !mothers.candidate[i] && mothers.peer_contacts[i] > 0 &&
+      if (world_.parameters.peer_support && parameters_.recruits_supported && !mothers.candidate[i] && mothers.peer_contacts[i] > 0 &&
           mothers.feeding[i] != Feeding::none &&
           context.random().uniform(stream::recruitment, id, static_cast<std::uint32_t>(day)) < parameters_.recruitment) {
         become_candidate(i);
-        bring_friends(context, i, day);
+        if (parameters_.recruits_through_ties) bring_friends(context, i, day);
       }
       ++leaving;
     }

@@ -27,6 +27,7 @@ struct MotherNetworkParameters {
   double homophily;  // network.mother_homophily
   long long pool;  // network.mother_tie_pool
   double word_of_mouth;  // peer_support.word_of_mouth
+  bool tells;  // mechanisms.word_of_mouth
 };
 
 sim::ParameterBlock<MotherNetworkParameters> declare_mother_network_parameters() {
@@ -50,6 +51,11 @@ sim::ParameterBlock<MotherNetworkParameters> declare_mother_network_parameters()
               "Chance, per peer contact of a supported mother and per tie of hers who breastfeeds and has no "
               "support yet, that the tie asks the scheme for a volunteer herself (word of mouth)",
               assumption("schemes report self-referrals by word of mouth; no rate measured"), "F8"));
+  block.mechanism(&MotherNetworkParameters::tells,
+                  {.name = "word_of_mouth", .module = "mother_network", .finding = "F8",
+                   .what = "a supported mother's community ties ask the scheme for a volunteer themselves",
+                   .knocked_out = "nobody refers herself: mothers reach the scheme only through professionals and "
+                                  "volunteers' direct access"});
   return block;
 }
 
@@ -105,7 +111,7 @@ class MotherNetwork final : public sim::Module {
     requests_today_ = 0;
     auto& mothers = world_.mothers;
     for (std::size_t i = mothers.first_born_from(day); i < mothers.count(); ++i) tie_newborn(context, i);
-    if (world_.parameters.peer_support && parameters_.word_of_mouth > 0.0)
+    if (world_.parameters.peer_support && parameters_.tells && parameters_.word_of_mouth > 0.0)
       for (std::size_t i = mothers.departed; i < mothers.count(); ++i)
         if (mothers.last_peer_contact[i] == day) tell_ties(context, i, day);
   }

@@ -48,6 +48,10 @@ struct ExperienceParameters {
   double tenure_skill;  // volunteers.tenure.skill
   double tenure_support;  // volunteers.tenure.support
   double tenure_commitment;  // volunteers.tenure.commitment
+  bool tenure;  // mechanisms.tenure
+  bool autonomy_grows;  // mechanisms.autonomy_growth
+  bool surveillance_wears;  // mechanisms.surveillance_wears_volunteers
+  bool cohort_support;  // mechanisms.cohort_support
 };
 
 sim::ParameterBlock<ExperienceParameters> declare_experience_parameters() {
@@ -94,6 +98,23 @@ sim::ParameterBlock<ExperienceParameters> declare_experience_parameters() {
   block.bind(&ExperienceParameters::tenure_commitment, share("volunteers.tenure.commitment", 0.5,
               "Share of the gap to full commitment that full experience adds to the commitment target (identity "
               "and belonging grow with service; attrition is highest early)", tenure, "F8"));
+  block.mechanism(&ExperienceParameters::tenure,
+                  {.name = "tenure", .module = "volunteer_experience", .finding = "F2, F8",
+                   .what = "experience from months of service and contacts speeds autonomy growth, consolidates skill "
+                           "and adds to social support and commitment",
+                   .knocked_out = "time in the scheme changes nothing: experience has no effect"});
+  block.mechanism(&ExperienceParameters::autonomy_grows,
+                  {.name = "autonomy_growth", .module = "volunteer_experience", .finding = "F8",
+                   .what = "volunteers' autonomy grows with self-esteem (and experience): semi-autonomous development",
+                   .knocked_out = "autonomy never grows; surveillance can only lower it"});
+  block.mechanism(&ExperienceParameters::surveillance_wears,
+                  {.name = "surveillance_wears_volunteers", .module = "volunteer_experience", .finding = "F7",
+                   .what = "felt surveillance lowers volunteers' self-esteem, autonomy and trust in professionals",
+                   .knocked_out = "surveillance costs volunteers nothing"});
+  block.mechanism(&ExperienceParameters::cohort_support,
+                  {.name = "cohort_support", .module = "volunteer_experience", .finding = "F1",
+                   .what = "active ties within a training cohort give volunteers social support",
+                   .knocked_out = "cohort ties give no social support (only experience does, with tenure)"});
   return block;
 }
 
@@ -182,15 +203,16 @@ class VolunteerExperience final : public sim::Module {
   void develop(std::size_t v, double ties) {
     auto& vo = world_.volunteers;
     const double helped = vo.contacts_today[v], referred = vo.referrals_today[v];  // counts today
-    const double felt = vo.felt_surveillance[v] * rates_.surveillance_cost;
+    const double felt = rates_.surveillance_wears ? vo.felt_surveillance[v] * rates_.surveillance_cost : 0.0;
     const double esteem = vo.self_esteem[v], autonomy = vo.autonomy[v], trust = vo.trust_in_professionals[v];
-    const double experience = experience_[v], skill = vo.skill[v];
+    const double experience = rates_.tenure ? experience_[v] : 0.0, skill = vo.skill[v];
     vo.self_esteem[v] = clamp01(esteem + rates_.esteem_gain * helped * (1.0 - esteem) - felt * esteem);
     vo.skill[v] = clamp01(skill + (rates_.skill_gain * helped + rates_.tenure_skill * experience) * (1.0 - skill));
-    const double growth = rates_.autonomy_growth * esteem * (1.0 + rates_.tenure_autonomy * experience);
+    const double growth =
+        rates_.autonomy_grows ? rates_.autonomy_growth * esteem * (1.0 + rates_.tenure_autonomy * experience) : 0.0;
     vo.autonomy[v] = clamp01(autonomy + growth * (1.0 - autonomy) - felt * autonomy);
     vo.trust_in_professionals[v] = clamp01(trust + rates_.trust_gain * referred * (1.0 - trust) - felt * trust);
-    const double from_ties = ties / (ties + rates_.support_half);
+    const double from_ties = rates_.cohort_support ? ties / (ties + rates_.support_half) : 0.0;
     const double support_target = from_ties + rates_.tenure_support * experience * (1.0 - from_ties);
     vo.social_support[v] += rates_.support_rate * (support_target - vo.social_support[v]);
     const double used = static_cast<double>(vo.caseload[v]) / static_cast<double>(vo.capacity[v]);

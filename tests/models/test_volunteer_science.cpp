@@ -79,6 +79,14 @@ auto series_mean_of(const std::string& name) {
   };
 }
 
+// Mothers recruited from the community who joined a cohort, over the run.
+double total_recruits(const sim::RunResult& run) {
+  static const auto recruits = models::output_catalog().series_index("recruits");
+  double total = 0.0;
+  for (int day = 0; day < run.days; ++day) total += run.at(recruits, day);
+  return total;
+}
+
 // on - off is positive by at least `minimum` and 3 standard errors.
 void check_rises(const Paired& d, double minimum, const std::string& what) {
   INFO(what << ": on - off = " << d.mean << " (standard error " << d.standard_error << ")");
@@ -97,10 +105,8 @@ std::vector<sim::RunResult> runs_of(const std::string& scenario, const std::vect
 // Tenure (F2, F8): the volunteers who stay grow into the role, so time in
 // the scheme raises skill, autonomy and commitment, and fewer leave.
 TEST_CASE("tenure: time in the scheme raises skill, autonomy and retention", "[science]") {
-  const std::vector<std::string> no_tenure{"volunteers.tenure.autonomy=0", "volunteers.tenure.skill=0",
-                                           "volunteers.tenure.support=0", "volunteers.tenure.commitment=0"};
   const auto on = runs_of("breastfriends.yaml", {});
-  const auto off = runs_of("breastfriends.yaml", no_tenure);
+  const auto off = runs_of("breastfriends.yaml", {"mechanisms.tenure=false"});
   check_rises(paired(off, on, series_mean_of("volunteer_skill")), 0.02, "mean skill");
   check_rises(paired(off, on, series_mean_of("volunteer_autonomy")), 0.02, "mean autonomy");
   check_rises(paired(off, on, series_mean_of("volunteer_social_support")), 0.02, "mean social support");
@@ -145,7 +151,7 @@ TEST_CASE("the mother-mother layer is sparse, local and as homophilous as asked"
 TEST_CASE("word of mouth: supported mothers' ties refer themselves and more mothers are reached", "[science]") {
   const std::vector<std::string> room{"volunteers.initial=60", "professionals.referral_probability=0.2"};
   auto silent = room;
-  silent.push_back("peer_support.word_of_mouth=0");
+  silent.push_back("mechanisms.word_of_mouth=false");
   const auto on = runs_of("breastfriends.yaml", room);
   const auto off = runs_of("breastfriends.yaml", silent);
   CHECK(mean_of(off, "word_of_mouth_requests") == 0.0);
@@ -157,16 +163,61 @@ TEST_CASE("word of mouth: supported mothers' ties refer themselves and more moth
 // Recruitment through ties (F8): a supported mother who trains brings friends
 // from her community ties, so more mothers join the cohorts.
 TEST_CASE("recruitment through ties: recruited mothers bring friends into the next cohort", "[science]") {
-  const auto recruits = models::output_catalog().series_index("recruits");
-  const auto total_recruits = [recruits](const sim::RunResult& run) {
-    double total = 0.0;
-    for (int day = 0; day < run.days; ++day) total += run.at(recruits, day);
-    return total;
-  };
   const std::vector<std::string> eager{"peer_support.recruitment=0.05"};
   const auto on = test_support::run_scenario("integrated.yaml", eager, 20, kSeed);
-  const auto off = test_support::run_scenario("integrated.yaml", {"peer_support.recruitment=0.05", "peer_support.recruitment_through_ties=0"}, 20, kSeed);
+  const auto off = test_support::run_scenario("integrated.yaml", {"peer_support.recruitment=0.05", "mechanisms.recruitment_through_ties=false"}, 20, kSeed);
   CHECK(mean_of(off, "recruits_through_ties") == 0.0);
   check_rises(paired(off, on, summary_of("recruits_through_ties")), 1.0, "recruits through ties a year");
   check_rises(paired(off, on, total_recruits), 2.0, "mothers who joined a cohort");
+}
+
+
+// Recruitment of supported mothers (F8): some mothers a volunteer supported
+// train as volunteers themselves, so cohorts grow beyond those trained from outside.
+TEST_CASE("recruitment of supported mothers: cohorts grow beyond the volunteers trained from outside", "[science]") {
+  const auto on = runs_of("integrated.yaml", {});
+  const auto off = runs_of("integrated.yaml", {"mechanisms.recruitment_of_supported_mothers=false"});
+  CHECK(total_recruits(off[0]) == 0.0);
+  check_rises(paired(off, on, total_recruits), 5.0, "mothers who joined a cohort");
+  check_rises(paired(off, on, summary_of("volunteers_active_end")), 2.0, "volunteers active at the end");
+}
+
+// Autonomy growth (F8, semi-autonomous development): volunteers grow more
+// autonomous; under breastfriends' poorly defined boundaries that shows as more
+// real transgressions (P6's premise), and volunteers push more for direct access.
+TEST_CASE("autonomy growth: volunteers become more autonomous and, under unclear boundaries, transgress more", "[science]") {
+  const auto on = runs_of("breastfriends.yaml", {});
+  const auto off = runs_of("breastfriends.yaml", {"mechanisms.autonomy_growth=false"});
+  check_rises(paired(off, on, series_mean_of("volunteer_autonomy")), 0.05, "mean autonomy");
+  check_rises(paired(off, on, summary_of("real_transgressions")), 5.0, "real transgressions a year");
+  const auto access = models::output_catalog().series_index("access_granted");
+  const auto requests = [access](const sim::RunResult& run) {
+    double total = 0.0;
+    for (int day = 0; day < run.days; ++day) total += run.at(access, day);
+    return total;
+  };
+  check_rises(paired(off, on, requests), 5.0, "direct access granted");
+}
+
+// Surveillance wears volunteers down (F7): felt surveillance costs self-esteem
+// and trust in professionals, so commitment falls and more volunteers leave.
+TEST_CASE("surveillance wears volunteers: heavy surveillance lowers self-esteem, trust and retention", "[science]") {
+  const std::vector<std::string> watched{"professionals.initial.surveillance=0.8"};
+  auto spared = watched;
+  spared.push_back("mechanisms.surveillance_wears_volunteers=false");
+  const auto on = runs_of("breastfriends.yaml", watched);
+  const auto off = runs_of("breastfriends.yaml", spared);
+  // off - on: what surveillance costs.
+  check_rises(paired(on, off, summary_of("mean_volunteer_self_esteem")), 0.02, "self-esteem spared");
+  check_rises(paired(on, off, summary_of("mean_trust_vol_in_prof")), 0.02, "trust in professionals spared");
+  check_rises(paired(on, off, summary_of("volunteer_retention_1y")), 0.03, "retention spared");
+}
+
+// Cohort support (F1): volunteers trained together support one another, and
+// that support keeps them in the scheme.
+TEST_CASE("cohort support: ties within a training cohort raise social support and retention", "[science]") {
+  const auto on = runs_of("breastfriends.yaml", {});
+  const auto off = runs_of("breastfriends.yaml", {"mechanisms.cohort_support=false"});
+  check_rises(paired(off, on, series_mean_of("volunteer_social_support")), 0.05, "mean social support");
+  check_rises(paired(off, on, summary_of("volunteer_retention_1y")), 0.03, "one-year retention");
 }
