@@ -11,6 +11,7 @@
 // in age: antenatal classes, baby groups), so the layer costs O(births x ties)
 // to build, O(mothers followed x kMotherTies) memory, and word of mouth costs
 // O(peer contacts x kMotherTies) a day: no pass over pairs.
+#include <algorithm>
 #include <cmath>
 
 #include "models/declare.hpp"
@@ -111,9 +112,12 @@ class MotherNetwork final : public sim::Module {
     requests_today_ = 0;
     auto& mothers = world_.mothers;
     for (std::size_t i = mothers.first_born_from(day); i < mothers.count(); ++i) tie_newborn(context, i);
-    if (world_.parameters.peer_support && parameters_.tells && parameters_.word_of_mouth > 0.0)
-      for (std::size_t i = mothers.departed; i < mothers.count(); ++i)
-        if (mothers.last_peer_contact[i] == day) tell_ties(context, i, day);
+    if (!world_.parameters.peer_support || !parameters_.tells || parameters_.word_of_mouth <= 0.0) return;
+    // Today's supported mothers: a plain search of one column (the pass over the mothers is its cost).
+    const auto first = mothers.last_peer_contact.begin() + static_cast<std::ptrdiff_t>(mothers.departed);
+    const auto last = mothers.last_peer_contact.end();
+    for (auto it = std::find(first, last, day); it != last; it = std::find(it + 1, last, day))
+      tell_ties(context, static_cast<std::size_t>(it - mothers.last_peer_contact.begin()), day);
   }
 
   // Her ties among the recent arrivals of her locality (of her group, with
