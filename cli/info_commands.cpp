@@ -29,9 +29,6 @@ void print_yaml(const sim::ParameterRegistry& registry) {
     if (!spec.unit.empty()) out << YAML::Key << "unit" << YAML::Value << spec.unit;
     if (const auto range = parameter_range(spec); !range.empty()) out << YAML::Key << "range" << YAML::Value << range;
     out << YAML::Key << "runtime_changeable" << YAML::Value << spec.runtime_changeable;
-    if (spec.runtime_changeable)
-      out << YAML::Key << "at_intervention_end" << YAML::Value
-          << (spec.at_end == sim::AtInterventionEnd::persists ? "persists" : "reverts");
     out << YAML::Key << "source"
         << YAML::Value << sim::to_string(spec.source.kind);
     if (!spec.source.reference.empty()) out << YAML::Key << "reference" << YAML::Value << spec.source.reference;

@@ -10,12 +10,8 @@ std::string source_of(const sim::ParameterSpec& spec) {
   return spec.source.reference.empty() ? kind : kind + ": " + spec.source.reference;
 }
 
-// Whether an intervention may change it, and what its change does when the intervention ends.
-std::string changes_at_run_time(const sim::ParameterSpec& spec) {
-  if (!spec.runtime_changeable) return "no";
-  return spec.at_end == sim::AtInterventionEnd::persists ? "yes; persists after the intervention"
-                                                         : "yes; reverts when the intervention ends";
-}
+// Whether an intervention may change it (whether the change outlasts the intervention is the intervention's own).
+std::string changes_at_run_time(const sim::ParameterSpec& spec) { return spec.runtime_changeable ? "yes" : "no"; }
 
 std::string parameter_row(const sim::ParameterSpec& spec) {
   return fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n", spec.path, sim::to_string(spec.kind),

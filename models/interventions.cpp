@@ -27,7 +27,8 @@ sim::ParameterBlock<DevelopmentParameters> declare_development_parameters() {
   const sim::Source none = assumption("no data; the study recommends such a process (F9) without measuring it");
   sim::ParameterBlock<DevelopmentParameters> block;
   block.bind(&DevelopmentParameters::concern_relief, share("development.concern_relief", 0.3,
-              "Share of a professional's concern above the baseline that one joint meeting diffuses", none, "F9"));
+              "Share of a professional's boundary concern that one joint meeting diffuses (it then returns slowly towards "
+              "her initial concern, concern.decay, unless meetings go on)", none, "F9"));
   block.bind(&DevelopmentParameters::trust_gain, share("development.trust_gain", 0.1,
               "Share of the gap to full trust gained between professionals and volunteers who meet", none, "F9"));
   block.bind(&DevelopmentParameters::orientation_gain, share("development.orientation_gain", 0.1,
@@ -53,9 +54,10 @@ void declare_intervention_kinds(sim::ParameterRegistry& r) {
                                        setting("policy lever"))}});
   r.add_intervention({.name = "boundary_protocol",
                       .description = "A written, agreed definition of the volunteer role: boundary clarity rises to "
-                                     "the given level at the start",
+                                     "the given level at the start and stays after its end (the role stays written)",
                       .finding = "F5",
-                      .setters = {{"clarity", "scheme.boundary_clarity"}}});
+                      .setters = {{"clarity", "scheme.boundary_clarity"}},
+                      .lasting = {"scheme.boundary_clarity"}});
   r.add_intervention({.name = "guaranteed_ward_access",
                       .description = "Volunteers may always meet mothers on the ward and in clinics",
                       .finding = "F6",
@@ -82,7 +84,12 @@ void declare_intervention_kinds(sim::ParameterRegistry& r) {
                       .finding = "F7",
                       .setters = {{"max_surveillance", "professionals.surveillance_max"}}});
   r.add_intervention({.name = "set",
-                      .description = "Sets any parameter that can change during a run, for the given period",
+                      .description = "Sets any parameter that can change during a run, for the given period (or, "
+                                     "lasting: true, from its start on for good)",
+                      .fields = {{.path = "lasting", .kind = ParameterKind::boolean, .default_value = false,
+                                  .description = "Whether its values outlast it: true sets them once at the start and "
+                                                 "keeps them; false (default) returns them at its end to what they were",
+                                  .source = setting("the scenario author's choice")}},
                       .free_settings = true});
 }
 
@@ -94,7 +101,7 @@ const sim::ParameterBlock<DevelopmentParameters>& development_parameters() {
 
 
 struct DevelopmentEffects {
-  double concern_relief, trust_gain, orientation_gain, clarity_gain, support_gain, concern_baseline;
+  double concern_relief, trust_gain, orientation_gain, clarity_gain, support_gain;
 };
 
 class Interventions final : public sim::Module {
@@ -111,13 +118,13 @@ class Interventions final : public sim::Module {
     const auto& c = context.catalog();
     series_ = {c.series_index("boundary_clarity")};
     const auto values = development_parameters().read(context.parameters());
-    base_ = scheme_parameters().read(context.parameters());
+    lasting_.assign(world_.scheme.size(), scheme_parameters().read(context.parameters()));
     const auto& registry = context.parameters().registry();  // the kinds, resolved once: the step compares declarations
     development_ = registry.find_intervention("development_process");
     extra_cohort_ = registry.find_intervention("extra_training_cohort");
     effects_ = {values.concern_relief, values.trust_gain,
                 values.orientation_gain, values.clarity_gain,
-                values.support_gain, world_.parameters.concern_baseline};
+                values.support_gain};
   }
 
   void on_record(sim::RunContext& context) override {
@@ -132,7 +139,7 @@ class Interventions final : public sim::Module {
     bool changed = false;
     for (const auto& intervention : interventions) {
       changed = changed || starts(intervention, day) || std::lround(intervention.end) == day;
-      if (starts(intervention, day)) start_of(intervention, context.parameters().registry());
+      if (starts(intervention, day)) start_of(intervention);
       if (intervention.type == development_ && is_meeting_day(intervention, day)) meet(context, intervention);
     }
     if (changed) recompute_settings(interventions, day);
@@ -140,17 +147,27 @@ class Interventions final : public sim::Module {
 
   static bool starts(const sim::Intervention& intervention, int day) { return std::lround(intervention.start) == day; }
 
-  // Settings in force: the scenario's, then each intervention in force, in file order. Settings
-  // that persist after their intervention (declared so, e.g. boundary clarity) are state: set
-  // once at an intervention's start (start_of), changed by meetings, never recomputed.
+  // Whether an intervention's setting of `path` outlasts it: declared by its kind (a protocol's clarity),
+  // or chosen by the scenario for a free `set` (lasting: true).
+  static bool lasts(const sim::Intervention& intervention, const std::string& path) {
+    const auto& kind = *intervention.type;
+    for (const auto& lasting : kind.lasting)
+      if (lasting == path) return true;
+    for (const auto& field : kind.fields)
+      if (field.path == "lasting") return intervention.number("lasting") != 0.0;
+    return false;
+  }
+
+  // Settings in force in each locality: its lasting settings (the scenario's, changed for good by
+  // lasting interventions at their start and by joint meetings), then each intervention in force
+  // whose settings do not last, in file order. Recomputed when an intervention starts or ends.
   void recompute_settings(const std::vector<sim::Intervention>& interventions, int day) {
-    const auto& settings = scheme_parameters();
     for (std::size_t l = 0; l < world_.scheme.size(); ++l) {
-      LocalScheme scheme = base_;
+      LocalScheme scheme = lasting_[l];
       for (const auto& intervention : interventions)
         if (intervention.in_force(day) && intervention.targets_locality(static_cast<int>(l)))
-          for (const auto& [path, value] : intervention.settings) set(scheme, path, value);
-      settings.keep_persistent(scheme, world_.scheme[l]);
+          for (const auto& [path, value] : intervention.settings)
+            if (!lasts(intervention, path)) set(scheme, path, value);
       world_.scheme[l] = scheme;
     }
   }
@@ -160,11 +177,11 @@ class Interventions final : public sim::Module {
       throw std::logic_error("no scheme setting for run-time parameter '" + path + "'");
   }
 
-  void start_of(const sim::Intervention& intervention, const sim::ParameterRegistry& registry) {
+  void start_of(const sim::Intervention& intervention) {
     for (const auto& [path, value] : intervention.settings)
-      if (registry.find(path)->at_end == sim::AtInterventionEnd::persists)
+      if (lasts(intervention, path))
         for (std::size_t l = 0; l < world_.scheme.size(); ++l)
-          if (intervention.targets_locality(static_cast<int>(l))) set(world_.scheme[l], path, value);
+          if (intervention.targets_locality(static_cast<int>(l))) set(lasting_[l], path, value);
     if (intervention.type == extra_cohort_) {
       const auto size = static_cast<std::size_t>(intervention.number("size"));
       std::vector<std::uint16_t> targets;
@@ -202,23 +219,25 @@ class Interventions final : public sim::Module {
     for (std::size_t k = 0; k < professionals; ++k) {
       const auto locality = pros.locality[k];
       if (!intervention.targets_locality(locality) || !attends(k)) continue;
-      pros.concern[k] -= effects_.concern_relief * std::max(0.0, pros.concern[k] - effects_.concern_baseline);
+      pros.concern[k] -= effects_.concern_relief * pros.concern[k];
       pros.orientation[k] += effects_.orientation_gain * (1.0 - pros.orientation[k]);
       for (const auto v : volunteers_present[locality]) {
         double& trust = world_.trust_edge(static_cast<std::int32_t>(k), v);
         trust += effects_.trust_gain * (1.0 - trust);
       }
     }
+    // Boundaries agreed at a meeting stay agreed: the lasting clarity rises, and so does the one in force.
     for (std::size_t l = 0; l < world_.scheme.size(); ++l)
       if (intervention.targets_locality(static_cast<int>(l)))
-        world_.scheme[l].boundary_clarity += effects_.clarity_gain * (1.0 - world_.scheme[l].boundary_clarity);
+        for (auto* clarity : {&lasting_[l].boundary_clarity, &world_.scheme[l].boundary_clarity})
+          *clarity += effects_.clarity_gain * (1.0 - *clarity);
   }
 
   World& world_;
   struct SeriesIndices {
     std::size_t clarity;
   } series_{};  // where this module records (looked up in the catalog)
-  LocalScheme base_;
+  std::vector<LocalScheme> lasting_;  // by locality: the settings that outlast interventions (recompute_settings)
   const sim::InterventionKind* development_ = nullptr;
   const sim::InterventionKind* extra_cohort_ = nullptr;
   DevelopmentEffects effects_{};

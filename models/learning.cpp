@@ -1,7 +1,12 @@
 // Learning (F4): when a professional sees a mother whom a volunteer supports
 // and trusts that volunteer above the threshold (she works "with" her), she
-// learns about the volunteer's cultural group. Knowledge is read by
+// learns about the volunteer's cultural group, the more the further her
+// trust is above the threshold: the rate rises linearly from 0 at the
+// threshold to learning.rate at full trust, so no outcome hangs on whether
+// trust is just above or just below a default. Knowledge is read by
 // professional_care on later days.
+#include <algorithm>
+
 #include "models/declare.hpp"
 #include "models/modules.hpp"
 #include "sim/statistics.hpp"
@@ -19,10 +24,11 @@ sim::ParameterBlock<LearningParameters> declare_learning_parameters() {
   using namespace declare;
   sim::ParameterBlock<LearningParameters> block;
   block.bind(&LearningParameters::threshold, share("learning.threshold", 0.5,
-              "Trust in a volunteer above which a professional works 'with' her and learns from joint cases",
+              "Trust in a volunteer above which a professional works 'with' her and learns from joint cases (the rate "
+              "rises linearly from 0 here to learning.rate at full trust)",
               assumption("no data"), "F4"));
   block.bind(&LearningParameters::rate, share("learning.rate", 0.05,
-              "Share of the gap to full cultural knowledge of a group learned per joint case with a trusted volunteer",
+              "Share of the gap to full cultural knowledge of a group learned per joint case with a fully trusted volunteer",
               assumption("no data"), "F4"));
   block.mechanism(&LearningParameters::learns,
                   {.name = "cultural_learning", .module = "learning", .finding = "F4",
@@ -73,10 +79,12 @@ class Learning final : public sim::Module {
     auto& knowledge = world_.professionals.knowledge;
     for (const auto& [professional, volunteer] : world_.today.joint_contacts) {
       ++world_.today.joint_supports;
-      if (!learns_ || world_.trust_between(professional, volunteer) <= threshold_) continue;
+      const double working_with =
+          threshold_ < 1.0 ? (world_.trust_between(professional, volunteer) - threshold_) / (1.0 - threshold_) : 0.0;
+      if (!learns_ || working_with <= 0.0) continue;
       const auto group = world_.volunteers.culture[static_cast<std::size_t>(volunteer)];
       double& known = knowledge[static_cast<std::size_t>(professional) * world_.groups + group];
-      known += rate_ * (1.0 - known);
+      known += rate_ * std::min(1.0, working_with) * (1.0 - known);
       ++world_.today.knowledge_transfers;
     }
   }

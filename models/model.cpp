@@ -89,6 +89,7 @@ const std::vector<ModuleType>& daily_plan() {
       professional_attitudes_module(),
       feeding_module(),
       outcomes_module(),
+      tension_module(),
   };
   return plan;
 }

@@ -42,6 +42,7 @@ const ModuleType& learning_module();            // cultural knowledge (F4)
 const ModuleType& volunteer_experience_module();// F1, F2, F7, F8
 const ModuleType& professional_attitudes_module();// concern, trust, control (F5-F8)
 const ModuleType& feeding_module();             // feeding transitions (the outcome)
-const ModuleType& outcomes_module();            // tallies, tension, summaries
+const ModuleType& outcomes_module();            // tallies, summaries
+const ModuleType& tension_module();             // the tension index (F5-F7)
 
 }  // namespace models

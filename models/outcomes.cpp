@@ -1,7 +1,6 @@
 // Outcomes: counts the mothers of the measured window at the survey's ages
 // and computes the per-run summary outcomes of mothers, volunteers and the
-// graph; records the tension index from the day's recorded means. Each
-// other module records its own daily series.
+// graph. Each other module records its own daily series.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -54,18 +53,14 @@ class Outcomes final : public sim::Module {
  public:
   explicit Outcomes(World& world)
       : Module({.name = "outcomes",
-                .purpose = "tally mothers at 1 and 6 weeks, 3, 4 and 6 months; record the tension index",
-                .reads = {"mothers.birth_day", "mothers.feeding", "mothers.referred_day", "mothers.first_peer_contact", "today's recorded means", "volunteers", "trust", "graph"},
-                .writes = {"tally", "tension_index", "summary outcomes"}}),
+                .purpose = "tally mothers at 1 and 6 weeks, 3, 4 and 6 months; the per-run summaries",
+                .reads = {"mothers.birth_day", "mothers.feeding", "mothers.referred_day", "mothers.first_peer_contact", "volunteers", "graph"},
+                .writes = {"tally", "summary outcomes"}}),
         world_(world) {}
 
  private:
   void on_initialize(sim::RunContext& context) override {
     const auto& c = context.catalog();
-    series_ = {c.series_index("tension_index"), c.series_index("volunteer_trust_in_professionals"),
-               c.series_index("volunteer_felt_surveillance"), c.series_index("prof_trust_in_volunteers"),
-               c.series_index("prof_boundary_concern"), c.series_index("prof_gatekeeping"),
-               c.series_index("prof_surveillance")};
     for (std::size_t k = 0; k < kCheckpoints.size(); ++k)
       checkpoint_summaries_[k] = {c.summary_index(kCheckpoints[k].any), c.summary_index(kCheckpoints[k].exclusive)};
     first_contact_summaries_ = {c.summary_index("referral_to_first_contact_median"), c.summary_index("first_contact_within_48h"),
@@ -117,20 +112,6 @@ class Outcomes final : public sim::Module {
       if (mothers.feeding[i] != Feeding::none) ++tally.any_at[k];
       if (mothers.feeding[i] == Feeding::exclusive) ++tally.exclusive_at[k];
     }
-  }
-
-  // Tension from today's means as recorded by volunteer_experience and
-  // professional_attitudes (earlier in the plan): six terms when volunteers
-  // are active, four when not.
-  void on_record(sim::RunContext& context) override {
-    const double volunteer_tension =
-        (1.0 - context.recorded(series_.volunteer_trust)) + context.recorded(series_.felt_surveillance);
-    const double professional_tension = context.recorded(series_.concern) + context.recorded(series_.gatekeeping) +
-                                        context.recorded(series_.surveillance) +
-                                        (1.0 - context.recorded(series_.professional_trust));
-    const double tension = std::isnan(volunteer_tension) ? professional_tension / 4.0
-                                                         : (professional_tension + volunteer_tension) / 6.0;
-    context.record(series_.tension, tension);
   }
 
   void on_finalize(sim::RunContext& context) override {
@@ -272,9 +253,6 @@ class Outcomes final : public sim::Module {
   }
 
   World& world_;
-  struct SeriesIndices {
-    std::size_t tension, volunteer_trust, felt_surveillance, professional_trust, concern, gatekeeping, surveillance;
-  } series_{};
   std::array<std::pair<std::size_t, std::size_t>, kCheckpoints.size()> checkpoint_summaries_{};
   std::array<std::pair<std::size_t, std::size_t>, kStarterRisks.size()> starter_risk_summaries_{};
   struct FirstContactSummaries {
@@ -350,8 +328,6 @@ static void declare_outcomes_outputs(sim::OutputCatalog& catalog) {
   catalog.add_summary({"first_contact_after_6w", "share of contacted",
                        "Share of first peer contacts that came after 6 weeks (baby older than 42 days), among "
                        "measured mothers contacted within 26 weeks"});
-  catalog.add_series({"tension_index", "score 0-1", "Tension at the interface: mean of concern, gate-keeping, surveillance, 1 - trust either way and felt surveillance (volunteer terms left out when there are none)"});
-  catalog.add_series_mean({"tension_index", "score 0-1", "Mean tension index over the measured days (from measurement.from)"}, "tension_index");
 }
 
 const ModuleType& outcomes_module() {

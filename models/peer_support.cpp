@@ -60,7 +60,7 @@ class PeerSupport final : public sim::Module {
   explicit PeerSupport(World& world)
       : Module({.name = "peer_support",
                 .purpose = "volunteers contact assigned mothers; some contacts cross unclear boundaries (F5)",
-                .reads = {"mothers.volunteer", "mothers.feeding", "mothers.next_peer_contact", "mothers.culture", "scheme", "volunteers.skill", "volunteers.culture", "volunteers.autonomy"},
+                .reads = {"mothers.volunteer", "mothers.referred_by", "mothers.feeding", "mothers.next_peer_contact", "mothers.culture", "scheme", "volunteers.skill", "volunteers.culture", "volunteers.autonomy"},
                 .writes = {"mothers.confidence", "mothers.peer_contacts", "mothers.first_peer_contact", "mothers.last_peer_contact", "mothers.volunteer", "mothers.next_peer_contact", "volunteers.caseload", "volunteers.contacts_today", "today.boundary_events", "today.joint_successes", "today.peer_contacts", "today.real_transgressions", "tally"}}),
         world_(world) {}
 
@@ -99,9 +99,7 @@ class PeerSupport final : public sim::Module {
       if (!due) continue;
       contact(context, i, day);
       if (mothers.peer_contacts[i] >= scheme.planned_contacts) {
-        // Ended still breastfeeding: good joint work in the eyes of her professional (F3).
-        if (const auto professional = world_.professional_of(i, day); professional != kNobody)
-          world_.today.joint_successes.push_back({professional, mothers.volunteer[i]});
+        world_.credit_joint_success(i, day);  // ended still breastfeeding (F3)
         close_case(i);
       } else if (scheme.proactive()) {
         mothers.next_peer_contact[i] = day + scheme.interval;

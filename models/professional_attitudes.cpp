@@ -1,11 +1,19 @@
-// Professional attitudes (F5, F6, F7, F8), read-then-write: every new value
-// is computed from day t's values and written at the end.
+// Professional attitudes (F3, F5, F6, F7, F8), read-then-write: every new
+// value is computed from day t's values and written at the end.
+//
+// Rest state: attitudes move only with events and contacts. With none, every
+// professional keeps the values she starts with (the scenario's
+// professionals.initial.*), which are therefore her rest values:
 //  - Concern spreads over the team layer (one sparse matrix-vector product,
-//    opinion averaging), decays towards the baseline, and jumps with each
-//    perceived transgression, which also costs trust in that volunteer.
-//  - Good joint work raises trust and turns orientation towards "with".
-//  - Gate-keeping and surveillance follow targets set by concern, trust and
-//    orientation, with inertia; surveillance is capped by policy.
+//    opinion averaging), returns slowly to the initial concern, and jumps
+//    with each perceived transgression, which also costs trust in that
+//    volunteer (F5).
+//  - Joint successes raise trust and turn orientation towards "with"; so
+//    does a volunteer relieving a busy professional's workload (F3); concern
+//    above its rest value pulls orientation towards "for" (F8).
+//  - Gate-keeping and surveillance follow targets set by how far concern,
+//    trust and orientation have moved from where they started, with inertia;
+//    surveillance is capped by policy (F6, F7).
 #include <Eigen/SparseCore>
 #include <array>
 #include <algorithm>
@@ -30,7 +38,8 @@ struct AttitudeParameters {
   double orientation_weight;  // control.orientation_weight
   double joint_gain;  // orientation.joint_gain
   double concern_pull;  // orientation.concern_pull
-  bool spreads, jumps, drops_trust, gains_trust, reorients, steers_control;  // mechanism switches
+  double relief_gain;  // trust.relief_gain
+  bool spreads, relieves, jumps, drops_trust, gains_trust, reorients, steers_control;  // mechanism switches
 };
 
 sim::ParameterBlock<AttitudeParameters> declare_attitudes_parameters() {
@@ -40,7 +49,7 @@ sim::ParameterBlock<AttitudeParameters> declare_attitudes_parameters() {
               assumption("no data"), "F5"));
   block.bind(&AttitudeParameters::concern_spread, daily_rate("concern.spread", 0.05, "Daily weight of colleagues' mean concern in a professional's own (team layer)",
                    assumption("opinion averaging in small teams"), "F5"));
-  block.bind(&AttitudeParameters::concern_decay, daily_rate("concern.decay", 0.003, "Daily return of concern towards professionals.concern_baseline",
+  block.bind(&AttitudeParameters::concern_decay, daily_rate("concern.decay", 0.003, "Daily return of concern towards its rest value, the professional's initial concern",
                    assumption("concern fades over about a year without new incidents, slowly enough for "
                               "perceived transgressions to build it up (the tension loop, P4)"), "F5"));
   block.bind(&AttitudeParameters::trust_drop, share("trust.drop", 0.2, "Share of a professional's trust in a volunteer lost per perceived transgression",
@@ -51,17 +60,21 @@ sim::ParameterBlock<AttitudeParameters> declare_attitudes_parameters() {
               assumption("good outcomes build trust slowly"), "F3, F5"));
   block.bind(&AttitudeParameters::control_rate, daily_rate("control.rate", 0.02, "Daily speed at which gate-keeping and surveillance follow their targets",
                    assumption("practice changes over weeks"), "F6, F7"));
-  block.bind(&AttitudeParameters::concern_weight, share("control.concern_weight", 0.6, "Weight of concern (above baseline) in gate-keeping and surveillance targets",
+  block.bind(&AttitudeParameters::concern_weight, share("control.concern_weight", 0.6, "Weight of concern (its change since the start) in gate-keeping and surveillance targets",
               assumption("no data"), "F6, F7"));
-  block.bind(&AttitudeParameters::trust_weight, share("control.trust_weight", 0.4, "Weight of trust (around 0.5) in the gate-keeping target",
+  block.bind(&AttitudeParameters::trust_weight, share("control.trust_weight", 0.4, "Weight of trust (its change since the start) in the gate-keeping target",
               assumption("no data"), "F6"));
-  block.bind(&AttitudeParameters::orientation_weight, share("control.orientation_weight", 0.3, "Weight of orientation (around 0.5) in gate-keeping and surveillance targets",
+  block.bind(&AttitudeParameters::orientation_weight, share("control.orientation_weight", 0.3, "Weight of orientation (its change since the start) in gate-keeping and surveillance targets",
               assumption("no data"), "F6, F8"));
   block.bind(&AttitudeParameters::joint_gain, share("orientation.joint_gain", 0.05,
               "Share of the gap to 'with' closed per successful joint case (working with volunteers)",
               assumption("no data"), "F8"));
-  block.bind(&AttitudeParameters::concern_pull, daily_rate("orientation.concern_pull", 0.005, "Daily pull towards 'for' per unit of concern",
+  block.bind(&AttitudeParameters::concern_pull, daily_rate("orientation.concern_pull", 0.005, "Daily pull towards 'for' per unit of concern above its rest value",
                    assumption("no data"), "F8"));
+  block.bind(&AttitudeParameters::relief_gain, share("trust.relief_gain", 0.02,
+              "Share of the gap to full trust in a volunteer gained at each contact with a mother she supports, "
+              "scaled by the professional's workload (capped at 1): relief is worth more to a busier professional",
+              assumption("no data; the study's professionals value volunteers who spread the load (F3)"), "F3, F5"));
   const std::string module = "professional_attitudes";
   block.mechanism(&AttitudeParameters::spreads,
                   {.name = "concern_spread", .module = module, .finding = "F5",
@@ -79,6 +92,11 @@ sim::ParameterBlock<AttitudeParameters> declare_attitudes_parameters() {
                   {.name = "joint_work_builds_trust", .module = module, .finding = "F3, F5",
                    .what = "a mother both supported who ends peer support still breastfeeding raises trust in the volunteer",
                    .knocked_out = "joint successes leave trust where it is"});
+  block.mechanism(&AttitudeParameters::relieves,
+                  {.name = "relieved_workload_builds_trust", .module = module, .finding = "F3",
+                   .what = "a professional who sees a mother a volunteer supports gains trust in that volunteer, more "
+                           "the busier she is",
+                   .knocked_out = "relieved workload leaves trust where it is"});
   block.mechanism(&AttitudeParameters::reorients,
                   {.name = "orientation_dynamics", .module = module, .finding = "F8",
                    .what = "joint successes turn professionals towards working 'with' volunteers; concern pulls "
@@ -103,7 +121,7 @@ class ProfessionalAttitudes final : public sim::Module {
   explicit ProfessionalAttitudes(World& world)
       : Module({.name = "professional_attitudes",
                 .purpose = "concern spreads and decays; trust, gate-keeping, surveillance, orientation (F5-F8)",
-                .reads = {"professionals.concern", "professionals.gatekeeping", "professionals.surveillance", "professionals.orientation", "trust", "scheme.surveillance_max", "today.perceived", "today.joint_successes", "graph.team"},
+                .reads = {"professionals.concern", "professionals.gatekeeping", "professionals.surveillance", "professionals.orientation", "professionals.workload", "trust", "scheme.surveillance_max", "today.perceived", "today.joint_successes", "today.joint_contacts", "graph.team"},
                 .writes = {"professionals.concern", "professionals.gatekeeping", "professionals.surveillance", "professionals.orientation", "trust"}}),
         world_(world) {}
 
@@ -114,7 +132,9 @@ class ProfessionalAttitudes final : public sim::Module {
     const auto values = attitudes_parameters().read(context.parameters());
     spread_ = values.spreads ? 1.0 - std::exp(-values.concern_spread) : 0.0;
     decay_ = 1.0 - std::exp(-values.concern_decay);
-    baseline_ = world_.parameters.concern_baseline;
+    concern_start_ = world_.parameters.initial_concern;
+    orientation_start_ = world_.parameters.initial_orientation;
+    relief_gain_ = values.relieves ? values.relief_gain : 0.0;
     jump_ = values.jumps ? values.concern_jump : 0.0;
     trust_drop_ = values.drops_trust ? values.trust_drop : 0.0;
     trust_gain_ = values.gains_trust ? values.trust_gain : 0.0;
@@ -165,21 +185,24 @@ class ProfessionalAttitudes final : public sim::Module {
     // Professionals with no colleagues keep their own concern.
     const Eigen::VectorXd weight = spread_ * has_colleagues_;
     Eigen::VectorXd next = concern - weight.cwiseProduct(concern) + weight.cwiseProduct(averaging_ * concern);
-    next = baseline_ + (1.0 - decay_) * (next.array() - baseline_);
+    next = concern_start_ + (1.0 - decay_) * (next.array() - concern_start_);
 
     std::vector<double> gatekeeping(n), surveillance(n), orientation(n);
     joint_today_.assign(n, 0);
     for (const auto& [professional, volunteer] : world_.today.joint_successes) ++joint_today_[static_cast<std::size_t>(professional)];
     for (std::size_t k = 0; k < n; ++k) {
-      const double excess_concern = pros.concern[k] - baseline_, o = pros.orientation[k];
-      const double trust = world_.trust_of(k);
-      const double gate_target = gatekeeping_start_ + concern_weight_ * excess_concern -
-                                 trust_weight_ * (trust - world_.initial_trust) - orientation_weight_ * (o - 0.5);
+      // Each target is the starting value moved by how far concern, trust and orientation have moved since.
+      const double concern_change = pros.concern[k] - concern_start_, o = pros.orientation[k];
+      const double trust_change = world_.trust_of(k) - world_.initial_trust, orientation_change = o - orientation_start_;
+      const double gate_target = gatekeeping_start_ + concern_weight_ * concern_change - trust_weight_ * trust_change -
+                                 orientation_weight_ * orientation_change;
       const double cap = world_.scheme[pros.locality[k]].surveillance_max;
-      const double watch_target = std::min(cap, surveillance_start_ + concern_weight_ * excess_concern + orientation_weight_ * (0.5 - o));
+      const double watch_target =
+          std::min(cap, surveillance_start_ + concern_weight_ * concern_change - orientation_weight_ * orientation_change);
+      const double concern_above_rest = std::max(0.0, concern_change);
       gatekeeping[k] = steers_control_ ? approach(pros.gatekeeping[k], gate_target) : pros.gatekeeping[k];
       surveillance[k] = std::min(cap, steers_control_ ? approach(pros.surveillance[k], watch_target) : pros.surveillance[k]);
-      orientation[k] = reorients_ ? std::clamp(o + joint_gain_ * joint_today_[k] * (1.0 - o) - concern_pull_ * pros.concern[k] * o, 0.0, 1.0) : o;
+      orientation[k] = reorients_ ? std::clamp(o + joint_gain_ * joint_today_[k] * (1.0 - o) - concern_pull_ * concern_above_rest * o, 0.0, 1.0) : o;
     }
     apply_events(next);
     for (std::size_t k = 0; k < n; ++k) pros.concern[k] = std::clamp(next[static_cast<Eigen::Index>(k)], 0.0, 1.0);
@@ -188,7 +211,7 @@ class ProfessionalAttitudes final : public sim::Module {
     pros.orientation.swap(orientation);
   }
 
-  // Today's perceived transgressions and joint successes (events of day t).
+  // Today's perceived transgressions, joint successes and contacts (events of day t).
   void apply_events(Eigen::VectorXd& next_concern) {
     for (const auto& [professional, volunteer] : world_.today.perceived) {
       double& c = next_concern[professional];
@@ -199,6 +222,12 @@ class ProfessionalAttitudes final : public sim::Module {
     for (const auto& [professional, volunteer] : world_.today.joint_successes) {
       double& trust = world_.trust_edge(professional, volunteer);
       trust += trust_gain_ * (1.0 - trust);
+    }
+    if (relief_gain_ == 0.0) return;
+    for (const auto& [professional, volunteer] : world_.today.joint_contacts) {
+      const double busy = std::min(1.0, world_.professionals.workload[static_cast<std::size_t>(professional)]);
+      double& trust = world_.trust_edge(professional, volunteer);
+      trust += relief_gain_ * busy * (1.0 - trust);
     }
   }
 
@@ -213,7 +242,8 @@ class ProfessionalAttitudes final : public sim::Module {
   Eigen::SparseMatrix<double, Eigen::RowMajor> averaging_;
   Eigen::VectorXd has_colleagues_;
   std::vector<std::uint16_t> joint_today_;
-  double spread_ = 0.0, decay_ = 0.0, baseline_ = 0.0, jump_ = 0.0, trust_drop_ = 0.0, trust_gain_ = 0.0;
+  double spread_ = 0.0, decay_ = 0.0, concern_start_ = 0.0, orientation_start_ = 0.0, jump_ = 0.0, trust_drop_ = 0.0,
+         trust_gain_ = 0.0, relief_gain_ = 0.0;
   double control_ = 0.0, concern_weight_ = 0.0, trust_weight_ = 0.0, orientation_weight_ = 0.0;
   double joint_gain_ = 0.0, concern_pull_ = 0.0, gatekeeping_start_ = 0.0, surveillance_start_ = 0.0;
   bool steers_control_ = true, reorients_ = true;
@@ -236,6 +266,7 @@ static void declare_professional_attitudes_outputs(sim::OutputCatalog& catalog) 
   catalog.add_series_mean({"mean_trust_prof_in_vol", "score 0-1", "Mean trust of professionals in volunteers over the measured days (from measurement.from)"}, "prof_trust_in_volunteers");
   catalog.add_series_mean({"mean_boundary_concern", "score 0-1", "Mean boundary concern of professionals over the measured days (from measurement.from)"}, "prof_boundary_concern");
   catalog.add_series_mean({"mean_gatekeeping", "score 0-1", "Mean gate-keeping of professionals over the measured days (from measurement.from)"}, "prof_gatekeeping");
+  catalog.add_series_mean({"mean_orientation", "score 0-1", "Mean orientation of professionals (0 = for, 1 = with) over the measured days (from measurement.from)"}, "prof_orientation");
   catalog.add_series_mean({"mean_surveillance", "score 0-1", "Mean surveillance of professionals over the measured days (from measurement.from)"}, "prof_surveillance");
 }
 

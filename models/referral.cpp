@@ -48,7 +48,7 @@ class Referral final : public sim::Module {
       : Module({.name = "referral",
                 .purpose = "professionals refer or withhold (F6, F3); volunteers' direct access is granted or refused",
                 .reads = {"today.contacts", "mothers.feeding", "mothers.referred_day", "mothers.volunteer", "mothers.locality", "professionals.workload", "professionals.gatekeeping", "scheme", "volunteers.active", "volunteers.caseload", "volunteers.capacity", "volunteers.autonomy", "waiting"},
-                .writes = {"mothers.referred_day", "mothers.volunteer", "mothers.next_peer_contact", "waiting", "volunteers.caseload", "volunteers.referrals_today", "today.referrals", "today.referrals_withheld", "today.access_granted", "today.access_refused", "tally"}}),
+                .writes = {"mothers.referred_day", "mothers.referred_by", "mothers.volunteer", "mothers.next_peer_contact", "waiting", "volunteers.caseload", "volunteers.referrals_today", "today.referrals", "today.referrals_withheld", "today.access_granted", "today.access_refused", "tally"}}),
         world_(world) {}
 
  private:
@@ -96,6 +96,7 @@ class Referral final : public sim::Module {
         continue;
       }
       mothers.referred_day[i] = day;
+      mothers.referred_by[i] = contact.professional;
       ++world_.today.referrals;
       if (world_.measured(mothers.birth_day[i])) ++world_.tally.referred;
       world_.waiting.push_back(contact.mother);

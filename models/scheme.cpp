@@ -58,7 +58,7 @@ sim::ParameterBlock<LocalScheme> declare_scheme_parameters() {
              {.path = "scheme.boundary_clarity", .kind = ParameterKind::real, .default_value = 0.3, .unit = "share",
               .min = 0.0, .max = 1.0, .description = "How well the volunteer role is defined and agreed (0 = not at all)",
               .source = assumption("the study found poorly defined boundaries"), .finding = "F5",
-              .runtime_changeable = true, .at_end = sim::AtInterventionEnd::persists});
+              .runtime_changeable = true});
   block.choice(&LocalScheme::ward_access,
                {.path = "scheme.ward_access", .default_value = std::string("granted_by_staff"),
                 .description = "Volunteers' direct access to mothers on the ward and in clinics: never, when the "

@@ -20,6 +20,7 @@ Mothers::Mothers() {
   columns.attach<double>(confidence, 0.0);
   columns.attach<MotherTies>(ties, MotherTies{});
   columns.attach<std::uint8_t>(candidate, 0);
+  columns.attach<std::int32_t>(referred_by, kNobody);
 }
 
 void Mothers::add(std::int32_t day, std::uint16_t locality_of, std::uint8_t culture_of, Feeding feeding_at_birth,
@@ -103,6 +104,13 @@ void DayEvents::clear() {
   births = referrals = peer_contacts = referrals_withheld = access_granted = access_refused = 0;
   perceived_transgressions = false_alarms = real_transgressions = knowledge_transfers = joint_supports = 0;
   recruits = dropouts = 0;
+}
+
+void World::credit_joint_success(std::size_t i, int day) {
+  const auto volunteer = mothers.volunteer[i];
+  const auto responsible = professional_of(i, day), referrer = mothers.referred_by[i];
+  if (responsible != kNobody) today.joint_successes.push_back({responsible, volunteer});
+  if (referrer != kNobody && referrer != responsible) today.joint_successes.push_back({referrer, volunteer});
 }
 
 void World::start_day() {

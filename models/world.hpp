@@ -55,6 +55,7 @@ struct Mothers {
   std::vector<double> confidence;  // breastfeeding self-efficacy; usual care holds it at the baseline
   std::vector<MotherTies> ties;    // community ties (F8), formed on arrival by mother_network
   std::vector<std::uint8_t> candidate;  // 1 once she is to train with the next cohort (F8)
+  std::vector<std::int32_t> referred_by;               // the professional who referred her; kNobody if none did
   // Every column above, with the value a newborn's entry starts with (a module may attach its own).
   sim::AgentColumns columns;
 
@@ -179,7 +180,6 @@ struct WorldParameters {
   double handover_age;  // professionals.handover_age
   double initial_gatekeeping;  // professionals.initial.gatekeeping
   double initial_concern;  // professionals.initial.boundary_concern
-  double concern_baseline;  // professionals.concern_baseline
   double initial_trust;  // professionals.initial.trust_in_volunteers
   double initial_surveillance;  // professionals.initial.surveillance
   double initial_orientation;  // professionals.initial.orientation
@@ -233,6 +233,11 @@ struct World {
     return day - mothers.birth_day[mother_index] < handover_age ? mothers.midwife[mother_index]
                                                                 : mothers.health_visitor[mother_index];
   }
+
+  // A case ended with the mother still breastfeeding: good joint work in the
+  // eyes of every professional who took part, the one who referred her and
+  // the one responsible for her now (F3), each credited once.
+  void credit_joint_success(std::size_t mother_index, int day);
 
   DayEvents today;  // cleared by the engine at the start of each day (start_day)
   std::vector<std::uint16_t> candidates;  // localities of supported mothers who will join the next cohort

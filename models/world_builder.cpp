@@ -52,8 +52,6 @@ sim::ParameterBlock<WorldParameters> declare_world_parameters() {
               assumption("the study describes some gate-keeping; no measured value"), "F6"));
   block.bind(&WorldParameters::initial_concern, share("professionals.initial.boundary_concern", 0.3, "Professionals' initial concern about volunteers' boundaries",
               assumption("the study describes concern; no measured value"), "F5"));
-  block.bind(&WorldParameters::concern_baseline, share("professionals.concern_baseline", 0.2, "Level that concern returns to without incidents",
-              assumption("no data"), "F5"));
   block.bind(&WorldParameters::initial_trust, share("professionals.initial.trust_in_volunteers", 0.5, "Professionals' initial trust in a volunteer",
               assumption("no data"), "F5"));
   block.bind(&WorldParameters::initial_surveillance, share("professionals.initial.surveillance", 0.3,

@@ -58,8 +58,7 @@ class ParameterBlock {
     requires std::invocable<Convert, const ParameterValue&>
   ParameterBlock& bind(Field Values::*field, ParameterSpec spec, Convert convert) {
     bindings_.push_back({std::move(spec),
-                         [field, convert](Values& values, const ParameterValue& value) { values.*field = convert(value); },
-                         [field](Values& to, const Values& from) { to.*field = from.*field; }});
+                         [field, convert](Values& values, const ParameterValue& value) { values.*field = convert(value); }});
     return *this;
   }
 
@@ -114,12 +113,6 @@ class ParameterBlock {
     return false;
   }
 
-  // Copies from `from` the fields whose parameter persists after the end of an intervention that set it.
-  void keep_persistent(Values& to, const Values& from) const {
-    for (const auto& binding : bindings_)
-      if (binding.spec.at_end == AtInterventionEnd::persists) binding.copy(to, from);
-  }
-
   [[nodiscard]] std::vector<ParameterSpec> specs() const {
     std::vector<ParameterSpec> specs;
     for (const auto& binding : bindings_) specs.push_back(binding.spec);
@@ -130,7 +123,6 @@ class ParameterBlock {
   struct Binding {
     ParameterSpec spec;
     std::function<void(Values&, const ParameterValue&)> apply;
-    std::function<void(Values&, const Values&)> copy;
     std::optional<MechanismSpec> mechanism;  // set when the spec is a mechanism's switch
   };
   std::vector<Binding> bindings_;

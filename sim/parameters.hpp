@@ -36,11 +36,6 @@ enum class Provenance {
   setting,     // a run setting (seed, horizon), not a property of the world
 };
 
-// What happens to a run-time-changeable parameter when an intervention that
-// changed it ends: most settings return to the scenario's value; a few are
-// state the intervention changed for good (a boundary protocol's clarity).
-enum class AtInterventionEnd { reverts, persists };
-
 struct Source {
   Provenance kind = Provenance::assumption;
   std::string reference;  // citation, calibration target or rationale
@@ -61,7 +56,6 @@ struct ParameterSpec {
   Source source;
   std::string finding;              // the study finding(s) it models, e.g. "F5"
   bool runtime_changeable = false;  // interventions and the web page may change it
-  AtInterventionEnd at_end = AtInterventionEnd::reverts;  // for changeable ones: after the intervention ends
   bool describes_run_plan = false;  // seed, replicates: stored once for the file, not per run
 
   [[nodiscard]] bool required() const { return !default_value.has_value(); }
@@ -80,6 +74,10 @@ struct InterventionKind {
   std::vector<ParameterSpec> fields;                         // its own fields (path = field name)
   std::vector<std::pair<std::string, std::string>> setters;  // field name -> the parameter it sets
   std::vector<std::pair<std::string, std::string>> fixed;    // parameter -> the value it sets (scenario text)
+  // Parameters whose setting outlasts the intervention: set once at its start
+  // and kept after its end (a written protocol's boundary clarity); the
+  // others are in force from start to end and then return to what they were.
+  std::vector<std::string> lasting;
   bool free_settings = false;  // takes `values: {parameter: value, ...}` for any changeable parameter
 };
 
@@ -89,7 +87,7 @@ struct Intervention {
   double start = 0.0;                                    // day
   double end = std::numeric_limits<double>::infinity();  // in force while start <= day < end
   std::vector<int> targets;                              // localities counted from 1; empty: all
-  std::vector<std::pair<std::string, double>> numbers;   // its own numeric fields
+  std::vector<std::pair<std::string, double>> numbers;   // its own fields (true/false as 1/0)
   std::vector<std::pair<std::string, ParameterValue>> settings;  // parameter -> value, in file order
   SourceLocation where;
 

@@ -172,7 +172,7 @@ struct InterventionFieldReader {
       add_setting(*target, value, value_where);
     } else if (const auto* spec = own_field(key)) {
       const auto named = with_path(*spec, kind.name + "." + key);
-      result.numbers.emplace_back(key, std::get<double>(convert_value(named, value, value_where)));
+      result.numbers.emplace_back(key, as_number(convert_value(named, value, value_where)));
     } else {
       const auto suggestion = closest_match(key, allowed_fields());
       std::string known;
@@ -190,7 +190,7 @@ struct InterventionFieldReader {
       if (seen.contains(spec.path)) continue;
       if (!spec.default_value)
         throw InputError(where, "intervention '" + kind.name + "': missing '" + spec.path + "' (" + spec.description + ")");
-      result.numbers.emplace_back(spec.path, std::get<double>(*spec.default_value));
+      result.numbers.emplace_back(spec.path, as_number(*spec.default_value));
     }
     for (const auto& [path, text] : kind.fixed)
       result.settings.emplace_back(path, convert_value(*parameters.registry().find(path), YAML::Load(text), where));
@@ -246,6 +246,10 @@ struct InterventionFieldReader {
     for (const auto& spec : kind.fields)
       if (spec.path == field) return &spec;
     return nullptr;
+  }
+  // An own field's value as Intervention::numbers holds it: true/false as 1/0.
+  static double as_number(const ParameterValue& value) {
+    return std::holds_alternative<bool>(value) ? (std::get<bool>(value) ? 1.0 : 0.0) : std::get<double>(value);
   }
   static ParameterSpec with_path(ParameterSpec spec, std::string path) {
     spec.path = std::move(path);
@@ -559,7 +563,8 @@ static YAML::Node intervention_yaml(const ParameterRegistry& registry, const Int
   }
   for (const auto& [name, value] : intervention.numbers) {
     for (const auto& spec : kind.fields)
-      if (spec.path == name) fields[name] = to_yaml(spec, value);
+      if (spec.path == name)
+        fields[name] = to_yaml(spec, spec.kind == ParameterKind::boolean ? ParameterValue(value != 0.0) : ParameterValue(value));
   }
   for (const auto& [path, value] : intervention.settings) {
     const auto& spec = *registry.find(path);

@@ -47,15 +47,11 @@ TEST_CASE("no surveillance: nothing is noticed") {
   CHECK(run->total(perceived_transgressions) == 0);
 }
 
-TEST_CASE("no professional network: concern does not spread, it only decays") {
+TEST_CASE("no professional network and no boundary events: concern stays exactly where it starts") {
   const auto run = run_world(busy_with({"network.team_neighbours=0", "professionals.initial.boundary_concern=0.6",
-                                        "professionals.concern_baseline=0.2", "boundary.transgression_probability=0",
-                                        "boundary.ambiguity_probability=0"}));
+                                        "boundary.transgression_probability=0", "boundary.ambiguity_probability=0"}));
   CHECK(run->summary(test_support::summary::network_team_mean_degree) == 0.0);
-  const auto& pros = run->world().professionals;
-  const double keep = std::exp(-run->parameters.real("concern.decay"));
-  const double expected = 0.2 + 0.4 * std::pow(keep, run->result.days);
-  for (const double concern : pros.concern) CHECK(concern == Approx(expected).epsilon(1e-9));
+  for (const double concern : run->world().professionals.concern) CHECK(concern == 0.6);
 }
 
 TEST_CASE("full gate-keeping: no professional ever refers") {

@@ -89,3 +89,22 @@ TEST_CASE("every classroom lever is a parameter the page can show") {
     CHECK((spec->is_numeric() || spec->kind == sim::ParameterKind::choice || spec->kind == sim::ParameterKind::boolean));
   }
 }
+
+TEST_CASE("whether a change outlasts its intervention is the intervention's to say") {
+  const auto clarity_after = [](const char* intervention) {
+    auto scenario = breastfriends();
+    scenario.parameters.interventions.push_back(
+        sim::read_intervention(scenario.parameters, YAML::Load(intervention), "test"));
+    const auto result = sim::run_one(models::build_plan, models::output_catalog(), scenario.parameters,
+                                     sim::replicate_seed(5, 0), models::simulated_days(scenario.parameters));
+    const auto clarity = test_support::series::boundary_clarity;
+    return std::pair{result.at(clarity, 59), result.at(clarity, 61)};
+  };
+  // A period of clearer boundaries set for days 30-60 returns to the scenario's 0.3 at its end ...
+  CHECK(clarity_after("set: {start: 30 days, end: 60 days, values: {scheme.boundary_clarity: 0.9}}") ==
+        std::pair{0.9, 0.3});
+  // ... unless it says its values last; a written protocol's clarity lasts by its kind's declaration.
+  CHECK(clarity_after("set: {start: 30 days, end: 60 days, lasting: true, values: {scheme.boundary_clarity: 0.9}}") ==
+        std::pair{0.9, 0.9});
+  CHECK(clarity_after("boundary_protocol: {start: 30 days, end: 60 days, clarity: 0.9}") == std::pair{0.9, 0.9});
+}

@@ -12,7 +12,7 @@ TEST_CASE("the daily plan runs the modules in this order") {
   // Volunteers' experience reads professionals' surveillance before professional_attitudes writes day t+1.
   CHECK(names == std::vector<std::string>{"interventions", "demography", "professional_care", "referral",
                                           "peer_support", "mother_network", "boundary", "learning", "volunteer_experience",
-                                          "professional_attitudes", "feeding", "outcomes"});
+                                          "professional_attitudes", "feeding", "outcomes", "tension"});
 }
 
 TEST_CASE("every module of the plan says what it reads and writes, and the printed plan shows it") {

@@ -1,0 +1,117 @@
+"""The rates the model produces (docs/model-rates.md), beside the data where
+data exist, so practitioners can judge them: every scenario of the library
+run at one seed with replicates, one row per rate.
+
+    /usr/bin/python3 -m ppisim_analysis.model_rates --binary build/ppisim -o docs/model-rates.md   (./dev rates)
+
+Each cell is the replicate mean with the replicates' range: replicate noise
+only, at the defaults; parameter uncertainty is not in it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import math
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from .load import load_results
+
+# (summary, what it is, what data say, or "no data").
+RATES = (
+    ("perceived_transgressions_per_professional_year", "perceived transgressions per professional per year", "no data"),
+    ("false_alarms_per_professional_year", "false alarms per professional per year", "no data"),
+    ("real_transgressions_per_volunteer_year", "real transgressions per active volunteer per year", "no data"),
+    ("volunteer_retention_1y", "volunteers still active a year after joining",
+     "0.47-0.91 (community health-volunteer programmes report 9-53% attrition a year)"),
+    ("mean_volunteer_caseload", "mothers per active volunteer at a time",
+     "a few to ten (schemes' reports; model brief)"),
+    ("prof_workload", "professionals' workload (1 = recommended caseload)",
+     "midwives about 33-34 births per full-time midwife a year against 28 recommended (1.2); "
+     "health visitors often above 250-300 families"),
+    ("referrals_per_mother", "referrals per measured mother", "no data"),
+    ("reached_by_volunteer", "share of measured mothers reached by a volunteer", "no data for Doncaster"),
+    ("first_contact_within_48h", "referred mothers first contacted within 48 hours",
+     "the proactive schemes of the trials aim for all (McFadden et al. 2017)"),
+    ("referrals_lapsed_share", "referrals that lapsed unmet", "no data"),
+    ("stopped_any_by_6w_among_starters", "risk of having stopped any breastfeeding by 6 weeks, among starters",
+     "about 0.32 in the trials' control arms (McFadden et al. 2019); IFS 2010: 1 - 55/81 = 0.32"),
+    ("tension_index", "tension index (0-1)", "no data: a model construct (ODD 7.12)"),
+)
+
+
+def _run(binary: Path, scenario: Path, output: Path, replicates: int, seed: int) -> None:
+    result = subprocess.run([str(binary), "run", str(scenario), "-o", str(output), "--force", "--quiet",
+                             "--replicates", str(replicates), "--seed", str(seed)], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"ppisim run {scenario} failed ({result.returncode}):\n{result.stderr}")
+
+
+def cell(values: np.ndarray) -> str:
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return "-"
+    mean = float(values.mean())
+    digits = 2 if abs(mean) >= 10 else 3
+    return f"{mean:.{digits}f} ({values.min():.{digits}f}-{values.max():.{digits}f})"
+
+
+def table(files: dict[str, Path]) -> list[str]:
+    loaded = {name: load_results(path) for name, path in files.items()}
+    names = list(loaded)
+    lines = ["| rate | " + " | ".join(f"`{n}`" for n in names) + " | data |",
+             "|---|" + "---|" * len(names) + "---|"]
+    for summary, words, data in RATES:
+        if not all(summary in results.summary for results in loaded.values()):
+            continue
+        cells = [cell(results.summary[summary].to_numpy(dtype=float)) for results in loaded.values()]
+        lines.append(f"| {words} (`{summary}`) | " + " | ".join(cells) + f" | {data} |")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--binary", type=Path, default=Path("build/ppisim"))
+    parser.add_argument("--scenarios", type=Path, default=Path("scenarios"))
+    parser.add_argument("-o", "--output", type=Path, default=Path("docs/model-rates.md"))
+    parser.add_argument("--replicates", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--only", action="append", default=[], help="scenario names to run (default: the library)")
+    args = parser.parse_args(argv)
+    scenarios = sorted(p for p in args.scenarios.glob("*.yaml") if not args.only or p.stem in args.only)
+    revision = subprocess.run([str(args.binary), "--version"], capture_output=True, text=True).stdout
+    revision = revision.split("revision ")[-1].rstrip(")\n")
+    with tempfile.TemporaryDirectory() as work:
+        files = {}
+        for scenario in scenarios:
+            files[scenario.stem] = Path(work) / f"{scenario.stem}.h5"
+            _run(args.binary, scenario, files[scenario.stem], args.replicates, args.seed)
+        rows = table(files)
+    text = "\n".join([
+        "# The rates the model produces",
+        "",
+        f"Generated by `./dev rates` (revision {revision}, {_dt.date.today().isoformat()}, seed {args.seed}, "
+        f"{args.replicates} replicates per scenario); do not edit by hand.",
+        "",
+        "Where data exist, the defaults respect them and the last column cites them; where none exist "
+        "(boundary-event rates), these are the rates the model's assumptions produce, for practitioners to "
+        "judge. Each cell is the replicate mean, with the replicates' range in brackets: replicate noise only, "
+        "at the scenario's parameters (no parameter uncertainty).",
+        "",
+        *rows,
+        "",
+    ])
+    partial = args.output.with_suffix(args.output.suffix + ".tmp")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(args.output)
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
