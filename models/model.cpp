@@ -82,6 +82,7 @@ const std::vector<ModuleType>& daily_plan() {
       professional_care_module(),
       referral_module(),
       peer_support_module(),
+      mother_network_module(),
       boundary_module(),
       learning_module(),
       volunteer_experience_module(),

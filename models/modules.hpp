@@ -36,6 +36,7 @@ const ModuleType& demography_module();          // births, leaving, training coh
 const ModuleType& professional_care_module();   // workload, scheduled contacts (F3, F4)
 const ModuleType& referral_module();            // gate-keeping, referral, access (F6)
 const ModuleType& peer_support_module();        // volunteers' contacts, boundary events (F5)
+const ModuleType& mother_network_module();      // mothers' community ties, word of mouth (F8)
 const ModuleType& boundary_module();            // noticing and perceiving (F5, F7)
 const ModuleType& learning_module();            // cultural knowledge (F4)
 const ModuleType& volunteer_experience_module();// F1, F2, F7, F8

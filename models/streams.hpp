@@ -25,6 +25,8 @@ enum : std::uint32_t {
   difficulty_course,  // agent: mother id; resolving on her own, or onset and its kind
   difficulty_care,    // agent: mother id; slot 0: asking for help, slot k: resolving at her k-th professional contact today
   difficulty_peer,    // agent: mother id; resolving at a peer contact
+  mother_ties,        // agent: mother id; her community ties on arrival
+  word_of_mouth,      // agent: id of the supported mother who tells; slot: her tie
 };
 
 }  // namespace models::stream

@@ -4,6 +4,9 @@
 // grows autonomy (semi-autonomous development); surveillance wears down
 // self-esteem, autonomy and trust in professionals. Commitment follows
 // self-esteem, support, being used and trust; dropout falls with it.
+// Tenure (F2, F8): experience accumulates with months of service and with
+// contacts, and speeds autonomy growth, consolidates skill and adds to social
+// support and commitment, so the volunteers who stay grow into the role.
 // Reads the professionals' state of day t; each volunteer's update reads
 // only her own values, so updating in place is read-then-write.
 #include <array>
@@ -18,6 +21,17 @@
 namespace models {
 namespace {
 
+// Community health-volunteer programmes lose 9-53% of their volunteers a year
+// (scoping review of 35 studies: Rajaa & Palanisamy, Indian J Med Ethics 2022,
+// doi:10.20529/IJME.2022.079; lay health workers: Nkonki et al., Bull WHO
+// 2011;89:919-23). The default puts the model's one-year retention near the
+// middle of that range (about 0.7 in breastfriends and integrated at seed 2026);
+// tests/models/test_volunteer_science.cpp checks it stays within the range.
+constexpr double kDropoutRate = 0.025;
+const char* const kAttritionTarget =
+    "one-year retention within 0.47-0.91: community health-volunteer programmes lose 9-53% a year (Rajaa & "
+    "Palanisamy 2022, doi:10.20529/IJME.2022.079); set by hand near the middle (~30%)";
+
 struct ExperienceParameters {
   double esteem_gain;  // volunteers.esteem_gain
   double skill_gain;  // volunteers.skill_gain
@@ -28,6 +42,16 @@ struct ExperienceParameters {
   double trust_gain;  // volunteers.trust_gain
   double commitment_rate;  // volunteers.commitment_rate
   double dropout_rate;  // volunteers.dropout_rate
+  double experience_time;  // volunteers.tenure.time_scale
+  double experience_contacts;  // volunteers.tenure.contacts_scale
+  double tenure_autonomy;  // volunteers.tenure.autonomy
+  double tenure_skill;  // volunteers.tenure.skill
+  double tenure_support;  // volunteers.tenure.support
+  double tenure_commitment;  // volunteers.tenure.commitment
+  bool tenure;  // mechanisms.tenure
+  bool autonomy_grows;  // mechanisms.autonomy_growth
+  bool surveillance_wears;  // mechanisms.surveillance_wears_volunteers
+  bool cohort_support;  // mechanisms.cohort_support
 };
 
 sim::ParameterBlock<ExperienceParameters> declare_experience_parameters() {
@@ -48,10 +72,49 @@ sim::ParameterBlock<ExperienceParameters> declare_experience_parameters() {
               none, "F6"));
   block.bind(&ExperienceParameters::commitment_rate, daily_rate("volunteers.commitment_rate", 0.02,
                    "Daily speed at which commitment follows the mean of self-esteem, support, use and trust", none));
-  block.bind(&ExperienceParameters::dropout_rate, {.path = "volunteers.dropout_rate", .kind = ParameterKind::rate, .default_value = 1.0 / sim::kDaysPerYear,
+  block.bind(&ExperienceParameters::dropout_rate, {.path = "volunteers.dropout_rate", .kind = ParameterKind::rate, .default_value = kDropoutRate,
          .unit = "per day", .min = 0.0, .max = 1.0,
          .description = "Dropout hazard of a volunteer with no commitment; it falls as (1 - commitment)^2",
-         .source = assumption("peer-support schemes report losing many volunteers within a year"), .finding = "F8"});
+         .source = calibrated(kAttritionTarget), .finding = "F8"});
+  const sim::Source tenure = assumption(
+      "the study: a developing cohort gains benefits beyond those planned (F8) and personal development (F2); "
+      "no measured rates, a candidate for sensitivity analysis");
+  block.bind(&ExperienceParameters::experience_time, {.path = "volunteers.tenure.time_scale", .kind = ParameterKind::duration,
+         .default_value = sim::kDaysPerYear, .unit = "days", .min = 1.0, .max = 100 * sim::kDaysPerYear,
+         .description = "Service after which experience is 1 - 1/e (63%) from time alone: experience = "
+                        "1 - exp(-(days of service / this + contacts / volunteers.tenure.contacts_scale))",
+         .source = tenure, .finding = "F2, F8"});
+  block.bind(&ExperienceParameters::experience_contacts, number("volunteers.tenure.contacts_scale", 60.0, "contacts", 1.0, 100'000.0,
+               "Contacts with mothers after which experience is 1 - 1/e (63%) from contacts alone (about 15 mothers "
+               "of 4 contacts)", tenure, "F2, F8"));
+  block.bind(&ExperienceParameters::tenure_autonomy, number("volunteers.tenure.autonomy", 1.0, "per unit of experience", 0.0, 100.0,
+               "Relative speed-up of autonomy growth at full experience (growth x (1 + this x experience))", tenure, "F8"));
+  block.bind(&ExperienceParameters::tenure_skill, daily_rate("volunteers.tenure.skill", 0.002,
+               "Daily share of the gap to full skill closed at full experience (refresher training, supervision, "
+               "cases seen), besides what each contact teaches", tenure, "F2"));
+  block.bind(&ExperienceParameters::tenure_support, share("volunteers.tenure.support", 0.5,
+              "Share of the gap to full social support that full experience adds to what cohort ties give "
+              "(belonging to the scheme: known staff, mothers, other volunteers)", tenure, "F1, F8"));
+  block.bind(&ExperienceParameters::tenure_commitment, share("volunteers.tenure.commitment", 0.5,
+              "Share of the gap to full commitment that full experience adds to the commitment target (identity "
+              "and belonging grow with service; attrition is highest early)", tenure, "F8"));
+  block.mechanism(&ExperienceParameters::tenure,
+                  {.name = "tenure", .module = "volunteer_experience", .finding = "F2, F8",
+                   .what = "experience from months of service and contacts speeds autonomy growth, consolidates skill "
+                           "and adds to social support and commitment",
+                   .knocked_out = "time in the scheme changes nothing: experience has no effect"});
+  block.mechanism(&ExperienceParameters::autonomy_grows,
+                  {.name = "autonomy_growth", .module = "volunteer_experience", .finding = "F8",
+                   .what = "volunteers' autonomy grows with self-esteem (and experience): semi-autonomous development",
+                   .knocked_out = "autonomy never grows; surveillance can only lower it"});
+  block.mechanism(&ExperienceParameters::surveillance_wears,
+                  {.name = "surveillance_wears_volunteers", .module = "volunteer_experience", .finding = "F7",
+                   .what = "felt surveillance lowers volunteers' self-esteem, autonomy and trust in professionals",
+                   .knocked_out = "surveillance costs volunteers nothing"});
+  block.mechanism(&ExperienceParameters::cohort_support,
+                  {.name = "cohort_support", .module = "volunteer_experience", .finding = "F1",
+                   .what = "active ties within a training cohort give volunteers social support",
+                   .knocked_out = "cohort ties give no social support (only experience does, with tenure)"});
   return block;
 }
 
@@ -60,11 +123,6 @@ const sim::ParameterBlock<ExperienceParameters>& experience_parameters() {
   return block;
 }
 
-
-struct ExperienceRates {
-  double esteem_gain, skill_gain, autonomy_growth, surveillance_cost, support_rate, support_half, trust_gain,
-      commitment_rate, dropout_rate;
-};
 
 class VolunteerExperience final : public sim::Module {
  public:
@@ -78,22 +136,30 @@ class VolunteerExperience final : public sim::Module {
  private:
   void on_initialize(sim::RunContext& context) override {
     const auto& c = context.catalog();
-    series_ = {c.series_index("volunteers_active"), c.series_index("volunteer_utilisation"), c.series_index("dropouts"), {c.series_index("volunteer_self_esteem"), c.series_index("volunteer_social_support"), c.series_index("volunteer_skill"), c.series_index("volunteer_autonomy"), c.series_index("volunteer_trust_in_professionals"), c.series_index("volunteer_felt_surveillance"), c.series_index("volunteer_commitment")}};
-    const auto values = experience_parameters().read(context.parameters());
-    rates_ = {values.esteem_gain,      values.skill_gain,
-              values.autonomy_growth,  values.surveillance_cost,
-              values.support_rate,     values.support_half,
-              values.trust_gain,       values.commitment_rate,
-              values.dropout_rate};
+    series_ = {c.series_index("volunteers_active"), c.series_index("volunteer_utilisation"), c.series_index("volunteer_caseload"), c.series_index("dropouts"), {c.series_index("volunteer_self_esteem"), c.series_index("volunteer_social_support"), c.series_index("volunteer_skill"), c.series_index("volunteer_autonomy"), c.series_index("volunteer_trust_in_professionals"), c.series_index("volunteer_felt_surveillance"), c.series_index("volunteer_commitment")}};
+    tenure_series_ = {c.series_index("volunteer_tenure"), c.series_index("volunteer_experience")};
+    tenure_at_dropout_summary_ = c.summary_index("tenure_at_dropout");
+    rates_ = experience_parameters().read(context.parameters());
+    // Her own columns, attached to every volunteer (the initial ones too).
+    world_.volunteers.columns.attach<std::uint32_t>(contacts_total_, 0);
+    world_.volunteers.columns.attach<double>(experience_, 0.0);
+    measure_from_ = world_.measure_from;
+  }
+
+  void on_finalize(sim::RunContext& context) override {
+    context.set_summary(tenure_at_dropout_summary_, tenure_at_dropout_.value());  // NaN when nobody left
   }
 
   // Means over active volunteers, their number and how full they are.
   void on_record(sim::RunContext& context) override {
     const auto& vo = world_.volunteers;
     std::array<sim::RunningMean, 7> means;
+    sim::RunningMean tenure, experience;
     std::size_t capacity = 0, caseload = 0;
     for (std::size_t v = 0; v < vo.count(); ++v) {
       if (!vo.active[v]) continue;
+      tenure.add(months_of_service(v, context.day()));
+      experience.add(experience_[v]);
       capacity += vo.capacity[v];
       caseload += vo.caseload[v];
       const std::array values{vo.self_esteem[v], vo.social_support[v], vo.skill[v], vo.autonomy[v],
@@ -102,8 +168,15 @@ class VolunteerExperience final : public sim::Module {
     }
     context.record(series_.active, static_cast<double>(means[0].n));
     context.record(series_.utilisation, capacity ? static_cast<double>(caseload) / static_cast<double>(capacity) : 0.0);
+    context.record(series_.caseload, means[0].n ? static_cast<double>(caseload) / static_cast<double>(means[0].n) : std::nan(""));
     context.record(series_.dropouts, world_.today.dropouts);
     for (std::size_t k = 0; k < means.size(); ++k) context.record(series_.means[k], means[k].value());
+    context.record(tenure_series_.tenure, tenure.value());
+    context.record(tenure_series_.experience, experience.value());
+  }
+
+  [[nodiscard]] double months_of_service(std::size_t v, int day) const {
+    return static_cast<double>(day - world_.volunteers.joined_day[v]) / sim::kDaysPerMonth;
   }
 
   void on_step(sim::RunContext& context) override {
@@ -113,23 +186,38 @@ class VolunteerExperience final : public sim::Module {
     for (std::size_t v = 0; v < volunteers.count(); ++v) {
       if (!volunteers.active[v]) continue;
       const double ties = static_cast<double>(active_cohort_ties(professionals + v, professionals));
+      gain_experience(v, context.day());
       develop(v, ties);
       if (leaves(context, v)) drop_out(v, context.day());
     }
   }
 
+  // Experience from months of service and contacts so far, today's included (saturating in [0, 1)).
+  void gain_experience(std::size_t v, int day) {
+    contacts_total_[v] += world_.volunteers.contacts_today[v];
+    const double service = static_cast<double>(day - world_.volunteers.joined_day[v]);
+    experience_[v] = 1.0 - std::exp(-(service / rates_.experience_time +
+                                      static_cast<double>(contacts_total_[v]) / rates_.experience_contacts));
+  }
+
   void develop(std::size_t v, double ties) {
     auto& vo = world_.volunteers;
     const double helped = vo.contacts_today[v], referred = vo.referrals_today[v];  // counts today
-    const double felt = vo.felt_surveillance[v] * rates_.surveillance_cost;
+    const double felt = rates_.surveillance_wears ? vo.felt_surveillance[v] * rates_.surveillance_cost : 0.0;
     const double esteem = vo.self_esteem[v], autonomy = vo.autonomy[v], trust = vo.trust_in_professionals[v];
+    const double experience = rates_.tenure ? experience_[v] : 0.0, skill = vo.skill[v];
     vo.self_esteem[v] = clamp01(esteem + rates_.esteem_gain * helped * (1.0 - esteem) - felt * esteem);
-    vo.skill[v] = clamp01(vo.skill[v] + rates_.skill_gain * helped * (1.0 - vo.skill[v]));
-    vo.autonomy[v] = clamp01(autonomy + rates_.autonomy_growth * esteem * (1.0 - autonomy) - felt * autonomy);
+    vo.skill[v] = clamp01(skill + (rates_.skill_gain * helped + rates_.tenure_skill * experience) * (1.0 - skill));
+    const double growth =
+        rates_.autonomy_grows ? rates_.autonomy_growth * esteem * (1.0 + rates_.tenure_autonomy * experience) : 0.0;
+    vo.autonomy[v] = clamp01(autonomy + growth * (1.0 - autonomy) - felt * autonomy);
     vo.trust_in_professionals[v] = clamp01(trust + rates_.trust_gain * referred * (1.0 - trust) - felt * trust);
-    vo.social_support[v] += rates_.support_rate * (ties / (ties + rates_.support_half) - vo.social_support[v]);
+    const double from_ties = rates_.cohort_support ? ties / (ties + rates_.support_half) : 0.0;
+    const double support_target = from_ties + rates_.tenure_support * experience * (1.0 - from_ties);
+    vo.social_support[v] += rates_.support_rate * (support_target - vo.social_support[v]);
     const double used = static_cast<double>(vo.caseload[v]) / static_cast<double>(vo.capacity[v]);
-    const double target = (esteem + vo.social_support[v] + used + trust) / 4.0;
+    const double mean = (esteem + vo.social_support[v] + used + trust) / 4.0;
+    const double target = mean + rates_.tenure_commitment * experience * (1.0 - mean);
     vo.commitment[v] += rates_.commitment_rate * (target - vo.commitment[v]);
   }
 
@@ -146,6 +234,7 @@ class VolunteerExperience final : public sim::Module {
     volunteers.active[v] = 0;
     volunteers.left_day[v] = day;
     ++world_.today.dropouts;
+    if (day >= measure_from_) tenure_at_dropout_.add(months_of_service(v, day));
     auto& mothers = world_.mothers;
     for (std::size_t i = mothers.departed; i < mothers.count() && volunteers.caseload[v] > 0; ++i) {
       if (mothers.volunteer[i] != static_cast<std::int32_t>(v)) continue;
@@ -180,9 +269,17 @@ class VolunteerExperience final : public sim::Module {
 
   World& world_;
   struct SeriesIndices {
-    std::size_t active, utilisation, dropouts; std::array<std::size_t, 7> means;
+    std::size_t active, utilisation, caseload, dropouts; std::array<std::size_t, 7> means;
   } series_{};  // where this module records (looked up in the catalog)
-  ExperienceRates rates_{};
+  struct TenureSeries {
+    std::size_t tenure, experience;
+  } tenure_series_{};
+  std::size_t tenure_at_dropout_summary_ = 0;
+  ExperienceParameters rates_{};
+  std::vector<std::uint32_t> contacts_total_;  // contacts with mothers since joining, by volunteer
+  std::vector<double> experience_;              // by volunteer, in [0, 1)
+  sim::RunningMean tenure_at_dropout_;          // months of service of those who left from measure_from on
+  int measure_from_ = 0;
   std::vector<double> sums_;
   std::vector<std::size_t> counts_;
 };
@@ -198,6 +295,7 @@ static void declare_volunteer_experience(sim::ParameterRegistry& registry) { exp
 static void declare_volunteer_experience_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"volunteers_active", "volunteers", "Volunteers active in the scheme"});
   catalog.add_series({"volunteer_utilisation", "share", "Mothers supported as a share of volunteers' total capacity"});
+  catalog.add_series({"volunteer_caseload", "mothers", "Mean number of mothers an active volunteer supports now (NaN with no volunteer active)"});
   catalog.add_series({"dropouts", "volunteers per day", "Volunteers who left the scheme"});
   catalog.add_series({"volunteer_self_esteem", "score 0-1", "Mean self-esteem of active volunteers (F2)"});
   catalog.add_series({"volunteer_social_support", "score 0-1", "Mean social support of active volunteers (F1)"});
@@ -206,7 +304,12 @@ static void declare_volunteer_experience_outputs(sim::OutputCatalog& catalog) {
   catalog.add_series({"volunteer_trust_in_professionals", "score 0-1", "Mean trust of active volunteers in professionals"});
   catalog.add_series({"volunteer_felt_surveillance", "score 0-1", "Mean surveillance felt by active volunteers (F7)"});
   catalog.add_series({"volunteer_commitment", "score 0-1", "Mean commitment of active volunteers"});
+  catalog.add_series({"volunteer_tenure", "months", "Mean time in the scheme of active volunteers (F8)"});
+  catalog.add_series({"volunteer_experience", "score 0-1", "Mean experience of active volunteers, from months of service and contacts (F2, F8)"});
+  catalog.add_series_mean({"mean_volunteer_tenure", "months", "Mean time in the scheme of active volunteers over the measured days (from measurement.from)"}, "volunteer_tenure");
+  catalog.add_summary({"tenure_at_dropout", "months", "Mean time in the scheme of volunteers who dropped out from measurement.from on (NaN if none did)"});
   catalog.add_series_mean({"mean_volunteer_self_esteem", "score 0-1", "Mean self-esteem of active volunteers over the measured days (from measurement.from)"}, "volunteer_self_esteem");
+  catalog.add_series_mean({"mean_volunteer_caseload", "mothers", "Mean number of mothers an active volunteer supports at a time, over the measured days (from measurement.from)"}, "volunteer_caseload");
   catalog.add_series_mean({"mean_trust_vol_in_prof", "score 0-1", "Mean trust of volunteers in professionals over the measured days (from measurement.from)"}, "volunteer_trust_in_professionals");
 }
 

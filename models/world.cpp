@@ -23,6 +23,8 @@ Mothers::Mothers() {
   columns.attach<double>(confidence, 0.0);
   for (auto* column : {&waiting_since, &lapsed_day, &declined_day, &assigned_day})
     columns.attach<std::int32_t>(*column, kNever);
+  columns.attach<MotherTies>(ties, MotherTies{});
+  columns.attach<std::uint8_t>(candidate, 0);
   columns.attach<std::int32_t>(referred_by, kNobody);
 }
 

@@ -6,6 +6,7 @@
 // arrived, so the active mothers are always a contiguous id range
 // [first_id, end_id); their columns drop the departed prefix now and then.
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -27,6 +28,17 @@ enum class Resolver : std::uint8_t { professional = 0, peer = 1, on_own = 2, sto
 
 inline constexpr std::int32_t kNobody = -1;
 inline constexpr std::int32_t kNever = -1'000'000;  // a day long before any run starts
+
+// A mother's community ties (the mother-mother layer, F8), formed on arrival
+// by mother_network: ids of other mothers, who may since have left. Bounded,
+// so the layer's memory is linear in the mothers followed. Ids fit in 32 bits:
+// at most 10,000 births a day for 100 years is 365 million mothers.
+inline constexpr std::size_t kMotherTies = 6;
+struct MotherTies {
+  std::array<std::int32_t, kMotherTies> id{};
+  std::uint8_t count = 0;
+};
+inline constexpr std::uint8_t kAnyCulture = 255;  // "draw her group" (there are at most 255 groups)
 
 struct Mothers {
   std::int64_t first_id = 0;  // id of the mother stored at index 0
@@ -51,6 +63,8 @@ struct Mothers {
   std::vector<std::int32_t> lapsed_day;     // day her referral lapsed, unmatched, off the list
   std::vector<std::int32_t> declined_day;   // day she declined an opt-out referral (not offered again)
   std::vector<std::int32_t> assigned_day;   // day her current volunteer took her on
+  std::vector<MotherTies> ties;    // community ties (F8), formed on arrival by mother_network
+  std::vector<std::uint8_t> candidate;  // 1 once she is to train with the next cohort (F8)
   std::vector<std::int32_t> referred_by;               // the professional who referred her; kNobody if none did
   // Every column above, with the value a newborn's entry starts with (a module may attach its own).
   sim::AgentColumns columns;
@@ -251,6 +265,7 @@ struct World {
 
   DayEvents today;  // cleared by the engine at the start of each day (start_day)
   std::vector<std::uint16_t> candidates;  // localities of supported mothers who will join the next cohort
+  std::vector<std::uint8_t> candidate_cultures;  // their cultural groups, in the same order
   std::vector<std::int64_t> waiting;      // referred mothers with no volunteer yet, by locality in its triage order (referral.cpp); others append
 
   Tally tally;
@@ -265,9 +280,10 @@ struct World {
   // `count` volunteers dealt round-robin over the localities, continuing where the last cohort stopped.
   std::vector<std::uint16_t> spread_over_localities(long long count);
   // A cohort joins on `day`: one volunteer per locality given, with working ties
-  // to her locality's team and friendship ties within her training group.
+  // to her locality's team and friendship ties within her training group. Her
+  // cultural group is cultures[k] where given (a recruited mother's own), else drawn.
   void add_volunteers(const std::vector<std::uint16_t>& localities, std::uint16_t cohort, int day,
-                      const sim::RandomStreams& random);
+                      const sim::RandomStreams& random, const std::vector<std::uint8_t>& cultures = {});
   // A cultural group from one uniform draw, by the groups' shares.
   [[nodiscard]] std::uint8_t pick_culture(double u) const;
 

@@ -160,14 +160,17 @@ std::uint8_t World::pick_culture(double u) const {
 }
 
 void World::add_volunteers(const std::vector<std::uint16_t>& localities, std::uint16_t cohort, int day,
-                           const sim::RandomStreams& random) {
+                           const sim::RandomStreams& random, const std::vector<std::uint8_t>& cultures) {
   const auto& p = parameters;
   std::vector<std::size_t> cohort_vertices;
-  for (const auto locality : localities) {
+  for (std::size_t k = 0; k < localities.size(); ++k) {
+    const auto locality = localities[k];
     const auto id = static_cast<std::int32_t>(volunteers.count());
     auto draws = random.draws(stream::volunteer_setup, static_cast<std::uint32_t>(id), 0);
     volunteers_in[locality].push_back(id);
-    volunteers.add(locality, pick_culture(draws.uniform()), day, cohort, static_cast<std::uint16_t>(p.volunteer_capacity));
+    const auto drawn = pick_culture(draws.uniform());  // drawn always, so later draws never shift
+    const auto culture = k < cultures.size() && cultures[k] != kAnyCulture ? cultures[k] : drawn;
+    volunteers.add(locality, culture, day, cohort, static_cast<std::uint16_t>(p.volunteer_capacity));
     const auto v = static_cast<std::size_t>(id);
     volunteers.self_esteem[v] = p.joining_self_esteem;
     volunteers.social_support[v] = p.joining_social_support;

@@ -317,8 +317,10 @@ def posterior_run(tmp_path, posterior: Path, *extra, births: int = 500) -> subpr
 
 
 def test_run_over_posterior_draws_uses_each_draw_with_shared_replicate_seeds(tmp_path, reference):
-    # A larger town than the calibration's, so that the parameters' share of the variance shows through replicate noise.
-    result = posterior_run(tmp_path, reference[0], "--draws", 5, "-o", "draws.h5", "--threads", 2, births=4000)
+    # A larger town than the calibration's, so that the parameters' share of the variance shows through replicate noise,
+    # with volunteers enough to reach most of its mothers through the year's attrition (volunteers.dropout_rate).
+    result = posterior_run(tmp_path, reference[0], "--draws", 5, "-o", "draws.h5", "--threads", 2,
+                           "--set", "volunteers.initial=100", births=4000)
     assert result.returncode == 0, describe(result)
     assert "95% of runs" in result.stdout and "param" in result.stdout
     with h5py.File(tmp_path / "draws.h5") as f, h5py.File(reference[0]) as p:

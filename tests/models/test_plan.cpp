@@ -11,8 +11,9 @@ TEST_CASE("the daily plan runs the modules in this order") {
   for (const auto& module : plan.modules) names.push_back(module->name());
   // Volunteers' experience reads professionals' surveillance before professional_attitudes writes day t+1.
   CHECK(names == std::vector<std::string>{"interventions", "demography", "professional_care", "referral",
-                                          "peer_support", "boundary", "learning", "volunteer_experience",
-                                          "professional_attitudes", "difficulties", "feeding", "outcomes", "tension"});
+                                          "peer_support", "mother_network", "boundary", "learning",
+                                          "volunteer_experience", "professional_attitudes", "difficulties", "feeding",
+                                          "outcomes", "tension"});
 }
 
 TEST_CASE("every module of the plan says what it reads and writes, and the printed plan shows it") {
