@@ -61,6 +61,7 @@ int calibrate_command(const CalibrateOptions& options);
 struct DiscoverOptions {
   std::string file;   // a sweep's results file
   std::string where;  // the condition on each design point's replicate means
+  std::string comparator;  // a comparator scenario's results, for diff() and ratio()
   double min_coverage = 0.5;
   std::size_t max_boxes = 3;
   std::size_t max_restricted = 0;  // 0: no limit

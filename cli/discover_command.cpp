@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "lab/discovery.hpp"
@@ -22,7 +23,9 @@ int discover_command(const DiscoverOptions& options) {
   prim.bootstrap = options.bootstrap;
   prim.seed = options.seed;
   if (options.max_restricted > 0) prim.max_restricted = options.max_restricted;
-  const auto discovery = lab::discover(points, options.where, prim);
+  std::optional<lab::ComparatorRuns> comparator;
+  if (!options.comparator.empty()) comparator = lab::read_comparator(options.comparator, points);
+  const auto discovery = lab::discover(points, options.where, prim, comparator ? &*comparator : nullptr);
   {
     // The file is rewritten whole (copy, edit, rename): one writer at a time.
     const results::OutputLock lock(path);

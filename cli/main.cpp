@@ -113,8 +113,14 @@ int dispatch(int argc, char** argv) {
                   "their replicate means; printed and written into the file's /discovery group (replacing any earlier one)");
   discover_app->add_option("sweep", discover.file, "A sweep's results file (.h5, from ppisim sweep)")->required()->check(kFileName);
   discover_app->add_option("--where", discover.where,
-                           "The condition: OUTCOME < NUMBER (or <=, >, >=), joined by 'and', e.g. \"any_bf_6w >= 0.45\"")
+                           "The condition: TERM < NUMBER (or <=, >, >=), joined by 'and'; TERM is OUTCOME (the point's "
+                           "replicate mean), or with --comparator diff(OUTCOME) or ratio(OUTCOME) (paired by seed), e.g. "
+                           "\"ratio(stopped_any_by_6w_among_starters) < 0.85\"")
       ->required();
+  discover_app->add_option("--comparator", discover.comparator,
+                           "The comparator scenario's results file (ppisim run with the sweep's seed and replicates), "
+                           "for diff() and ratio()")
+      ->check(kFileName);
   discover_app->add_option("--min-coverage", discover.min_coverage,
                            "Each box covers at least this share of the cases (default 0.5)")
       ->check(CLI::Range(0.0, 1.0));

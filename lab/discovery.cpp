@@ -64,7 +64,8 @@ bool is_comparison(const std::string& word) { return word == "<" || word == "<="
 
 }  // namespace
 
-std::vector<Comparison> parse_condition(const std::string& text, const std::vector<std::string>& outcomes) {
+std::vector<Comparison> parse_condition(const std::string& text, const std::vector<std::string>& outcomes,
+                                        bool has_comparator) {
   const std::string example = " (e.g. \"any_bf_6w >= 0.45 and reached < 500\")";
   const auto tokens = tokens_of(text);
   if (tokens.empty()) bad_condition(1, "expected a condition OUTCOME < NUMBER (or <=, >, >=), joined by 'and'" + example);
@@ -74,9 +75,22 @@ std::vector<Comparison> parse_condition(const std::string& text, const std::vect
   while (true) {
     if (i >= tokens.size()) bad_condition(end_column, "expected an outcome after 'and'" + example);
     const Token& name = tokens[i];
-    if (std::find(outcomes.begin(), outcomes.end(), name.text) == outcomes.end()) {
-      const auto suggestion = sim::closest_match(name.text, outcomes);
-      bad_condition(name.column, "unknown outcome '" + sim::printable_line(name.text) + "'" +
+    std::string contrast, outcome = name.text;
+    int outcome_column = name.column;
+    for (const std::string word : {"diff", "ratio"})
+      if (outcome.starts_with(word + "(")) {
+        if (!outcome.ends_with(")")) bad_condition(name.column, "expected " + word + "(OUTCOME), with no spaces, got '" +
+                                                                    sim::printable_line(outcome) + "'");
+        if (!has_comparator)
+          bad_condition(name.column, word + "(...) compares with a comparator: add --comparator FILE (the comparator "
+                                            "scenario's results, run with the sweep's seed)");
+        contrast = word;
+        outcome = outcome.substr(word.size() + 1, outcome.size() - word.size() - 2);
+        outcome_column += static_cast<int>(word.size()) + 1;
+      }
+    if (std::find(outcomes.begin(), outcomes.end(), outcome) == outcomes.end()) {
+      const auto suggestion = sim::closest_match(outcome, outcomes);
+      bad_condition(outcome_column, "unknown outcome '" + sim::printable_line(outcome) + "'" +
                                      (suggestion ? "; did you mean '" + *suggestion + "'?"
                                                  : "; the file's outcomes are " + listed(outcomes)));
     }
@@ -95,7 +109,7 @@ std::vector<Comparison> parse_condition(const std::string& text, const std::vect
     if (number.text.empty() || stop != number.text.c_str() + number.text.size() || !std::isfinite(threshold))
       bad_condition(number.column, "expected a finite number after '" + op.text + "', got '" +
                                        sim::printable_line(number.text) + "'");
-    condition.push_back({name.text, op.text, threshold});
+    condition.push_back({contrast, outcome, op.text, threshold});
     i += 3;
     if (i == tokens.size()) return condition;
     if (tokens[i].text != "and")
@@ -152,40 +166,76 @@ static SweepPoints read_points(const fs::path& path, const results::ResultsConte
     ++points.replicates[point];
   }
   for (const auto& spec : contents.summary_specs) points.outcomes.push_back(spec.name);
-  points.means = Eigen::MatrixXd::Zero(point_count, static_cast<Eigen::Index>(points.outcomes.size()));
-  for (std::size_t k = 0; k < points.outcomes.size(); ++k) {
-    Eigen::VectorXd count = Eigen::VectorXd::Zero(point_count);
-    const auto column = static_cast<Eigen::Index>(k);
-    for (std::size_t run = 0; run < point_of_run.size(); ++run) {
-      const double value = contents.summary_values[k][run];
-      if (!std::isfinite(value)) continue;
-      const auto point = static_cast<Eigen::Index>(point_of_run[run]);
-      points.means(point, column) += value;
-      count(point) += 1.0;
-    }
-    for (Eigen::Index p = 0; p < point_count; ++p)
-      points.means(p, column) = count(p) > 0 ? points.means(p, column) / count(p) : std::nan("");
-  }
+  points.run_values = contents.summary_values;
+  points.run_point = point_of_run;
+  points.run_seed = contents.seeds;
+  if (hdf5::has_attribute(root, "seed")) points.base_seed = hdf5::read_uint64_attribute(root, "seed");
   return points;
 }
 
-Eigen::VectorXd cases_of(const SweepPoints& points, const std::vector<Comparison>& condition) {
-  Eigen::VectorXd cases = Eigen::VectorXd::Ones(points.means.rows());
+ComparatorRuns read_comparator(const fs::path& path, const SweepPoints& sweep) {
+  const auto contents = results::read_results(path);
+  ComparatorRuns comparator{path.string(), {}, contents.summary_values, {}};
+  for (const auto& spec : contents.summary_specs) comparator.outcomes.push_back(spec.name);
+  if (comparator.outcomes != sweep.outcomes)
+    throw sim::InputError(sim::SourceLocation{path.string(), 0, 0},
+                          "the comparator's outcomes are not the sweep's (made by another ppisim?); run the comparator "
+                          "scenario again with this ppisim");
+  for (std::size_t run = 0; run < contents.seeds.size(); ++run) comparator.run_of_seed.emplace(contents.seeds[run], run);
+  for (std::size_t run = 0; run < sweep.run_seed.size(); ++run)
+    if (!comparator.run_of_seed.contains(sweep.run_seed[run])) {
+      std::size_t replicates = 0;
+      for (const auto count : sweep.replicates) replicates = std::max(replicates, count);
+      throw sim::InputError(sim::SourceLocation{path.string(), 0, 0},
+                            fmt::format("no run of the comparator has the seed of the sweep's run {} ({}): pairing by "
+                                        "seed needs the comparator run with the sweep's seed and at least its {} "
+                                        "replicates (ppisim run COMPARATOR.yaml --seed {} --replicates {})",
+                                        run, sweep.run_seed[run], replicates, sweep.base_seed, replicates));
+    }
+  return comparator;
+}
+
+Eigen::VectorXd term_values(const SweepPoints& points, const Comparison& comparison, const ComparatorRuns* comparator) {
+  const auto k = static_cast<std::size_t>(std::find(points.outcomes.begin(), points.outcomes.end(), comparison.outcome) -
+                                          points.outcomes.begin());
+  Eigen::VectorXd own = Eigen::VectorXd::Zero(points.size()), other = own, count = own;
+  for (std::size_t run = 0; run < points.run_point.size(); ++run) {
+    const double value = points.run_values[k][run];
+    const double paired = comparison.contrast.empty() ? 0.0
+                                                      : comparator->run_values[k][comparator->run_of_seed.at(points.run_seed[run])];
+    if (!std::isfinite(value) || !std::isfinite(paired)) continue;  // a pair counts only when both have a value
+    const auto point = static_cast<Eigen::Index>(points.run_point[run]);
+    own(point) += value;
+    other(point) += paired;
+    count(point) += 1.0;
+  }
+  Eigen::VectorXd terms(points.size());
+  for (Eigen::Index p = 0; p < points.size(); ++p)
+    terms(p) = !(count(p) > 0)                   ? std::nan("")
+               : comparison.contrast == "ratio" ? own(p) / other(p)
+                                                : (own(p) - other(p)) / count(p);
+  return terms;
+}
+
+Eigen::VectorXd cases_of(const SweepPoints& points, const std::vector<Comparison>& condition,
+                         const ComparatorRuns* comparator) {
+  Eigen::VectorXd cases = Eigen::VectorXd::Ones(points.size());
   for (const auto& comparison : condition) {
-    const auto column = static_cast<Eigen::Index>(
-        std::find(points.outcomes.begin(), points.outcomes.end(), comparison.outcome) - points.outcomes.begin());
-    for (Eigen::Index p = 0; p < points.means.rows(); ++p) {
-      const double mean = points.means(p, column), t = comparison.threshold;
-      const bool meets = comparison.op == "<" ? mean < t : comparison.op == "<=" ? mean <= t : comparison.op == ">" ? mean > t
-                                                                                                                  : mean >= t;
+    const Eigen::VectorXd terms = term_values(points, comparison, comparator);
+    for (Eigen::Index p = 0; p < points.size(); ++p) {
+      const double term = terms(p), t = comparison.threshold;
+      const bool meets = comparison.op == "<" ? term < t : comparison.op == "<=" ? term <= t : comparison.op == ">" ? term > t
+                                                                                                                  : term >= t;
       if (!meets) cases(p) = 0.0;  // NaN meets no comparison
     }
   }
   return cases;
 }
 
-Discovery discover(const SweepPoints& points, const std::string& where, const PrimOptions& options) {
-  Discovery discovery{where, options, cases_of(points, parse_condition(where, points.outcomes)), {}};
+Discovery discover(const SweepPoints& points, const std::string& where, const PrimOptions& options,
+                   const ComparatorRuns* comparator) {
+  Discovery discovery{where, comparator ? comparator->path : std::string(), options,
+                      cases_of(points, parse_condition(where, points.outcomes, comparator != nullptr), comparator), {}};
   if (points.values.rows() < 2)
     throw sim::InputError("the sweep has " + std::to_string(points.values.rows()) +
                           " design point(s); PRIM needs at least two (and many more to be useful)");
@@ -234,7 +284,10 @@ void write_discovery(hid_t root, const SweepPoints& points, const Discovery& dis
   if (hdf5::exists(root, "discovery")) hdf5::check(H5Ldelete(root, "discovery", H5P_DEFAULT), "cannot remove /discovery");
   const auto group = hdf5::create_group(root, "discovery");
   hdf5::write_string_attribute(group.id(), "where", discovery.where);
-  hdf5::write_string_attribute(group.id(), "aggregation", "mean over each design point's replicates (those with a value)");
+  hdf5::write_string_attribute(group.id(), "aggregation",
+                               "OUTCOME: mean over each design point's replicates (those with a value); diff(OUTCOME), "
+                               "ratio(OUTCOME): paired by seed with the comparator's runs (pairs where both have a value)");
+  hdf5::write_string_attribute(group.id(), "comparator", discovery.comparator);
   hdf5::write_string_attribute(group.id(), "intervals", kIntervalsCover);
   hdf5::write_string_attribute(group.id(), "options", options_text(discovery.options));
   hdf5::write_uint64_attribute(group.id(), "points", static_cast<std::uint64_t>(discovery.cases.size()));
@@ -325,8 +378,11 @@ std::string interval_text(const PrimInterval& interval, int digits = 3) {
 std::string format_discovery(const SweepPoints& points, const Discovery& discovery) {
   const auto n = discovery.cases.size();
   const double cases = discovery.cases.sum();
-  std::string text = fmt::format("Scenario discovery: design points where {} (each point: the mean over its replicates)\n",
-                                 sim::printable_line(discovery.where));
+  std::string text = fmt::format("Scenario discovery: design points where {} (each point: the mean over its replicates{})\n",
+                                 sim::printable_line(discovery.where),
+                                 discovery.comparator.empty() ? ""
+                                                              : "; diff() and ratio() paired by seed with " +
+                                                                    sim::printable_line(discovery.comparator));
   text += fmt::format("{} design points, {} meet the condition ({:.1f}%)\n", n, cases, n ? 100.0 * cases / static_cast<double>(n) : 0.0);
   if (discovery.boxes.empty()) return text + "No box: no design point meets the condition.\n";
   text += fmt::format("Intervals: {}; {} resamples.\n", kIntervalsCover, discovery.options.bootstrap);

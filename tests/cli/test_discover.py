@@ -162,3 +162,71 @@ def test_a_file_that_is_not_a_sweep_is_refused(ppisim, tmp_path):
     assert result.returncode == 2 and "not an HDF5 file" in result.stderr, describe(result)
     result = ppisim("discover", tmp_path / "missing.h5", "--where", WHERE)
     assert result.returncode == 2 and "no such file" in result.stderr, describe(result)
+
+
+# --- paired by seed with a comparator ---------------------------------------------
+
+def paired_terms(sweep: Path, comparator: Path, outcome: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each design point's mean paired difference and ratio of means, pairing runs by /runs/seed."""
+    with h5py.File(sweep, "r") as s, h5py.File(comparator, "r") as c:
+        row_of_seed = {int(seed): row for row, seed in enumerate(c["runs/seed"][:])}
+        other = c["summary"][outcome][:]
+        mine, point, seeds = s["summary"][outcome][:], s["runs/point"][:], s["runs/seed"][:]
+        paired = np.array([other[row_of_seed[int(seed)]] for seed in seeds])
+        points = s["design/values"].shape[0]
+    diff = np.array([(mine[point == p] - paired[point == p]).mean() for p in range(points)])
+    ratio = np.array([mine[point == p].sum() / paired[point == p].sum() for p in range(points)])
+    return diff, ratio
+
+
+@pytest.fixture(scope="module")
+def comparator_file(sweep_file, ppisim_binary):
+    """The base scenario (initiation 0.81) run with the sweep's seed, and one more replicate than it needs,
+    so that pairing must go by seed, not by row."""
+    from cli_support import run_ppisim
+    folder = sweep_file.parent
+    output = folder / "comparator.h5"
+    result = run_ppisim(ppisim_binary, "run", folder / "tiny.yaml", "-o", output, "--seed", "5", "--replicates", "3",
+                        "--quiet", cwd=folder)
+    assert result.returncode == 0, describe(result)
+    return output
+
+
+def test_paired_differences_and_ratios_against_a_comparator(ppisim, sweep_file, comparator_file, tmp_path):
+    copy = tmp_path / "copy.h5"
+    copy.write_bytes(sweep_file.read_bytes())
+    diff, ratio = paired_terms(copy, comparator_file, "initiation_rate")
+    result = ppisim("discover", copy, "--where", "diff(initiation_rate) > 0.04", "--comparator", comparator_file,
+                    "--bootstrap", "20")
+    assert result.returncode == 0, describe(result)
+    found = discovered(copy)
+    np.testing.assert_array_equal(found["case"], (diff > 0.04).astype(float))
+    assert 0 < found["case"].sum() < 60
+    assert found["attrs"]["comparator"] == str(comparator_file)
+    assert found["box"]["restricted"][0, 0] == 1.0 and 0.8 < found["box"]["lower"][0, 0] < 0.9
+    result = ppisim("discover", copy, "--where", "ratio(initiation_rate) < 0.98 and initiation_rate > 0",
+                    "--comparator", comparator_file, "--bootstrap", "20")
+    assert result.returncode == 0, describe(result)
+    found = discovered(copy)
+    np.testing.assert_array_equal(found["case"], (ratio < 0.98).astype(float))
+    assert 0 < found["case"].sum() < 60
+    assert "paired by seed with" in result.stdout
+
+
+def test_a_comparator_that_does_not_pair_is_refused(ppisim, sweep_file, comparator_file, tmp_path):
+    other = tmp_path / "other.h5"
+    assert ppisim("run", sweep_file.parent / "tiny.yaml", "-o", other, "--seed", "6", "--replicates", "2",
+                  "--quiet").returncode == 0
+    result = ppisim("discover", sweep_file, "--where", "diff(initiation_rate) > 0", "--comparator", other)
+    assert result.returncode == 2, describe(result)
+    [line] = error_lines(result.stderr)
+    assert line.startswith(f"ppisim: error: {other}: no run of the comparator has the seed of the sweep's run 0 (")
+    assert line.endswith("(ppisim run COMPARATOR.yaml --seed 5 --replicates 2)")
+    result = ppisim("discover", sweep_file, "--where", "ratio(initiation_rate) < 1")
+    assert result.returncode == 2
+    assert error_lines(result.stderr) == ["ppisim: error: --where:1:1: ratio(...) compares with a comparator: add "
+                                          "--comparator FILE (the comparator scenario's results, run with the sweep's seed)"]
+    result = ppisim("discover", sweep_file, "--where", "diff(initiatio_rate) > 0", "--comparator", comparator_file)
+    assert result.returncode == 2
+    assert error_lines(result.stderr)[0].startswith("ppisim: error: --where:1:6: unknown outcome 'initiatio_rate'; did "
+                                                    "you mean 'initiation_rate'?")
