@@ -230,3 +230,22 @@ def test_a_comparator_that_does_not_pair_is_refused(ppisim, sweep_file, comparat
     assert result.returncode == 2
     assert error_lines(result.stderr)[0].startswith("ppisim: error: --where:1:6: unknown outcome 'initiatio_rate'; did "
                                                     "you mean 'initiation_rate'?")
+
+
+def test_a_word_factor_is_restricted_by_its_level_names(ppisim, tmp_path):
+    """An overlay factor enters PRIM as its level number and comes out as its level's name."""
+    (tmp_path / "tiny.yaml").write_text(f"extends: {BREASTFRIENDS}\nname: tiny\nhorizon: 1 year\n"
+                                        "population: {births: 1000 per year}\n")
+    (tmp_path / "words.yaml").write_text(
+        "name: words\nbase: tiny.yaml\nfactors:\n"
+        "  start:\n    low: { feeding.initiation: 0.78 }\n    high: { feeding.initiation: 0.92 }\n"
+        "  volunteers.capacity: { levels: [3, 5, 7, 9] }\n"
+        "design: { method: grid, replicates: 2, seed: 5 }\nanalyse: [initiation_rate]\nstore: summary\n")
+    assert ppisim("sweep", "words.yaml", "-o", "words.h5", "--quiet").returncode == 0
+    result = ppisim("discover", "words.h5", "--where", WHERE, "--bootstrap", "20")
+    assert result.returncode == 0, describe(result)
+    found = discovered(tmp_path / "words.h5")
+    np.testing.assert_array_equal(found["case"], [0, 0, 0, 0, 1, 1, 1, 1])
+    np.testing.assert_array_equal(found["box"]["restricted"][0], [1.0, 0.0])
+    assert found["box"]["lower"][0, 0] == 1.0 and found["box"]["density"][0] == 1.0
+    assert "  start                >= high [" in result.stdout, result.stdout
