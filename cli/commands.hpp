@@ -58,6 +58,18 @@ struct CalibrateOptions {
 };
 
 int calibrate_command(const CalibrateOptions& options);
+struct DiscoverOptions {
+  std::string file;   // a sweep's results file
+  std::string where;  // the condition on each design point's replicate means
+  std::string comparator;  // a comparator scenario's results, for diff() and ratio()
+  double min_coverage = 0.5;
+  std::size_t max_boxes = 3;
+  std::size_t max_restricted = 0;  // 0: no limit
+  std::size_t bootstrap = 200;
+  std::uint64_t seed = 1;
+};
+
+int discover_command(const DiscoverOptions& options);
 int report_command(const std::vector<std::string>& results, const std::string& output, const std::string& title,
                    const std::string& baseline);
 int validate_command(const std::string& scenario, const std::vector<std::string>& overrides,

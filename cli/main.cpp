@@ -107,6 +107,33 @@ int dispatch(int argc, char** argv) {
   calibrate_app->add_flag("--dry-run", calibrate.dry_run,
                           "Print the priors, targets with their distance scales, settings and the time of one simulation; run nothing");
 
+  cli::DiscoverOptions discover;
+  auto* discover_app = app.add_subcommand(
+      "discover", "Scenario discovery (PRIM): the boxes of a sweep's factors where design points meet a condition on "
+                  "their replicate means; printed and written into the file's /discovery group (replacing any earlier one)");
+  discover_app->add_option("sweep", discover.file, "A sweep's results file (.h5, from ppisim sweep)")->required()->check(kFileName);
+  discover_app->add_option("--where", discover.where,
+                           "The condition: TERM < NUMBER (or <=, >, >=), joined by 'and'; TERM is OUTCOME (the point's "
+                           "replicate mean), or with --comparator diff(OUTCOME) or ratio(OUTCOME) (paired by seed), e.g. "
+                           "\"ratio(stopped_any_by_6w_among_starters) < 0.85\"")
+      ->required();
+  discover_app->add_option("--comparator", discover.comparator,
+                           "The comparator scenario's results file (ppisim run with the sweep's seed and replicates), "
+                           "for diff() and ratio()")
+      ->check(kFileName);
+  discover_app->add_option("--min-coverage", discover.min_coverage,
+                           "Each box covers at least this share of the cases (default 0.5)")
+      ->check(CLI::Range(0.0, 1.0));
+  discover_app->add_option("--max-boxes", discover.max_boxes, "Boxes sought one after another (default 3)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100}));
+  discover_app->add_option("--max-restricted", discover.max_restricted, "Factors a box may restrict (default: any number)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000}));
+  discover_app->add_option("--bootstrap", discover.bootstrap,
+                           "Bootstrap resamples of the design points for the 95% intervals (default 200)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{100'000}));
+  discover_app->add_option("--seed", discover.seed, "Seed of the bootstrap (default 1)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{9007199254740992}));
+
   std::vector<std::string> report_files;
   std::string report_output, report_title, report_baseline;
   auto* report_app = app.add_subcommand("report", "Write one self-contained HTML report of results files, led by the "
@@ -186,6 +213,7 @@ int dispatch(int argc, char** argv) {
   if (*sweep_app) return cli::sweep_command(sweep);
   if (*merge_app) return cli::merge_command(merge);
   if (*calibrate_app) return cli::calibrate_command(calibrate);
+  if (*discover_app) return cli::discover_command(discover);
   if (*report_app) return cli::report_command(report_files, report_output, report_title, report_baseline);
   if (*validate_app) return cli::validate_command(validate_file, validate_overrides, validate_knockouts);
   if (*params_app) return cli::params_command(params_format);

@@ -83,6 +83,10 @@ Handle open_file_read_only(const std::string& path) {
   return {H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "cannot open " + path + " as HDF5"};
 }
 
+Handle open_file_read_write(const std::string& path) {
+  return {H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, "cannot open " + path + " as HDF5 for writing"};
+}
+
 Handle create_group(hid_t parent, const std::string& name) {
   // Members keep the order they were declared in, which is the order people read.
   const Handle properties(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "cannot make group properties");

@@ -35,6 +35,7 @@ void check(herr_t status, const std::string& what);
 
 Handle create_file(const std::string& path);  // fails if it exists
 Handle open_file_read_only(const std::string& path);
+Handle open_file_read_write(const std::string& path);
 Handle create_group(hid_t parent, const std::string& name);
 Handle open_group(hid_t parent, const std::string& name);
 bool exists(hid_t parent, const std::string& name);

@@ -308,6 +308,34 @@ void ResultsWriter::commit() {
   sync_path(final_path_.parent_path().empty() ? fs::path(".") : final_path_.parent_path(), O_RDONLY | O_DIRECTORY);
 }
 
+void rewrite_results_file(const fs::path& path, const std::function<void(hid_t root)>& edit) {
+  // A link is followed: its target is rewritten and the link kept.
+  const fs::path target = fs::is_symlink(path) ? fs::canonical(path) : path;
+  remove_stale_partials(target);
+  const fs::path partial = partial_name(target);
+  struct RemoveUnlessMoved {
+    const fs::path& file;
+    bool moved = false;
+    ~RemoveUnlessMoved() {
+      std::error_code ignored;
+      if (!moved) fs::remove(file, ignored);
+    }
+  } cleanup{partial};
+  std::error_code error;
+  fs::copy_file(target, partial, fs::copy_options::overwrite_existing, error);
+  if (error) throw sim::RuntimeFailure("cannot copy " + target.string() + " to " + partial.string() + ": " + error.message());
+  {
+    const auto file = hdf5::open_file_read_write(partial.string());
+    edit(file.id());
+    hdf5::check(H5Fflush(file.id(), H5F_SCOPE_GLOBAL), "cannot flush " + partial.string());
+  }
+  sync_path(partial, O_RDONLY);
+  if (::rename(partial.c_str(), target.c_str()) != 0)
+    throw sim::RuntimeFailure("cannot move the rewritten file into " + target.string() + " (" + std::strerror(errno) + ")");
+  cleanup.moved = true;
+  sync_path(target.parent_path().empty() ? fs::path(".") : target.parent_path(), O_RDONLY | O_DIRECTORY);
+}
+
 static ResultsContents read_results_file(const fs::path& path);
 
 ResultsContents read_results(const fs::path& path) {

@@ -5,6 +5,7 @@
 // file, and an existing file is never replaced without permission.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -80,6 +81,12 @@ class ResultsWriter {
   RowBlock& block(std::size_t number);
   void flush_block(std::size_t number);
 };
+
+// Adds to a finished results file without ever leaving half of it: copies it
+// to its hidden partial name, lets `edit` change the copy's root, syncs the
+// copy and renames it over the file (a reader sees the old file or the new).
+// A failed edit leaves the file as it was. The caller holds its OutputLock.
+void rewrite_results_file(const std::filesystem::path& path, const std::function<void(hid_t root)>& edit);
 
 // What `ppisim summary` and the tests read back.
 struct ResultsContents {

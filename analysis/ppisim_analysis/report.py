@@ -43,6 +43,7 @@ import numpy as np
 import yaml
 
 from . import decision as decision_module
+from . import discovery as discovery_module
 from . import plots, posterior
 from .load import Results, load_results
 from .stats import (analysed_outcomes, compare, noise_share,
@@ -689,7 +690,37 @@ def _sensitivity_section(results: Results, label: str | None) -> dict:
             "design": _design(results), "factors": _factor_rows(results), "method": method,
             "design_method": results.design_method or "grid",
             "guide": SOBOL_GUIDE if method == "sobol" else MORRIS_GUIDE if method == "morris" else None,
-            "outcomes": outcomes}
+            "outcomes": outcomes, "discovery": _discovery_part(results)}
+
+
+def _interval_text(interval, digits: int = 3) -> str:
+    lo, hi = interval
+    return f"[{lo:.{digits}f}, {hi:.{digits}f}]" if np.isfinite(lo) and np.isfinite(hi) else "(no interval)"
+
+
+def _discovery_part(results: Results) -> dict | None:
+    """The file's `ppisim discover` boxes: what they cover, their limits, the trade-off curve."""
+    found = discovery_module.read_discovery(results.path)
+    if found is None:
+        return None
+    boxes = []
+    for box in found["boxes"]:
+        limits = [{"factor": limit["factor"],
+                   "lower": f"≥ {limit['lower']} {_interval_text(limit['lower_interval'], 4)}"
+                   if limit["lower_restricted"] else "(not restricted)",
+                   "upper": f"≤ {limit['upper']} {_interval_text(limit['upper_interval'], 4)}"
+                   if limit["upper_restricted"] else "(not restricted)"}
+                  for limit in box["limits"]]
+        boxes.append({"number": box["number"],
+                      "coverage": f"{box['coverage']:.3f} {_interval_text(box['coverage_interval'])}",
+                      "density": f"{box['density']:.3f} {_interval_text(box['density_interval'])}",
+                      "mass": f"{box['mass']:.3f}", "found": box["bootstrap_found"], "limits": limits})
+    figure = (_figure(discovery_module.plot_tradeoff(found),
+                      "PRIM's coverage–density trade-off: each box peeled from the whole design (coverage 1, left) inwards; "
+                      "circled, the box chosen before pasting; dashed, the share of all points that meet the condition.")
+              if found["boxes"] else None)
+    return {"where": found["where"], "points": found["points"], "cases": found["cases"],
+            "intervals": found["intervals"], "options": found["options"], "boxes": boxes, "figure": figure}
 
 
 # -- which numbers come from data ---------------------------------------------------------
