@@ -41,13 +41,13 @@ sim::ParameterBlock<FeedingParameters> declare_feeding_parameters() {
   constexpr const char* kFit =
       "; fitted with the other support effect by analysis/ppisim_analysis/calibration.py --fit (integrated vs "
       "no_peer_support, 20 replicates, seed 2010, alternating bisections): 0.302 and 1.028";
-  block.bind(&FeedingParameters::any_effect, number("mothers.confidence.effect", 0.30, "per unit of confidence", 0.0, 20.0,
+  block.bind(&FeedingParameters::any_effect, number("mothers.confidence.effect", 0.319, "per unit of confidence", 0.0, 20.0,
                "How confidence gained from support lowers the hazards of stopping breastfeeding altogether (exclusive or "
                "partial -> none): hazard ratio exp(-effect * confidence), confidence 0 under usual care and at most 1",
                calibrated(std::string("integrated (proactive, >= 4 contacts) against usual care: relative risk of "
                                       "stopping any breastfeeding by 6 weeks among starters 0.77, 95% CI 0.66-0.90 "
                                       "(McFadden et al., Int Breastfeed J 2019;14:42)") + kFit)));
-  block.bind(&FeedingParameters::exclusive_effect, number("mothers.confidence.exclusive_effect", 1.03, "per unit of confidence", 0.0, 20.0,
+  block.bind(&FeedingParameters::exclusive_effect, number("mothers.confidence.exclusive_effect", 1.081, "per unit of confidence", 0.0, 20.0,
                "How confidence gained from support lowers the hazard of moving from exclusive to partial "
                "breastfeeding: hazard ratio exp(-exclusive_effect * confidence)",
                calibrated(std::string("integrated against usual care: relative risk of stopping exclusive "

@@ -25,6 +25,7 @@ struct PeerSupportParameters {
   double autonomy_effect;  // peer_support.autonomy_effect
   double transgression_probability;  // boundary.transgression_probability
   double ambiguity_probability;  // boundary.ambiguity_probability
+  bool raises_confidence, takes_initiative;  // mechanism switches
 };
 
 sim::ParameterBlock<PeerSupportParameters> declare_peer_parameters() {
@@ -48,6 +49,16 @@ sim::ParameterBlock<PeerSupportParameters> declare_peer_parameters() {
               "Chance that an ordinary act in a contact is ambiguous when boundaries are wholly undefined (scaled "
               "by 1 - clarity)",
               assumption("no data"), "F5"));
+  block.mechanism(&PeerSupportParameters::raises_confidence,
+                  {.name = "peer_contacts_raise_confidence", .module = "peer_support", .finding = "F4",
+                   .what = "a peer contact raises the mother's breastfeeding confidence, more with the volunteer's "
+                           "skill and a shared culture",
+                   .knocked_out = "peer contacts leave confidence where it is (they may still resolve a difficulty)"});
+  block.mechanism(&PeerSupportParameters::takes_initiative,
+                  {.name = "initiative_within_agreed_role", .module = "peer_support", .finding = "F8",
+                   .what = "an autonomous volunteer achieves more in a contact where the role is agreed (autonomy "
+                           "times clarity)",
+                   .knocked_out = "a contact achieves as much whatever the volunteer's autonomy"});
   return block;
 }
 
@@ -71,8 +82,8 @@ class PeerSupport final : public sim::Module {
     const auto& c = context.catalog();
     series_ = {c.series_index("peer_contacts"), c.series_index("real_transgressions"), c.series_index("cases_closed_inactive")};
     const auto values = peer_parameters().read(context.parameters());
-    confidence_gain_ = values.confidence_gain;
-    autonomy_effect_ = values.autonomy_effect;
+    confidence_gain_ = values.raises_confidence ? values.confidence_gain : 0.0;
+    autonomy_effect_ = values.takes_initiative ? values.autonomy_effect : 0.0;
     transgression_probability_ = values.transgression_probability;
     ambiguity_probability_ = values.ambiguity_probability;
     quality_ = PeerContactQuality::read(context.parameters());  // skill and culture match (models/difficulties.hpp)

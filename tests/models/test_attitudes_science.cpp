@@ -131,3 +131,14 @@ TEST_CASE("joint successes turn professionals towards working with volunteers, a
   check_increase(replicates("breastfriends.yaml", fraught), replicates("breastfriends.yaml", fraught_frozen),
                  orientation, 0.02, "orientation frozen, minus pulled by concern");
 }
+
+TEST_CASE("an autonomous volunteer achieves more where the role is agreed (initiative, F8)") {
+  // Volunteers whose autonomy grows fast, boundaries agreed: initiative on vs knocked out, same seeds.
+  const std::vector<std::string> agreed{"scheme.boundary_clarity=0.9"};
+  auto without = agreed;
+  without.push_back("mechanisms.initiative_within_agreed_role=false");
+  const auto with_initiative = replicates("teaching_autonomy.yaml", agreed);
+  const auto no_initiative = replicates("teaching_autonomy.yaml", without);
+  check_increase(no_initiative, with_initiative, test_support::summary::any_bf_6w, 0.0005,
+                 "breastfeeding at 6 weeks, with initiative minus without");
+}
