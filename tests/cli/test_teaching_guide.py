@@ -39,43 +39,46 @@ def demonstrate(server: Server, *changes) -> tuple[dict, dict]:
 
 
 def test_the_guide_is_where_the_tests_look():
-    assert "0.50 to 0.59" in (REPO / "docs" / "teaching.md").read_text()
+    assert "0.50 to 0.48" in (REPO / "docs" / "teaching.md").read_text()
 
 
 def test_the_tension_builds_by_day_180(server):
     session = server.open_session("breastfriends")
-    out = server.advance(session, CHANGE_DAY + 1, ["prof_gatekeeping", "mothers_waiting"])["series"]["live"]
+    out = server.advance(session, CHANGE_DAY + 1, ["prof_gatekeeping", "mothers_waiting", "prof_boundary_concern"])
+    out = out["series"]["live"]
     assert out["prof_gatekeeping"][0] == pytest.approx(0.50, abs=0.005)
-    assert out["prof_gatekeeping"][CHANGE_DAY] == pytest.approx(0.59, abs=0.005)
-    assert out["mothers_waiting"][CHANGE_DAY] == pytest.approx(44, abs=1)
+    assert out["prof_gatekeeping"][CHANGE_DAY] == pytest.approx(0.48, abs=0.005)
+    assert out["prof_boundary_concern"][CHANGE_DAY] == pytest.approx(0.32, abs=0.005)
+    assert out["mothers_waiting"][CHANGE_DAY] == pytest.approx(52, abs=1)
 
 
 def test_a_clear_role_removes_perceived_transgressions(server):
     live, base = demonstrate(server, ("scheme.boundary_clarity", "0.9"))
-    assert base["perceived_transgressions"] == pytest.approx(0.49, abs=0.01)
-    assert live["perceived_transgressions"] == pytest.approx(0.06, abs=0.01)
-    assert (base["prof_boundary_concern"], live["prof_boundary_concern"]) == pytest.approx((0.30, 0.25), abs=0.006)
-    assert (base["tension_index"], live["tension_index"]) == pytest.approx((0.43, 0.40), abs=0.006)
+    assert base["perceived_transgressions"] == pytest.approx(0.45, abs=0.01)
+    assert live["perceived_transgressions"] == pytest.approx(0.04, abs=0.01)
+    assert (base["prof_boundary_concern"], live["prof_boundary_concern"]) == pytest.approx((0.36, 0.32), abs=0.006)
+    assert (base["tension_index"], live["tension_index"]) == pytest.approx((0.070, 0.021), abs=0.002)
 
 
 def test_joint_meetings_build_trust_and_lower_gatekeeping(server):
     live, base = demonstrate(server, "development")
-    assert (base["prof_trust_in_volunteers"], live["prof_trust_in_volunteers"]) == pytest.approx((0.51, 0.63), abs=0.006)
-    assert (base["prof_gatekeeping"], live["prof_gatekeeping"]) == pytest.approx((0.60, 0.45), abs=0.006)
-    assert live["referrals"] / base["referrals"] == pytest.approx(1.2, abs=0.03)  # "about a fifth"
-    assert (base["tension_index"], live["tension_index"]) == pytest.approx((0.43, 0.33), abs=0.006)
+    assert (base["prof_boundary_concern"], live["prof_boundary_concern"]) == pytest.approx((0.36, 0.11), abs=0.006)
+    assert (base["prof_trust_in_volunteers"], live["prof_trust_in_volunteers"]) == pytest.approx((0.59, 0.68), abs=0.006)
+    assert (base["prof_gatekeeping"], live["prof_gatekeeping"]) == pytest.approx((0.43, 0.21), abs=0.006)
+    assert live["referrals"] / base["referrals"] == pytest.approx(1.1, abs=0.03)  # "about a tenth"
+    assert (base["tension_index"], live["tension_index"]) == pytest.approx((0.070, 0.027), abs=0.002)
 
 
 def test_opt_out_referral_meets_the_volunteers_capacity(server):
     live, base = demonstrate(server, ("scheme.referral_policy", "opt_out"))
-    assert live["referrals"] / base["referrals"] == pytest.approx(1 + 1 / 6, abs=0.03)  # "about a sixth"
-    assert base["mothers_waiting"] == pytest.approx(21, abs=1)
-    assert live["mothers_waiting"] == pytest.approx(26, abs=1)
-    assert live["prof_boundary_concern"] == pytest.approx(base["prof_boundary_concern"], abs=0.01)
+    assert live["referrals"] / base["referrals"] == pytest.approx(0.97, abs=0.015)  # "fall slightly (by about 3%)"
+    assert base["mothers_waiting"] == pytest.approx(34, abs=1)
+    assert live["mothers_waiting"] == pytest.approx(27, abs=1)
+    assert (base["prof_boundary_concern"], live["prof_boundary_concern"]) == pytest.approx((0.36, 0.35), abs=0.006)
 
 
 def test_breastfeeding_barely_moves(server):
     for change in [("scheme.boundary_clarity", "0.9"), "development", ("scheme.referral_policy", "opt_out")]:
         live, base = demonstrate(server, change)
-        assert base["any_bf_share"] == pytest.approx(0.520, abs=0.0005)
-        assert 0.520 <= live["any_bf_share"] <= 0.525  # "at most 0.525"
+        assert base["any_bf_share"] == pytest.approx(0.525, abs=0.0005)
+        assert 0.525 <= live["any_bf_share"] <= 0.528  # "at most 0.528"
