@@ -28,6 +28,7 @@ struct CareParameters {
   double load_relief;  // professionals.load_relief
   double confidence_gain;  // professionals.confidence_gain
   double problem_contacts;  // professionals.problem_contacts_per_day
+  bool spreads_load;  // mechanism switch
 };
 
 sim::ParameterBlock<CareParameters> declare_care_parameters() {
@@ -61,6 +62,11 @@ sim::ParameterBlock<CareParameters> declare_care_parameters() {
                assumption("about an hour a day for unplanned home visits or calls; no measured value; set so that "
                           "under usual care at the default workforce nearly every request is met"),
                "F3"));
+  block.mechanism(&CareParameters::spreads_load,
+                  {.name = "volunteers_spread_the_load", .module = "professional_care", .finding = "F3",
+                   .what = "a mother a volunteer supports makes less demand on her professional "
+                           "(professionals.load_relief)",
+                   .knocked_out = "a supported mother counts in her professional's workload in full"});
   return block;
 }
 
@@ -101,7 +107,7 @@ class ProfessionalCare final : public sim::Module {
     midwife_capacity_ = values.recommended_births_per_midwife * handover / sim::kDaysPerYear;
     health_visitor_capacity_ = values.recommended_families_per_health_visitor *
                                (kAge6Months + 1 - handover) / (kChildhoodYears * sim::kDaysPerYear);
-    load_relief_ = values.load_relief;
+    load_relief_ = values.spreads_load ? values.load_relief : 0.0;
     confidence_gain_ = values.confidence_gain;
     problem_capacity_ = values.problem_contacts;
     room_.assign(world_.professionals.count(), 0.0);

@@ -42,6 +42,9 @@ OUTCOME_WORDS = {
     "tension_index": "tension index (0-1)",
 }
 SCREENED_KINDS = {"real", "rate", "duration", "integer"}
+# The interface itself: boundaries and concern (F5), gate-keeping (F6), surveillance (F7).
+INTERFACE_FINDINGS = ("F5", "F6", "F7")
+INTERFACE: set[str] = set()  # factors tracing to those findings (filled by factors_of)
 UNITS = {"rate": " per day", "duration": " days"}
 
 
@@ -125,12 +128,16 @@ def factors_of(binary: Path, screen: Screen) -> tuple[dict, dict, list[tuple[str
         factors[path] = factor
         range_words = factor.get("levels") or " to ".join(factor["uniform"])
         described[path] = f"assumption, {range_words} (default {spec['default']}): {spec['description']}"
+        if any(f in (spec.get("finding") or "") for f in INTERFACE_FINDINGS):
+            INTERFACE.add(path)
     for mechanism in mechanisms:
         path = mechanism["switch"]
         if not keep(path):
             continue
         factors[path] = {"levels": [True, False]}
         described[path] = f"knock-out ({mechanism['finding']}): {mechanism['what']}"
+        if any(f in mechanism["finding"] for f in INTERFACE_FINDINGS):
+            INTERFACE.add(path)
     return factors, described, left_out
 
 
@@ -147,13 +154,28 @@ def run_screen(binary: Path, scenarios_dir: Path, screen: Screen, work: Path) ->
     return files
 
 
-def ranking(results_file: Path, outcome: str, step: float, top: int) -> list[tuple[str, float, float, float]]:
+def ranking(results_file: Path, outcome: str, step: float, top: int | None) -> list[tuple[str, float, float, float]]:
     """(factor, typical effect, mu (signed, per step), sigma per step), largest typical effect first."""
     table = sensitivity_table(load_results(results_file), outcome)
     rows = [(row.factor, row.mu_star * step, row.mu * step, row.sigma * step) for row in table.itertuples()
             if math.isfinite(row.mu_star)]
     rows.sort(key=lambda r: -r[1])
-    return rows[:top]
+    return rows if top is None else rows[:top]
+
+
+def interface_summary(path: Path, step: float) -> list[str]:
+    """Where the interface's own levers (F5-F7) rank, per outcome, against the largest factor."""
+    lines = ["| outcome | factors | largest typical effect | interface levers in the top 10 | largest interface lever |",
+             "|---|---|---|---|---|"]
+    for outcome in OUTCOMES:
+        rows = ranking(path, outcome, step, None)
+        if not rows:
+            continue
+        interface = [(rank, row) for rank, row in enumerate(rows, start=1) if row[0] in INTERFACE]
+        in_top = sum(1 for rank, _ in interface if rank <= 10)
+        best = f"`{interface[0][1][0]}` (rank {interface[0][0]}, {interface[0][1][1]:.4f})" if interface else "-"
+        lines.append(f"| `{outcome}` | {len(rows)} | `{rows[0][0]}` ({rows[0][1]:.4f}) | {in_top} | {best} |")
+    return lines
 
 
 def markdown(files: dict[str, Path], described: dict, left_out: list, screen: Screen, revision: str,
@@ -176,7 +198,10 @@ def markdown(files: dict[str, Path], described: dict, left_out: list, screen: Sc
         "",
     ]
     for scenario, path in files.items():
-        lines += [f"## `{scenario}`", ""]
+        lines += [f"## `{scenario}`", "",
+                  "How much the interface itself matters: the factors that trace to findings F5-F7 (boundaries and "
+                  "concern, gate-keeping, surveillance), parameters and knock-outs, against everything screened.", "",
+                  *interface_summary(path, screen.step), ""]
         for outcome in OUTCOMES:
             lines += [f"### {OUTCOME_WORDS[outcome]} (`{outcome}`)", "",
                       "| rank | factor | typical effect | direction | sigma | what it is |", "|---|---|---|---|---|---|"]

@@ -48,6 +48,15 @@ TEST_CASE("P1 (F1, F2): volunteers' self-esteem and support rise with tenure und
   // Heavy surveillance holds self-esteem down (same seeds).
   const auto watched = run("breastfriends.yaml", {"professionals.initial.surveillance=0.9", "control.rate=0"});
   check_increase(watched, runs, mean_volunteer_self_esteem, 0.05, "self-esteem, light minus heavy surveillance");
+  // The mechanisms themselves, same inputs: surveillance wearing volunteers down, cohort ties supporting them.
+  const auto unworn = run("breastfriends.yaml", {"professionals.initial.surveillance=0.9", "control.rate=0",
+                                                 "mechanisms.surveillance_wears_volunteers=false"});
+  check_increase(watched, unworn, mean_volunteer_self_esteem, 0.02, "self-esteem under heavy surveillance, not worn minus worn");
+  auto alone = light;
+  alone.push_back("mechanisms.cohort_support=false");
+  const auto isolated = run("breastfriends.yaml", alone);
+  CHECK(mean_series_at(runs, test_support::series::volunteer_social_support, 365) >
+        mean_series_at(isolated, test_support::series::volunteer_social_support, 365) + 0.05);
 }
 
 TEST_CASE("P2 (F3): professionals' workload falls as referrals to volunteers rise") {
@@ -59,6 +68,11 @@ TEST_CASE("P2 (F3): professionals' workload falls as referrals to volunteers ris
   const auto high = run("breastfriends.yaml", many);
   check_increase(low, high, referrals_per_mother, 0.2, "referrals per mother");
   check_increase(high, low, prof_workload, 0.01, "workload, few minus many referrals");
+  // The mechanism itself, same inputs: with volunteers spreading the load, workload is lower.
+  auto shared = many, unshared = many;
+  unshared.push_back("mechanisms.volunteers_spread_the_load=false");
+  check_increase(run("breastfriends.yaml", shared), run("breastfriends.yaml", unshared), prof_workload, 0.005,
+                 "workload, load not spread minus spread");
 }
 
 TEST_CASE("P3 (F4): professionals learn cultural knowledge as working together builds their trust") {
