@@ -5,6 +5,7 @@
 // exceeds the other by a minimum and by 3 standard errors.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <concepts>
 #include <vector>
 
 #include "sim/simulation.hpp"
@@ -15,17 +16,24 @@ struct Paired {
   double mean = 0.0, standard_error = 0.0;
 };
 
-// Mean and standard error of b - a over paired replicates of a summary outcome.
-inline Paired paired_difference(const std::vector<sim::RunResult>& a, const std::vector<sim::RunResult>& b,
-                                std::size_t outcome) {
+// Mean and standard error of b - a over paired replicates of a per-run value, value(run).
+template <class Value>
+  requires std::invocable<Value, const sim::RunResult&>
+Paired paired_difference(const std::vector<sim::RunResult>& a, const std::vector<sim::RunResult>& b, Value value) {
   std::vector<double> d;
-  for (std::size_t r = 0; r < a.size(); ++r) d.push_back(b[r].summary[outcome] - a[r].summary[outcome]);
+  for (std::size_t r = 0; r < a.size(); ++r) d.push_back(value(b[r]) - value(a[r]));
   Paired p;
   for (const double x : d) p.mean += x / static_cast<double>(d.size());
   double squares = 0.0;
   for (const double x : d) squares += (x - p.mean) * (x - p.mean);
   p.standard_error = std::sqrt(squares / static_cast<double>(d.size() - 1) / static_cast<double>(d.size()));
   return p;
+}
+
+// The same for a summary outcome.
+inline Paired paired_difference(const std::vector<sim::RunResult>& a, const std::vector<sim::RunResult>& b,
+                                std::size_t outcome) {
+  return paired_difference(a, b, [outcome](const sim::RunResult& run) { return run.summary[outcome]; });
 }
 
 // b exceeds a by at least `minimum`, and by 3 standard errors.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/outputs.hpp"
+#include "paired_runs.hpp"
 #include "run_world.hpp"
 #include "scenario_runs.hpp"
 
@@ -47,21 +48,12 @@ TEST_CASE("consistency check of calibrated defaults: one-year retention and case
 
 namespace {
 
-struct Paired {
-  double mean = 0.0, standard_error = 0.0;
-};
+using test_support::Paired;
 
 // Mean and standard error of on - off over paired replicates of a per-run value.
 template <class Value>
 Paired paired(const std::vector<sim::RunResult>& off, const std::vector<sim::RunResult>& on, Value value) {
-  std::vector<double> d;
-  for (std::size_t r = 0; r < on.size(); ++r) d.push_back(value(on[r]) - value(off[r]));
-  Paired p;
-  for (const double x : d) p.mean += x / static_cast<double>(d.size());
-  double squares = 0.0;
-  for (const double x : d) squares += (x - p.mean) * (x - p.mean);
-  p.standard_error = std::sqrt(squares / static_cast<double>(d.size() - 1) / static_cast<double>(d.size()));
-  return p;
+  return test_support::paired_difference(off, on, value);
 }
 
 auto summary_of(const std::string& name) {
