@@ -44,7 +44,6 @@ OUTCOME_WORDS = {
 SCREENED_KINDS = {"real", "rate", "duration", "integer"}
 # The interface itself: boundaries and concern (F5), gate-keeping (F6), surveillance (F7).
 INTERFACE_FINDINGS = ("F5", "F6", "F7")
-INTERFACE: set[str] = set()  # factors tracing to those findings (filled by factors_of)
 UNITS = {"rate": " per day", "duration": " days"}
 
 
@@ -110,11 +109,12 @@ def experiment(base: Path, factors: dict, screen: Screen, name: str) -> dict:
     }
 
 
-def factors_of(binary: Path, screen: Screen) -> tuple[dict, dict, list[tuple[str, str]]]:
-    """Factors to screen, what each is (for the table), and the parameters left out with why."""
+def factors_of(binary: Path, screen: Screen) -> tuple[dict, dict, list[tuple[str, str]], set[str]]:
+    """Factors to screen, what each is (for the table), the parameters left out with why, and the
+    factors that trace to the interface's findings (F5-F7)."""
     specs = yaml.safe_load(_ppisim(binary, "params", "--format", "yaml"))
     mechanisms = yaml.safe_load(_ppisim(binary, "mechanisms", "--format", "yaml")) or []
-    factors, described, left_out = {}, {}, []
+    factors, described, left_out, interface = {}, {}, [], set()
     keep = (lambda name: any(name.startswith(p) for p in screen.only)) if screen.only else (lambda name: True)
     for spec in specs:
         if spec["path"].startswith("mechanisms.") or not keep(spec["path"]):
@@ -129,7 +129,7 @@ def factors_of(binary: Path, screen: Screen) -> tuple[dict, dict, list[tuple[str
         range_words = factor.get("levels") or " to ".join(factor["uniform"])
         described[path] = f"assumption, {range_words} (default {spec['default']}): {spec['description']}"
         if any(f in (spec.get("finding") or "") for f in INTERFACE_FINDINGS):
-            INTERFACE.add(path)
+            interface.add(path)
     for mechanism in mechanisms:
         path = mechanism["switch"]
         if not keep(path):
@@ -137,12 +137,11 @@ def factors_of(binary: Path, screen: Screen) -> tuple[dict, dict, list[tuple[str
         factors[path] = {"levels": [True, False]}
         described[path] = f"knock-out ({mechanism['finding']}): {mechanism['what']}"
         if any(f in mechanism["finding"] for f in INTERFACE_FINDINGS):
-            INTERFACE.add(path)
-    return factors, described, left_out
+            interface.add(path)
+    return factors, described, left_out, interface
 
 
-def run_screen(binary: Path, scenarios_dir: Path, screen: Screen, work: Path) -> dict[str, Path]:
-    factors, _, _ = factors_of(binary, screen)
+def run_screen(binary: Path, scenarios_dir: Path, screen: Screen, factors: dict, work: Path) -> dict[str, Path]:
     files = {}
     for scenario in screen.scenarios:
         spec = work / f"levers_{scenario}.yaml"
@@ -163,7 +162,7 @@ def ranking(results_file: Path, outcome: str, step: float, top: int | None) -> l
     return rows if top is None else rows[:top]
 
 
-def interface_summary(path: Path, step: float) -> list[str]:
+def interface_summary(path: Path, step: float, interface: set[str]) -> list[str]:
     """Where the interface's own levers (F5-F7) rank, per outcome, against the largest factor."""
     lines = ["| outcome | factors | largest typical effect | interface levers in the top 10 | largest interface lever |",
              "|---|---|---|---|---|"]
@@ -171,15 +170,15 @@ def interface_summary(path: Path, step: float) -> list[str]:
         rows = ranking(path, outcome, step, None)
         if not rows:
             continue
-        interface = [(rank, row) for rank, row in enumerate(rows, start=1) if row[0] in INTERFACE]
-        in_top = sum(1 for rank, _ in interface if rank <= 10)
-        best = f"`{interface[0][1][0]}` (rank {interface[0][0]}, {interface[0][1][1]:.4f})" if interface else "-"
+        ranked = [(rank, row) for rank, row in enumerate(rows, start=1) if row[0] in interface]
+        in_top = sum(1 for rank, _ in ranked if rank <= 10)
+        best = f"`{ranked[0][1][0]}` (rank {ranked[0][0]}, {ranked[0][1][1]:.4f})" if ranked else "-"
         lines.append(f"| `{outcome}` | {len(rows)} | `{rows[0][0]}` ({rows[0][1]:.4f}) | {in_top} | {best} |")
     return lines
 
 
-def markdown(files: dict[str, Path], described: dict, left_out: list, screen: Screen, revision: str,
-             command: str, top: int) -> str:
+def markdown(files: dict[str, Path], described: dict, left_out: list, interface: set[str], screen: Screen,
+             revision: str, command: str, top: int) -> str:
     lines = [
         "# Which levers move the model (a Morris screen)",
         "",
@@ -201,7 +200,7 @@ def markdown(files: dict[str, Path], described: dict, left_out: list, screen: Sc
         lines += [f"## `{scenario}`", "",
                   "How much the interface itself matters: the factors that trace to findings F5-F7 (boundaries and "
                   "concern, gate-keeping, surveillance), parameters and knock-outs, against everything screened.", "",
-                  *interface_summary(path, screen.step), ""]
+                  *interface_summary(path, screen.step, interface), ""]
         for outcome in OUTCOMES:
             lines += [f"### {OUTCOME_WORDS[outcome]} (`{outcome}`)", "",
                       "| rank | factor | typical effect | direction | sigma | what it is |", "|---|---|---|---|---|---|"]
@@ -234,11 +233,11 @@ def main(argv: list[str] | None = None) -> int:
     screen = Screen(scenarios=tuple(args.base or Screen.scenarios), trajectories=args.trajectories,
                     replicates=args.replicates, only=tuple(args.only))
     revision = _ppisim(args.binary, "--version").split("revision ")[-1].rstrip(")\n")
+    factors, described, left_out, interface = factors_of(args.binary, screen)  # once: the screen and its table agree
     with tempfile.TemporaryDirectory() as work:
-        files = run_screen(args.binary, args.scenarios, screen, Path(work))
-        _, described, left_out = factors_of(args.binary, screen)
+        files = run_screen(args.binary, args.scenarios, screen, factors, Path(work))
         command = "./dev levers" if argv is None and not args.only else "python3 -m ppisim_analysis.levers " + " ".join(sys.argv[1:] if argv is None else argv)
-        text = markdown(files, described, left_out, screen, revision, command, args.top)
+        text = markdown(files, described, left_out, interface, screen, revision, command, args.top)
     partial = args.output.with_suffix(args.output.suffix + ".tmp")
     partial.write_text(text + "\n", encoding="utf-8")
     partial.replace(args.output)
