@@ -48,7 +48,8 @@ int dispatch(int argc, char** argv) {
   run_app->add_flag("--quiet", run.quiet, "No progress bar and no summary table");
   run_app->add_flag("--print-plan", run.print_plan, "Print the daily order of modules and exit");
   run_app->add_option("--posterior", run.posterior,
-                      "A calibration's posterior file (ppisim calibrate): run every replicate at each of --draws posterior draws")
+                      "A calibration's posterior file (ppisim calibrate), or 'default' for the shipped UK calibration "
+                      "(scenarios/calibration/uk_trials.h5): run every replicate at each of --draws posterior draws")
       ->check(kFileName);
   run_app->add_option("--draws", run.draws, "Posterior draws with --posterior (default 20)")->check(CLI::Range(1LL, 100'000LL));
   run_app->add_option("--max-agents", run.max_agents, "Refuse populations of more agents than this at once (default 1000000)")
