@@ -47,18 +47,18 @@ function svg(tag, attributes, text) {
 
 // Two lines on an axis from 0 (or 0-1 for shares), ticked at its ends and middle: no auto-zoom onto noise.
 function chart(title, classValues, modelValues, unitMax) {
-  const w = 320, h = 160, left = 40, bottom = 20, top = 8;
+  const w = 320, h = 170, left = 44, bottom = 22, top = 10;
   const max = unitMax || Math.max(1, ...classValues, ...modelValues);
   const box = svg("svg", { viewBox: `0 0 ${w} ${h}`, role: "img", "aria-label": title });
   const y = (v) => top + (h - top - bottom) * (1 - v / max);
   const x = (i) => left + (w - left - 8) * (classValues.length > 1 ? i / (classValues.length - 1) : 0.5);
   for (const tick of [0, max / 2, max]) {
     box.appendChild(svg("line", { x1: left, x2: w - 8, y1: y(tick), y2: y(tick), stroke: "#e7e5e4" }));
-    box.appendChild(svg("text", { x: left - 4, y: y(tick) + 4, "text-anchor": "end", "font-size": 11 },
-      unitMax ? tick.toFixed(1) : Math.round(tick)));
+    box.appendChild(svg("text", { x: left - 4, y: y(tick) + 4, "text-anchor": "end", "font-size": 15 },
+      unitMax || max < 10 ? tick.toFixed(1) : Math.round(tick)));
   }
-  box.appendChild(svg("text", { x: left, y: h - 4, "font-size": 11 }, "week 1"));
-  box.appendChild(svg("text", { x: w - 8, y: h - 4, "font-size": 11, "text-anchor": "end" }, `week ${classValues.length}`));
+  box.appendChild(svg("text", { x: left, y: h - 4, "font-size": 15 }, "week 1"));
+  box.appendChild(svg("text", { x: w - 8, y: h - 4, "font-size": 15, "text-anchor": "end" }, `week ${classValues.length}`));
   const line = (values, colour, dash) => {
     if (!values.length) return;
     const points = values.map((v, i) => `${x(i)},${y(v)}`).join(" ");

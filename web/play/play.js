@@ -5,7 +5,7 @@
 
 const CHOICES = {
   professional: [
-    ["refer", "Mothers you meet this week who are not listed (or whom you leave 'as the model'): refer them to a volunteer?"],
+    ["refer", "Every other mother you see this week (new ones, and listed ones you leave 'as the model'): refer her to a volunteer?"],
     ["grant_access", "When a volunteer asks to meet new mothers on the ward or in clinic: let her in?"],
     ["report_concern", "When you notice a volunteer doing something that may cross the role's boundary: report it as a transgression?"],
     ["attend_meeting", "Attend the joint meeting with the volunteers, if one is held this week?"],
