@@ -33,6 +33,7 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxNameBytes = 40;
+constexpr std::int64_t kMaxWeeksPerAdvance = 52;  // the teacher may skip ahead a year at most per request
 
 // A refusal with its HTTP status, answered by the route itself.
 struct Refused : std::runtime_error {
@@ -292,8 +293,16 @@ void add_participatory_routes(httplib::Server& server, ParticipatoryOptions opti
                send_json(response, registry->teacher_view(request.matches[1]));
              }));
   server.Post(teacher + "/advance", guarded([registry](const auto& request, auto& response) {
-                registry->teacher(request.matches[1], [](ParticipatorySession& s) {
-                  s.advance_week();
+                const auto body = parse_body(request);
+                std::int64_t weeks = 1;
+                if (body.contains("weeks")) {
+                  if (!body["weeks"].is_number_integer() || body["weeks"].template get<std::int64_t>() < 1 ||
+                      body["weeks"].template get<std::int64_t>() > kMaxWeeksPerAdvance)
+                    throw Refused{400, fmt::format("'weeks' must be a whole number from 1 to {}", kMaxWeeksPerAdvance)};
+                  weeks = body["weeks"].template get<std::int64_t>();
+                }
+                registry->teacher(request.matches[1], [&](ParticipatorySession& s) {
+                  for (std::int64_t w = 0; w < weeks; ++w) s.advance_week();
                   return 0;
                 });
                 send_json(response, registry->teacher_view(request.matches[1]));

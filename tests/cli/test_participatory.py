@@ -77,9 +77,8 @@ def test_a_student_sees_her_agent_and_the_week_advances_when_all_have_decided(se
 def test_with_no_decisions_the_class_is_the_shadow_run(server):
     token, code = start(server)
     join(server, code, "Cara", "health_visitor")
-    for _ in range(6):
-        server.ok("POST", f"/api/participatory/teacher/{token}/advance")
-    view = teacher(server, token)
+    server.ok("POST", f"/api/participatory/teacher/{token}/advance")
+    view = server.ok("POST", f"/api/participatory/teacher/{token}/advance", {"weeks": 5})
     assert view["day"] == 42 and len(view["class"]["referrals"]) == 6
     assert view["class"] == view["shadow"]
 
@@ -210,6 +209,9 @@ def test_bad_input_gets_clear_refusals(server):
                          ("POST", "/api/participatory/teacher/" + "0" * 32 + "/advance")]:
         status, data, _ = server.request(method, path)
         assert status == 404 and "error" in data
+    for weeks in (0, 53, 1.5, "2"):
+        status, data, _ = server.request("POST", f"/api/participatory/teacher/{token}/advance", {"weeks": weeks})
+        assert status == 400 and "'weeks' must be a whole number from 1 to 52" in data["error"], weeks
     status, data, _ = server.request("POST", f"/api/participatory/teacher/{token}/pause", {"paused": "yes"})
     assert status == 400 and "paused" in data["error"]
     status, data, _ = server.request("GET", f"/api/participatory/teacher/{token}/results.h5")

@@ -93,7 +93,7 @@ function render(view) {
   $("pause").textContent = paused ? "Resume" : "Pause for discussion";
   $("clock").textContent = `Week ${view.week}, day ${view.day} of ${view.horizon}` +
     (view.finished ? " (the run has ended)" : paused ? " (paused)" : "");
-  $("advance").disabled = view.finished;
+  $("advance").disabled = $("skip").disabled = view.finished;
   $("results").href = `/api/participatory/teacher/${teacher}/results.h5`;
   $("students-title").textContent = `The class: ${view.students.length} of at most ${view.max_students}, ` +
     `${view.decided} decided this week`;
@@ -161,6 +161,9 @@ $("start-button").addEventListener("click", async () => {
 });
 $("advance").addEventListener("click", async () => {
   try { render(await call("POST", `/api/participatory/teacher/${teacher}/advance`)); } catch (error) { say(error.message); }
+});
+$("skip").addEventListener("click", async () => {
+  try { render(await call("POST", `/api/participatory/teacher/${teacher}/advance`, { weeks: 27 })); } catch (error) { say(error.message); }
 });
 $("pause").addEventListener("click", async () => {
   try { render(await call("POST", `/api/participatory/teacher/${teacher}/pause`, { paused: !paused })); } catch (error) { say(error.message); }
