@@ -1,16 +1,18 @@
 #include "cli/participatory_session.hpp"
 
+#include "cli/participatory_file.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <map>
 #include <set>
 
 #include "models/model.hpp"
 #include "models/outputs.hpp"
 #include "models/parameters.hpp"
-#include "results/hdf5.hpp"
 #include "results/results_file.hpp"
 #include "sim/errors.hpp"
 #include "sim/random.hpp"
@@ -49,18 +51,6 @@ const char* to_string(const models::Difficulty difficulty) {
     case models::Difficulty::none: break;
   }
   return "";
-}
-
-// A 1-D dataset of signed 64-bit integers with a description.
-void write_int64s(hid_t parent, const std::string& name, const std::vector<std::int64_t>& values,
-                  const std::string& description) {
-  namespace hdf5 = results::hdf5;
-  const hsize_t n = values.size();
-  hdf5::Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "dataspace of " + name);
-  hdf5::Handle set(H5Dcreate2(parent, name.c_str(), H5T_STD_I64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                   H5Dclose, "dataset " + name);
-  if (n) hdf5::check(H5Dwrite(set.id(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "writing " + name);
-  hdf5::write_string_attribute(set.id(), "description", description);
 }
 
 std::uint64_t class_seed(const sim::ParameterSet& parameters) {
@@ -434,7 +424,14 @@ void ParticipatorySession::write_results(const std::filesystem::path& path) cons
   auto replay = std::make_shared<models::StudentChoices>(choices_->decisions());
   auto result = sim::run_one(models::plan_with_students(replay), catalog, parameters, seed_, day(), nullptr, nullptr, true);
   // The file must hold what the class saw: its decisions, replayed, must reproduce the session.
-  if (replay->applied() != choices_->applied())
+  const auto& played = class_run_->result();
+  const auto today = static_cast<std::size_t>(day());
+  bool same_series = true;
+  for (std::size_t s = 0; s < catalog.series().size(); ++s)
+    same_series = same_series && std::memcmp(result.series.data() + s * today,
+                                             played.series.data() + s * static_cast<std::size_t>(played.days),
+                                             today * sizeof(double)) == 0;
+  if (!same_series || replay->applied() != choices_->applied())
     throw sim::RuntimeFailure("the session's decisions, replayed from day 0, did not reproduce the session; "
                               "please report this as a bug");
   const results::RunProvenance provenance{fmt::format("ppisim serve (participatory session, day {})", day()),
@@ -443,63 +440,10 @@ void ParticipatorySession::write_results(const std::filesystem::path& path) cons
   results::ResultsWriter writer(path, true, catalog, models::parameter_registry(), 1, day(), provenance);
   writer.write(result, parameters);
 
-  namespace hdf5 = results::hdf5;
-  const auto group = hdf5::create_group(writer.root(), "participatory");
-  hdf5::write_string_attribute(group.id(), "description",
-                               "Decisions students took for their agents in a participatory session; replayed on this "
-                               "file's scenario and seed they reproduce /series and /summary (docs/hdf5-layout.md)");
-  std::vector<std::string> kind_names, side_names{"professional", "volunteer"};
-  for (int k = 0; k < models::kDecisionKinds; ++k) kind_names.emplace_back(models::to_string(static_cast<DecisionKind>(k)));
-  hdf5::write_strings(group.id(), "kinds", kind_names);
-  hdf5::write_strings(group.id(), "sides", side_names);
-
-  const auto table = [&](const char* name, auto&& rows, auto&& columns) {
-    const auto sub = hdf5::create_group(group.id(), name);
-    for (const auto& [column, description, get] : columns) {
-      std::vector<std::int64_t> values;
-      values.reserve(rows.size());
-      for (const auto& row : rows) values.push_back(get(row));
-      write_int64s(sub.id(), column, values, description);
-    }
-  };
-  using D = models::Decision;
-  using Getter = std::int64_t (*)(const D&);
-  const std::vector<std::tuple<std::string, std::string, Getter>> decision_columns{
-      {"from_day", "first day the decision holds", [](const D& d) -> std::int64_t { return d.from_day; }},
-      {"until_day", "day it no longer holds (exclusive)", [](const D& d) -> std::int64_t { return d.until_day; }},
-      {"side", "index into /participatory/sides", [](const D& d) -> std::int64_t { return static_cast<int>(d.side); }},
-      {"agent", "professional or volunteer id (by side)", [](const D& d) -> std::int64_t { return d.agent; }},
-      {"kind", "index into /participatory/kinds", [](const D& d) -> std::int64_t { return static_cast<int>(d.kind); }},
-      {"subject", "mother id a referral decision names; -1: every other", [](const D& d) -> std::int64_t { return d.subject; }},
-      {"yes", "1 yes, 0 no", [](const D& d) -> std::int64_t { return d.yes; }}};
-  table("decisions", choices_->decisions(), decision_columns);
-  using A = models::AppliedDecision;
-  using AGetter = std::int64_t (*)(const A&);
-  const std::vector<std::tuple<std::string, std::string, AGetter>> applied_columns{
-      {"day", "day of the use", [](const A& a) -> std::int64_t { return a.day; }},
-      {"side", "index into /participatory/sides", [](const A& a) -> std::int64_t { return static_cast<int>(a.side); }},
-      {"agent", "professional or volunteer id (by side)", [](const A& a) -> std::int64_t { return a.agent; }},
-      {"kind", "index into /participatory/kinds", [](const A& a) -> std::int64_t { return static_cast<int>(a.kind); }},
-      {"subject", "the mother (refer, report_concern, act_beyond_role) or the volunteer asking (grant_access); -1: none",
-       [](const A& a) -> std::int64_t { return a.subject; }},
-      {"student", "what the student's decision did: 1 yes, 0 no", [](const A& a) -> std::int64_t { return a.student; }},
-      {"model", "what the model's rule would have done with the same draws: 1 yes, 0 no",
-       [](const A& a) -> std::int64_t { return a.model; }}};
-  table("applied", choices_->applied(), applied_columns);
-
-  const auto roster = hdf5::create_group(group.id(), "students");
-  std::vector<std::string> names, roles;
-  std::vector<std::int64_t> agents, weeks;
-  for (const auto& s : students_) {
-    names.push_back(s.name);
-    roles.emplace_back(to_string(s.role));
-    agents.push_back(s.agent);
-    weeks.push_back(s.weeks_decided);
-  }
-  hdf5::write_strings(roster.id(), "name", names);
-  hdf5::write_strings(roster.id(), "role", roles);
-  write_int64s(roster.id(), "agent", agents, "the agent each student played (a volunteer id for volunteers, else a professional id)");
-  write_int64s(roster.id(), "weeks_decided", weeks, "weeks in which the student decided");
+  std::vector<RosterEntry> roster;
+  for (const auto& student : students_)
+    roster.push_back({student.name, to_string(student.role), student.agent, student.weeks_decided});
+  write_participatory_group(writer.root(), {choices_->decisions(), choices_->applied(), roster});
   writer.commit();
 }
 

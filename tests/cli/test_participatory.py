@@ -5,13 +5,13 @@ the decisions. Inputs are checked as the classroom page's are."""
 
 from __future__ import annotations
 
-import io
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import h5py
 import pytest
 
+from cli_support import REPO
 from serve_support import Server
 
 
@@ -95,7 +95,7 @@ def test_pause_stops_the_week_from_advancing_by_itself(server):
     assert decide(server, student, 7, [])["day"] == 14
 
 
-def test_a_class_that_withholds_referrals_refers_less_and_the_debrief_says_so(server, tmp_path):
+def test_a_class_that_withholds_referrals_refers_less_and_the_debrief_says_so(server, ppisim, tmp_path):
     token, code = start(server)
     students = [join(server, code, f"m{k}", "midwife")[0] for k in range(12)]
     day = 0
@@ -112,16 +112,39 @@ def test_a_class_that_withholds_referrals_refers_less_and_the_debrief_says_so(se
     assert {"class_mothers_today", "shadow_mothers_today", "difference_mothers_today"} <= set(debrief["breastfeeding"])
     assert all(s["weeks_decided"] == 8 for s in debrief["students"])
 
-    # The results file holds the class's run and every decision and use, and its series are what the teacher saw.
+    # The results file holds the class's run and every decision and use, and `ppisim replay` reproduces it.
     status, data, headers = server.request("GET", f"/api/participatory/teacher/{token}/results.h5")
     assert status == 200 and "participatory.h5" in headers["Content-Disposition"]
-    with h5py.File(io.BytesIO(data), "r") as f:
+    saved = tmp_path / "class.h5"
+    saved.write_bytes(data)
+    with h5py.File(saved, "r") as f:
         p = f["participatory"]
-        kinds = [k.decode() if isinstance(k, bytes) else k for k in p["kinds"][()]]
-        assert kinds[p["decisions/kind"][0]] == "refer"
+        kinds = [k.decode() for k in p["kinds"][()]]
+        assert kinds[int(p["decisions/kind"][0])] == "refer"
         assert len(p["decisions/from_day"]) == 12 * 8 and set(p["decisions/yes"][()]) == {0}
         assert (p["applied/student"][()] == 0).all() and p["applied/model"][()].sum() == refer["model_yes"]
-        assert len(p["students/agent"]) == 12
+        assert len(p["students/agent"]) == 12 and p["students/name"][0].decode() == "m0"
+        assert f["timeseries/referrals"].shape == (1, 56)
+        assert f["timeseries/referrals"][0].sum() == debrief["totals"]["referrals"]["class"]
+    replayed = ppisim("replay", str(saved), "-o", str(tmp_path / "replayed.h5"))
+    assert replayed.returncode == 0, replayed.stderr
+    assert "96 decisions of 12 students replayed" in replayed.stdout and "identical" in replayed.stdout
+    with h5py.File(tmp_path / "replayed.h5", "r") as a, h5py.File(saved, "r") as b:
+        assert (a["timeseries/any_bf_share"][()] == b["timeseries/any_bf_share"][()]).all()
+        assert (a["participatory/applied/day"][()] == b["participatory/applied/day"][()]).all()
+    # One decision changed, and the replay no longer gives the run the file holds.
+    with h5py.File(saved, "r+") as f:
+        f["participatory/decisions/yes"][:] = 1
+    changed = ppisim("replay", str(saved))
+    assert changed.returncode == 1 and "do not reproduce the file's run" in changed.stderr, changed.stderr
+
+
+def test_replay_refuses_a_file_that_is_not_a_sessions(ppisim, tmp_path):
+    plain = tmp_path / "plain.h5"
+    assert ppisim("run", str(REPO / "scenarios" / "breastfriends.yaml"), "--set", "horizon=1 year", "--replicates", "1",
+                  "-o", str(plain), "--quiet").returncode == 0
+    refused = ppisim("replay", str(plain))
+    assert refused.returncode == 2 and "no /participatory group" in refused.stderr
 
 
 def test_forty_students_play_at_once(ppisim_binary):
