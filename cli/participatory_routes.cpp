@@ -24,7 +24,7 @@
 namespace cli {
 
 // The pages' files, compiled in from web/play and web/class (cmake/embed_text.cmake).
-extern const std::string_view kPlayHtml, kPlayScript, kPlayStyle, kClassHtml, kClassScript;
+extern const std::string_view kPlayHtml, kPlayScript, kPlayStyle, kPlayCommon, kClassHtml, kClassScript;
 
 namespace {
 
@@ -278,6 +278,7 @@ void add_participatory_routes(httplib::Server& server, ParticipatoryOptions opti
   server.Get("/play", page(kPlayHtml, "text/html; charset=utf-8"));
   server.Get("/play/play.js", page(kPlayScript, "text/javascript; charset=utf-8"));
   server.Get("/play/play.css", page(kPlayStyle, "text/css; charset=utf-8"));
+  server.Get("/play/common.js", page(kPlayCommon, "text/javascript; charset=utf-8"));
   server.Get("/class", page(kClassHtml, "text/html; charset=utf-8"));
   server.Get("/class/class.js", page(kClassScript, "text/javascript; charset=utf-8"));
 

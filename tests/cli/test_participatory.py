@@ -43,7 +43,7 @@ def teacher(server: Server, token: str) -> dict:
 
 
 def test_the_pages_are_served_with_the_servers_policy(server):
-    for path, kind in [("/play", "text/html"), ("/play/play.js", "text/javascript"), ("/play/play.css", "text/css"),
+    for path, kind in [("/play", "text/html"), ("/play/play.js", "text/javascript"), ("/play/play.css", "text/css"), ("/play/common.js", "text/javascript"),
                        ("/class", "text/html"), ("/class/class.js", "text/javascript")]:
         status, body, headers = server.request("GET", path)
         assert status == 200 and headers["Content-Type"].startswith(kind) and body

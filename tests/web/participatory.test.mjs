@@ -9,37 +9,20 @@
 // Screenshots land in $PPISIM_SCREENSHOTS (default: build/web-screenshots).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS, startServer } from "./serve_support.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const binary = process.env.PPISIM_BINARY || path.join(repo, "build/ppisim");
 const shots = process.env.PPISIM_SCREENSHOTS || path.join(repo, "build/web-screenshots");
 const downloads = mkdtempSync(path.join(tmpdir(), "ppisim-play-"));
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
 let server, url, browser, teacher, code;
 const students = [];  // { page, role, name }
 const errors = [];
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(binary, ["serve", "--port", "0"], { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
-    let seen = "";
-    server.stdout.on("data", (chunk) => {
-      seen += chunk;
-      const found = seen.match(/http:\/\/[^ ]+\//);
-      if (found) resolve(found[0]);
-    });
-    server.on("exit", (exitCode) => reject(new Error(`ppisim serve exited (${exitCode})`)));
-    setTimeout(() => reject(new Error("ppisim serve did not start in 30 s")), 30_000);
-  });
-}
 
 async function newPage(viewport) {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
@@ -52,7 +35,7 @@ const week = async () => Number((await teacher.textContent("#clock")).match(/Wee
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  url = await startServer();
+  ({ process: server, url } = await startServer(binary, repo));
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: CHROMIUM_ARGS });
   teacher = await newPage({ width: 1280, height: 720 });
 });

@@ -19,24 +19,7 @@ const KIND_NAMES = { refer: "refer a mother", grant_access: "grant ward access",
 
 let teacher = sessionStorage.getItem("ppisim-teacher");
 let paused = false;
-const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
-
-function say(text) {
-  const m = $("message");
-  m.textContent = text;
-  m.hidden = !text;
-}
-
-async function call(method, path, body) {
-  const response = await fetch(path, {
-    method, headers: body ? { "Content-Type": "application/json" } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const data = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
-  if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
-  return data;
-}
 
 function svg(tag, attributes, text) {
   const e = document.createElementNS(SVG, tag);

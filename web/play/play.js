@@ -29,25 +29,6 @@ const OWN_LABELS = {
 let token = sessionStorage.getItem("ppisim-student");
 let shownDay = null;
 
-const $ = (id) => document.getElementById(id);
-
-function say(text, info = false) {
-  const m = $("message");
-  m.textContent = text;
-  m.className = info ? "info" : "";
-  m.hidden = !text;
-  if (text) m.scrollIntoView({ block: "nearest" });
-}
-
-async function call(method, path, body) {
-  const response = await fetch(path, {
-    method, headers: body ? { "Content-Type": "application/json" } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const data = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
-  if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
-  return data;
-}
 
 function cell(row, text, tag = "td") {
   const c = document.createElement(tag);
