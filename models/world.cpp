@@ -80,6 +80,8 @@ double World::trust_between(std::int32_t professional, std::int32_t volunteer) c
 }
 
 double& World::trust_edge(std::int32_t professional, std::int32_t volunteer) {
+  if (trust_mean_stale.size() != trust.size()) trust_mean_stale.assign(trust.size(), 1);
+  trust_mean_stale[static_cast<std::size_t>(professional)] = 1;  // the caller changes it next
   auto& ties = trust[static_cast<std::size_t>(professional)];
   for (auto& [v, value] : ties)
     if (v == volunteer) return value;
@@ -88,11 +90,19 @@ double& World::trust_edge(std::int32_t professional, std::int32_t volunteer) {
 }
 
 double World::trust_of(std::size_t professional) const {
+  if (trust_mean_stale.size() != trust.size()) trust_mean_stale.assign(trust.size(), 1);
+  if (trust_mean.size() != trust.size()) trust_mean.resize(trust.size());
+  if (!trust_mean_stale[professional]) return trust_mean[professional];
   const auto& ties = trust[professional];
-  if (ties.empty()) return initial_trust;
-  double total = 0.0;
-  for (const auto& [v, value] : ties) total += value;
-  return total / static_cast<double>(ties.size());
+  double mean = initial_trust;
+  if (!ties.empty()) {
+    double total = 0.0;
+    for (const auto& [v, value] : ties) total += value;
+    mean = total / static_cast<double>(ties.size());
+  }
+  trust_mean[professional] = mean;
+  trust_mean_stale[professional] = 0;
+  return mean;
 }
 
 }  // namespace models
