@@ -87,7 +87,7 @@ class MotherNetwork final : public sim::Module {
   explicit MotherNetwork(World& world)
       : Module({.name = "mother_network",
                 .purpose = "mothers' community ties by locality and culture; word of mouth raises self-referrals (F8)",
-                .reads = {"mothers.birth_day", "mothers.locality", "mothers.culture", "mothers.last_peer_contact", "mothers.feeding", "mothers.referred_day", "mothers.volunteer"},
+                .reads = {"mothers.birth_day", "mothers.locality", "mothers.culture", "today.peer_visits", "mothers.feeding", "mothers.referred_day", "mothers.volunteer"},
                 .writes = {"mothers.ties", "mothers.referred_day", "waiting", "tally"}}),
         world_(world) {}
 
@@ -114,10 +114,9 @@ class MotherNetwork final : public sim::Module {
     for (std::size_t i = mothers.first_born_from(day); i < mothers.count(); ++i) tie_newborn(context, i);
     if (!world_.parameters.peer_support || !parameters_.tells || parameters_.word_of_mouth <= 0.0) return;
     // Today's supported mothers: a plain search of one column (the pass over the mothers is its cost).
-    const auto first = mothers.last_peer_contact.begin() + static_cast<std::ptrdiff_t>(mothers.departed);
-    const auto last = mothers.last_peer_contact.end();
-    for (auto it = std::find(first, last, day); it != last; it = std::find(it + 1, last, day))
-      tell_ties(context, static_cast<std::size_t>(it - mothers.last_peer_contact.begin()), day);
+    // Today's peer contacts (peer_support lists them in index order, one per mother):
+    // the mothers whose last peer contact is today, without a scan of every mother.
+    for (const auto& visit : world_.today.peer_visits) tell_ties(context, mothers.index(visit.mother), day);
   }
 
   // Her ties among the recent arrivals of her locality (of her group, with
