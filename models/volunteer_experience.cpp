@@ -294,17 +294,20 @@ class VolunteerExperience final : public sim::Module {
     dropped_today_.clear();
   }
 
+  // The mean surveillance of the professionals with a trust tie to her, summed
+  // in ascending order of professional (World::trusted_by).
   void update_felt_surveillance() {
     auto& volunteers = world_.volunteers;
-    sums_.assign(volunteers.count(), 0.0);
-    counts_.assign(volunteers.count(), 0);
-    for (std::size_t k = 0; k < world_.trust.size(); ++k)
-      for (const auto& [v, trust] : world_.trust[k]) {
-        sums_[static_cast<std::size_t>(v)] += world_.professionals.surveillance[k];
-        ++counts_[static_cast<std::size_t>(v)];
+    const auto& surveillance = world_.professionals.surveillance;
+    for (std::size_t v = 0; v < volunteers.count(); ++v) {
+      if (v >= world_.trusted_by.size() || world_.trusted_by[v].empty()) {
+        volunteers.felt_surveillance[v] = 0.0;
+        continue;
       }
-    for (std::size_t v = 0; v < volunteers.count(); ++v)
-      volunteers.felt_surveillance[v] = counts_[v] ? sums_[v] / static_cast<double>(counts_[v]) : 0.0;
+      double sum = 0.0;
+      for (const auto k : world_.trusted_by[v]) sum += surveillance[static_cast<std::size_t>(k)];
+      volunteers.felt_surveillance[v] = sum / static_cast<double>(world_.trusted_by[v].size());
+    }
   }
 
   static double clamp01(double x) { return std::clamp(x, 0.0, 1.0); }
@@ -322,8 +325,6 @@ class VolunteerExperience final : public sim::Module {
   std::vector<double> experience_;              // by volunteer, in [0, 1)
   sim::RunningMean tenure_at_dropout_;          // months of service of those who left from measure_from on
   int measure_from_ = 0;
-  std::vector<double> sums_;
-  std::vector<std::size_t> counts_;
   std::vector<std::vector<std::int32_t>> cohort_ties_;  // by volunteer: her distinct cohort ties (volunteer ids)
   std::vector<std::uint32_t> active_cohort_ties_;       // by volunteer: how many of them are active now
   std::vector<std::int32_t> dropped_today_;             // volunteers who left today with cases, in order

@@ -85,6 +85,9 @@ double& World::trust_edge(std::int32_t professional, std::int32_t volunteer) {
   auto& ties = trust[static_cast<std::size_t>(professional)];
   for (auto& [v, value] : ties)
     if (v == volunteer) return value;
+  if (trusted_by.size() <= static_cast<std::size_t>(volunteer)) trusted_by.resize(static_cast<std::size_t>(volunteer) + 1);
+  auto& professionals_of = trusted_by[static_cast<std::size_t>(volunteer)];
+  professionals_of.insert(std::upper_bound(professionals_of.begin(), professionals_of.end(), professional), professional);
   ties.emplace_back(volunteer, initial_trust);
   return ties.back().second;
 }

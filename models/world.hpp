@@ -254,6 +254,8 @@ struct World {
   [[nodiscard]] double trust_of(std::size_t professional) const;
   mutable std::vector<double> trust_mean;        // by professional, valid where trust_mean_stale is 0
   mutable std::vector<std::uint8_t> trust_mean_stale;
+  // By volunteer: the professionals with a trust tie to her, ascending (kept by trust_edge).
+  std::vector<std::vector<std::int32_t>> trusted_by;
 
   // The professional responsible for a mother of this age: midwife, then health visitor.
   int handover_age = 14;
