@@ -93,8 +93,10 @@ double& World::trust_edge(std::int32_t professional, std::int32_t volunteer) {
 }
 
 double World::trust_of(std::size_t professional) const {
-  if (trust_mean_stale.size() != trust.size()) trust_mean_stale.assign(trust.size(), 1);
-  if (trust_mean.size() != trust.size()) trust_mean.resize(trust.size());
+  if (trust_mean.size() != trust.size()) {  // World::build sizes both; a world built by hand gets them here
+    trust_mean.resize(trust.size());
+    trust_mean_stale.assign(trust.size(), 1);
+  }
   if (!trust_mean_stale[professional]) return trust_mean[professional];
   const auto& ties = trust[professional];
   double mean = initial_trust;
