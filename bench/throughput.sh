@@ -35,21 +35,23 @@ sed -e "s#\.\./no_peer_support\.yaml#$PWD/scenarios/no_peer_support.yaml#" \
   -e "s#population: 60#population: $particles#" -e 's#max_generations: 4#max_generations: 1#' \
   scenarios/calibration/example_support_effect.yaml >"$work/calibration.yaml"
 sweep_runs=$((points * 2))
-seconds() { awk -v s="$1" -v e="$2" 'BEGIN {printf "%.2f", e - s}'; }
+# timed KIND BINARY THREADS COUNT COMMAND...: runs the command, prints one row (COUNT per second).
+timed() {
+  local kind=$1 binary=$2 threads=$3 count=$4 load start end
+  shift 4
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  start=$(date +%s.%N)
+  "$@"
+  end=$(date +%s.%N)
+  awk -v k="$kind" -v b="$binary" -v t="$threads" -v n="$count" -v s="$start" -v e="$end" -v l="$load" \
+    'BEGIN {printf "%-12s %-40s %7s %9s %8.2f %7.1f %6s\n", k, b, t, n, e - s, n / (e - s), l}'
+}
 printf '%-12s %-40s %7s %9s %8s %7s %6s\n' kind binary threads runs/part. wall_s rate/s load
 for threads in 1 2; do
   for binary in "$@"; do
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    start=$(date +%s.%N)
-    "$binary" sweep "$work/sweep.yaml" -o "$work/sweep.h5" --force --quiet --threads "$threads"
-    wall=$(seconds "$start" "$(date +%s.%N)")
-    printf '%-12s %-40s %7s %9s %8s %7.1f %6s\n' sweep "$binary" "$threads" "$sweep_runs" "$wall" \
-      "$(awk -v n="$sweep_runs" -v w="$wall" 'BEGIN {print n / w}')" "$load"
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    start=$(date +%s.%N)
-    "$binary" calibrate "$work/calibration.yaml" -o "$work/posterior.h5" --force --quiet --threads "$threads"
-    wall=$(seconds "$start" "$(date +%s.%N)")
-    printf '%-12s %-40s %7s %9s %8s %7.1f %6s\n' calibration "$binary" "$threads" "$particles" "$wall" \
-      "$(awk -v n="$particles" -v w="$wall" 'BEGIN {print n / w}')" "$load"
+    timed sweep "$binary" "$threads" "$sweep_runs" \
+      "$binary" sweep "$work/sweep.yaml" -o "$work/sweep.h5" --force --quiet --threads "$threads"
+    timed calibration "$binary" "$threads" "$particles" \
+      "$binary" calibrate "$work/calibration.yaml" -o "$work/posterior.h5" --force --quiet --threads "$threads"
   done
 done
