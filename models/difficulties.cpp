@@ -10,6 +10,8 @@
 // care the survey's curve still holds (difficulties.hpp).
 #include "models/difficulties.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "models/declare.hpp"
@@ -247,21 +249,37 @@ class Difficulties final : public sim::Module {
     auto& tally = world_.difficulty_tally;
     for (std::size_t i = mothers.first_born_from(day); i < mothers.count(); ++i)
       tally.starters += world_.measured(day) && mothers.feeding[i] != Feeding::none;
-    for (std::size_t i = mothers.departed; i < mothers.count(); ++i) {
-      const bool episode = mothers.difficulty[i] != Difficulty::none;
-      if (mothers.feeding[i] == Feeding::none) {
-        if (episode) resolve_difficulty(world_, i, day, Resolver::stopped);
-        continue;
+    // Mothers go in chunks so that their draws' Philox blocks are generated
+    // together (as in feeding.cpp); each mother's draws are still her own keyed ones.
+    sim::DrawsBatch batch(context.random(), stream::difficulty_course, static_cast<std::uint32_t>(day));
+    constexpr std::size_t kChunk = sim::DrawsBatch::kCapacity;
+    std::array<std::size_t, kChunk> drawing{};
+    for (std::size_t start = mothers.departed; start < mothers.count(); start += kChunk) {
+      const std::size_t end = std::min(start + kChunk, mothers.count());
+      batch.clear();
+      for (std::size_t i = start; i < end; ++i) {
+        if (mothers.feeding[i] == Feeding::none) {
+          if (mothers.difficulty[i] != Difficulty::none) resolve_difficulty(world_, i, day, Resolver::stopped);
+          continue;
+        }
+        // Not on her birth day, nor when resolved today: no new episode the same day.
+        const bool draws = (day - mothers.birth_day[i] >= 1) & (mothers.difficulty_ended[i] != day);
+        drawing[batch.size()] = i;
+        batch.add_if(draws, static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i)));
       }
-      const int age = day - mothers.birth_day[i];
-      if (age < 1 || mothers.difficulty_ended[i] == day) continue;  // resolved today: no new episode the same day
-      const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
-      auto draws = context.random().draws(stream::difficulty_course, id, static_cast<std::uint32_t>(day));
-      if (episode) {
-        if (draws.uniform() < parameters_.self_resolution) resolve_difficulty(world_, i, day, Resolver::on_own);
-      } else if (draws.uniform() < onset_chance(parameters_, age)) {
-        start(i, day, age, draws.uniform());
-      }
+      batch.generate();
+      for (std::size_t k = 0; k < batch.size(); ++k) course(drawing[k], day, batch.draws(k));
+    }
+  }
+
+  // A breastfeeding mother's day: her episode may resolve on its own, or one may start.
+  void course(std::size_t i, int day, sim::Draws draws) {
+    auto& mothers = world_.mothers;
+    const int age = day - mothers.birth_day[i];
+    if (mothers.difficulty[i] != Difficulty::none) {
+      if (draws.uniform() < parameters_.self_resolution) resolve_difficulty(world_, i, day, Resolver::on_own);
+    } else if (draws.uniform() < onset_chance(parameters_, age)) {
+      start(i, day, age, draws.uniform());
     }
   }
 

@@ -13,6 +13,8 @@
 // O(peer contacts x kMotherTies) a day: no pass over pairs.
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "models/declare.hpp"
 #include "models/modules.hpp"
@@ -87,7 +89,7 @@ class MotherNetwork final : public sim::Module {
   explicit MotherNetwork(World& world)
       : Module({.name = "mother_network",
                 .purpose = "mothers' community ties by locality and culture; word of mouth raises self-referrals (F8)",
-                .reads = {"mothers.birth_day", "mothers.locality", "mothers.culture", "mothers.last_peer_contact", "mothers.feeding", "mothers.referred_day", "mothers.volunteer"},
+                .reads = {"mothers.birth_day", "mothers.locality", "mothers.culture", "today.peer_visits", "mothers.feeding", "mothers.referred_day", "mothers.volunteer"},
                 .writes = {"mothers.ties", "mothers.referred_day", "waiting", "tally"}}),
         world_(world) {}
 
@@ -111,18 +113,22 @@ class MotherNetwork final : public sim::Module {
     const int day = context.day();
     requests_today_ = 0;
     auto& mothers = world_.mothers;
-    for (std::size_t i = mothers.first_born_from(day); i < mothers.count(); ++i) tie_newborn(context, i);
+    // Two passes: the newborns' partners drawn from the pools first (their tie
+    // records fetched ahead: they are scattered over the last weeks' mothers),
+    // then the ties made in the same order as one pass would make them.
+    partners_.clear();
+    for (std::size_t i = mothers.first_born_from(day); i < mothers.count(); ++i) draw_partners(context, i);
+    for (const auto& [a, b] : partners_) tie(a, b);
     if (!world_.parameters.peer_support || !parameters_.tells || parameters_.word_of_mouth <= 0.0) return;
     // Today's supported mothers: a plain search of one column (the pass over the mothers is its cost).
-    const auto first = mothers.last_peer_contact.begin() + static_cast<std::ptrdiff_t>(mothers.departed);
-    const auto last = mothers.last_peer_contact.end();
-    for (auto it = std::find(first, last, day); it != last; it = std::find(it + 1, last, day))
-      tell_ties(context, static_cast<std::size_t>(it - mothers.last_peer_contact.begin()), day);
+    // Today's peer contacts (peer_support lists them in index order, one per mother):
+    // the mothers whose last peer contact is today, without a scan of every mother.
+    for (const auto& visit : world_.today.peer_visits) tell_ties(context, mothers.index(visit.mother), day);
   }
 
   // Her ties among the recent arrivals of her locality (of her group, with
   // probability homophily); then she joins those pools herself.
-  void tie_newborn(sim::RunContext& context, std::size_t i) {
+  void draw_partners(sim::RunContext& context, std::size_t i) {
     auto& mothers = world_.mothers;
     const auto id = static_cast<std::int32_t>(mothers.first_id + static_cast<std::int64_t>(i));
     auto& own_locality = locality_pool_[mothers.locality[i]];
@@ -134,7 +140,8 @@ class MotherNetwork final : public sim::Module {
       if (pool.size() == 0) continue;
       const auto other = pool.at(std::min(pool.size() - 1, static_cast<std::size_t>(u * static_cast<double>(pool.size()))));
       if (other < mothers.first_id + static_cast<std::int64_t>(mothers.departed)) continue;  // she has left
-      tie(i, mothers.index(other));
+      partners_.emplace_back(i, mothers.index(other));
+      __builtin_prefetch(&mothers.ties[mothers.index(other)]);
     }
     own_locality.add(id);
     own_group.add(id);
@@ -195,6 +202,7 @@ class MotherNetwork final : public sim::Module {
   } summary_{};
   std::vector<RecentPool> locality_pool_, group_pool_;  // [locality], [locality * groups + group]
   std::uint32_t requests_today_ = 0;
+  std::vector<std::pair<std::size_t, std::size_t>> partners_;  // today's (newborn, partner) indices, in draw order
 };
 
 }  // namespace

@@ -183,11 +183,18 @@ class ProfessionalAttitudes final : public sim::Module {
     if (n == 0) return;
     const Eigen::Map<const Eigen::VectorXd> concern(pros.concern.data(), static_cast<Eigen::Index>(n));
     // Professionals with no colleagues keep their own concern.
-    const Eigen::VectorXd weight = spread_ * has_colleagues_;
-    Eigen::VectorXd next = concern - weight.cwiseProduct(concern) + weight.cwiseProduct(averaging_ * concern);
+    // The day's vectors are members, reused: no allocation inside the day.
+    auto& weight = weight_;
+    auto& next = next_concern_;
+    weight = spread_ * has_colleagues_;
+    spread_in_team_.noalias() = averaging_ * concern;
+    next = concern - weight.cwiseProduct(concern) + weight.cwiseProduct(spread_in_team_);
     next = concern_start_ + (1.0 - decay_) * (next.array() - concern_start_);
 
-    std::vector<double> gatekeeping(n), surveillance(n), orientation(n);
+    auto &gatekeeping = next_gatekeeping_, &surveillance = next_surveillance_, &orientation = next_orientation_;
+    gatekeeping.resize(n);  // every entry is written below
+    surveillance.resize(n);
+    orientation.resize(n);
     joint_today_.assign(n, 0);
     for (const auto& [professional, volunteer] : world_.today.joint_successes) ++joint_today_[static_cast<std::size_t>(professional)];
     for (std::size_t k = 0; k < n; ++k) {
@@ -241,6 +248,8 @@ class ProfessionalAttitudes final : public sim::Module {
   } series_{};  // where this module records (looked up in the catalog)
   Eigen::SparseMatrix<double, Eigen::RowMajor> averaging_;
   Eigen::VectorXd has_colleagues_;
+  Eigen::VectorXd weight_, spread_in_team_, next_concern_;  // the day's vectors (on_step), kept between days
+  std::vector<double> next_gatekeeping_, next_surveillance_, next_orientation_;
   std::vector<std::uint16_t> joint_today_;
   double spread_ = 0.0, decay_ = 0.0, concern_start_ = 0.0, orientation_start_ = 0.0, jump_ = 0.0, trust_drop_ = 0.0,
          trust_gain_ = 0.0, relief_gain_ = 0.0;

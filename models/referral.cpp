@@ -192,8 +192,9 @@ class Referral final : public sim::Module {
       waiting[kept++] = id;
     }
     waiting.resize(kept);
-    std::sort(waiting.begin(), waiting.end(), [&](std::int64_t a, std::int64_t b) { return taken_before(a, b); });
-    std::vector<std::uint8_t> full(world_.scheme.size(), 0);  // localities with no volunteer left with room
+    put_in_triage_order(waiting);
+    auto& full = full_;  // localities with no volunteer left with room
+    full.assign(world_.scheme.size(), 0);
     kept = 0;
     for (const auto id : waiting) {
       const auto i = mothers.index(id);
@@ -217,6 +218,20 @@ class Referral final : public sim::Module {
     mothers.lapsed_day[i] = day;
     ++lapsed_today_;
     lapsed_measured_ += world_.measured(mothers.birth_day[i]);
+  }
+
+  // Sorts the list by taken_before. Yesterday's unmatched mothers are still in
+  // order (the passes keep the order) and those who joined since follow them:
+  // only the new tail is sorted, then merged. taken_before is a total order,
+  // so the result is the one sorted list a full sort gives, whatever the prefix.
+  void put_in_triage_order(std::vector<std::int64_t>& waiting) {
+    const auto before = [&](std::int64_t a, std::int64_t b) { return taken_before(a, b); };
+    const auto tail = std::is_sorted_until(waiting.begin(), waiting.end(), before);
+    if (tail == waiting.end()) return;
+    std::sort(tail, waiting.end(), before);
+    merged_.resize(waiting.size());
+    std::merge(waiting.begin(), tail, tail, waiting.end(), merged_.begin(), before);
+    waiting.swap(merged_);
   }
 
   // Grouped by locality; within one, its triage order; ties by id (a total order: the same list every run).
@@ -319,6 +334,8 @@ class Referral final : public sim::Module {
   std::uint32_t lapsed_today_ = 0, declined_today_ = 0;
   std::uint64_t lapsed_measured_ = 0, offered_opt_out_ = 0, declined_opt_out_ = 0;  // measured mothers
   bool enabled_ = true;
+  std::vector<std::int64_t> merged_;  // the waiting list being merged (kept: no allocation in the day)
+  std::vector<std::uint8_t> full_;    // by locality: no volunteer with room left today
   double load_push_ = 0.0, direct_access_rate_ = 0.0;
   bool gatekeeping_refusals_ = true, workload_push_ = true, direct_access_ = true, access_gatekeeping_ = true;
 };

@@ -9,6 +9,7 @@
 // support and commitment, so the volunteers who stay grow into the role.
 // Reads the professionals' state of day t; each volunteer's update reads
 // only her own values, so updating in place is read-then-write.
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -182,13 +183,36 @@ class VolunteerExperience final : public sim::Module {
   void on_step(sim::RunContext& context) override {
     auto& volunteers = world_.volunteers;
     update_felt_surveillance();
-    const std::size_t professionals = world_.professionals.count();
+    track_new_volunteers();
     for (std::size_t v = 0; v < volunteers.count(); ++v) {
       if (!volunteers.active[v]) continue;
-      const double ties = static_cast<double>(active_cohort_ties(professionals + v, professionals));
+      const double ties = static_cast<double>(active_cohort_ties_[v]);
       gain_experience(v, context.day());
       develop(v, ties);
       if (leaves(context, v)) drop_out(v, context.day());
+    }
+    release_cases_of_dropouts();
+  }
+
+  // Volunteers who joined since yesterday (World::add_volunteers): their
+  // distinct cohort ties, and the running counts of active ones on both ends,
+  // so that the daily pass reads a count instead of scanning the graph's edges.
+  void track_new_volunteers() {
+    const auto& volunteers = world_.volunteers;
+    const std::size_t professionals = world_.professionals.count();
+    const std::size_t first_new = cohort_ties_.size();
+    for (std::size_t v = first_new; v < volunteers.count(); ++v) {
+      cohort_ties_.emplace_back();
+      active_cohort_ties_.push_back(0);
+      for (const auto vertex : world_.graph.neighbours(professionals + v, layer::cohort)) {
+        const auto other = vertex - professionals;
+        cohort_ties_[v].push_back(static_cast<std::int32_t>(other));
+        active_cohort_ties_[v] += volunteers.active[other];
+        if (other < first_new) {  // a volunteer tracked before gains the tie too (new ones list it themselves)
+          cohort_ties_[other].push_back(static_cast<std::int32_t>(v));
+          active_cohort_ties_[other] += volunteers.active[v];
+        }
+      }
     }
   }
 
@@ -235,34 +259,55 @@ class VolunteerExperience final : public sim::Module {
     volunteers.left_day[v] = day;
     ++world_.today.dropouts;
     if (day >= measure_from_) tenure_at_dropout_.add(months_of_service(v, day));
+    for (const auto other : cohort_ties_[v]) --active_cohort_ties_[static_cast<std::size_t>(other)];
+    if (volunteers.caseload[v] > 0) dropped_today_.push_back(static_cast<std::int32_t>(v));
+  }
+
+  // The cases of today's dropouts, found in one pass over the mothers however
+  // many left (one pass per dropout was quadratic at scale). Nothing later in
+  // the day's volunteer loop reads these mothers, so releasing them here, in
+  // the order of the dropouts and then of the mothers, is what releasing each
+  // one's at her dropout did.
+  void release_cases_of_dropouts() {
+    if (dropped_today_.empty()) return;
+    auto& volunteers = world_.volunteers;
     auto& mothers = world_.mothers;
-    for (std::size_t i = mothers.departed; i < mothers.count() && volunteers.caseload[v] > 0; ++i) {
-      if (mothers.volunteer[i] != static_cast<std::int32_t>(v)) continue;
-      mothers.volunteer[i] = kNobody;
-      mothers.next_peer_contact[i] = kNever;
-      --volunteers.caseload[v];
-      if (mothers.feeding[i] != Feeding::none) world_.waiting.push_back(mothers.first_id + static_cast<std::int64_t>(i));
+    slot_of_.assign(volunteers.count(), -1);
+    cases_.resize(std::max(cases_.size(), dropped_today_.size()));
+    for (std::size_t k = 0; k < dropped_today_.size(); ++k) {
+      slot_of_[static_cast<std::size_t>(dropped_today_[k])] = static_cast<std::int32_t>(k);
+      cases_[k].clear();
     }
+    for (std::size_t i = mothers.departed; i < mothers.count(); ++i)
+      if (const auto v = mothers.volunteer[i]; v != kNobody && slot_of_[static_cast<std::size_t>(v)] >= 0)
+        cases_[static_cast<std::size_t>(slot_of_[static_cast<std::size_t>(v)])].push_back(i);
+    for (std::size_t k = 0; k < dropped_today_.size(); ++k) {
+      const auto v = static_cast<std::size_t>(dropped_today_[k]);
+      for (const auto i : cases_[k]) {
+        if (volunteers.caseload[v] == 0) break;
+        mothers.volunteer[i] = kNobody;
+        mothers.next_peer_contact[i] = kNever;
+        --volunteers.caseload[v];
+        if (mothers.feeding[i] != Feeding::none) world_.waiting.push_back(mothers.first_id + static_cast<std::int64_t>(i));
+      }
+    }
+    dropped_today_.clear();
   }
 
-  std::size_t active_cohort_ties(std::size_t vertex, std::size_t professionals) const {
-    std::size_t ties = 0;
-    for (const auto other : world_.graph.neighbours(vertex, layer::cohort))
-      ties += world_.volunteers.active[other - professionals];
-    return ties;
-  }
-
+  // The mean surveillance of the professionals with a trust tie to her, summed
+  // in ascending order of professional (World::trusted_by).
   void update_felt_surveillance() {
     auto& volunteers = world_.volunteers;
-    sums_.assign(volunteers.count(), 0.0);
-    counts_.assign(volunteers.count(), 0);
-    for (std::size_t k = 0; k < world_.trust.size(); ++k)
-      for (const auto& [v, trust] : world_.trust[k]) {
-        sums_[static_cast<std::size_t>(v)] += world_.professionals.surveillance[k];
-        ++counts_[static_cast<std::size_t>(v)];
+    const auto& surveillance = world_.professionals.surveillance;
+    for (std::size_t v = 0; v < volunteers.count(); ++v) {
+      if (v >= world_.trusted_by.size() || world_.trusted_by[v].empty()) {
+        volunteers.felt_surveillance[v] = 0.0;
+        continue;
       }
-    for (std::size_t v = 0; v < volunteers.count(); ++v)
-      volunteers.felt_surveillance[v] = counts_[v] ? sums_[v] / static_cast<double>(counts_[v]) : 0.0;
+      double sum = 0.0;
+      for (const auto k : world_.trusted_by[v]) sum += surveillance[static_cast<std::size_t>(k)];
+      volunteers.felt_surveillance[v] = sum / static_cast<double>(world_.trusted_by[v].size());
+    }
   }
 
   static double clamp01(double x) { return std::clamp(x, 0.0, 1.0); }
@@ -280,8 +325,11 @@ class VolunteerExperience final : public sim::Module {
   std::vector<double> experience_;              // by volunteer, in [0, 1)
   sim::RunningMean tenure_at_dropout_;          // months of service of those who left from measure_from on
   int measure_from_ = 0;
-  std::vector<double> sums_;
-  std::vector<std::size_t> counts_;
+  std::vector<std::vector<std::int32_t>> cohort_ties_;  // by volunteer: her distinct cohort ties (volunteer ids)
+  std::vector<std::uint32_t> active_cohort_ties_;       // by volunteer: how many of them are active now
+  std::vector<std::int32_t> dropped_today_;             // volunteers who left today with cases, in order
+  std::vector<std::int32_t> slot_of_;                   // by volunteer: her place in dropped_today_, -1 if none
+  std::vector<std::vector<std::size_t>> cases_;         // by place in dropped_today_: her mothers, in index order
 };
 
 }  // namespace

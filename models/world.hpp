@@ -252,7 +252,13 @@ struct World {
   [[nodiscard]] double trust_between(std::int32_t professional, std::int32_t volunteer) const;
   double& trust_edge(std::int32_t professional, std::int32_t volunteer);
   // Mean trust of a professional in the volunteers she works with (initial trust when none).
+  // Cached: recomputed (in the same order, so to the same bits) only after trust_edge
+  // has handed out one of her ties; write trust only through trust_edge.
   [[nodiscard]] double trust_of(std::size_t professional) const;
+  mutable std::vector<double> trust_mean;        // by professional, valid where trust_mean_stale is 0
+  mutable std::vector<std::uint8_t> trust_mean_stale;
+  // By volunteer: the professionals with a trust tie to her, ascending (kept by trust_edge).
+  std::vector<std::vector<std::int32_t>> trusted_by;
 
   // The professional responsible for a mother of this age: midwife, then health visitor.
   int handover_age = 14;

@@ -9,6 +9,8 @@ namespace {
 
 // Values per chunk of a 2-D dataset: 64 KiB of doubles (Dataset::create).
 constexpr hsize_t kValuesPerChunk = 8192;
+// zlib level of the deflate filter on 2-D datasets (dataset_properties).
+constexpr unsigned kDeflateLevel = 1;
 
 // HDF5 would close files still open at exit in an atexit handler; a file
 // whose close failed (a full disk) makes that handler crash (HDF5 1.10), so
@@ -248,8 +250,10 @@ static Handle dataset_properties(const std::string& name, const std::vector<hsiz
     chunk[0] = std::clamp<hsize_t>(kValuesPerChunk / row_values, 1, shape[0]);
     check(H5Pset_chunk(properties.id(), static_cast<int>(chunk.size()), chunk.data()), "cannot chunk " + name);
     if (shape.size() == 2) {
+      // Level 1: on a town run's file level 4 cost 12 M more instructions (2% of the
+      // whole process) for a file 0.4% smaller; after shuffle the bytes are runs.
       check(H5Pset_shuffle(properties.id()), "cannot shuffle " + name);
-      check(H5Pset_deflate(properties.id(), 4), "cannot compress " + name);
+      check(H5Pset_deflate(properties.id(), kDeflateLevel), "cannot compress " + name);
     }
     check(H5Pset_fletcher32(properties.id()), "cannot checksum " + name);
   }

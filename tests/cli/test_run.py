@@ -50,10 +50,10 @@ def test_run_writes_results_with_expected_shapes(fast_run):
         for name, dataset in f["timeseries"].items():
             assert dataset.shape == (runs, days), name
             assert dataset.dtype == np.float64, name
-            # docs/hdf5-layout.md: whole runs of about 8,192 values per chunk, shuffle + deflate level 4.
+            # docs/hdf5-layout.md: whole runs of about 8,192 values per chunk, shuffle + deflate level 1.
             expected_rows = max(1, min(runs, 8192 // days))
             assert dataset.chunks == (expected_rows, days), f"/timeseries/{name} chunks {dataset.chunks}"
-            assert dataset.compression == "gzip" and dataset.compression_opts == 4, f"/timeseries/{name}"
+            assert dataset.compression == "gzip" and dataset.compression_opts == 1, f"/timeseries/{name}"
             assert dataset.shuffle, f"/timeseries/{name} has no shuffle filter"
         for group in ("summary", "parameters"):
             for name, dataset in f[group].items():
