@@ -236,9 +236,9 @@ nlohmann::json mothers_of(const std::vector<sim::SnapshotColumn>& columns, const
   const auto* feeding = column(columns, "mothers", "feeding");
   const auto* waiting = column(columns, "mothers", "waiting_since");
   const auto* volunteer = column(columns, "mothers", "volunteer");
-  if (!locality || !feeding || !waiting || !volunteer) return nlohmann::json::object();
-  std::map<double, std::vector<std::size_t>> rows;
-  for (std::size_t row = 0; row < locality->size(); ++row)
+  std::map<double, std::vector<std::size_t>> rows;  // every locality drawn, with no mothers yet on day 0
+  for (const double l : localities) rows[l];
+  for (std::size_t row = 0; locality && feeding && waiting && volunteer && row < locality->size(); ++row)
     if (localities.contains((*locality)[row])) rows[(*locality)[row]].push_back(row);
   nlohmann::json counts = nlohmann::json::array();
   std::vector<std::size_t> drawn;
