@@ -358,7 +358,7 @@ function showMonitors() {
 function valueText(chart, value) {
   if (!Number.isFinite(value)) return "–";
   const v = value * (chart.scale || 1);
-  const text = chart.range[1] === 1 ? v.toFixed(2) : Math.abs(v) >= 100 || Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1);
+  const text = chart.range[1] === 1 ? v.toFixed(Math.abs(v) < 0.1 ? 3 : 2) : Math.abs(v) >= 100 || Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1);
   return text + (chart.unit || "");
 }
 
@@ -597,12 +597,12 @@ function drawWorld() {
   nodes.vertex.forEach((vertex, i) => {
     const [px, py] = at.get(vertex);
     if (nodes.kind[i] === 0) {
-      g.fillStyle = viridis(nodes[byPro][i]) || "#fff";
-      g.fillRect(px - 5, py - 5, 10, 10);
-      g.strokeStyle = "#000"; g.lineWidth = 0.8; g.strokeRect(px - 5, py - 5, 10, 10);
+      shape(g, SHAPES.professional, px, py, 5);
+      g.fillStyle = viridis(nodes[byPro][i]) || "#fff"; g.fill();
+      g.strokeStyle = "#000"; g.lineWidth = 0.8; g.stroke();
       page.hits.push({ x: px, y: py, r: 7, kind: "professional", i });
     } else {
-      g.beginPath(); g.arc(px, py, 6, 0, 2 * Math.PI);
+      shape(g, SHAPES.volunteer, px, py, 6);
       if (nodes.active[i]) { g.fillStyle = viridis(nodes[byVol][i]) || "#fff"; g.fill(); g.strokeStyle = "#000"; }
       else g.strokeStyle = "#999";
       g.lineWidth = 1.2; g.stroke();
@@ -625,7 +625,7 @@ function drawWorld() {
 function showLocalityCounts(world) {
   const table = document.createElement("table");
   const head = table.createTHead().insertRow();
-  for (const name of ["locality", "mothers", "drawn", "feeding", "waiting", "with a volunteer"]) {
+  for (const name of ["locality", "mothers", "drawn", "feeding", "waiting", "supported"]) {
     const th = document.createElement("th");
     th.textContent = name;
     head.append(th);
@@ -637,6 +637,13 @@ function showLocalityCounts(world) {
       row.insertCell().textContent = String(v);
   }
   $("locality-counts").replaceChildren(table);
+}
+
+// A square or a circle of half-width `size` at (x, y), as a path to fill or stroke.
+function shape(g, name, x, y, size) {
+  g.beginPath();
+  if (name === "square") g.rect(x - size, y - size, 2 * size, 2 * size);
+  else g.arc(x, y, size, 0, 2 * Math.PI);
 }
 
 function drawColourBar() {
@@ -904,6 +911,7 @@ function exportPicture() {
 // ---- start ------------------------------------------------------------------------------
 
 async function start() {
+  for (const [name, colour] of Object.entries(PALETTE)) document.documentElement.style.setProperty(`--${name}`, colour);
   try {
     page.model = await api("GET", "/api/model");
     const chooser = $("scenario");
