@@ -5,34 +5,18 @@
 //   cd tests/web && npm ci && PPISIM_BINARY=../../build/ppisim node --test
 //
 // Screenshots land in $PPISIM_SCREENSHOTS (default: build/web-screenshots).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { binary, shots, startServer, openBrowser, day, playTo, stepWeeks, waitForMessage, pixels, inkOf, onScreen }
+import { binary, shots, serverAndPage, save, day, playTo, stepWeeks, waitForMessage, pixels, inkOf, onScreen }
   from "./support.mjs";
 
 const downloads = mkdtempSync(path.join(tmpdir(), "ppisim-web-"));
-let server, url, browser, page;
-
-before(async () => {
-  ({ server, url } = await startServer());
-  ({ browser, page } = await openBrowser());
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill("SIGTERM");
-});
-
-async function save(selector) {
-  const [download] = await Promise.all([page.waitForEvent("download"), page.click(selector)]);
-  const file = path.join(downloads, download.suggestedFilename());
-  await download.saveAs(file);
-  return file;
-}
+let url, page;
+serverAndPage((held) => ({ url, page } = held));
 
 test("the page opens on a live scenario, and at 1280x720 every chart fits without scrolling", async () => {
   await page.goto(url);
@@ -155,19 +139,19 @@ test("a setting that shapes the start waits for Restart with changes; Reset rest
 });
 
 test("the scenario, the run, the series and the charts download; each opens", async () => {
-  const yamlPath = await save("#save-scenario");
+  const yamlPath = await save(page, "#save-scenario", downloads);
   assert.equal(path.basename(yamlPath), "breastfriends_classroom.yaml");
   const text = readFileSync(yamlPath, "utf8");
   assert.match(text, /gatekeeping: 1\b/);
   assert.match(text, /development_process/);
   execFileSync(binary, ["validate", yamlPath], { stdio: "pipe" });
 
-  const h5Path = await save("#save-run");
+  const h5Path = await save(page, "#save-run", downloads);
   assert.equal(readFileSync(h5Path).subarray(0, 8).toString("latin1"), "\x89HDF\r\n\x1a\n");
   const summary = execFileSync(binary, ["summary", h5Path, "--format", "csv"], { encoding: "utf8" });
   assert.match(summary, /any_bf_6w/);
 
-  const csvPath = await save("#save-csv");
+  const csvPath = await save(page, "#save-csv", downloads);
   assert.equal(path.basename(csvPath), "breastfriends_day28_series.csv");
   const rows = readFileSync(csvPath, "utf8").trim().split("\n").map((row) => row.split(","));
   assert.equal(rows[0][0], "day");
@@ -175,7 +159,7 @@ test("the scenario, the run, the series and the charts download; each opens", as
   assert.equal(rows.length, 1 + 28, "one row a day");
   assert.ok(rows.slice(1).every((row) => row.length === rows[0].length && row.slice(1).every((v) => v === "" || Number.isFinite(Number(v)))));
 
-  const pngPath = await save("#save-png");
+  const pngPath = await save(page, "#save-png", downloads);
   assert.equal(path.basename(pngPath), "breastfriends_day28_charts.png");
   const png = readFileSync(pngPath);
   assert.equal(png.subarray(1, 4).toString("latin1"), "PNG");

@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { before, after } from "node:test";
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const binary = process.env.PPISIM_BINARY || path.join(repo, "build/ppisim");
@@ -38,6 +39,29 @@ export async function openBrowser(viewport = PROJECTOR) {
   const page = await context.newPage();
   page.on("pageerror", (error) => assert.fail(`script error on the page: ${error.message}`));
   return { browser, page };
+}
+
+// Registers the test file's hooks: a server and a browser page before its tests (handed to
+// `ready` as { server, url, browser, page }), both closed after.
+export function serverAndPage(ready) {
+  const held = {};
+  before(async () => {
+    Object.assign(held, await startServer());
+    Object.assign(held, await openBrowser());
+    ready(held);
+  });
+  after(async () => {
+    await held.browser?.close();
+    held.server?.kill("SIGTERM");
+  });
+}
+
+// Clicks a download link and keeps the file in `folder`; returns its path.
+export async function save(page, selector, folder) {
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click(selector)]);
+  const file = path.join(folder, download.suggestedFilename());
+  await download.saveAs(file);
+  return file;
 }
 
 export const day = async (page) => Number((await page.textContent("#clock")).match(/day (\d+)/)[1]);

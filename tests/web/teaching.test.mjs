@@ -4,26 +4,17 @@
 // figures themselves are checked against the model by tests/cli/test_teaching_guide.py;
 // here the page must show them (monitors at the pause) and the series the page
 // exports must move the way the guide says.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { repo, shots, startServer, openBrowser, day, playToWeek, waitForMessage, onScreen } from "./support.mjs";
+import { repo, shots, serverAndPage, save, day, playToWeek, waitForMessage, onScreen } from "./support.mjs";
 
 const guide = readFileSync(path.join(repo, "docs/teaching.md"), "utf8");
 const downloads = mkdtempSync(path.join(tmpdir(), "ppisim-guide-"));
-let server, url, browser, page;
-
-before(async () => {
-  ({ server, url } = await startServer());
-  ({ browser, page } = await openBrowser());
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill("SIGTERM");
-});
+let url, page;
+serverAndPage((held) => ({ url, page } = held));
 
 // The guide says this (so the test follows the guide as written, not an older one).
 const flat = (text) => text.replace(/\s+/g, " ");
@@ -36,9 +27,7 @@ const monitor = async (series) => Number((await page.textContent(`.monitor[data-
 
 // The page's own CSV of the series: mean of live and baseline over days [from, to).
 async function seriesMeans(name, from, to) {
-  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#save-csv")]);
-  const file = path.join(downloads, download.suggestedFilename());
-  await download.saveAs(file);
+  const file = await save(page, "#save-csv", downloads);
   const rows = readFileSync(file, "utf8").trim().split("\n").map((row) => row.split(","));
   const live = rows[0].indexOf(`${name}_live`), base = rows[0].indexOf(`${name}_baseline`);
   const window = rows.slice(1 + from, 1 + to);
@@ -163,8 +152,6 @@ test("9-10 min: breastfeeding barely moved from the baseline", async () => {
 
 test("afterwards: the scenario saves as a file with the class's changes", async () => {
   says("*Save: scenario* downloads");
-  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#save-scenario")]);
-  const file = path.join(downloads, download.suggestedFilename());
-  await download.saveAs(file);
+  const file = await save(page, "#save-scenario", downloads);
   assert.match(readFileSync(file, "utf8"), /referral_policy: opt_out/);
 });
