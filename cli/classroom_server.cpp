@@ -28,6 +28,7 @@
 #include "cli/guarded_http_server.hpp"
 #include "cli/info_document.hpp"
 #include "cli/live_session.hpp"
+#include "cli/participatory_routes.hpp"
 #include "cli/terminal.hpp"
 #include "models/model.hpp"
 #include "models/outputs.hpp"
@@ -406,6 +407,9 @@ class ClassroomServer {
       response.set_content(text, "application/yaml");
     });
     server_.Get(session + "/results.h5", [this](const auto& request, auto& response) { results(request, response); });
+    add_participatory_routes(server_, {.load_scenario = [this](const std::string& name) { return load_scenario(name); },
+                                       .default_scenario = default_scenario_,
+                                       .idle = std::chrono::minutes(options_.idle_minutes)});
   }
 
   static std::size_t bounded_count(const std::string& text, std::size_t most) {
@@ -443,7 +447,15 @@ class ClassroomServer {
   }
 
   void open_session(const httplib::Request& request, httplib::Response& response) {
-    const auto name = field(parse_body(request), "scenario", default_scenario_);
+    auto scenario = load_scenario(field(parse_body(request), "scenario", default_scenario_));
+    auto session = std::make_unique<LiveSession>(std::move(scenario), options_.max_agents);
+    auto state = session->state();
+    const auto id = sessions_.open(std::move(session));
+    send_json(response, {{"id", id}, {"state", state}}, 201);
+  }
+
+  // A scenario of the served folder, by name, loaded and checked afresh.
+  sim::Scenario load_scenario(const std::string& name) const {
     const auto entry = std::ranges::find(scenarios_, name, &ScenarioEntry::name);
     if (entry == scenarios_.end()) throw Refusal{404, "no scenario named '" + name + "' in the scenarios folder"};
     if (!entry->problem.empty()) throw Refusal{400, "scenario '" + name + "' cannot start: " + entry->problem};
@@ -452,10 +464,7 @@ class ClassroomServer {
       throw Refusal{403, "scenario '" + name + "' is no longer a file of the scenarios folder"};
     auto scenario = sim::load_scenario(file, models::parameter_registry());
     models::check_parameters(scenario.parameters, options_.max_agents);
-    auto session = std::make_unique<LiveSession>(std::move(scenario), options_.max_agents);
-    auto state = session->state();
-    const auto id = sessions_.open(std::move(session));
-    send_json(response, {{"id", id}, {"state", state}}, 201);
+    return scenario;
   }
 
   void advance(const httplib::Request& request, httplib::Response& response) {

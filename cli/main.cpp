@@ -10,6 +10,7 @@
 #include "cli/classroom_server.hpp"
 #include "cli/commands.hpp"
 #include "cli/distributed.hpp"
+#include "cli/participatory_file.hpp"
 #include "cli/terminal.hpp"
 #include "sim/errors.hpp"
 #include "sim/simulation.hpp"
@@ -48,7 +49,8 @@ int dispatch(int argc, char** argv) {
   run_app->add_flag("--quiet", run.quiet, "No progress bar and no summary table");
   run_app->add_flag("--print-plan", run.print_plan, "Print the daily order of modules and exit");
   run_app->add_option("--posterior", run.posterior,
-                      "A calibration's posterior file (ppisim calibrate): run every replicate at each of --draws posterior draws")
+                      "A calibration's posterior file (ppisim calibrate), or 'default' for the shipped UK calibration "
+                      "(scenarios/calibration/uk_trials.h5): run every replicate at each of --draws posterior draws")
       ->check(kFileName);
   run_app->add_option("--draws", run.draws, "Posterior draws with --posterior (default 20)")->check(CLI::Range(1LL, 100'000LL));
   run_app->add_option("--max-agents", run.max_agents, "Refuse populations of more agents than this at once (default 1000000)")
@@ -182,6 +184,14 @@ int dispatch(int argc, char** argv) {
   serve_app->add_option("--max-sessions", serve.max_sessions, "Browser sessions at once (default 100)")
       ->check(CLI::Range(1, 10'000));
 
+  cli::ReplayOptions replay;
+  auto* replay_app = app.add_subcommand(
+      "replay", "Re-apply a participatory session's decisions (its /participatory group) to its scenario and seed, and "
+                "check that they reproduce its run bit for bit (exit 1 if not)");
+  replay_app->add_option("file", replay.file, "Results file saved from a participatory session")->required()->check(CLI::ExistingFile);
+  replay_app->add_option("-o,--output", replay.output, "Also write the replayed run, with its decisions, to this file");
+  replay_app->add_flag("--force", replay.force, "Overwrite --output if it exists");
+
   std::string docs_topic, docs_output;
   auto* docs_app =
       app.add_subcommand("docs", "Write the ODD model description, its parameter or output tables, or the classroom page's Info tab, as Markdown");
@@ -219,6 +229,7 @@ int dispatch(int argc, char** argv) {
   if (*params_app) return cli::params_command(params_format);
   if (*mechanisms_app) return cli::mechanisms_command(mechanisms_format);
   if (*docs_app) return cli::docs_command(docs_topic, docs_output);
+  if (*replay_app) return cli::replay_command(replay);
   if (*serve_app) {
     if (!serve_app->count("--scenarios") && !serve.scenario.empty())
       serve.scenarios = std::filesystem::path(serve.scenario).parent_path().string();

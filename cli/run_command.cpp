@@ -13,6 +13,7 @@
 #include "cli/summary_table.hpp"
 #include "cli/terminal.hpp"
 #include "lab/calibration_results.hpp"
+#include "lab/posterior_draws.hpp"
 #include "models/model.hpp"
 #include "models/outputs.hpp"
 #include "models/parameters.hpp"
@@ -135,39 +136,21 @@ constexpr std::size_t kDefaultDraws = 20;
 
 // A run over posterior draws: the scenario's parameters with each draw's calibrated values set.
 struct PosteriorDraws {
-  lab::PosteriorContents contents;
-  std::vector<std::size_t> particles;
+  lab::PosteriorSample sample;
   std::vector<sim::ParameterSet> parameters;
 };
 
 PosteriorDraws posterior_draws(const sim::ParameterSet& scenario, const RunOptions& options, std::uint64_t seed) {
-  const sim::SourceLocation where{options.posterior, 0, 0};
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(options.posterior, error))
-    throw sim::InputError(where, "--posterior: no such file (give the output of ppisim calibrate)");
-  if (!lab::is_calibration_file(options.posterior))
-    throw sim::InputError(where, "--posterior: not a calibration's posterior file (ppisim calibrate writes one)");
-  PosteriorDraws draws{lab::read_calibration(options.posterior), {}, {}};
-  if (draws.contents.attributes.at("model") != "ppisim scenarios")
-    throw sim::InputError(where, "--posterior: this posterior is of the built-in test model '" + draws.contents.attributes.at("model") +
-                                     "', whose parameters are not the simulator's");
-  const auto& registry = models::parameter_registry();
-  for (const auto& name : draws.contents.parameters)
-    if (!registry.find(name)) throw sim::InputError(where, "--posterior: the posterior's parameter '" + name + "' is not a parameter of this ppisim");
-  draws.particles = lab::draw_particles(draws.contents.weights, options.draws > 0 ? static_cast<std::size_t>(options.draws) : kDefaultDraws, seed);
-  for (const auto particle : draws.particles) {
+  const sim::SourceLocation where{"--posterior", 0, 0};
+  const auto draws = options.draws > 0 ? static_cast<std::size_t>(options.draws) : kDefaultDraws;
+  PosteriorDraws result{lab::sample_posterior(options.posterior, draws, seed, models::parameter_registry(), where), {}};
+  for (std::size_t draw = 0; draw < result.sample.draws(); ++draw) {
     sim::ParameterSet set = scenario;
-    for (std::size_t p = 0; p < draws.contents.parameters.size(); ++p) {
-      const auto& spec = *registry.find(draws.contents.parameters[p]);
-      const double value = draws.contents.theta(static_cast<Eigen::Index>(particle), static_cast<Eigen::Index>(p));
-      if (!(value >= spec.min && value <= spec.max))
-        throw sim::InputError(where, "--posterior: a draw of '" + spec.path + "' (" + sim::format_number(value) + ") is outside its range");
-      set.set(spec.path, value, where);
-    }
+    result.sample.apply(set, draw, where);
     models::check_parameters(set, options.max_agents);
-    draws.parameters.push_back(std::move(set));
+    result.parameters.push_back(std::move(set));
   }
-  return draws;
+  return result;
 }
 
 }  // namespace
@@ -244,7 +227,7 @@ int run_command(const RunOptions& options) {
       for (std::size_t k = 0; k < summaries.size(); ++k) summaries[k].push_back(result.summary[k]);
     });
     if (posterior)
-      lab::write_posterior_draws(writer.root(), options.posterior, posterior->contents, posterior->particles, draw_of_run);
+      lab::write_posterior_draws(writer.root(), posterior->sample.file, posterior->sample.contents, posterior->sample.particles, draw_of_run);
     writer.commit();
     progress.finish();
   }
@@ -252,7 +235,7 @@ int run_command(const RunOptions& options) {
   if (!options.quiet) {
     fmt::print("{}: {} replicate{} of {} days, seed {}{} -> {}\n\n", sim::printable_line(parameters.text("name")), replicates,
                replicates == 1 ? "" : "s", days, base_seed,
-               posterior ? fmt::format(", at each of {} posterior draws from {}", draw_parameters.size(), options.posterior) : "", output);
+               posterior ? fmt::format(", at each of {} posterior draws from {}", draw_parameters.size(), posterior->sample.file.string()) : "", output);
     if (posterior)
       fmt::print("{}", format_posterior_run_table(catalog.summaries(), summaries, draw_of_run, draw_parameters.size(), key_outcomes()));
     else

@@ -114,7 +114,7 @@ std::vector<double> compute_run(const Sweep& sweep, std::uint64_t run, const std
   const auto& experiment = sweep.experiment;
   if (sweep.analytic()) return {analytic_output(sweep, experiment.point_of(run))};
   const auto replicate = experiment.replicate_of(run);
-  const auto parameters = experiment.parameters_at(experiment.point_of(run));
+  const auto parameters = experiment.parameters_of_run(run);
   auto result = sim::run_one(models::build_plan, sweep.catalog(), parameters, sim::replicate_seed(experiment.seed, replicate),
                              models::simulated_days(parameters), stop);
   return values_of(result, sweep);
@@ -191,7 +191,7 @@ void run_missing(const Sweep& sweep, lab::RunJournal& journal, const std::vector
     const auto make_job = [&](std::size_t position) {
       const std::size_t run = todo[position];
       const auto replicate = experiment.replicate_of(run);
-      auto parameters = std::make_shared<const sim::ParameterSet>(experiment.parameters_at(experiment.point_of(run)));
+      auto parameters = std::make_shared<const sim::ParameterSet>(experiment.parameters_of_run(run));
       const int days = models::simulated_days(*parameters);
       return sim::RunJob{run, replicate, sim::replicate_seed(experiment.seed, replicate), std::move(parameters), days};
     };
@@ -209,8 +209,10 @@ void run_missing(const Sweep& sweep, lab::RunJournal& journal, const std::vector
   progress.finish();
 }
 
-sim::ParameterSet parameters_of_point(const Sweep& sweep, std::size_t point) {
-  if (!sweep.analytic()) return sweep.experiment.parameters_at(point);
+// The parameters a run used, as its row of /parameters records them.
+sim::ParameterSet parameters_of_run(const Sweep& sweep, std::uint64_t run) {
+  const auto point = sweep.experiment.point_of(run);
+  if (!sweep.analytic()) return sweep.experiment.parameters_of_run(run);
   sim::ParameterSet parameters(sweep.factor_registry);
   for (std::size_t f = 0; f < sweep.experiment.factors.size(); ++f)
     parameters.set(sweep.experiment.factors[f].name,
@@ -230,6 +232,24 @@ sim::RunResult result_of(const Sweep& sweep, std::uint64_t run, std::span<const 
   result.summary.assign(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(summaries));
   result.series.assign(values.begin() + static_cast<std::ptrdiff_t>(summaries), values.end());
   return result;
+}
+
+// "R replicates", or "K posterior draws x R replicates".
+std::string runs_per_point_text(const lab::Experiment& experiment) {
+  const auto replicates = fmt::format("{} replicates", experiment.replicates);
+  return experiment.posterior ? fmt::format("{} posterior draws x {}", experiment.draws(), replicates) : replicates;
+}
+
+// A sweep over posterior draws records which draw each of its runs (or its shard's) used, as `ppisim run --posterior` does.
+void write_posterior_draws(const Sweep& sweep, results::ResultsWriter& writer, const std::optional<lab::Shard>& shard) {
+  const auto& experiment = sweep.experiment;
+  if (!experiment.posterior) return;
+  const std::uint64_t rows = shard ? shard->runs_of(experiment.runs()) : experiment.runs();
+  std::vector<std::uint64_t> draw_of_run(rows);
+  for (std::uint64_t run = 0; run < experiment.runs(); ++run)
+    if (!shard || shard->contains(run)) draw_of_run[shard ? shard->row_of(run) : run] = experiment.draw_of(run);
+  const auto& sample = *experiment.posterior;
+  lab::write_posterior_draws(writer.root(), sample.file, sample.contents, sample.particles, draw_of_run);
 }
 
 results::RunProvenance provenance_of(const Sweep& sweep, const std::string& command_line, const std::string& kind) {
@@ -257,8 +277,9 @@ void write_shard(const Sweep& sweep, const lab::Shard& shard, const lab::RunJour
     result.run_index = shard.row_of(run);
     const auto point = sweep.experiment.point_of(run);
     points[result.run_index] = point;
-    writer.write(result, parameters_of_point(sweep, point));
+    writer.write(result, parameters_of_run(sweep, run));
   });
+  write_posterior_draws(sweep, writer, shard);
   const lab::ShardInfo info{output, shard, experiment_fingerprint(sweep),
                             fs::absolute(options.experiment).lexically_normal().string(), sim::kVersion,
                             sim::kGitRevision, sweep.experiment.runs()};
@@ -269,8 +290,8 @@ void write_shard(const Sweep& sweep, const lab::Shard& shard, const lab::RunJour
 int dry_run(const Sweep& sweep, const SweepOptions& options) {
   const auto& experiment = sweep.experiment;
   const int threads = options.threads == 0 ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) : options.threads;
-  fmt::print("experiment {}: {} design, {} points x {} replicates = {} runs\n", sim::printable_line(experiment.name),
-             lab::design_kind_name(experiment.design.kind), experiment.design.rows(), experiment.replicates, experiment.runs());
+  fmt::print("experiment {}: {} design, {} points x {} = {} runs\n", sim::printable_line(experiment.name),
+             lab::design_kind_name(experiment.design.kind), experiment.design.rows(), runs_per_point_text(experiment), experiment.runs());
   for (const auto& factor : experiment.factors) {
     if (factor.categorical()) {
       std::string levels;
@@ -383,17 +404,18 @@ std::vector<Row> assemble_sweep(const Sweep& sweep, const RunSource& runs, const
   std::vector<std::size_t> analysed;
   for (const auto& name : experiment.analyse) analysed.push_back(catalog.summary_index(name));
   std::vector<Eigen::MatrixXd> by_point(analysed.size(), Eigen::MatrixXd::Constant(
-      static_cast<Eigen::Index>(experiment.design.rows()), static_cast<Eigen::Index>(experiment.replicates), std::nan("")));
+      static_cast<Eigen::Index>(experiment.design.rows()), static_cast<Eigen::Index>(experiment.runs_per_point()), std::nan("")));
   std::vector<std::uint64_t> points(experiment.runs());
   runs([&](std::uint64_t run, std::span<const double> values) {
     const auto result = result_of(sweep, run, values);
     const auto point = experiment.point_of(run);
     points[run] = point;
-    writer.write(result, parameters_of_point(sweep, point));
+    writer.write(result, parameters_of_run(sweep, run));
     for (std::size_t a = 0; a < analysed.size(); ++a)
-      by_point[a](static_cast<Eigen::Index>(point), static_cast<Eigen::Index>(result.replicate)) = result.summary[analysed[a]];
+      by_point[a](static_cast<Eigen::Index>(point), static_cast<Eigen::Index>(experiment.slot_of(run))) = result.summary[analysed[a]];
   });
   lab::write_design(writer.root(), experiment, points);
+  write_posterior_draws(sweep, writer, std::nullopt);
   std::vector<Row> rows;
   for (std::size_t a = 0; a < analysed.size(); ++a) {
     auto outcome_rows = lab::analyse_outcome(experiment, experiment.analyse[a], by_point[a], kBootstrapResamples);
@@ -465,8 +487,8 @@ int sweep_command(const SweepOptions& options) {
                                    options.force, output);
   journal.remove();
   if (!options.quiet) {
-    fmt::print("{}: {} runs ({} design points x {} replicates) -> {}\n\n", sim::printable_line(experiment.name), experiment.runs(),
-               experiment.design.rows(), experiment.replicates, output);
+    fmt::print("{}: {} runs ({} design points x {}) -> {}\n\n", sim::printable_line(experiment.name), experiment.runs(),
+               experiment.design.rows(), runs_per_point_text(experiment), output);
     fmt::print("{}", lab::format_sensitivity(rows));
   }
   return 0;

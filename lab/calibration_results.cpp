@@ -323,7 +323,7 @@ void write_posterior_draws(hid_t root, const std::filesystem::path& posterior, c
   hdf5::write_uint64_attribute(root, "posterior_draws", particles.size());
   {
     const auto runs = hdf5::open_group(root, "runs");
-    write_counts(runs.id(), "draw", draw_of_run, "Posterior draw of each run (row of /posterior_draws); run = draw x replicates + replicate");
+    write_counts(runs.id(), "draw", draw_of_run, "Posterior draw of each run (row of /posterior_draws); run = draw x replicates + replicate, in a sweep (point x draws + draw) x replicates + replicate");
   }
   const auto group = hdf5::create_group(root, "posterior_draws");
   std::vector<std::uint64_t> indices(particles.begin(), particles.end());

@@ -23,7 +23,7 @@ class ExperimentReader {
       : path_(file), file_(file.string()), registry_(registry) {}
 
   Experiment read() {
-    const YAML::Node root = load_lab_file(path_, "an experiment", {"name", "description", "base", "model", "factors", "design", "analyse", "store"});
+    const YAML::Node root = load_lab_file(path_, "an experiment", {"name", "description", "base", "model", "factors", "design", "posterior", "analyse", "store"});
     Experiment experiment;
     experiment.file = path_;
     experiment.name = required(root, file_, "name").Scalar();
@@ -31,6 +31,7 @@ class ExperimentReader {
     read_model(root, experiment);
     read_factors(required(root, file_, "factors"), experiment);
     read_design(required(root, file_, "design"), experiment);
+    if (root["posterior"]) read_posterior(root["posterior"], experiment);
     read_analyse(root, experiment);
     if (const auto store = root["store"]) {
       if (!store.IsScalar() || (store.Scalar() != "summary" && store.Scalar() != "timeseries"))
@@ -38,7 +39,8 @@ class ExperimentReader {
       experiment.store_timeseries = store.Scalar() == "timeseries";
     }
     experiment.experiment_yaml = YAML::Dump(root) + "\n";
-    experiment.resolved_yaml = experiment.experiment_yaml + (experiment.base ? experiment.base->resolved_yaml() : "");
+    experiment.resolved_yaml = experiment.experiment_yaml + (experiment.base ? experiment.base->resolved_yaml() : "") +
+                               (experiment.posterior ? experiment.posterior->describe() : "");
     return experiment;
   }
 
@@ -228,15 +230,45 @@ class ExperimentReader {
       if (!error.where().file.empty()) throw;
       throw sim::InputError(where, error.what());  // the design's own checks, located at the method
     }
-    // A sweep keeps a few numbers per run in memory (its journal's index, the
-    // runs still to do, each run's design point and analysed outcomes): refused
-    // here, before the journal or anything else is made.
-    const double runs = static_cast<double>(experiment.design.rows()) * static_cast<double>(experiment.replicates);
+    check_run_count(experiment, where);
+  }
+
+  // A sweep keeps a few numbers per run in memory (its journal's index, the
+  // runs still to do, each run's design point and analysed outcomes): refused
+  // here, before the journal or anything else is made.
+  static void check_run_count(const Experiment& experiment, const sim::SourceLocation& where) {
+    const double runs = static_cast<double>(experiment.design.rows()) * static_cast<double>(experiment.runs_per_point());
     if (runs > static_cast<double>(kMaxSweepRuns))
-      throw sim::InputError(where, fmt::format("{} design points x {} replicates = {:.0f} runs; a sweep runs at most {} "
+      throw sim::InputError(where, fmt::format("{} design points x {}{} replicates = {:.0f} runs; a sweep runs at most {} "
                                                "(its bookkeeping alone would need about {:.1f} GB)",
-                                               experiment.design.rows(), experiment.replicates, runs, kMaxSweepRuns,
-                                               runs * kBookkeepingBytesPerRun / 1e9));
+                                               experiment.design.rows(),
+                                               experiment.posterior ? fmt::format("{} posterior draws x ", experiment.draws()) : "",
+                                               experiment.replicates, runs, kMaxSweepRuns, runs * kBookkeepingBytesPerRun / 1e9));
+  }
+
+  // posterior: {file: posterior.h5 or default, draws: K}: checked after the
+  // factors, so a factor may not vary what the posterior sets.
+  void read_posterior(const YAML::Node& node, Experiment& experiment) {
+    const auto where = at(file_, node.Mark());
+    if (experiment.analytic) throw sim::InputError(where, "key 'posterior': a built-in test function has no calibrated parameters");
+    if (!node.IsMap()) throw sim::InputError(where, "key 'posterior': expected {file: posterior.h5, draws: 20} (file: default for the shipped UK calibration)");
+    check_keys(node, file_, "posterior.", {"file", "draws"});
+    const auto file_node = required(node, file_, "file");
+    if (!file_node.IsScalar() || file_node.Scalar().empty())
+      throw sim::InputError(at(file_, file_node.Mark()), "key 'posterior.file': expected the path of a ppisim calibrate output, or default");
+    const std::string given = file_node.Scalar() == kDefaultPosterior ? file_node.Scalar() : (path_.parent_path() / file_node.Scalar()).string();
+    const auto draws = node["draws"] ? static_cast<std::size_t>(whole_number(node["draws"], file_, "posterior.draws", 1, 1e5)) : 20;
+    experiment.posterior = sample_posterior(given, draws, experiment.seed, registry_, at(file_, file_node.Mark()));
+    for (const auto* calibrated : experiment.posterior->parameters)
+      for (const auto& factor : experiment.factors) {
+        bool sets = factor.parameter == calibrated;
+        for (const auto& overlay : factor.overlays)
+          for (const auto& [path, value] : overlay) sets = sets || path == calibrated->path;
+        if (sets)
+          throw sim::InputError(factor.where, "factor '" + factor.name + "' sets '" + calibrated->path + "', which the posterior " +
+                                                  "calibrates (each draw would override it); vary it without the posterior, or drop the factor");
+      }
+    check_run_count(experiment, where);
   }
 
   void read_analyse(const YAML::Node& root, Experiment& experiment) {
@@ -276,6 +308,12 @@ sim::ParameterSet Experiment::parameters_at(std::size_t point) const {
       parameters.set(factor.name, whole ? std::round(value) : value, where);
     }
   }
+  return parameters;
+}
+
+sim::ParameterSet Experiment::parameters_of_run(std::size_t run) const {
+  sim::ParameterSet parameters = parameters_at(point_of(run));
+  if (posterior) posterior->apply(parameters, draw_of(run), sim::SourceLocation{file.string(), 0, 0});
   return parameters;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "lab/design.hpp"
+#include "lab/posterior_draws.hpp"
 #include "sim/scenario.hpp"
 
 namespace lab {
@@ -49,18 +50,29 @@ struct Experiment {
   std::optional<AnalyticModel> analytic;  // or a test function
   std::vector<ExperimentFactor> factors;
   Design design;
-  std::size_t replicates = 1;
+  std::size_t replicates = 1;  // per design point and posterior draw: replicate r runs seed r at every point and draw
   std::uint64_t seed = 0;
+  // `posterior: {file: F, draws: K}`: every design point runs at K posterior
+  // draws x `replicates` (common random numbers across draws and points).
+  std::optional<PosteriorSample> posterior;
   std::vector<std::string> analyse;  // outcomes for sensitivity analysis
   bool store_timeseries = false;
   std::string experiment_yaml;  // the experiment file as given (YAML)
   std::string resolved_yaml;    // that and the resolved base scenario: the journal's fingerprint
 
-  [[nodiscard]] std::size_t runs() const { return design.rows() * replicates; }
-  [[nodiscard]] std::size_t point_of(std::size_t run) const { return run / replicates; }
+  // Runs are numbered run = (point * draws + draw) * replicates + replicate.
+  [[nodiscard]] std::size_t draws() const { return posterior ? posterior->draws() : 1; }
+  [[nodiscard]] std::size_t runs_per_point() const { return draws() * replicates; }
+  [[nodiscard]] std::size_t runs() const { return design.rows() * runs_per_point(); }
+  [[nodiscard]] std::size_t point_of(std::size_t run) const { return run / runs_per_point(); }
+  [[nodiscard]] std::size_t draw_of(std::size_t run) const { return (run / replicates) % draws(); }
   [[nodiscard]] std::size_t replicate_of(std::size_t run) const { return run % replicates; }
+  // Which of its point's runs this is: 0 .. runs_per_point() - 1.
+  [[nodiscard]] std::size_t slot_of(std::size_t run) const { return run % runs_per_point(); }
   // The base scenario's parameters with design point `point`'s values applied.
   [[nodiscard]] sim::ParameterSet parameters_at(std::size_t point) const;
+  // Those of one run: its point's, and its posterior draw's calibrated values.
+  [[nodiscard]] sim::ParameterSet parameters_of_run(std::size_t run) const;
 };
 
 Experiment load_experiment(const std::filesystem::path& file, const sim::ParameterRegistry& registry);

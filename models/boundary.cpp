@@ -7,6 +7,7 @@
 
 #include "models/declare.hpp"
 #include "models/modules.hpp"
+#include "models/student_choices.hpp"
 #include "sim/quantity.hpp"
 #include "sim/statistics.hpp"
 #include "models/streams.hpp"
@@ -79,10 +80,11 @@ class BoundaryPerception final : public sim::Module {
       auto draws = context.random().draws(stream::noticing, static_cast<std::uint32_t>(event.mother),
                                           static_cast<std::uint32_t>(context.day()));
       if (draws.uniform() >= pros.surveillance[k]) continue;
-      if (!event.real) {
-        if (!false_alarms_on_ || draws.uniform() >= pros.concern[k]) continue;
-        ++world_.today.false_alarms;
-      }
+      const bool model_reports = event.real || (false_alarms_on_ && draws.uniform() < pros.concern[k]);
+      if (!chosen(world_, Side::professional, event.professional, DecisionKind::report_concern, event.mother,
+                  context.day(), model_reports))
+        continue;
+      if (!event.real) ++world_.today.false_alarms;
       ++world_.today.perceived_transgressions;
       world_.today.perceived.push_back({event.professional, event.volunteer});
     }

@@ -8,6 +8,7 @@
 
 #include "models/declare.hpp"
 #include "models/modules.hpp"
+#include "models/student_choices.hpp"
 #include "sim/statistics.hpp"
 #include "models/streams.hpp"
 
@@ -209,7 +210,9 @@ class Interventions final : public sim::Module {
     std::vector<std::vector<std::int32_t>> volunteers_present(world_.scheme.size());
     auto& vo = world_.volunteers;
     for (std::size_t v = 0; v < vo.count(); ++v) {
-      if (!vo.active[v] || !intervention.targets_locality(vo.locality[v]) || !attends(professionals + v)) continue;
+      if (!vo.active[v] || !intervention.targets_locality(vo.locality[v]) || !chosen(world_, Side::volunteer, static_cast<std::int32_t>(v), DecisionKind::attend_meeting, kNoSubject,
+                                                                       context.day(), attends(professionals + v)))
+        continue;
       volunteers_present[vo.locality[v]].push_back(static_cast<std::int32_t>(v));
       vo.social_support[v] += effects_.support_gain * (1.0 - vo.social_support[v]);
       vo.self_esteem[v] += effects_.support_gain * (1.0 - vo.self_esteem[v]);
@@ -218,7 +221,10 @@ class Interventions final : public sim::Module {
     auto& pros = world_.professionals;
     for (std::size_t k = 0; k < professionals; ++k) {
       const auto locality = pros.locality[k];
-      if (!intervention.targets_locality(locality) || !attends(k)) continue;
+      if (!intervention.targets_locality(locality) ||
+          !chosen(world_, Side::professional, static_cast<std::int32_t>(k), DecisionKind::attend_meeting, kNoSubject,
+                  context.day(), attends(k)))
+        continue;
       pros.concern[k] -= effects_.concern_relief * pros.concern[k];
       pros.orientation[k] += effects_.orientation_gain * (1.0 - pros.orientation[k]);
       for (const auto v : volunteers_present[locality]) {

@@ -12,6 +12,7 @@
 #include "models/declare.hpp"
 #include "models/difficulties.hpp"
 #include "models/modules.hpp"
+#include "models/student_choices.hpp"
 #include "sim/quantity.hpp"
 #include "sim/statistics.hpp"
 #include "models/streams.hpp"
@@ -156,7 +157,8 @@ class PeerSupport final : public sim::Module {
     const std::int64_t mother = mothers.first_id + static_cast<std::int64_t>(i);
     auto draws =
         context.random().draws(stream::boundary, static_cast<std::uint32_t>(mother), static_cast<std::uint32_t>(day));
-    const bool real = draws.uniform() < transgression_probability_ * world_.volunteers.autonomy[v] * unclear;
+    const bool real = chosen(world_, Side::volunteer, static_cast<std::int32_t>(v), DecisionKind::act_beyond_role, mother, day,
+                             draws.uniform() < transgression_probability_ * world_.volunteers.autonomy[v] * unclear);
     const bool ambiguous = !real && draws.uniform() < ambiguity_probability_ * unclear;
     if (!real && !ambiguous) return;
     if (real) ++world_.today.real_transgressions;

@@ -12,6 +12,7 @@
 
 #include "models/declare.hpp"
 #include "models/modules.hpp"
+#include "models/student_choices.hpp"
 #include "sim/statistics.hpp"
 #include "models/streams.hpp"
 
@@ -131,8 +132,9 @@ class Referral final : public sim::Module {
       const double chance = std::min(1.0, scheme.referral_probability * (1.0 - withheld) * push);
       // One slot per role: a midwife and a health visitor seeing her the same day decide apart.
       const auto slot = static_cast<std::uint16_t>(pros.role[k]);
-      if (context.random().uniform(stream::referral, static_cast<std::uint32_t>(contact.mother),
-                                   static_cast<std::uint32_t>(day), slot) >= chance) {
+      const bool model_refers = context.random().uniform(stream::referral, static_cast<std::uint32_t>(contact.mother),
+                                                         static_cast<std::uint32_t>(day), slot) < chance;
+      if (!chosen(world_, Side::professional, contact.professional, DecisionKind::refer, contact.mother, day, model_refers)) {
         ++world_.today.referrals_withheld;
         continue;
       }
@@ -196,7 +198,7 @@ class Referral final : public sim::Module {
     for (const auto id : waiting) {
       const auto i = mothers.index(id);
       const auto locality = mothers.locality[i];
-      const auto volunteer = full[locality] ? kNobody : free_volunteer(locality);
+      const auto volunteer = full[locality] ? kNobody : free_volunteer(locality, day);
       if (volunteer == kNobody) {
         full[locality] = 1;
         waiting[kept++] = id;
@@ -251,9 +253,11 @@ class Referral final : public sim::Module {
       if (scheme.ward_access == WardAccess::none) continue;
       auto draws = context.random().draws(stream::direct_access, static_cast<std::uint32_t>(v), static_cast<std::uint32_t>(day));
       const double attempt = 1.0 - std::exp(-direct_access_rate_ * volunteers.autonomy[v]);
-      if (draws.uniform() >= attempt) continue;
+      const auto asker = static_cast<std::int32_t>(v);
+      if (!chosen(world_, Side::volunteer, asker, DecisionKind::ask_access, kNoSubject, day, draws.uniform() < attempt)) continue;
       const bool granted = scheme.ward_access == WardAccess::guaranteed || !access_gatekeeping_ ||
-                           draws.uniform() < 1.0 - mean_gatekeeping(volunteers.locality[v]);
+                           access_granted(world_, volunteers.locality[v], asker, day, draws.uniform(),
+                                          mean_gatekeeping(volunteers.locality[v]));
       if (!granted) {
         ++world_.today.access_refused;
         continue;
@@ -292,12 +296,13 @@ class Referral final : public sim::Module {
   }
 
   // The least-loaded active volunteer of the locality with room; lowest id on ties.
-  std::int32_t free_volunteer(std::uint16_t locality) const {
+  std::int32_t free_volunteer(std::uint16_t locality, int day) const {
     const auto& volunteers = world_.volunteers;
     std::int32_t best = kNobody;
     for (const auto v : world_.volunteers_in[locality]) {
       const auto k = static_cast<std::size_t>(v);
       if (!volunteers.active[k] || volunteers.caseload[k] >= volunteers.capacity[k]) continue;
+      if (!chosen(world_, Side::volunteer, v, DecisionKind::take_cases, kNoSubject, day, true)) continue;
       if (best == kNobody || volunteers.caseload[k] < volunteers.caseload[static_cast<std::size_t>(best)]) best = v;
     }
     return best;

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "models/feeding_curve.hpp"
@@ -19,6 +20,8 @@
 #include "sim/social_graph.hpp"
 
 namespace models {
+
+class StudentChoices;  // participatory mode (models/student_choices.hpp)
 
 enum class Feeding : std::uint8_t { none = 0, partial = 1, exclusive = 2 };
 enum class Role : std::uint8_t { midwife = 0, health_visitor = 1 };
@@ -269,6 +272,7 @@ struct World {
   std::vector<std::int64_t> waiting;      // referred mothers with no volunteer yet, by locality in its triage order (referral.cpp); others append
 
   Tally tally;
+  std::shared_ptr<StudentChoices> students;  // the students' decisions; empty when nobody plays (student_choices.hpp)
   DifficultyTally difficulty_tally;
   int measure_from = 0, measure_until = 0;  // birth days counted in the summary, inclusive
 

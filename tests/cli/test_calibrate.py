@@ -367,6 +367,73 @@ def test_posterior_runs_refuse_what_is_not_a_simulator_posterior(ppisim, tmp_pat
     assert not (tmp_path / "x.h5").exists()
 
 
+# --- sweeps over posterior draws (an experiment's posterior: block) ----------------------
+
+def write_posterior_experiment(folder: Path, posterior: str, factor: str = "scheme.boundary_clarity: {levels: [0.2, 0.8]}",
+                               draws: int = 3) -> Path:
+    base = folder / "tiny_integrated.yaml"
+    base.write_text(f"extends: {SCENARIOS / 'integrated.yaml'}\nhorizon: 1 year\npopulation: {{births: 500 per year}}\n")
+    path = folder / "posterior_sweep.yaml"
+    path.write_text("name: posterior_sweep\n"
+                    f"base: {base.name}\n"
+                    f"factors:\n  {factor}\n"
+                    "design: {method: grid, replicates: 2, seed: 4}\n"
+                    f"posterior: {{file: {posterior}, draws: {draws}}}\n"
+                    "analyse: [any_bf_6w]\n")
+    return path
+
+
+def test_sweep_over_posterior_draws_runs_every_point_at_every_draw_with_shared_seeds(ppisim, tmp_path, reference):
+    experiment = write_posterior_experiment(tmp_path, str(reference[0]))
+    for threads in (1, 2):
+        result = ppisim("sweep", experiment, "-o", f"s{threads}.h5", "--threads", threads, "--quiet")
+        assert result.returncode == 0, describe(result)
+    assert_same_datasets(tmp_path / "s1.h5", tmp_path / "s2.h5")
+    with h5py.File(tmp_path / "s1.h5") as f, h5py.File(reference[0]) as p:
+        assert list(f["runs/point"][()]) == [0] * 6 + [1] * 6          # 2 points x 3 draws x 2 replicates
+        assert list(f["runs/draw"][()]) == [0, 0, 1, 1, 2, 2] * 2
+        assert np.all(f["runs/seed"][()].reshape(6, 2) == f["runs/seed"][()][:2])  # the same seeds at every point and draw
+        theta = p["calibration/posterior/theta"][()][f["posterior_draws/particle"][()]]
+        assert np.array_equal(f["parameters/mothers.confidence.effect"][()], np.tile(np.repeat(theta[:, 0], 2), 2))
+        assert np.array_equal(f["parameters/scheme.boundary_clarity"][()], np.repeat([0.2, 0.8], 6))
+        assert f.attrs["posterior_draws"] == 3 and f.attrs["posterior_file"] == str(reference[0])
+    dry = ppisim("sweep", experiment, "--dry-run")
+    assert dry.returncode == 0 and "2 points x 3 posterior draws x 2 replicates = 12 runs" in dry.stdout, describe(dry)
+
+
+def test_sweep_refuses_a_factor_the_posterior_calibrates_and_a_missing_posterior(ppisim, tmp_path, reference):
+    clash = write_posterior_experiment(tmp_path, str(reference[0]), factor="mothers.confidence.effect: {levels: [0.1, 0.5]}")
+    result = ppisim("sweep", clash, "-o", "x.h5")
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 2 and len(lines) == 1, describe(result)
+    assert re.search(r"posterior_sweep\.yaml:4:\d+: factor 'mothers.confidence.effect' sets 'mothers.confidence.effect', "
+                     r"which the posterior calibrates", lines[0]), lines
+    missing = write_posterior_experiment(tmp_path, "nowhere.h5")
+    result = ppisim("sweep", missing, "-o", "x.h5")
+    assert result.returncode == 2 and re.search(r"posterior_sweep\.yaml:6:\d+: posterior .*nowhere\.h5: no such file", result.stderr), \
+        describe(result)
+    assert not (tmp_path / "x.h5").exists()
+
+
+def test_shards_over_posterior_draws_merge_to_the_sweep_and_a_changed_posterior_is_another_experiment(ppisim, tmp_path, reference):
+    shutil.copy(reference[0], tmp_path / "post.h5")
+    experiment = write_posterior_experiment(tmp_path, "post.h5")
+    assert ppisim("sweep", experiment, "-o", "whole.h5", "--quiet").returncode == 0
+    for index in (1, 2):
+        result = ppisim("sweep", experiment, "--shard", f"{index}/2", "-o", f"part{index}.h5", "--quiet")
+        assert result.returncode == 0, describe(result)
+    merged = ppisim("merge", "part1.h5", "part2.h5", "-o", "merged.h5", "--quiet")
+    assert merged.returncode == 0, describe(merged)
+    with h5py.File(tmp_path / "whole.h5") as whole, h5py.File(tmp_path / "merged.h5") as joined:
+        assert np.array_equal(whole["runs/draw"][()], joined["runs/draw"][()])
+        assert np.array_equal(whole["summary/any_bf_6w"][()], joined["summary/any_bf_6w"][()])
+    with h5py.File(tmp_path / "post.h5", "r+") as f:  # the same file name, another posterior
+        f["calibration/posterior/theta"][:, 0] += 0.01
+    assert ppisim("sweep", experiment, "--shard", "2/2", "-o", "other2.h5", "--quiet").returncode == 0
+    refused = ppisim("merge", "part1.h5", "other2.h5", "-o", "bad.h5")
+    assert refused.returncode == 2 and "different experiment" in refused.stderr, describe(refused)
+
+
 # --- MPI ---------------------------------------------------------------------------------
 
 MPI_ENVIRONMENT = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "OMPI_MCA_rmaps_base_oversubscribe": "1"}

@@ -1,7 +1,7 @@
 // What the browser tests share: a `ppisim serve` on a free loopback port, Debian's
 // headless Chromium at a projector's 1280x720, and ways to read the page.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { CHROMIUM_ARGS, startServer as startServerFrom } from "./serve_support.mjs";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,22 +13,10 @@ export const binary = process.env.PPISIM_BINARY || path.join(repo, "build/ppisim
 export const shots = process.env.PPISIM_SCREENSHOTS || path.join(repo, "build/web-screenshots");
 export const PROJECTOR = { width: 1280, height: 720 };
 
-// As root and on a closed network, Chromium needs these to start quietly (see the machine notes).
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
-export function startServer() {
-  return new Promise((resolve, reject) => {
-    const server = spawn(binary, ["serve", "--port", "0"], { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
-    let seen = "";
-    server.stdout.on("data", (chunk) => {
-      seen += chunk;
-      const found = seen.match(/http:\/\/[^ ]+\//);
-      if (found) resolve({ server, url: found[0] });
-    });
-    server.on("exit", (code) => reject(new Error(`ppisim serve exited (${code})`)));
-    setTimeout(() => reject(new Error("ppisim serve did not start in 30 s")), 30_000);
-  });
+// The server, through the participatory tests' helper (one way to start it).
+export async function startServer() {
+  const { process: server, url } = await startServerFrom(binary, repo);
+  return { server, url };
 }
 
 // A browser and one page at `viewport`; a script error on the page fails the test.
