@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "cli/guarded_http_server.hpp"
+#include "cli/info_document.hpp"
 #include "cli/live_session.hpp"
 #include "cli/participatory_routes.hpp"
 #include "cli/terminal.hpp"
@@ -48,6 +49,7 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxRequestBytes = 64 * 1024;
 constexpr int kMaxDaysPerRequest = 366;
 constexpr std::size_t kMaxGraphNodes = 2000;
+constexpr std::size_t kDefaultMothersPerLocality = 150, kMaxMothersPerLocality = 1000;  // the world view's sample
 constexpr std::size_t kMaxSeriesPerRequest = 64;
 constexpr std::size_t kConnectionThreads = 256;
 
@@ -350,6 +352,10 @@ class ClassroomServer {
     server_.Get("/app.js", page(kPageScript, "text/javascript; charset=utf-8"));
     server_.Get("/style.css", page(kPageStyle, "text/css; charset=utf-8"));
     server_.Get("/api/model", [this](const auto&, auto& response) { send_json(response, model()); });
+    // The Info tab: `ppisim docs info`, built once from the ODD and the registries.
+    server_.Get("/api/info", [info = info_document(odd_document())](const auto&, auto& response) {
+      send_json(response, {{"markdown", info}});
+    });
     server_.Post("/api/sessions", [this](const auto& request, auto& response) { open_session(request, response); });
 
     const std::string session = R"(/api/sessions/([0-9a-f]{32}))";
@@ -372,10 +378,21 @@ class ClassroomServer {
       }));
     });
     server_.Post(session + "/reset", [this](const auto& request, auto& response) {
+      // "shown" (the default): every setting the page shows; "scenario": the scenario as loaded.
+      const auto settings = field(parse_body(request), "settings", std::string("shown"));
+      if (settings != "shown" && settings != "scenario")
+        throw Refusal{400, "'settings' must be \"shown\" (the page's settings) or \"scenario\" (as loaded)"};
       send_json(response, sessions_.with(request.matches[1], [&](LiveSession& s) {
-        s.reset();
+        settings == "scenario" ? s.reset_to_scenario() : s.reset();
         return s.state();
       }));
+    });
+    server_.Get(session + "/world", [this](const auto& request, auto& response) {
+      std::size_t nodes = 400, mothers = kDefaultMothersPerLocality;
+      if (request.has_param("max_nodes")) nodes = bounded_count(request.get_param_value("max_nodes"), kMaxGraphNodes);
+      if (request.has_param("mothers"))
+        mothers = bounded_count(request.get_param_value("mothers"), kMaxMothersPerLocality);
+      send_json(response, sessions_.with(request.matches[1], [&](LiveSession& s) { return s.world(nodes, mothers); }));
     });
     server_.Get(session + "/graph", [this](const auto& request, auto& response) {
       std::size_t nodes = 400;

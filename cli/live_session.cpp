@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "models/model.hpp"
@@ -90,6 +91,12 @@ bool LiveSession::development_process_in_force() const {
   });
 }
 
+void LiveSession::reset_to_scenario() {
+  shown_ = scenario_.parameters;
+  development_from_start_ = false;
+  reset();
+}
+
 void LiveSession::reset() {
   auto live = std::make_unique<sim::ParameterSet>(shown_);
   if (development_from_start_) {
@@ -163,8 +170,10 @@ nlohmann::json LiveSession::series(const std::vector<std::string>& names, int si
   return {{"from", from}, {"to", day()}, {"live", live}, {"baseline", baseline}};
 }
 
-nlohmann::json LiveSession::graph(std::size_t max_nodes) {
-  const auto columns = live_run_->snapshot();
+namespace {
+
+// The graph of as many whole localities as fit in `max_nodes` (at least one).
+nlohmann::json graph_of(const std::vector<sim::SnapshotColumn>& columns, std::size_t max_nodes, int today) {
   const auto* locality = column(columns, "graph_nodes", "locality");
   const auto* vertex = column(columns, "graph_nodes", "vertex");
   if (!locality || !vertex) return {{"nodes", nlohmann::json::object()}, {"edges", nlohmann::json::object()}};
@@ -203,11 +212,67 @@ nlohmann::json LiveSession::graph(std::size_t max_nodes) {
       auto& out = edges[c.name] = nlohmann::json::array();
       for (const auto e : kept) out.push_back(c.values[e]);
     }
-  return {{"day", day()},
+  return {{"day", today},
           {"localities_shown", shown_localities.size()},
           {"localities", per_locality.size()},
+          {"shown_localities", shown_localities},
           {"nodes", nodes},
           {"edges", edges}};
+}
+
+// Of `count` rows, at most `most`, evenly spread (rows are in order of birth, so over the ages).
+std::vector<std::size_t> spread_sample(const std::vector<std::size_t>& rows, std::size_t most) {
+  if (rows.size() <= most) return rows;
+  std::vector<std::size_t> kept;
+  kept.reserve(most);
+  for (std::size_t j = 0; j < most; ++j) kept.push_back(rows[j * rows.size() / most]);
+  return kept;
+}
+
+// The mothers of the graph's localities: counts by state and a bounded sample with every column.
+nlohmann::json mothers_of(const std::vector<sim::SnapshotColumn>& columns, const std::set<double>& localities,
+                          std::size_t per_locality) {
+  const auto* locality = column(columns, "mothers", "locality");
+  const auto* feeding = column(columns, "mothers", "feeding");
+  const auto* waiting = column(columns, "mothers", "waiting_since");
+  const auto* volunteer = column(columns, "mothers", "volunteer");
+  std::map<double, std::vector<std::size_t>> rows;  // every locality drawn, with no mothers yet on day 0
+  for (const double l : localities) rows[l];
+  for (std::size_t row = 0; locality && feeding && waiting && volunteer && row < locality->size(); ++row)
+    if (localities.contains((*locality)[row])) rows[(*locality)[row]].push_back(row);
+  nlohmann::json counts = nlohmann::json::array();
+  std::vector<std::size_t> drawn;
+  for (const auto& [l, mine] : rows) {
+    std::size_t fed = 0, queued = 0, supported = 0;
+    for (const auto row : mine) {
+      fed += (*feeding)[row] > 0;
+      queued += std::isfinite((*waiting)[row]);
+      supported += std::isfinite((*volunteer)[row]);
+    }
+    const auto sample = spread_sample(mine, per_locality);
+    drawn.insert(drawn.end(), sample.begin(), sample.end());
+    counts.push_back({{"locality", l}, {"mothers", mine.size()}, {"drawn", sample.size()}, {"breastfeeding", fed},
+                      {"waiting", queued}, {"supported", supported}});
+  }
+  nlohmann::json sample = nlohmann::json::object();
+  for (const auto& c : columns)
+    if (c.table == "mothers") {
+      auto& out = sample[c.name] = nlohmann::json::array();
+      for (const auto row : drawn) out.push_back(c.values[row]);
+    }
+  return {{"per_locality", counts}, {"sample", sample}, {"most_per_locality", per_locality}};
+}
+
+}  // namespace
+
+nlohmann::json LiveSession::graph(std::size_t max_nodes) { return graph_of(live_run_->snapshot(), max_nodes, day()); }
+
+nlohmann::json LiveSession::world(std::size_t max_nodes, std::size_t mothers_per_locality) {
+  const auto columns = live_run_->view();
+  auto view = graph_of(columns, max_nodes, day());
+  const auto localities = view.value("shown_localities", std::set<double>{});
+  view["mothers"] = mothers_of(columns, localities, mothers_per_locality);
+  return view;
 }
 
 std::string LiveSession::scenario_yaml() const {

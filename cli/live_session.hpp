@@ -39,6 +39,8 @@ class LiveSession {
 
   // Day 0 again, with every setting the page shows.
   void reset();
+  // Day 0 again with the scenario as loaded: every change undone, no joint meetings.
+  void reset_to_scenario();
 
   // Simulates up to `days` more days of both runs; stops at the horizon.
   void advance(int days);
@@ -56,6 +58,11 @@ class LiveSession {
   // The social graph today: every professional and volunteer of as many
   // whole localities as fit in `max_nodes` (at least one), and their ties.
   [[nodiscard]] nlohmann::json graph(std::size_t max_nodes);
+  // The world view: the graph of `graph(max_nodes)` and, in its localities,
+  // the mothers followed today: every locality's counts by state, and at most
+  // `mothers_per_locality` of its mothers (evenly spread over their ages)
+  // with their state and the agents they are tied to.
+  [[nodiscard]] nlohmann::json world(std::size_t max_nodes, std::size_t mothers_per_locality);
 
   // The live run's scenario: `ppisim run` on it reproduces the live run (its replicate 0).
   [[nodiscard]] std::string scenario_yaml() const;

@@ -194,10 +194,10 @@ int dispatch(int argc, char** argv) {
 
   std::string docs_topic, docs_output;
   auto* docs_app =
-      app.add_subcommand("docs", "Write the ODD model description, or its parameter or output tables, as Markdown");
-  docs_app->add_option("topic", docs_topic, "odd (the whole description), parameters or outputs")
+      app.add_subcommand("docs", "Write the ODD model description, its parameter or output tables, or the classroom page's Info tab, as Markdown");
+  docs_app->add_option("topic", docs_topic, "odd (the whole description), parameters, outputs or info (the page's Info tab)")
       ->required()
-      ->check(CLI::IsMember({"odd", "parameters", "outputs"}));
+      ->check(CLI::IsMember({"odd", "parameters", "outputs", "info"}));
   docs_app->add_option("-o,--output", docs_output, "Write to this file (replaced atomically) instead of stdout")
       ->check(kFileName);
 

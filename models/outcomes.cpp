@@ -164,6 +164,39 @@ class Outcomes final : public sim::Module {
 
   void on_snapshot(sim::RunContext& context) const override { record_graph_snapshot(context); }
 
+  // The mothers followed today, for the classroom page's world view (never
+  // stored: a results file's snapshot is the graph only). Agents are vertex
+  // numbers as in graph_nodes; NaN where there is none.
+  void on_view(sim::RunContext& context) const override {
+    const auto& m = world_.mothers;
+    const double nan = std::nan("");
+    const auto vertex = [&](std::int32_t professional) { return professional == kNobody ? nan : double(professional); };
+    const auto day_or_nan = [&](std::int32_t day) { return day == kNever ? nan : double(day); };
+    const double pros = static_cast<double>(world_.professionals.count());
+    std::map<std::string, std::vector<double>> columns;
+    for (std::size_t i = m.departed; i < m.count(); ++i) {
+      const std::pair<const char*, double> values[] = {
+          {"id", static_cast<double>(m.first_id + static_cast<std::int64_t>(i))},
+          {"locality", m.locality[i]},
+          {"birth_day", m.birth_day[i]},
+          {"feeding", static_cast<double>(m.feeding[i])},
+          {"waiting_since", day_or_nan(m.waiting_since[i])},
+          {"referred_day", day_or_nan(m.referred_day[i])},
+          {"volunteer", m.volunteer[i] == kNobody ? nan : pros + m.volunteer[i]},
+          {"midwife", vertex(m.midwife[i])},
+          {"health_visitor", vertex(m.health_visitor[i])},
+          {"referred_by", vertex(m.referred_by[i])},
+          {"peer_contacts", m.peer_contacts[i]},
+          {"professional_contacts", m.professional_contacts[i]},
+          {"confidence", m.confidence[i]},
+          {"difficulty", static_cast<double>(m.difficulty[i])}};
+      for (const auto& [name, value] : values) columns[name].push_back(value);
+    }
+    for (auto& [name, values] : columns)
+      context.add_snapshot({"mothers", name, "", "Mothers followed now (feeding 0 none, 1 partial, 2 exclusive)",
+                            std::move(values)});
+  }
+
   static std::string node_unit(const std::string& column) {
     if (column == "active") return "1 = active";
     for (const char* label : {"vertex", "kind", "role", "locality", "culture"})

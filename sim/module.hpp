@@ -82,6 +82,9 @@ class Module {
   // Between days or after finalize: the agents' state as table columns,
   // without changing it (the end-of-run snapshot, the web page's graph view).
   void snapshot(RunContext& context) const { on_snapshot(context); }
+  // Between days: more of the agents' state, for a live view only (the web
+  // page's world view); never stored in a results file, so it may be large.
+  void view(RunContext& context) const { on_view(context); }
 
   [[nodiscard]] const std::string& name() const { return spec_.name; }
   [[nodiscard]] const std::string& purpose() const { return spec_.purpose; }
@@ -93,6 +96,7 @@ class Module {
   virtual void on_record(RunContext&) {}
   virtual void on_finalize(RunContext&) {}
   virtual void on_snapshot(RunContext&) const {}
+  virtual void on_view(RunContext&) const {}
 
  private:
   ModuleSpec spec_;

@@ -55,6 +55,17 @@ std::vector<SnapshotColumn> SteppedRun::snapshot() {
   return columns;
 }
 
+std::vector<SnapshotColumn> SteppedRun::view() {
+  std::vector<SnapshotColumn> columns;
+  std::swap(columns, result_.snapshot);
+  for (const auto& module : plan_.modules) {
+    module->snapshot(context_);
+    module->view(context_);
+  }
+  std::swap(columns, result_.snapshot);
+  return columns;
+}
+
 void SteppedRun::compute_series_means() {
   for (const auto& mean : context_.catalog().series_means()) {
     RunningMean over_days;

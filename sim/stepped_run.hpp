@@ -34,6 +34,8 @@ class SteppedRun {
 
   // The agents' state now, as the modules describe it; changes nothing.
   [[nodiscard]] std::vector<SnapshotColumn> snapshot();
+  // The snapshot and the modules' live-view columns (Module::view); changes nothing.
+  [[nodiscard]] std::vector<SnapshotColumn> view();
 
   // Finalizes the run (the modules' summary outcomes, then the catalog's series means) and hands over its result, with a
   // snapshot of the last day when asked. Only at the horizon, once.

@@ -1,32 +1,50 @@
 // The classroom page. Everything it shows comes from ppisim's JSON interface
 // (/api/...): controls from the parameter registry, outcomes from a live run
-// and its baseline, the graph from the live run's agents. No libraries.
+// and its baseline, the world view from the live run's agents, the Info tab
+// from the ODD. No libraries: charts and agents are drawn on canvases.
 "use strict";
 
-// The outcomes charted, in order: the tension between volunteers and professionals, and what it does.
+// One colour-blind-safe palette (Okabe-Ito) for lines and categories, and
+// viridis for scores 0-1: the same as the report's (analysis/ppisim_analysis/
+// plots.py PALETTE and its "viridis" colour map; tests/analysis checks they agree).
+const PALETTE = {
+  live: "#D55E00", baseline: "#555555", usual: "#56B4E9", waiting: "#E69F00", supported: "#009E73",
+};
+const VIRIDIS = ["#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30", "#fde725"];
+// One shape code, as in the report's graph: professionals squares, volunteers circles.
+const SHAPES = { professional: "square", volunteer: "circle" };
+
+// The outcomes charted, in the order the teacher's guide points at them. Ranges are
+// fixed where the quantity has bounds (scores 0-1, shares 0-100%); counts start at 0.
 const CHARTS = [
-  { series: "any_bf_share", title: "Mothers breastfeeding (share of those followed)" },
-  { series: "referrals", title: "Referrals to volunteers per day (4-week mean)", smooth: 28 },
-  { series: "volunteers_active", title: "Volunteers active" },
-  { series: "mothers_waiting", title: "Referred mothers waiting for a volunteer" },
-  { series: "prof_boundary_concern", title: "Professionals' concern about boundaries" },
-  { series: "prof_gatekeeping", title: "Professionals' gate-keeping" },
-  { series: "prof_trust_in_volunteers", title: "Professionals' trust in volunteers" },
-  { series: "tension_index", title: "Tension at the interface" },
+  { series: "prof_boundary_concern", title: "Professionals' concern about boundaries", range: [0, 1], monitor: "Concern" },
+  { series: "prof_gatekeeping", title: "Professionals' gate-keeping", range: [0, 1], monitor: "Gate-keeping" },
+  { series: "mothers_waiting", title: "Referred mothers waiting for a volunteer", range: [0, null], monitor: "Waiting" },
+  { series: "referrals", title: "Referrals to volunteers a day (4-week mean)", smooth: 28, range: [0, null], monitor: "Referrals / day" },
+  { series: "prof_trust_in_volunteers", title: "Professionals' trust in volunteers", range: [0, 1], monitor: "Trust" },
+  { series: "tension_index", title: "Tension at the interface (index 0-1)", range: [0, 1], monitor: "Tension" },
+  { series: "volunteers_active", title: "Volunteers active", range: [0, null], monitor: "Volunteers" },
+  { series: "any_bf_share", title: "Mothers breastfeeding (% of those followed)", range: [0, 100], scale: 100, unit: "%", monitor: "Breastfeeding" },
 ];
-const GRAPH_EVERY_TICKS = 4;   // the graph costs more than a chart point: refresh it every few ticks
-const TICK_MS = 120;           // pause between ticks while playing
+const WARM_UP_DAYS = 182;       // 26 weeks, as the report shades (plots.py WARM_UP_DAYS)
+const SPEEDS = [1, 2, 3, 7, 14, 30];  // simulated days per tick, slowest first
+const TICK_MS = 120;            // pause between ticks while playing
 const STEP_DAYS = 7;
+const WORLD_MOTHERS = 150;      // mothers drawn per locality at most (the server counts them all)
+const WORLD_EVERY_TICKS = 2;    // the world view costs more than a chart point
 
 const page = {
   model: null,          // /api/model
   session: null,        // id
   state: null,          // the session's last state
   live: {}, baseline: {},  // series name -> values from day 0
+  tops: {},             // series name -> the y-axis top so far (an axis that only grows)
   playing: false, ticks: 0,
-  queue: Promise.resolve(),  // advance requests, in order
+  queue: Promise.resolve(),  // requests, in order
   marks: [],            // days on which the teacher changed something live (drawn on every chart)
   controls: new Map(),  // path -> { element, output, spec, box }
+  tab: "charts",
+  world: null, hits: [], selected: null,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -42,11 +60,15 @@ async function api(method, path, body) {
   return data;
 }
 
+// Messages float at the top of the screen, over whatever is scrolled; information fades, errors stay.
+let messageTimer = null;
 function say(text, kind = "error") {
   const box = $("message");
   box.textContent = text;
   box.className = kind === "info" ? "info" : "";
   box.hidden = !text;
+  clearTimeout(messageTimer);
+  if (text && kind === "info") messageTimer = setTimeout(() => (box.hidden = true), 8000);
 }
 
 // ---- controls generated from the registry -------------------------------------------------
@@ -83,7 +105,7 @@ function makeControl(spec) {
   name.textContent = label(spec) + " ";
   const badge = document.createElement("span");
   badge.className = spec.changes_while_running ? "badge now" : "badge reset";
-  badge.textContent = spec.changes_while_running ? "live" : "at reset";
+  badge.textContent = spec.changes_while_running ? "live" : "at restart";
   name.append(badge);
   const row = document.createElement("div");
   row.className = "row";
@@ -113,11 +135,15 @@ function makeControl(spec) {
   element.addEventListener("change", () => changeParameter(spec, element));
   row.append(element);
   if (spec.kind !== "choice") row.append(output);  // a chooser shows its value itself
+  const problem = document.createElement("div");
+  problem.className = "problem";
+  problem.setAttribute("role", "alert");
+  problem.hidden = true;
   const about = document.createElement("div");
   about.className = "about";
   about.textContent = spec.description + (spec.finding ? ` (${spec.finding})` : "");
-  box.append(name, row, about);
-  page.controls.set(spec.path, { element, output, spec, box });
+  box.append(name, row, problem, about);
+  page.controls.set(spec.path, { element, output, spec, box, problem });
   return box;
 }
 
@@ -149,7 +175,7 @@ function makeDevelopmentSwitch() {
     <div class="row"><input type="checkbox" id="development"><output id="development-state"></output></div>
     <div class="about">Joint meetings of volunteers and professionals every 4 weeks: they diffuse concern, agree
     boundaries and build trust (F9).</div>`;
-  box.querySelector("input").addEventListener("change", async (event) => {
+  box.querySelector("input").addEventListener("change", (event) => inTurn(async () => {
     try {
       showState(await api("POST", `/api/sessions/${page.session}/development`, { on: event.target.checked }));
       mark(page.state.day);
@@ -158,23 +184,31 @@ function makeDevelopmentSwitch() {
       say(error.message);
       showState(page.state);
     }
-  });
+  }));
   return box;
 }
 
-async function changeParameter(spec, element) {
+function changeParameter(spec, element) {
   const raw = spec.kind === "boolean" ? element.checked : element.value;
-  try {
-    const reply = await api("POST", `/api/sessions/${page.session}/change`, { path: spec.path, value: scenarioText(spec, raw) });
-    if (reply.applies === "now") mark(reply.state.day);
-    showState(reply.state);
-    say(reply.applies === "now"
-      ? `${label(spec)}: ${format(spec, reply.state.values[spec.path])} from day ${reply.state.day}.`
-      : `${label(spec)} will change when you press Reset (it sets how the run starts).`, "info");
-  } catch (error) {
-    say(error.message);
-    showState(page.state);  // back to the value in force
-  }
+  const control = page.controls.get(spec.path);
+  return inTurn(async () => {
+    try {
+      const reply = await api("POST", `/api/sessions/${page.session}/change`, { path: spec.path, value: scenarioText(spec, raw) });
+      control.problem.hidden = true;
+      if (reply.applies === "now") mark(reply.state.day);
+      showState(reply.state);
+      say(reply.applies === "now"
+        ? `${label(spec)}: ${format(spec, reply.state.values[spec.path])} from day ${reply.state.day}.`
+        : `${label(spec)} will change when you press Restart with changes (it sets how the run starts).`, "info");
+    } catch (error) {
+      // Said twice: at the top of the screen, and under the control itself.
+      control.problem.textContent = error.message;
+      control.problem.hidden = false;
+      control.box.scrollIntoView({ block: "nearest" });
+      say(error.message);
+      showState(page.state);  // back to the value in force
+    }
+  });
 }
 
 // ---- session and clock -----------------------------------------------------------------
@@ -195,7 +229,7 @@ function showState(state) {
   const base = `/api/sessions/${page.session}`;
   $("save-scenario").href = `${base}/scenario.yaml`;
   $("save-run").href = `${base}/results.h5`;
-  $("save-run").classList.toggle("disabled", state.day === 0);
+  for (const id of ["save-run", "save-csv"]) $(id).classList.toggle("disabled", state.day === 0);
 }
 
 async function openSession(name) {
@@ -203,11 +237,23 @@ async function openSession(name) {
   if (page.session) api("DELETE", `/api/sessions/${page.session}`).catch(() => {});
   const reply = await api("POST", "/api/sessions", { scenario: name });
   page.session = reply.id;
-  clearSeries();
-  showState(reply.state);
-  drawCharts();
-  await refreshGraph();
+  startAgain(reply.state);
   say("");
+}
+
+// Empties the charts and the world for a run that starts again at day 0.
+function startAgain(state) {
+  page.marks = [];
+  page.tops = {};
+  page.selected = null;
+  for (const chart of CHARTS) {
+    page.live[chart.series] = [];
+    page.baseline[chart.series] = [];
+  }
+  showState(state);
+  drawCharts();
+  showMonitors();
+  return refreshWorld();
 }
 
 function mark(day) {
@@ -215,22 +261,11 @@ function mark(day) {
   drawCharts();
 }
 
-// Empties the charts for a run that starts again (drawn once the new state, with its horizon, is shown).
-function clearSeries() {
-  page.marks = [];
-  for (const chart of CHARTS) {
-    page.live[chart.series] = [];
-    page.baseline[chart.series] = [];
-  }
-}
-
-// Requests to advance run one after another: a click on Step while a tick is
-// out waits its turn instead of being lost.
+// Requests run one after another: a click on Step while a tick is out waits its turn instead of being lost.
 function advance(days) {
   return inTurn(() => advanceNow(days));
 }
 
-// Runs `work` after every request already queued (advances, resets, scenario switches).
 function inTurn(work) {
   page.queue = page.queue.then(work).catch((error) => say(error.message));
   return page.queue;
@@ -248,12 +283,23 @@ async function advanceNow(days) {
     }
     showState(reply.state);
     drawCharts();
-    if (++page.ticks % GRAPH_EVERY_TICKS === 0 || !page.playing) await refreshGraph();
+    showMonitors();
+    if (page.tab === "world" && (++page.ticks % WORLD_EVERY_TICKS === 0 || !page.playing)) await refreshWorld();
     if (reply.state.day >= reply.state.horizon) stop();
   } catch (error) {
     say(error.message);
     stop();
   }
+}
+
+function daysPerTick() {
+  return SPEEDS[Number($("speed").value)];
+}
+
+function showSpeed() {
+  const days = daysPerTick();
+  $("speed-shown").value = days === 7 ? "1 week / tick" : days === 14 ? "2 weeks / tick" : days === 30 ? "1 month / tick"
+    : `${days} day${days > 1 ? "s" : ""} / tick`;
 }
 
 function play() {
@@ -262,7 +308,7 @@ function play() {
   $("play").classList.add("playing");
   const tick = async () => {
     if (!page.playing) return;
-    await advance(Number($("speed").value));
+    await advance(daysPerTick());
     if (page.playing) setTimeout(tick, TICK_MS);
   };
   tick();
@@ -274,6 +320,48 @@ function stop() {
   $("play").classList.remove("playing");
 }
 
+function resetTo(settings) {
+  stop();
+  return inTurn(async () => {
+    const state = await api("POST", `/api/sessions/${page.session}/reset`, { settings });
+    for (const control of page.controls.values()) control.problem.hidden = true;
+    await startAgain(state);
+    say(settings === "scenario" ? "Back to day 0 with the scenario as loaded: every change undone."
+      : "Back to day 0 with the settings shown.", "info");
+  });
+}
+
+// ---- monitors: today's values, as NetLogo's monitors show them -----------------------------
+
+function buildMonitors() {
+  for (const chart of CHARTS) {
+    const box = document.createElement("div");
+    box.className = "monitor";
+    box.dataset.series = chart.series;
+    box.title = chart.title;
+    const name = document.createElement("span");
+    name.className = "name";
+    name.textContent = chart.monitor;
+    chart.monitorOutput = document.createElement("output");
+    box.append(name, chart.monitorOutput);
+    $("monitors").append(box);
+  }
+}
+
+function showMonitors() {
+  for (const chart of CHARTS) {
+    const values = smoothed(page.live[chart.series], chart.smooth);
+    chart.monitorOutput.value = values.length ? valueText(chart, values[values.length - 1]) : "–";
+  }
+}
+
+function valueText(chart, value) {
+  if (!Number.isFinite(value)) return "–";
+  const v = value * (chart.scale || 1);
+  const text = chart.range[1] === 1 ? v.toFixed(Math.abs(v) < 0.1 ? 3 : 2) : Math.abs(v) >= 100 || Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1);
+  return text + (chart.unit || "");
+}
+
 // ---- charts ------------------------------------------------------------------------------
 
 function buildCharts() {
@@ -281,17 +369,33 @@ function buildCharts() {
   for (const chart of CHARTS) {
     const box = document.createElement("figure");
     box.className = "chart";
-    box.innerHTML = `<h3></h3><canvas width="600" height="300"></canvas>`;
+    box.innerHTML = `<h3></h3><canvas></canvas>`;
     box.querySelector("h3").textContent = chart.title;
     box.dataset.series = chart.series;
     chart.canvas = box.querySelector("canvas");
     chart.canvas.setAttribute("aria-label", chart.title);
     holder.append(box);
   }
+  // Canvases drawn at their size on screen, in device pixels: sharp on a projector.
+  new ResizeObserver(() => { drawCharts(); drawWorld(); }).observe($("outcomes"));
+}
+
+// A canvas's 2-D context scaled so that drawing is in CSS pixels at its displayed size.
+function fitted(canvas) {
+  const ratio = window.devicePixelRatio || 1;
+  const w = Math.max(1, Math.round(canvas.clientWidth)), h = Math.max(1, Math.round(canvas.clientHeight));
+  if (canvas.width !== Math.round(w * ratio) || canvas.height !== Math.round(h * ratio)) {
+    canvas.width = Math.round(w * ratio);
+    canvas.height = Math.round(h * ratio);
+  }
+  const g = canvas.getContext("2d");
+  g.setTransform(ratio, 0, 0, ratio, 0, 0);
+  g.clearRect(0, 0, w, h);
+  return { g, w, h };
 }
 
 function smoothed(values, window) {
-  if (!window) return values;
+  if (!window || !values) return values || [];
   const out = [];
   let sum = 0;
   for (let i = 0; i < values.length; i++) {
@@ -305,47 +409,79 @@ function smoothed(values, window) {
 function drawCharts() {
   const horizon = page.state ? page.state.horizon : 1;
   for (const chart of CHARTS) {
-    const live = smoothed(page.live[chart.series] || [], chart.smooth);
-    const baseline = smoothed(page.baseline[chart.series] || [], chart.smooth);
-    drawChart(chart.canvas, horizon, live, baseline);
+    if (!chart.canvas || !chart.canvas.clientWidth) continue;
+    const scale = chart.scale || 1;
+    const live = smoothed(page.live[chart.series], chart.smooth).map((v) => v * scale);
+    const baseline = smoothed(page.baseline[chart.series], chart.smooth).map((v) => v * scale);
+    drawChart(chart, horizon, live, baseline);
   }
 }
 
-function drawChart(canvas, horizon, live, baseline) {
-  const g = canvas.getContext("2d");
-  const w = canvas.width, h = canvas.height, left = 70, bottom = 34, top = 10, right = 10;
-  g.clearRect(0, 0, w, h);
+// 1, 2 or 5 times a power of ten: the step of about `count` ticks from 0 to `top`.
+function niceStep(top, count) {
+  const raw = top / count, power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw);
+}
+
+// The y-axis top: the range's own, or for counts a round number above the highest value so far (never shrinking).
+function axisTop(chart, live, baseline) {
+  if (chart.range[1] !== null) return chart.range[1];
   const finite = [...live, ...baseline].filter(Number.isFinite);
-  let lo = finite.length ? Math.min(...finite) : 0, hi = finite.length ? Math.max(...finite) : 1;
-  if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
-  const pad = (hi - lo) * 0.08;
-  lo = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;  // counts and shares never dip below 0
-  hi += pad;
+  const high = Math.max(1, ...finite, page.tops[chart.series] || 0);
+  const step = niceStep(high, 4);
+  page.tops[chart.series] = Math.ceil(high / step) * step;
+  return page.tops[chart.series];
+}
+
+function drawChart(chart, horizon, live, baseline) {
+  const { g, w, h } = fitted(chart.canvas);
+  const left = 38, bottom = 18, top = 6, right = 8;
+  const lo = chart.range[0], hi = axisTop(chart, live, baseline);
   const x = (day) => left + (day / Math.max(1, horizon - 1)) * (w - left - right);
   const y = (v) => top + (1 - (v - lo) / (hi - lo)) * (h - top - bottom);
-  g.strokeStyle = "#d6d3cc"; g.lineWidth = 1;
-  g.strokeRect(left, top, w - left - right, h - top - bottom);
-  g.fillStyle = "#57534e"; g.font = "20px system-ui, sans-serif";
-  g.textAlign = "right";
-  if (finite.length) {
-    g.fillText(niceNumber(hi), left - 6, top + 16);
-    g.fillText(niceNumber(lo), left - 6, h - bottom);
+  g.font = "11px system-ui, sans-serif";
+  // Warm-up: the first 26 weeks, shaded and named.
+  g.fillStyle = "#e7e5e4";
+  g.fillRect(x(0), top, x(Math.min(WARM_UP_DAYS, horizon)) - x(0), h - top - bottom);
+  g.fillStyle = "#78716c"; g.textAlign = "left";
+  g.fillText("warm-up", x(0) + 3, top + 11);
+  // Y ticks and grid lines: the full honest range, 4 or 5 steps.
+  const step = niceStep(hi - lo, 4);
+  g.strokeStyle = "#ece9e4"; g.lineWidth = 1; g.textAlign = "right"; g.fillStyle = "#44403c";
+  for (let v = lo; v <= hi + step / 1e6; v += step) {
+    g.beginPath(); g.moveTo(left, y(v)); g.lineTo(w - right, y(v)); g.stroke();
+    g.fillText(tickText(v, step) + (chart.unit && v === hi ? chart.unit : ""), left - 4, y(v) + 4);
   }
+  g.strokeStyle = "#a8a29e";
+  g.strokeRect(left, top, w - left - right, h - top - bottom);
+  // X ticks every half year, labelled in years.
   g.textAlign = "center";
-  for (let year = 0; year * 365.25 < horizon - 60; year++) g.fillText(`year ${year}`, x(year * 365.25) + 30, h - 8);
-  g.strokeStyle = "#a8a29e"; g.lineWidth = 1.5; g.setLineDash([3, 4]);
+  for (let half = 0; half * 182.625 <= horizon; half++) {
+    const px = x(half * 182.625);
+    g.beginPath(); g.moveTo(px, h - bottom); g.lineTo(px, h - bottom + (half % 2 ? 3 : 5)); g.stroke();
+    if (half % 2 === 0) {
+      g.textAlign = px > w - right - 20 ? "right" : "center";
+      g.fillText(half === 0 ? "0" : `year ${half / 2}`, px > w - right - 20 ? w - right : Math.max(px, left + 8), h - 4);
+    }
+  }
+  g.strokeStyle = "#777"; g.lineWidth = 1.5; g.setLineDash([3, 4]);
   for (const day of page.marks) { g.beginPath(); g.moveTo(x(day), top); g.lineTo(x(day), h - bottom); g.stroke(); }
   g.setLineDash([]);
-  line(g, baseline, x, y, getComputedStyle(document.body).getPropertyValue("--baseline"), [8, 6]);
-  line(g, live, x, y, getComputedStyle(document.body).getPropertyValue("--live"), []);
+  line(g, baseline, x, y, PALETTE.baseline, [7, 5]);
+  line(g, live, x, y, PALETTE.live, []);
+  // What the chart shows, for tests and screen readers: its axis and where its warm-up ends.
+  Object.assign(chart.canvas.dataset, { yMin: lo, yMax: hi, warmUpX: x(Math.min(WARM_UP_DAYS, horizon)), plotTop: top,
+    plotBottom: h - bottom, plotLeft: left });
+  chart.canvas.setAttribute("aria-label", `${chart.title}: axis ${lo} to ${hi}${chart.unit || ""}; shaded: warm-up`);
 }
 
-function niceNumber(v) {
-  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toFixed(2);
+function tickText(v, step) {
+  const digits = step >= 1 ? 0 : Math.min(3, Math.ceil(-Math.log10(step)));
+  return v.toFixed(digits);
 }
 
 function line(g, values, x, y, colour, dash) {
-  g.strokeStyle = colour.trim() || "#000"; g.lineWidth = 3; g.setLineDash(dash);
+  g.strokeStyle = colour; g.lineWidth = 2.5; g.setLineDash(dash);
   g.beginPath();
   let drawing = false;
   values.forEach((v, day) => {
@@ -357,88 +493,425 @@ function line(g, values, x, y, colour, dash) {
   g.setLineDash([]);
 }
 
-// ---- the social graph ---------------------------------------------------------------------
+// ---- the world view: localities with their agents ---------------------------------------
 
-async function refreshGraph() {
+function viridis(t) {
+  if (!Number.isFinite(t)) return null;
+  const s = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1), k = Math.min(VIRIDIS.length - 2, Math.floor(s));
+  const hex = (c, i) => parseInt(c.slice(1 + 2 * i, 3 + 2 * i), 16);
+  const mixed = [0, 1, 2].map((i) => Math.round(hex(VIRIDIS[k], i) + (hex(VIRIDIS[k + 1], i) - hex(VIRIDIS[k], i)) * (s - k)));
+  return `rgb(${mixed.join(",")})`;
+}
+
+async function refreshWorld() {
+  if (page.tab !== "world" || !page.session) return;
   try {
-    drawGraph(await api("GET", `/api/sessions/${page.session}/graph?max_nodes=400`));
+    page.world = await api("GET", `/api/sessions/${page.session}/world?max_nodes=400&mothers=${WORLD_MOTHERS}`);
+    drawWorld();
   } catch (error) {
     say(error.message);
   }
 }
 
-// Localities on a grid; in each, professionals on a ring and volunteers inside it.
-// Positions depend only on who exists, so the picture stays still while states change.
-function layout(graph) {
-  const n = graph.nodes.vertex.length;
-  const localities = [...new Set(graph.nodes.locality)].sort((a, b) => a - b);
-  const columns = Math.ceil(Math.sqrt(localities.length * 2.2));
+// Where each agent of a world is drawn. Localities on a grid; in each, professionals on
+// the outer ring, volunteers on an inner one and mothers in the middle, each mother at a
+// place set by her id, so she stays put while she is followed.
+function worldLayout(world, w, h) {
+  const nodes = world.nodes, localities = world.shown_localities;
+  const columns = Math.max(1, Math.round(Math.sqrt(localities.length * w / h)));
   const rows = Math.ceil(localities.length / columns);
-  const canvas = $("graph");
-  const cw = canvas.width / columns, ch = canvas.height / rows;
-  const groups = new Map(localities.map((l) => [l, { pros: [], vols: [] }]));
-  for (let i = 0; i < n; i++) groups.get(graph.nodes.locality[i])[graph.nodes.kind[i] === 0 ? "pros" : "vols"].push(i);
-  const at = new Map();
-  localities.forEach((l, k) => {
-    const cx = (k % columns + 0.5) * cw, cy = (Math.floor(k / columns) + 0.5) * ch;
-    const radius = Math.min(cw, ch) * 0.42;
-    const { pros, vols } = groups.get(l);
-    pros.forEach((i, j) => {
-      const a = (2 * Math.PI * j) / pros.length;
-      at.set(graph.nodes.vertex[i], [cx + radius * Math.cos(a), cy + radius * Math.sin(a)]);
+  const cw = w / columns, ch = h / rows;
+  const cells = new Map(localities.map((l, k) => [l, {
+    cx: (k % columns + 0.5) * cw, cy: (Math.floor(k / columns) + 0.5) * ch + 8,
+    radius: Math.min(cw, ch - 16) * 0.45, x0: (k % columns) * cw, y0: Math.floor(k / columns) * ch, pros: [], vols: [],
+  }]));
+  (nodes.vertex || []).forEach((vertex, i) => cells.get(nodes.locality[i])?.[nodes.kind[i] === 0 ? "pros" : "vols"].push(i));
+  const at = new Map();  // vertex -> [x, y]
+  for (const cell of cells.values()) {
+    cell.pros.forEach((i, j) => {
+      const a = (2 * Math.PI * j) / cell.pros.length;
+      at.set(nodes.vertex[i], [cell.cx + cell.radius * Math.cos(a), cell.cy + cell.radius * Math.sin(a)]);
     });
-    vols.forEach((i, j) => {
-      const a = (2 * Math.PI * j) / Math.max(1, vols.length) + 0.3;
-      const r = radius * (0.25 + 0.3 * (j % 2));
-      at.set(graph.nodes.vertex[i], [cx + r * Math.cos(a), cy + r * Math.sin(a)]);
+    cell.vols.forEach((i, j) => {
+      const a = (2 * Math.PI * j) / Math.max(1, cell.vols.length) + 0.2;
+      at.set(nodes.vertex[i], [cell.cx + 0.78 * cell.radius * Math.cos(a), cell.cy + 0.78 * cell.radius * Math.sin(a)]);
     });
+  }
+  const mothers = world.mothers.sample || {}, mothersAt = [];
+  (mothers.id || []).forEach((id, i) => {
+    const cell = cells.get(mothers.locality[i]);
+    const r = 0.62 * cell.radius * Math.sqrt(unit(id, 12.9898)), a = 2 * Math.PI * unit(id, 78.233);
+    mothersAt.push([cell.cx + r * Math.cos(a), cell.cy + r * Math.sin(a)]);
   });
-  return at;
+  return { cells, at, mothersAt };
 }
 
-function mix(from, to, t) {
-  const c = (k) => Math.round(from[k] + (to[k] - from[k]) * Math.min(1, Math.max(0, t)));
-  return `rgb(${c(0)},${c(1)},${c(2)})`;
+// A number in [0, 1) that looks random but is always the same for the same id and salt.
+function unit(id, salt) {
+  const v = Math.sin(id * salt + salt) * 43758.5453;
+  return v - Math.floor(v);
 }
 
-function drawGraph(graph) {
-  const canvas = $("graph"), g = canvas.getContext("2d");
-  g.clearRect(0, 0, canvas.width, canvas.height);
-  if (!graph.nodes.vertex) return;
-  const at = layout(graph);
-  const e = graph.edges;
-  for (let k = 0; k < (e.source || []).length; k++) {
-    const a = at.get(e.source[k]), b = at.get(e.target[k]);
+function motherColour(mothers, i) {
+  if (mothers.volunteer[i] !== null) return PALETTE.supported;
+  if (mothers.waiting_since[i] !== null) return PALETTE.waiting;
+  return PALETTE.usual;
+}
+
+function drawWorld() {
+  const canvas = $("world");
+  if (page.tab !== "world" || !canvas.clientWidth) return;
+  const { g, w, h } = fitted(canvas);
+  drawColourBar();
+  const world = page.world;
+  if (!world || !world.nodes.vertex) return;
+  const { cells, at, mothersAt } = worldLayout(world, w, h);
+  const nodes = world.nodes, edges = world.edges, mothers = world.mothers.sample || {};
+  const index = new Map(nodes.vertex.map((v, i) => [v, i]));
+  page.hits = [];
+  g.font = "12px system-ui, sans-serif";
+  for (const [l, cell] of cells) {
+    const counts = world.mothers.per_locality.find((c) => c.locality === l);
+    g.fillStyle = "#44403c"; g.textAlign = "left";
+    g.fillText(`Locality ${l + 1}: ${counts ? counts.mothers : 0} mothers` +
+      (counts && counts.drawn < counts.mothers ? ` (${counts.drawn} drawn)` : ""), cell.x0 + 6, cell.y0 + 14);
+  }
+  // Working ties only (team and cohort ties would hide everything): colour = the professional's trust.
+  g.globalAlpha = 0.55; g.lineWidth = 1;
+  for (let k = 0; k < (edges.source || []).length; k++) {
+    if (edges.layer[k] !== 2) continue;
+    const a = at.get(edges.source[k]), b = at.get(edges.target[k]);
     if (!a || !b) continue;
-    const working = e.layer[k] === 2;
-    g.strokeStyle = working ? mix([220, 38, 38], [22, 163, 74], e.weight[k]) : e.layer[k] === 1 ? "#c4b5fd" : "#e7e5e4";
-    g.lineWidth = working ? 1.6 : 1;
+    g.strokeStyle = viridis(edges.weight[k]);
     g.beginPath(); g.moveTo(a[0], a[1]); g.lineTo(b[0], b[1]); g.stroke();
   }
-  const nodes = graph.nodes;
-  for (let i = 0; i < nodes.vertex.length; i++) {
-    const [px, py] = at.get(nodes.vertex[i]);
-    g.beginPath();
+  g.globalAlpha = 1;
+  // Mothers: colour = where she is with the scheme; filled while breastfeeding, hollow once stopped.
+  mothersAt.forEach(([px, py], i) => {
+    const colour = motherColour(mothers, i);
+    g.beginPath(); g.arc(px, py, 3, 0, 2 * Math.PI);
+    if (mothers.feeding[i] > 0) { g.fillStyle = colour; g.fill(); } else { g.strokeStyle = colour; g.lineWidth = 1.3; g.stroke(); }
+    page.hits.push({ x: px, y: py, r: 4, kind: "mother", i });
+  });
+  const byPro = $("colour-professionals").value, byVol = $("colour-volunteers").value;
+  nodes.vertex.forEach((vertex, i) => {
+    const [px, py] = at.get(vertex);
     if (nodes.kind[i] === 0) {
-      g.fillStyle = mix([37, 99, 235], [220, 38, 38], nodes.concern[i]);
-      g.arc(px, py, 5, 0, 2 * Math.PI);
-      g.fill();
+      shape(g, SHAPES.professional, px, py, 5);
+      g.fillStyle = viridis(nodes[byPro][i]) || "#fff"; g.fill();
+      g.strokeStyle = "#000"; g.lineWidth = 0.8; g.stroke();
+      page.hits.push({ x: px, y: py, r: 7, kind: "professional", i });
     } else {
-      const colour = mix([220, 252, 231], [21, 128, 61], nodes.autonomy[i]);
-      g.rect(px - 6, py - 6, 12, 12);
-      if (nodes.active[i]) { g.fillStyle = colour; g.fill(); }
-      g.strokeStyle = "#14532d"; g.lineWidth = 1.5; g.stroke();
+      shape(g, SHAPES.volunteer, px, py, 6);
+      if (nodes.active[i]) { g.fillStyle = viridis(nodes[byVol][i]) || "#fff"; g.fill(); g.strokeStyle = "#000"; }
+      else g.strokeStyle = "#999";
+      g.lineWidth = 1.2; g.stroke();
+      page.hits.push({ x: px, y: py, r: 8, kind: "volunteer", i });
     }
+  });
+  canvas.agents = page.hits;  // where each agent is drawn (CSS pixels), for tests and tools
+  if (page.selected) drawSelection(g, at, mothersAt, index);
+  showInspector();
+  showLocalityCounts(world);
+  const shown = world.localities_shown, all = world.localities;
+  const sampled = world.mothers.per_locality.some((c) => c.drawn < c.mothers);
+  $("world-note").textContent = `Day ${world.day}. ` +
+    (shown < all ? `${shown} of ${all} localities shown (whole localities, as many as fit). ` : `All ${all} localities. `) +
+    (sampled ? `Where a locality follows more than ${world.mothers.most_per_locality} mothers, an evenly spread sample ` +
+      `of ${world.mothers.most_per_locality} is drawn; the counts are of all of them.` : "Every mother followed is drawn.");
+}
+
+// Every mother followed in each locality drawn, by state: the world view's monitors.
+function showLocalityCounts(world) {
+  const table = document.createElement("table");
+  const head = table.createTHead().insertRow();
+  for (const name of ["locality", "mothers", "drawn", "feeding", "waiting", "supported"]) {
+    const th = document.createElement("th");
+    th.textContent = name;
+    head.append(th);
   }
-  const pros = nodes.kind.filter((k) => k === 0).length;
-  const vols = nodes.kind.filter((k, i) => k === 1 && nodes.active[i]).length;
-  $("graph-note").textContent = `Day ${graph.day}: ${pros} professionals and ${vols} active volunteers` +
-    (graph.localities_shown < graph.localities ? ` in ${graph.localities_shown} of ${graph.localities} localities (a sample).` : ` in ${graph.localities} localities.`);
+  const body = table.createTBody();
+  for (const c of world.mothers.per_locality) {
+    const row = body.insertRow();
+    for (const v of [c.locality + 1, c.mothers, c.drawn, c.breastfeeding, c.waiting, c.supported])
+      row.insertCell().textContent = String(v);
+  }
+  $("locality-counts").replaceChildren(table);
+}
+
+// A square or a circle of half-width `size` at (x, y), as a path to fill or stroke.
+function shape(g, name, x, y, size) {
+  g.beginPath();
+  if (name === "square") g.rect(x - size, y - size, 2 * size, 2 * size);
+  else g.arc(x, y, size, 0, 2 * Math.PI);
+}
+
+function drawColourBar() {
+  const { g, w } = fitted($("colour-bar"));
+  for (let px = 0; px < w; px++) { g.fillStyle = viridis(px / (w - 1)); g.fillRect(px, 0, 1, 14); }
+  g.fillStyle = "#44403c"; g.font = "11px system-ui, sans-serif";
+  g.textAlign = "left"; g.fillText("0 (low)", 0, 28);
+  g.textAlign = "right"; g.fillText("1 (high)", w, 28);
+}
+
+// The agents the selected one is tied to: a mother's professionals and volunteer; an agent's working ties.
+function tiesOf(selected) {
+  const world = page.world, nodes = world.nodes, mothers = world.mothers.sample || {};
+  if (selected.kind === "mother") {
+    return ["midwife", "health_visitor", "volunteer"].map((k) => mothers[k][selected.i]).filter((v) => v !== null);
+  }
+  const vertex = nodes.vertex[selected.i], tied = [];
+  const e = world.edges;
+  for (let k = 0; k < (e.source || []).length; k++) {
+    if (e.layer[k] !== 2) continue;
+    if (e.source[k] === vertex) tied.push(e.target[k]);
+    if (e.target[k] === vertex) tied.push(e.source[k]);
+  }
+  return tied;
+}
+
+function drawSelection(g, at, mothersAt, index) {
+  const s = page.selected;
+  const here = s.kind === "mother" ? mothersAt[s.i] : at.get(page.world.nodes.vertex[s.i]);
+  if (!here) return;
+  g.strokeStyle = "#000"; g.lineWidth = 2.5;
+  for (const vertex of tiesOf(s)) {
+    const there = at.get(vertex);
+    if (!there) continue;
+    g.beginPath(); g.moveTo(here[0], here[1]); g.lineTo(there[0], there[1]); g.stroke();
+  }
+  g.lineWidth = 3; g.strokeStyle = "#D55E00";
+  g.beginPath(); g.arc(here[0], here[1], 11, 0, 2 * Math.PI); g.stroke();
+  void index;
+}
+
+// Finds the selected agent again in a new world (mothers by id, others by vertex).
+function reselect(world) {
+  const s = page.selected;
+  if (!s) return null;
+  if (s.kind === "mother") {
+    const i = (world.mothers.sample.id || []).indexOf(s.id);
+    return i < 0 ? null : { ...s, i };
+  }
+  const i = world.nodes.vertex.indexOf(s.vertex);
+  return i < 0 ? null : { ...s, i };
+}
+
+function pickAgent(event) {
+  const rect = $("world").getBoundingClientRect();
+  const px = event.clientX - rect.left, py = event.clientY - rect.top;
+  let best = null, bestDistance = Infinity;
+  for (const hit of page.hits) {
+    const d = Math.hypot(hit.x - px, hit.y - py);
+    if (d <= hit.r + 3 && d < bestDistance) { best = hit; bestDistance = d; }
+  }
+  if (!best) { page.selected = null; drawWorld(); return; }
+  page.selected = best.kind === "mother"
+    ? { kind: "mother", i: best.i, id: page.world.mothers.sample.id[best.i] }
+    : { kind: best.kind, i: best.i, vertex: page.world.nodes.vertex[best.i] };
+  drawWorld();
+}
+
+const FEEDING = ["stopped", "partly (with formula)", "exclusively"];
+const DIFFICULTY = ["none", "latch", "pain", "low supply"];
+
+function agentName(vertex) {
+  const nodes = page.world.nodes, i = nodes.vertex.indexOf(vertex);
+  if (i < 0) return `agent ${vertex} (not drawn)`;
+  if (nodes.kind[i] === 1) return `volunteer ${vertex}`;
+  return `${nodes.role[i] === 0 ? "midwife" : "health visitor"} ${vertex}`;
+}
+
+const score = (v) => (Number.isFinite(v) ? v.toFixed(2) : "–");
+const dayText = (d) => (d === null ? "–" : `day ${d}`);
+
+function showInspector() {
+  const box = $("inspector");
+  const world = page.world;
+  if (page.selected && world) page.selected = reselect(world);
+  box.replaceChildren();
+  if (!page.selected) {
+    const hint = document.createElement("p");
+    hint.className = "hint";
+    hint.textContent = "Click an agent to inspect its state and ties.";
+    box.append(hint);
+    return;
+  }
+  const s = page.selected, nodes = world.nodes, mothers = world.mothers.sample;
+  let title, rows;
+  if (s.kind === "mother") {
+    const age = world.day - mothers.birth_day[s.i];
+    title = `Mother ${mothers.id[s.i]}, locality ${mothers.locality[s.i] + 1}`;
+    rows = [
+      ["baby's age", `${age} days (${(age / 7).toFixed(0)} weeks)`],
+      ["breastfeeding", FEEDING[mothers.feeding[s.i]]],
+      ["referred", dayText(mothers.referred_day[s.i]) + (mothers.referred_by[s.i] !== null ? ` by ${agentName(mothers.referred_by[s.i])}` : "")],
+      ["waiting since", dayText(mothers.waiting_since[s.i])],
+      ["volunteer", mothers.volunteer[s.i] === null ? "none now" : agentName(mothers.volunteer[s.i])],
+      ["midwife", agentName(mothers.midwife[s.i])],
+      ["health visitor", agentName(mothers.health_visitor[s.i])],
+      ["peer contacts", mothers.peer_contacts[s.i]],
+      ["professional contacts", mothers.professional_contacts[s.i]],
+      ["confidence from support", score(mothers.confidence[s.i])],
+      ["difficulty now", DIFFICULTY[mothers.difficulty[s.i]] || "–"],
+    ];
+  } else {
+    const vertex = nodes.vertex[s.i], ties = tiesOf(s);
+    title = `${agentName(vertex)}, locality ${nodes.locality[s.i] + 1}`;
+    rows = s.kind === "professional"
+      ? [["concern about boundaries", score(nodes.concern[s.i])], ["trust in volunteers", score(nodes.trust[s.i])],
+        ["gate-keeping", score(nodes.gatekeeping[s.i])], ["surveillance", score(nodes.surveillance[s.i])],
+        ["orientation (1 = with)", score(nodes.orientation[s.i])]]
+      : [["in the scheme", nodes.active[s.i] ? "yes" : "left"], ["autonomy", score(nodes.autonomy[s.i])],
+        ["trust in professionals", score(nodes.trust[s.i])], ["self-esteem", score(nodes.self_esteem[s.i])],
+        ["felt surveillance", score(nodes.felt_surveillance[s.i])], ["commitment", score(nodes.commitment[s.i])]];
+    const cared = (mothers.id || []).filter((_, i) => s.kind === "volunteer" ? mothers.volunteer[i] === vertex
+      : mothers.midwife[i] === vertex || mothers.health_visitor[i] === vertex).length;
+    rows.push([s.kind === "volunteer" ? "working ties (professionals)" : "working ties (volunteers)", ties.length]);
+    rows.push([s.kind === "volunteer" ? "mothers supported (of those drawn)" : "mothers in her care (of those drawn)", cared]);
+  }
+  const heading = document.createElement("h3");
+  heading.textContent = title;
+  const table = document.createElement("table");
+  for (const [name, value] of rows) {
+    const row = table.insertRow();
+    const th = document.createElement("th");
+    th.textContent = name;
+    row.append(th);
+    row.insertCell().textContent = String(value);
+  }
+  box.append(heading, table);
+}
+
+// ---- tabs, the Info text, exports ---------------------------------------------------------
+
+function showTab(name) {
+  page.tab = name;
+  for (const tab of ["charts", "world", "info"]) {
+    $(`tab-${tab}`).setAttribute("aria-selected", String(tab === name));
+    $(`${tab}-panel`).hidden = tab !== name;
+  }
+  if (name === "charts") drawCharts();
+  if (name === "world") { drawWorld(); inTurn(refreshWorld); }
+  if (name === "info" && !$("info").childElementCount) loadInfo();
+}
+
+async function loadInfo() {
+  try {
+    $("info").replaceChildren(...markdown((await api("GET", "/api/info")).markdown));
+  } catch (error) {
+    say(error.message);
+  }
+}
+
+// The Markdown `ppisim docs info` writes (headings, paragraphs, lists, tables, **bold**, *italic*,
+// `code`) as DOM nodes: text is only ever text, never markup.
+function markdown(text) {
+  const out = [], lines = text.split("\n");
+  let k = 0;
+  const inline = (parent, words) => {
+    for (const part of words.split(/(\*\*[^*]+\*\*|\*[^*\s][^*]*\*|`[^`]+`)/)) {
+      if (!part) continue;
+      const tag = part.startsWith("**") ? "strong" : part.startsWith("*") ? "em" : part.startsWith("`") ? "code" : null;
+      if (!tag) { parent.append(part); continue; }
+      const node = document.createElement(tag);
+      node.textContent = part.replace(/^(\*\*|\*|`)|(\*\*|\*|`)$/g, "");
+      parent.append(node);
+    }
+    return parent;
+  };
+  const element = (tag, words) => inline(document.createElement(tag), words);
+  while (k < lines.length) {
+    const here = lines[k];
+    if (!here.trim()) { k++; continue; }
+    const heading = here.match(/^(#{1,4}) (.*)/);
+    if (heading) { out.push(element(`h${heading[1].length}`, heading[2])); k++; continue; }
+    if (here.startsWith("|")) {
+      const table = document.createElement("table");
+      for (; k < lines.length && lines[k].startsWith("|"); k++) {
+        if (/^\|[-| ]+\|$/.test(lines[k])) continue;
+        const row = table.insertRow();
+        for (const cell of lines[k].slice(1, -1).split(" | ")) row.append(element("td", cell.trim()));
+      }
+      out.push(table);
+      continue;
+    }
+    const item = /^(- |\d+\. )/;
+    if (item.test(here)) {
+      const list = document.createElement(here.startsWith("- ") ? "ul" : "ol");
+      while (k < lines.length && item.test(lines[k])) {
+        let words = lines[k++].replace(item, "");
+        while (k < lines.length && /^ {2,}\S/.test(lines[k])) words += " " + lines[k++].trim();
+        list.append(element("li", words));
+      }
+      out.push(list);
+      continue;
+    }
+    let words = here;
+    for (k++; k < lines.length && lines[k].trim() && !/^(#|\||- |\d+\. )/.test(lines[k]); k++) words += " " + lines[k];
+    out.push(element("p", words));
+  }
+  return out;
+}
+
+function fileStem() {
+  return `${page.state.scenario}_day${page.state.day}`;
+}
+
+function download(blob, name) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+// Every charted series, live and baseline, one row per simulated day (the daily values, not smoothed).
+function seriesCsv() {
+  const names = CHARTS.map((c) => c.series);
+  const header = ["day", ...names.flatMap((n) => [`${n}_live`, `${n}_baseline`])];
+  const rows = [header.join(",")];
+  const days = page.live[names[0]].length;
+  for (let day = 0; day < days; day++) {
+    const cells = [day];
+    for (const n of names) cells.push(page.live[n][day], page.baseline[n][day]);
+    rows.push(cells.map((v) => (Number.isFinite(v) || Number.isInteger(v) ? String(v) : "")).join(","));
+  }
+  return rows.join("\n") + "\n";
+}
+
+// The charts (or the world view) as one picture, titled with the scenario and day.
+function picture() {
+  if (page.tab === "world") return $("world");
+  const canvases = CHARTS.map((c) => c.canvas), ratio = window.devicePixelRatio || 1;
+  const cw = canvases[0].width, ch = canvases[0].height, title = 22 * ratio, heading = 16 * ratio;
+  const out = document.createElement("canvas");
+  out.width = cw * 4; out.height = title + (ch + heading) * 2;
+  const g = out.getContext("2d");
+  g.fillStyle = "#fff"; g.fillRect(0, 0, out.width, out.height);
+  g.fillStyle = "#1f2937"; g.font = `${13 * ratio}px system-ui, sans-serif`;
+  g.fillText(`ppisim ${page.state.scenario}, day ${page.state.day}: your run (solid) and the baseline (dashed); ` +
+    "shaded: warm-up", 6 * ratio, 16 * ratio);
+  CHARTS.forEach((chart, k) => {
+    const x = (k % 4) * cw, y = title + Math.floor(k / 4) * (ch + heading);
+    g.font = `${11 * ratio}px system-ui, sans-serif`;
+    g.fillText(chart.title, x + 4 * ratio, y + 12 * ratio);
+    g.drawImage(chart.canvas, x, y + heading);
+  });
+  return out;
+}
+
+function exportPicture() {
+  const name = `${fileStem()}_${page.tab === "world" ? "world" : "charts"}.png`;
+  picture().toBlob((blob) => download(blob, name), "image/png");
 }
 
 // ---- start ------------------------------------------------------------------------------
 
 async function start() {
+  for (const [name, colour] of Object.entries(PALETTE)) document.documentElement.style.setProperty(`--${name}`, colour);
   try {
     page.model = await api("GET", "/api/model");
     const chooser = $("scenario");
@@ -451,20 +924,22 @@ async function start() {
     chooser.value = page.model.default_scenario;
     chooser.addEventListener("change", () => { stop(); inTurn(() => openSession(chooser.value)); });
     buildControls();
+    buildMonitors();
     buildCharts();
+    showSpeed();
+    $("speed").addEventListener("input", showSpeed);
     $("play").addEventListener("click", () => (page.playing ? stop() : play()));
     $("step").addEventListener("click", () => { stop(); advance(STEP_DAYS); });
-    $("reset").addEventListener("click", () => {
-      stop();
-      inTurn(async () => {
-        const state = await api("POST", `/api/sessions/${page.session}/reset`);
-        clearSeries();
-        showState(state);
-        drawCharts();
-        await refreshGraph();
-        say("Back to day 0 with the settings shown.", "info");
-      });
+    $("reset").addEventListener("click", () => resetTo("scenario"));
+    $("restart").addEventListener("click", () => resetTo("shown"));
+    for (const tab of ["charts", "world", "info"]) $(`tab-${tab}`).addEventListener("click", () => showTab(tab));
+    $("world").addEventListener("click", pickAgent);
+    for (const id of ["colour-professionals", "colour-volunteers"]) $(id).addEventListener("change", drawWorld);
+    $("save-csv").addEventListener("click", (event) => {
+      event.preventDefault();
+      download(new Blob([seriesCsv()], { type: "text/csv" }), `${fileStem()}_series.csv`);
     });
+    $("save-png").addEventListener("click", (event) => { event.preventDefault(); exportPicture(); });
     document.addEventListener("keydown", (event) => {
       if (event.code === "Space" && !["INPUT", "SELECT", "BUTTON"].includes(document.activeElement.tagName)) {
         event.preventDefault();

@@ -30,6 +30,15 @@ from .stats import COMPARED_OUTCOMES, quantile_bands, sensitivity_table, summari
 
 SHARE_UNITS = {"share", "share of mothers"}
 
+# One drawing style for the report and the classroom page (web/app.js PALETTE, VIRIDIS, SHAPES;
+# tests/analysis/test_analysis_style.py holds them equal): the Okabe-Ito palette, which
+# colour-blind readers can tell apart, for lines and categories; viridis for scores 0-1;
+# professionals as squares and volunteers as circles.
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
+PALETTE = {"live": "#D55E00", "baseline": "#555555", "usual": "#56B4E9", "waiting": "#E69F00", "supported": "#009E73"}
+SCORE_COLOURS = "viridis"
+GRAPH_MARKERS = {"professional": "s", "volunteer": "o"}
+
 
 def is_share(units: str) -> bool:
     """Whether a unit is a share (0..1), shown as a percentage."""
@@ -41,8 +50,17 @@ def _as_list(results) -> list[Results]:
     return [results] if isinstance(results, Results) else list(results)
 
 
+class _StyledFigure(Figure):
+    """A figure whose axes cycle through the Okabe-Ito palette (Figure.subplots adds through add_subplot)."""
+
+    def add_subplot(self, *args, **kwargs):
+        ax = super().add_subplot(*args, **kwargs)
+        ax.set_prop_cycle(color=OKABE_ITO)
+        return ax
+
+
 def _new_figure(width: float = 7.0, height: float = 3.8) -> Figure:
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    fig = _StyledFigure(figsize=(width, height), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 
@@ -165,7 +183,7 @@ def plot_relative_risks(comparison: pd.DataFrame, title: str | None = None) -> F
     shown = np.isfinite(rr)
     if shown.any():
         below, above = np.where(finite, rr - lo, 0), np.where(finite, hi - rr, 0)
-        ax.errorbar(rr[shown], y[shown], xerr=[below[shown], above[shown]], fmt="o", capsize=4, color="C0")
+        ax.errorbar(rr[shown], y[shown], xerr=[below[shown], above[shown]], fmt="o", capsize=4, color=OKABE_ITO[0])
     for k in np.flatnonzero(~shown):
         ax.annotate("undefined", (1.0, y[k]), ha="center", va="center", fontsize=8, color="grey")
     ax.axvline(1.0, color="grey", lw=1, ls="--")
@@ -232,8 +250,8 @@ def plot_sobol(results: Results, outcome: str, title: str | None = None) -> Figu
     ax = fig.add_subplot()
     y = np.arange(n)[::-1].astype(float)  # the first (largest ST) at the top
     height = 0.38
-    for index, offset, color, label in (("S1", height / 2, "C0", "S1: first order (the factor alone)"),
-                                         ("ST", -height / 2, "C1", "ST: total (with its interactions)")):
+    for index, offset, color, label in (("S1", height / 2, OKABE_ITO[0], "S1: first order (the factor alone)"),
+                                         ("ST", -height / 2, OKABE_ITO[1], "ST: total (with its interactions)")):
         estimate = table[index].to_numpy(dtype=float)
         ax.barh(y + offset, np.nan_to_num(estimate, nan=0.0), height * 0.95, color=color, label=label)
         _whiskers(ax, estimate, table[f"{index}_lo95"].to_numpy(dtype=float),
@@ -273,7 +291,7 @@ def plot_morris(results: Results, outcome: str, title: str | None = None) -> Fig
     mu = table["mu"].to_numpy(dtype=float)
     fig = _new_figure(7.0, 5.0)
     ax = fig.add_subplot()
-    colors = ["C3" if m < 0 else "C0" for m in np.nan_to_num(mu)]
+    colors = [OKABE_ITO[1] if m < 0 else OKABE_ITO[0] for m in np.nan_to_num(mu)]
     ax.scatter(mu_star, sigma, c=colors, s=36, zorder=3)
     finite = np.concatenate([mu_star[np.isfinite(mu_star)], sigma[np.isfinite(sigma)]])
     top = float(finite.max()) * 1.15 if len(finite) and finite.max() > 0 else 1.0
@@ -286,8 +304,8 @@ def plot_morris(results: Results, outcome: str, title: str | None = None) -> Fig
     ax.set_xlim(0, top)
     ax.set_ylim(0, top)
     from matplotlib.lines import Line2D
-    ax.legend(handles=[Line2D([], [], ls="", marker="o", color="C0", label="raises it on average (μ > 0)"),
-                       Line2D([], [], ls="", marker="o", color="C3", label="lowers it on average (μ < 0)"),
+    ax.legend(handles=[Line2D([], [], ls="", marker="o", color=OKABE_ITO[0], label="raises it on average (μ > 0)"),
+                       Line2D([], [], ls="", marker="o", color=OKABE_ITO[1], label="lowers it on average (μ < 0)"),
                        Line2D([], [], ls="--", color="grey", label="σ = μ*: above it, effects vary")],
               fontsize=8, loc="upper left")
     units = results.units_by_group["summary"].get(outcome, "")
@@ -390,8 +408,8 @@ def plot_graph(results: Results, colour_by: str = "trust", layers: Sequence[int]
                         dtype=float).reshape(-1, 2, 2)
 
     edge_styles = {0: dict(colors="0.6", linewidths=0.5, linestyles="solid", alpha=0.6),
-                   1: dict(colors="tab:blue", linewidths=0.6, linestyles="dashed", alpha=0.6)}
-    tie_norm, tie_cmap = Normalize(0.0, 1.0), colormaps["RdYlGn"]
+                   1: dict(colors=OKABE_ITO[0], linewidths=0.6, linestyles="dashed", alpha=0.6)}
+    tie_norm, tie_cmap = Normalize(0.0, 1.0), colormaps[SCORE_COLOURS]
     working_lines = None
     for layer in sorted(set(layers)):
         part = edges[edges["layer"] == layer]
@@ -419,12 +437,13 @@ def plot_graph(results: Results, colour_by: str = "trust", layers: Sequence[int]
                               else float(finite.min()) + 1.0)
     else:
         node_norm = Normalize(0.0, 1.0)
-    node_cmap = colormaps["viridis"]
+    node_cmap = colormaps[SCORE_COLOURS]
     kind = nodes["kind"].to_numpy()
     active = nodes["active"].to_numpy(dtype=float) if "active" in nodes else np.ones(len(nodes))
     inactive = (kind == 1) & (active == 0)
     coloured_any = None
-    for k, marker, size, word in ((0, "s", 26, "professional"), (1, "o", 34, "volunteer")):
+    for k, size, word in ((0, 26, "professional"), (1, 34, "volunteer")):
+        marker = GRAPH_MARKERS[word]
         mine = kind == k
         groups = (("coloured", mine & ~inactive & np.isfinite(values)),
                   ("no state", mine & ~inactive & ~np.isfinite(values)),
@@ -575,9 +594,9 @@ def plot_outcome_differences(comparator: Results, options: Sequence[Results], ou
                                    - comparator.summary[outcome].to_numpy(dtype=float)[theirs]))
             if math.isfinite(d.lo95):
                 ax.errorbar([d.mean], [y[k]], xerr=[[d.mean - d.lo95], [d.hi95 - d.mean]], fmt="o", capsize=3,
-                            color="C0", ms=4)
+                            color=OKABE_ITO[0], ms=4)
             else:
-                ax.plot([d.mean], [y[k]], "o", color="C0", ms=4)
+                ax.plot([d.mean], [y[k]], "o", color=OKABE_ITO[0], ms=4)
         ax.axvline(0.0, color="grey", lw=0.8, ls="--")
         ax.set_title(_outcome_label(outcome, [comparator]), fontsize=7)
         ax.set_xlabel("points" if scale == 100.0 else units, fontsize=8)

@@ -10,7 +10,7 @@ import pytest
 from cli_support import REPO
 from serve_support import Server
 
-CHANGE_DAY = 180
+CHANGE_DAY = 182  # 26 weeks: where Play at 1 week per tick pauses after the warm-up
 WINDOW = slice(360, 546)  # second half of year 1 and first half of year 2
 SERIES = ["any_bf_share", "referrals", "mothers_waiting", "prof_boundary_concern", "prof_gatekeeping",
           "prof_trust_in_volunteers", "tension_index", "perceived_transgressions"]
@@ -42,31 +42,32 @@ def test_the_guide_is_where_the_tests_look():
     assert "0.50 to 0.48" in (REPO / "docs" / "teaching.md").read_text()
 
 
-def test_the_tension_builds_by_day_180(server):
+def test_the_tension_builds_by_day_182(server):
+    """What the page's monitors show when its clock reads day 182: the last day simulated, 181."""
     session = server.open_session("breastfriends")
-    out = server.advance(session, CHANGE_DAY + 1, ["prof_gatekeeping", "mothers_waiting", "prof_boundary_concern"])
+    out = server.advance(session, CHANGE_DAY, ["prof_gatekeeping", "mothers_waiting", "prof_boundary_concern"])
     out = out["series"]["live"]
     assert out["prof_gatekeeping"][0] == pytest.approx(0.50, abs=0.005)
-    assert out["prof_gatekeeping"][CHANGE_DAY] == pytest.approx(0.48, abs=0.005)
-    assert out["prof_boundary_concern"][CHANGE_DAY] == pytest.approx(0.32, abs=0.005)
-    assert out["mothers_waiting"][CHANGE_DAY] == pytest.approx(52, abs=1)
+    assert out["prof_gatekeeping"][-1] == pytest.approx(0.48, abs=0.005)
+    assert out["prof_boundary_concern"][-1] == pytest.approx(0.32, abs=0.005)
+    assert out["mothers_waiting"][-1] == 47
 
 
 def test_a_clear_role_removes_perceived_transgressions(server):
     live, base = demonstrate(server, ("scheme.boundary_clarity", "0.9"))
     assert base["perceived_transgressions"] == pytest.approx(0.45, abs=0.01)
-    assert live["perceived_transgressions"] == pytest.approx(0.04, abs=0.01)
+    assert live["perceived_transgressions"] == pytest.approx(0.05, abs=0.01)
     assert (base["prof_boundary_concern"], live["prof_boundary_concern"]) == pytest.approx((0.36, 0.32), abs=0.006)
-    assert (base["tension_index"], live["tension_index"]) == pytest.approx((0.070, 0.021), abs=0.002)
+    assert (base["tension_index"], live["tension_index"]) == pytest.approx((0.070, 0.052), abs=0.002)
 
 
 def test_joint_meetings_build_trust_and_lower_gatekeeping(server):
     live, base = demonstrate(server, "development")
-    assert (base["prof_boundary_concern"], live["prof_boundary_concern"]) == pytest.approx((0.36, 0.11), abs=0.006)
+    assert (base["prof_boundary_concern"], live["prof_boundary_concern"]) == pytest.approx((0.36, 0.12), abs=0.006)
     assert (base["prof_trust_in_volunteers"], live["prof_trust_in_volunteers"]) == pytest.approx((0.59, 0.68), abs=0.006)
-    assert (base["prof_gatekeeping"], live["prof_gatekeeping"]) == pytest.approx((0.43, 0.21), abs=0.006)
+    assert (base["prof_gatekeeping"], live["prof_gatekeeping"]) == pytest.approx((0.43, 0.22), abs=0.006)
     assert live["referrals"] / base["referrals"] == pytest.approx(1.1, abs=0.03)  # "about a tenth"
-    assert (base["tension_index"], live["tension_index"]) == pytest.approx((0.070, 0.027), abs=0.002)
+    assert (base["tension_index"], live["tension_index"]) == pytest.approx((0.070, 0.023), abs=0.002)
 
 
 def test_opt_out_referral_meets_the_volunteers_capacity(server):
@@ -74,7 +75,16 @@ def test_opt_out_referral_meets_the_volunteers_capacity(server):
     assert live["referrals"] / base["referrals"] == pytest.approx(0.97, abs=0.015)  # "fall slightly (by about 3%)"
     assert base["mothers_waiting"] == pytest.approx(34, abs=1)
     assert live["mothers_waiting"] == pytest.approx(27, abs=1)
-    assert (base["prof_boundary_concern"], live["prof_boundary_concern"]) == pytest.approx((0.36, 0.35), abs=0.006)
+    assert (base["prof_boundary_concern"], live["prof_boundary_concern"]) == pytest.approx((0.361, 0.357), abs=0.0015)
+
+
+def test_the_warm_up_explains_the_early_fall(server):
+    """The guide: "from 83% on day 0 to 50% at 26 weeks" (the page shades those weeks)."""
+    session = server.open_session("breastfriends")
+    share = server.advance(session, 183, ["any_bf_share"])["series"]["live"]["any_bf_share"]
+    assert share[0] == pytest.approx(0.83, abs=0.005)
+    assert share[181] == pytest.approx(0.50, abs=0.005)
+    assert "from 83% on day 0 to 50% at 26 weeks" in (REPO / "docs" / "teaching.md").read_text()
 
 
 def test_breastfeeding_barely_moves(server):

@@ -1,78 +1,24 @@
-// The classroom page used as a teacher would, in Debian's headless Chromium:
-// open it, play, move a slider, start joint meetings, see the charts and the
-// graph change, save the scenario and the run, take screenshots.
+// The classroom page used as a teacher would, in Debian's headless Chromium at a
+// projector's 1280x720: open it, play, move a slider, start joint meetings, look at
+// the world, inspect an agent, read the Info tab, export, take screenshots.
 //
 //   cd tests/web && npm ci && PPISIM_BINARY=../../build/ppisim node --test
 //
 // Screenshots land in $PPISIM_SCREENSHOTS (default: build/web-screenshots).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, mkdtempSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { binary, shots, serverAndPage, save, day, playTo, stepWeeks, waitForMessage, pixels, inkOf, onScreen }
+  from "./support.mjs";
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const binary = process.env.PPISIM_BINARY || path.join(repo, "build/ppisim");
-const shots = process.env.PPISIM_SCREENSHOTS || path.join(repo, "build/web-screenshots");
 const downloads = mkdtempSync(path.join(tmpdir(), "ppisim-web-"));
+let url, page;
+serverAndPage((held) => ({ url, page } = held));
 
-// As root and on a closed network, Chromium needs these to start quietly (see the machine notes).
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
-let server, url, browser, page;
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(binary, ["serve", "--port", "0"], { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
-    let seen = "";
-    server.stdout.on("data", (chunk) => {
-      seen += chunk;
-      const found = seen.match(/http:\/\/[^ ]+\//);
-      if (found) resolve(found[0]);
-    });
-    server.on("exit", (code) => reject(new Error(`ppisim serve exited (${code})`)));
-    setTimeout(() => reject(new Error("ppisim serve did not start in 30 s")), 30_000);
-  });
-}
-
-// A fingerprint of what a canvas shows, to tell whether it changed.
-const pixels = (selector) => page.$eval(selector, (canvas) => canvas.toDataURL());
-const inkOf = (selector) => page.$eval(selector, (canvas) => {
-  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-  let ink = 0;
-  for (let i = 3; i < data.length; i += 4) ink += data[i] > 0;
-  return ink;
-});
-// Clicks "Step a week" `weeks` times, each once the last step has landed.
-async function stepWeeks(weeks) {
-  const start = await day();
-  for (let k = 1; k <= weeks; k++) {
-    await page.click("#step");
-    await page.waitForFunction((d) => Number(document.querySelector("#clock").textContent.match(/day (\d+)/)[1]) >= d,
-      start + 7 * k, { timeout: 20_000 });
-  }
-}
-const day = async () => Number((await page.textContent("#clock")).match(/day (\d+)/)[1]);
-
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  url = await startServer();
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on("pageerror", (error) => assert.fail(`script error on the page: ${error.message}`));
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill("SIGTERM");
-});
-
-test("the page opens on a live scenario with controls from the registry", async () => {
+test("the page opens on a live scenario, and at 1280x720 every chart fits without scrolling", async () => {
   await page.goto(url);
   await page.waitForSelector("body[data-ready=true]", { timeout: 20_000 });
   assert.equal(await page.inputValue("#scenario"), "breastfriends");
@@ -81,79 +27,156 @@ test("the page opens on a live scenario with controls from the registry", async 
   assert.ok(await page.isVisible("#development"), "development process switch");
   const controls = await page.$$eval("#controls .control", (boxes) => boxes.length);
   assert.ok(controls > 40, `only ${controls} controls`);
-  assert.ok(await inkOf("#graph") > 1000, "the graph is drawn at day 0");
-  await page.screenshot({ path: path.join(shots, "1-opened.png"), fullPage: true });
+  const charts = await page.$$eval(".chart canvas", (all) => all.length);
+  assert.equal(charts, 8);
+  for (let k = 1; k <= 8; k++) assert.ok(await onScreen(page, `.chart:nth-child(${k})`), `chart ${k} is on screen`);
+  for (const id of ["#monitors", "#play", "#reset", "#restart", "#speed", "#save-csv", "#save-png"])
+    assert.ok(await onScreen(page, id), `${id} is on screen`);
+  assert.equal(await page.evaluate(() => document.scrollingElement.scrollHeight <= innerHeight), true, "no page scroll");
+  await page.screenshot({ path: path.join(shots, "1-opened.png") });
 });
 
-test("play runs the model and the charts grow", async () => {
-  const before = await pixels(".chart canvas");
-  await page.click("#play");
-  await page.waitForFunction(() => Number(document.querySelector("#clock").textContent.match(/day (\d+)/)[1]) >= 180,
-    null, { timeout: 60_000 });
-  await page.click("#play");  // pause
-  const paused = await day();
+test("play runs the model; axes are honest and the warm-up is shaded", async () => {
+  const before = await pixels(page, ".chart canvas");
+  await playTo(page, 180);
+  const paused = await day(page);
   await page.waitForTimeout(500);
-  assert.equal(await day(), paused, "pause holds the clock");
-  assert.notEqual(await pixels(".chart canvas"), before, "the first chart changed");
-  assert.ok(await inkOf(".chart canvas") > 2000, "the chart has lines");
+  assert.equal(await day(page), paused, "pause holds the clock");
+  assert.notEqual(await pixels(page, ".chart canvas"), before, "the first chart changed");
+  const axes = await page.$$eval(".chart", (all) => Object.fromEntries(all.map((box) => {
+    const c = box.querySelector("canvas");
+    return [box.dataset.series, [Number(c.dataset.yMin), Number(c.dataset.yMax)]];
+  })));
+  for (const score of ["prof_boundary_concern", "prof_gatekeeping", "prof_trust_in_volunteers", "tension_index"])
+    assert.deepEqual(axes[score], [0, 1], `${score} is drawn on 0-1`);
+  assert.deepEqual(axes.any_bf_share, [0, 100], "breastfeeding is drawn on 0-100%");
+  for (const count of ["mothers_waiting", "referrals", "volunteers_active"]) assert.equal(axes[count][0], 0, `${count} starts at 0`);
+  // Inside the warm-up the plot is shaded grey; after it, white.
+  const shade = await page.$eval(".chart[data-series=prof_gatekeeping] canvas", (c) => {
+    const g = c.getContext("2d"), ratio = c.width / c.clientWidth, d = c.dataset;
+    const at = (x, y) => Array.from(g.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data).join(",");
+    const y = Number(d.plotBottom) - 12;  // low on the plot, where gate-keeping (about 0.5) does not run
+    return { inside: at(Number(d.warmUpX) - 6, y), after: at(Number(d.warmUpX) + 12, y) };
+  });
+  assert.equal(shade.inside, "231,229,228,255");
+  assert.equal(shade.after, "0,0,0,0");
+  assert.match(await page.textContent("#warmup-note"), /first 26 weeks/);
+  const monitor = await page.textContent(".monitor[data-series=any_bf_share] output");
+  assert.match(monitor, /^\d+\.\d%$/);
 });
 
 test("moving a slider changes the live run from the next day, not the baseline", async () => {
   const slider = page.locator("#p-scheme-boundary_clarity");
   await slider.focus();
   await slider.press("End");  // to 1: a fully agreed role
-  await page.waitForFunction(() => /Boundary clarity: 1 from day/.test(document.querySelector("#message").textContent));
+  await waitForMessage(page, /Boundary clarity: 1 from day/);
   await page.selectOption("#p-scheme-referral_policy", "opt_out");
-  await page.waitForFunction(() => /Referral policy: opt_out from day/.test(document.querySelector("#message").textContent));
+  await waitForMessage(page, /Referral policy: opt_out from day/);
   await page.check("#development");
-  await page.waitForFunction(() => /Joint meetings start/.test(document.querySelector("#message").textContent));
-  const graphBefore = await pixels("#graph");
+  await waitForMessage(page, /Joint meetings start/);
   const chartsBefore = await page.$$eval(".chart canvas", (all) => all.map((c) => c.toDataURL()));
-  await stepWeeks(8);
+  await stepWeeks(page, 8);
   await page.waitForTimeout(300);
   const chartsAfter = await page.$$eval(".chart canvas", (all) => all.map((c) => c.toDataURL()));
   assert.ok(chartsAfter.every((shot, k) => shot !== chartsBefore[k]), "every chart moved on");
-  assert.notEqual(await pixels("#graph"), graphBefore, "the graph shows the new day");
-  await page.screenshot({ path: path.join(shots, "2-after-changes.png"), fullPage: true });
+  await page.screenshot({ path: path.join(shots, "2-after-changes.png") });
 });
 
-test("a setting that shapes the start waits for reset", async () => {
+test("the world view draws the agents, updates as it runs, and inspects the one clicked", async () => {
+  await page.click("#tab-world");
+  await page.waitForFunction(() => /Day \d+/.test(document.querySelector("#world-note").textContent));
+  assert.ok(await onScreen(page, "#world"), "the world fits on screen");
+  assert.ok(await inkOf(page, "#world") > 20_000, "agents are drawn");
+  assert.match(await page.textContent("#world-note"), /an evenly spread sample of 150 is drawn/);
+  const counts = await page.$$eval("#locality-counts tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => Number(c.textContent))));
+  assert.equal(counts.length, 4, "breastfriends has 4 localities");
+  for (const [locality, mothers, drawn, feeding, waiting, supported] of counts) {
+    assert.ok(mothers > 150 && drawn === 150, `locality ${locality}: ${mothers} mothers, ${drawn} drawn`);
+    assert.ok(feeding <= mothers && waiting + supported <= mothers);
+  }
+  const before = await pixels(page, "#world");
+  await stepWeeks(page, 2);
+  await page.waitForFunction((shot) => document.querySelector("#world").toDataURL() !== shot, before);
+  // Click one agent of each kind where the page drew it, and read what the inspector says.
+  const want = { professional: /(midwife|health visitor) \d+.*concern about boundaries/s,
+    volunteer: /volunteer \d+.*autonomy/s, mother: /Mother \d+.*baby's age.*breastfeeding/s };
+  for (const kind of Object.keys(want)) {
+    const spot = await page.$eval("#world", (canvas, k) => {
+      const r = canvas.getBoundingClientRect(), agent = canvas.agents.find((a) => a.kind === k);
+      return agent && { x: r.left + agent.x, y: r.top + agent.y };
+    }, kind);
+    assert.ok(spot, `a ${kind} is drawn`);
+    await page.mouse.click(spot.x, spot.y);
+    assert.match(await page.textContent("#inspector"), want[kind], `the inspector shows the ${kind}`);
+  }
+  assert.match(await page.textContent("#inspector"), /baby's age|working ties|concern/);
+  await page.screenshot({ path: path.join(shots, "3-world.png") });
+});
+
+test("the Info tab is in NetLogo's sections, from the model's description", async () => {
+  await page.click("#tab-info");
+  await page.waitForSelector("#info h2");
+  const headings = await page.$$eval("#info h2", (all) => all.map((h) => h.textContent));
+  assert.deepEqual(headings, ["What is it?", "How it works", "How to use it", "Things to notice", "Things to try",
+    "Extending the model", "Credits and citation"]);
+  assert.match(await page.textContent("#info"), /Breastfriends peer-support scheme in Doncaster/);
+  assert.equal(await page.$$eval("#info table", (t) => t.length) > 0, true, "the findings table");
+  await page.screenshot({ path: path.join(shots, "4-info.png") });
+  await page.click("#tab-charts");
+});
+
+test("a setting that shapes the start waits for Restart with changes; Reset restores the scenario", async () => {
   await page.locator("#p-professionals-initial-gatekeeping").focus();
   await page.locator("#p-professionals-initial-gatekeeping").press("End");
-  await page.waitForFunction(() => /when you press Reset/.test(document.querySelector("#message").textContent));
+  await waitForMessage(page, /when you press Restart with changes/);
   assert.ok(await page.$eval("[data-path='professionals.initial.gatekeeping']", (box) => box.classList.contains("pending")));
-  await page.click("#reset");
+  await page.click("#restart");
   await page.waitForFunction(() => /day 0 of/.test(document.querySelector("#clock").textContent));
   assert.equal(await page.$eval("[data-path='professionals.initial.gatekeeping']", (box) => box.classList.contains("pending")), false);
-  await stepWeeks(4);
+  assert.equal(await page.inputValue("#p-professionals-initial-gatekeeping"), "1");
+  assert.equal(await page.inputValue("#p-scheme-boundary_clarity"), "1", "restart keeps the settings shown");
+  await stepWeeks(page, 4);
 });
 
-test("the scenario and the run download, and the scenario is valid", async () => {
-  const [yamlDownload] = await Promise.all([page.waitForEvent("download"), page.click("#save-scenario")]);
-  const yamlPath = path.join(downloads, yamlDownload.suggestedFilename());
-  await yamlDownload.saveAs(yamlPath);
+test("the scenario, the run, the series and the charts download; each opens", async () => {
+  const yamlPath = await save(page, "#save-scenario", downloads);
   assert.equal(path.basename(yamlPath), "breastfriends_classroom.yaml");
   const text = readFileSync(yamlPath, "utf8");
   assert.match(text, /gatekeeping: 1\b/);
   assert.match(text, /development_process/);
   execFileSync(binary, ["validate", yamlPath], { stdio: "pipe" });
 
-  const [h5Download] = await Promise.all([page.waitForEvent("download"), page.click("#save-run")]);
-  const h5Path = path.join(downloads, h5Download.suggestedFilename());
-  await h5Download.saveAs(h5Path);
+  const h5Path = await save(page, "#save-run", downloads);
   assert.equal(readFileSync(h5Path).subarray(0, 8).toString("latin1"), "\x89HDF\r\n\x1a\n");
   const summary = execFileSync(binary, ["summary", h5Path, "--format", "csv"], { encoding: "utf8" });
   assert.match(summary, /any_bf_6w/);
+
+  const csvPath = await save(page, "#save-csv", downloads);
+  assert.equal(path.basename(csvPath), "breastfriends_day28_series.csv");
+  const rows = readFileSync(csvPath, "utf8").trim().split("\n").map((row) => row.split(","));
+  assert.equal(rows[0][0], "day");
+  assert.ok(rows[0].includes("any_bf_share_live") && rows[0].includes("tension_index_baseline"));
+  assert.equal(rows.length, 1 + 28, "one row a day");
+  assert.ok(rows.slice(1).every((row) => row.length === rows[0].length && row.slice(1).every((v) => v === "" || Number.isFinite(Number(v)))));
+
+  const pngPath = await save(page, "#save-png", downloads);
+  assert.equal(path.basename(pngPath), "breastfriends_day28_charts.png");
+  const png = readFileSync(pngPath);
+  assert.equal(png.subarray(1, 4).toString("latin1"), "PNG");
+  assert.ok(png.readUInt32BE(16) > 800 && png.readUInt32BE(20) > 300, "the picture holds the charts");
 });
 
-test("another scenario starts from the chooser; a bad value is refused with the reason", async () => {
+test("another scenario starts from the chooser; a bad value is refused where the user is looking", async () => {
   await page.selectOption("#scenario", "teaching_tension_loop");
   await page.waitForFunction(() => /day 0 of/.test(document.querySelector("#clock").textContent));
   await page.click("#all-parameters summary");
   await page.fill("#p-population-births", "99999");
   await page.press("#p-population-births", "Enter");
-  await page.waitForFunction(() => !document.querySelector("#message").hidden &&
-    /agents|between/.test(document.querySelector("#message").textContent));
+  await waitForMessage(page, /agents|between/);
+  assert.ok(await onScreen(page, "#message"), "the message is on screen although the levers are scrolled");
+  const inline = page.locator("[data-path='population.births'] .problem");
+  assert.ok(await inline.isVisible(), "and under the control");
+  assert.ok(await onScreen(page, "[data-path='population.births'] .problem"), "which is on screen too");
   assert.notEqual(await page.inputValue("#p-population-births"), "99999", "the control went back to the value in force");
-  await page.screenshot({ path: path.join(shots, "3-refused.png"), fullPage: true });
+  await page.screenshot({ path: path.join(shots, "5-refused.png") });
 });
