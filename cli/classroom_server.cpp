@@ -399,6 +399,13 @@ class ClassroomServer {
       if (request.has_param("max_nodes")) nodes = bounded_count(request.get_param_value("max_nodes"), kMaxGraphNodes);
       send_json(response, sessions_.with(request.matches[1], [&](LiveSession& s) { return s.graph(nodes); }));
     });
+    server_.Get(session + "/uncertainty", [this](const auto& request, auto& response) {
+      const auto names = split_series(request.has_param("series") ? request.get_param_value("series") : "");
+      send_json(response, sessions_.with(request.matches[1], [&](LiveSession& s) {
+        std::lock_guard share(computing_);  // 20 runs: they share the cores with every session's advances
+        return s.uncertainty(names);
+      }));
+    });
     server_.Get(session + "/scenario.yaml", [this](const auto& request, auto& response) {
       const auto [name, text] = sessions_.with(request.matches[1], [](LiveSession& s) {
         return std::pair{s.scenario_name(), s.scenario_yaml()};
@@ -410,6 +417,19 @@ class ClassroomServer {
     add_participatory_routes(server_, {.load_scenario = [this](const std::string& name) { return load_scenario(name); },
                                        .default_scenario = default_scenario_,
                                        .idle = std::chrono::minutes(options_.idle_minutes)});
+  }
+
+  // "a,b,c": the series names a request asks for, within bounds.
+  static std::vector<std::string> split_series(const std::string& text) {
+    std::vector<std::string> names;
+    for (std::size_t start = 0; start <= text.size();) {
+      const auto comma = std::min(text.find(',', start), text.size());
+      if (comma > start) names.push_back(text.substr(start, comma - start));
+      start = comma + 1;
+    }
+    if (names.empty()) throw Refusal{400, "give the series to compute, e.g. ?series=any_bf_share,tension_index"};
+    if (names.size() > kMaxSeriesPerRequest) throw Refusal{400, "too many series in one request"};
+    return names;
   }
 
   static std::size_t bounded_count(const std::string& text, std::size_t most) {

@@ -1,5 +1,7 @@
 #include "cli/live_session.hpp"
 
+#include "lab/posterior_draws.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -264,6 +266,12 @@ nlohmann::json mothers_of(const std::vector<sim::SnapshotColumn>& columns, const
 }
 
 }  // namespace
+
+nlohmann::json LiveSession::uncertainty(const std::vector<std::string>& names) {
+  if (!band_ || band_->names != names)
+    band_ = posterior_band(scenario_.parameters, names, lab::kDefaultPosterior, kBandDraws, kBandReplicates, max_agents_);
+  return band_->to_json(0, band_->days);
+}
 
 nlohmann::json LiveSession::graph(std::size_t max_nodes) { return graph_of(live_run_->snapshot(), max_nodes, day()); }
 

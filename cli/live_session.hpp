@@ -13,10 +13,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "cli/posterior_band.hpp"
 #include "sim/scenario.hpp"
 #include "sim/stepped_run.hpp"
 
@@ -64,6 +66,12 @@ class LiveSession {
   // with their state and the agents they are tied to.
   [[nodiscard]] nlohmann::json world(std::size_t max_nodes, std::size_t mothers_per_locality);
 
+  // Where the named series of the scenario as loaded fall over the shipped
+  // posterior's parameter uncertainty and replicate noise (kBandDraws draws x
+  // kBandReplicates replicates, computed once per session and set of names).
+  [[nodiscard]] nlohmann::json uncertainty(const std::vector<std::string>& names);
+  static constexpr std::size_t kBandDraws = 10, kBandReplicates = 2;
+
   // The live run's scenario: `ppisim run` on it reproduces the live run (its replicate 0).
   [[nodiscard]] std::string scenario_yaml() const;
   // The live run so far as a results file (run again to today, so the file
@@ -79,6 +87,7 @@ class LiveSession {
   void add_live_intervention(const YAML::Node& item);
 
   sim::Scenario scenario_;               // as loaded: the baseline's settings
+  std::optional<PosteriorBand> band_;    // uncertainty(), once computed
   std::uint64_t max_agents_;
   sim::ParameterSet shown_;              // every setting as the page shows it
   std::set<std::string> waiting_for_reset_;

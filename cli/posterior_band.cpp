@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "lab/posterior_draws.hpp"
 #include "models/model.hpp"
@@ -87,7 +88,7 @@ nlohmann::json PosteriorBand::to_json(int from, int to) const {
   }
   return {{"from", from},
           {"to", to},
-          {"posterior", posterior},
+          {"posterior", std::filesystem::path(posterior).filename().string()},
           {"calibration", calibration},
           {"draws", draws},
           {"replicates", replicates},

@@ -10,6 +10,8 @@
 const PALETTE = {
   live: "#D55E00", baseline: "#555555", usual: "#56B4E9", waiting: "#E69F00", supported: "#009E73",
 };
+// The posterior band: the baseline's grey, faint, so both lines stay readable over it.
+const BAND_FILL = "rgba(85, 85, 85, 0.16)";
 const VIRIDIS = ["#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30", "#fde725"];
 // One shape code, as in the report's graph: professionals squares, volunteers circles.
 const SHAPES = { professional: "square", volunteer: "circle" };
@@ -45,6 +47,7 @@ const page = {
   controls: new Map(),  // path -> { element, output, spec, box }
   tab: "charts",
   world: null, hits: [], selected: null,
+  band: null,           // /uncertainty: the scenario as loaded over the shipped posterior (lo95, hi95, covers), or null
 };
 
 const $ = (id) => document.getElementById(id);
@@ -237,8 +240,28 @@ async function openSession(name) {
   if (page.session) api("DELETE", `/api/sessions/${page.session}`).catch(() => {});
   const reply = await api("POST", "/api/sessions", { scenario: name });
   page.session = reply.id;
+  page.band = null;
   startAgain(reply.state);
   say("");
+  loadBand(reply.id);
+}
+
+// The grey band: where the scenario as loaded goes over the shipped calibration's parameter uncertainty and
+// replicate noise (computed by the server once per session). Without a posterior the charts go without it.
+async function loadBand(session) {
+  const note = $("band-note");
+  try {
+    const names = CHARTS.map((chart) => chart.series).join(",");
+    const band = await api("GET", `/api/sessions/${session}/uncertainty?series=${encodeURIComponent(names)}`);
+    if (page.session !== session) return;
+    page.band = band;
+    note.textContent = `grey band: 95% of runs over the ${band.calibration} posterior`;
+    note.title = band.covers;
+  } catch (error) {
+    note.textContent = "no grey band: " + error.message;
+    note.title = "";
+  }
+  drawCharts();
 }
 
 // Empties the charts and the world for a run that starts again at day 0.
@@ -413,7 +436,10 @@ function drawCharts() {
     const scale = chart.scale || 1;
     const live = smoothed(page.live[chart.series], chart.smooth).map((v) => v * scale);
     const baseline = smoothed(page.baseline[chart.series], chart.smooth).map((v) => v * scale);
-    drawChart(chart, horizon, live, baseline);
+    const band = page.band && page.band.lo95[chart.series]
+      ? ["lo95", "hi95"].map((edge) => smoothed(page.band[edge][chart.series], chart.smooth).map((v) => v * scale))
+      : null;
+    drawChart(chart, horizon, live, baseline, band);
   }
 }
 
@@ -424,19 +450,19 @@ function niceStep(top, count) {
 }
 
 // The y-axis top: the range's own, or for counts a round number above the highest value so far (never shrinking).
-function axisTop(chart, live, baseline) {
+function axisTop(chart, live, baseline, band) {
   if (chart.range[1] !== null) return chart.range[1];
-  const finite = [...live, ...baseline].filter(Number.isFinite);
+  const finite = [...live, ...baseline, ...(band ? band[1] : [])].filter(Number.isFinite);
   const high = Math.max(1, ...finite, page.tops[chart.series] || 0);
   const step = niceStep(high, 4);
   page.tops[chart.series] = Math.ceil(high / step) * step;
   return page.tops[chart.series];
 }
 
-function drawChart(chart, horizon, live, baseline) {
+function drawChart(chart, horizon, live, baseline, band) {
   const { g, w, h } = fitted(chart.canvas);
   const left = 38, bottom = 18, top = 6, right = 8;
-  const lo = chart.range[0], hi = axisTop(chart, live, baseline);
+  const lo = chart.range[0], hi = axisTop(chart, live, baseline, band);
   const x = (day) => left + (day / Math.max(1, horizon - 1)) * (w - left - right);
   const y = (v) => top + (1 - (v - lo) / (hi - lo)) * (h - top - bottom);
   g.font = "11px system-ui, sans-serif";
@@ -467,17 +493,36 @@ function drawChart(chart, horizon, live, baseline) {
   g.strokeStyle = "#777"; g.lineWidth = 1.5; g.setLineDash([3, 4]);
   for (const day of page.marks) { g.beginPath(); g.moveTo(x(day), top); g.lineTo(x(day), h - bottom); g.stroke(); }
   g.setLineDash([]);
+  if (band) fillBetween(g, band[0], band[1], x, y, BAND_FILL);
   line(g, baseline, x, y, PALETTE.baseline, [7, 5]);
   line(g, live, x, y, PALETTE.live, []);
   // What the chart shows, for tests and screen readers: its axis and where its warm-up ends.
   Object.assign(chart.canvas.dataset, { yMin: lo, yMax: hi, warmUpX: x(Math.min(WARM_UP_DAYS, horizon)), plotTop: top,
-    plotBottom: h - bottom, plotLeft: left });
+    plotBottom: h - bottom, plotLeft: left, band: Boolean(band) });
   chart.canvas.setAttribute("aria-label", `${chart.title}: axis ${lo} to ${hi}${chart.unit || ""}; shaded: warm-up`);
 }
 
 function tickText(v, step) {
   const digits = step >= 1 ? 0 : Math.min(3, Math.ceil(-Math.log10(step)));
   return v.toFixed(digits);
+}
+
+// The area between two series (the band), day by day where both are finite.
+function fillBetween(g, lower, upper, x, y, colour) {
+  g.fillStyle = colour;
+  let run = [];
+  const flush = () => {
+    if (run.length > 1) {
+      g.beginPath();
+      run.forEach((day, i) => (i ? g.lineTo(x(day), y(upper[day])) : g.moveTo(x(day), y(upper[day]))));
+      for (let i = run.length - 1; i >= 0; i--) g.lineTo(x(run[i]), y(lower[run[i]]));
+      g.closePath();
+      g.fill();
+    }
+    run = [];
+  };
+  lower.forEach((v, day) => (Number.isFinite(v) && Number.isFinite(upper[day]) ? run.push(day) : flush()));
+  flush();
 }
 
 function line(g, values, x, y, colour, dash) {

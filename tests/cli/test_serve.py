@@ -418,3 +418,32 @@ def test_live_changes_are_bounded_until_a_reset(server):
     state = server.ok("POST", f"/api/sessions/{session}/reset")
     assert state["live_changes"] == 0 and state["values"]["scheme.boundary_clarity"] == 0.9
     server.change(session, "scheme.boundary_clarity", "0.5")
+
+
+def test_the_grey_band_is_the_scenario_over_the_shipped_posterior_as_ppisim_run_gives_it(server, ppisim, tmp_path):
+    """The band behind the charts: the scenario as loaded at the shipped posterior's draws x replicates, per day
+    the 2.5% and 97.5% quantiles of those runs, the same runs `ppisim run --posterior default` makes."""
+    session = server.open_session()
+    band = server.ok("GET", f"/api/sessions/{session}/uncertainty?series=any_bf_share,tension_index")
+    assert band["calibration"] == "uk_trials" and band["posterior"] == "uk_trials.h5"
+    assert "parameter uncertainty and replicate noise" in band["covers"]
+    draws, replicates = band["draws"], band["replicates"]
+    result = ppisim("run", SCENARIOS / "breastfriends.yaml", "--posterior", "default", "--draws", draws,
+                    "--replicates", replicates, "-o", "band.h5", "--quiet")
+    assert result.returncode == 0, result.stderr
+    with h5py.File(tmp_path / "band.h5") as f:
+        for name in ("any_bf_share", "tension_index"):
+            runs = f[f"timeseries/{name}"][()]
+            assert runs.shape[0] == draws * replicates
+            with np.errstate(all="ignore"):
+                lo, hi = np.nanquantile(runs, 0.025, axis=0), np.nanquantile(runs, 0.975, axis=0)
+            served_lo = np.array([np.nan if v is None else v for v in band["lo95"][name]])  # JSON has no NaN: null
+            served_hi = np.array([np.nan if v is None else v for v in band["hi95"][name]])
+            assert served_lo.shape == lo.shape
+            assert np.allclose(served_lo, lo, rtol=1e-12, atol=1e-15, equal_nan=True)
+            assert np.allclose(served_hi, hi, rtol=1e-12, atol=1e-15, equal_nan=True)
+            assert np.all((served_lo <= served_hi) | np.isnan(served_lo))
+    status, reply, _ = server.request("GET", f"/api/sessions/{session}/uncertainty?series=no_such_series")
+    assert status == 400 and "no daily series named 'no_such_series'" in reply["error"]
+    status, reply, _ = server.request("GET", f"/api/sessions/{session}/uncertainty")
+    assert status == 400 and "give the series" in reply["error"]

@@ -61,6 +61,10 @@ test("play runs the model; axes are honest and the warm-up is shaded", async () 
   assert.equal(shade.inside, "231,229,228,255");
   assert.equal(shade.after, "0,0,0,0");
   assert.match(await page.textContent("#warmup-note"), /first 26 weeks/);
+  // The grey band: the scenario as loaded over the shipped posterior, saying what it covers.
+  await page.waitForFunction(() => /95% of runs over the uk_trials posterior/.test(document.querySelector("#band-note").textContent));
+  assert.match(await page.getAttribute("#band-note", "title"), /parameter uncertainty and replicate noise together/);
+  assert.equal(await page.getAttribute(".chart[data-series=any_bf_share] canvas", "data-band"), "true");
   const monitor = await page.textContent(".monitor[data-series=any_bf_share] output");
   assert.match(monitor, /^\d+\.\d%$/);
 });
