@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "lab/abc_smc.hpp"
 #include "lab/posterior_draws.hpp"
 #include "models/model.hpp"
 #include "models/outputs.hpp"
@@ -15,15 +16,15 @@
 namespace cli {
 namespace {
 
-// The q-quantile of `values` (sorted in place), interpolated as numpy's default; NaN if none is finite.
-double quantile(std::vector<double>& values, double q) {
-  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }), values.end());
-  if (values.empty()) return std::nan("");
-  std::sort(values.begin(), values.end());
-  const double position = q * static_cast<double>(values.size() - 1);
-  const auto below = static_cast<std::size_t>(std::floor(position));
-  const auto above = std::min(below + 1, values.size() - 1);
-  return values[below] + (position - static_cast<double>(below)) * (values[above] - values[below]);
+// The q-quantile of the finite values, as `ppisim summary` takes "95% of runs" (lab::weighted_quantile, equal
+// weights); NaN if none is finite.
+double quantile_of_finite(const std::vector<double>& values, double q) {
+  std::vector<double> finite;
+  for (const double v : values)
+    if (std::isfinite(v)) finite.push_back(v);
+  if (finite.empty()) return std::nan("");
+  const std::vector<double> equal(finite.size(), 1.0);
+  return lab::weighted_quantile(finite, equal, q);
 }
 
 }  // namespace
@@ -59,13 +60,10 @@ PosteriorBand posterior_band(const sim::ParameterSet& scenario, const std::vecto
     band.lo95.emplace_back(band.days);
     band.median.emplace_back(band.days);
     band.hi95.emplace_back(band.days);
-    std::vector<double> today;
+    std::vector<double> today(runs[s].size());
     for (int day = 0; day < band.days; ++day) {
-      const auto at = [&](double q) {
-        today.clear();
-        for (const auto& run : runs[s]) today.push_back(run[static_cast<std::size_t>(day)]);
-        return quantile(today, q);
-      };
+      for (std::size_t run = 0; run < runs[s].size(); ++run) today[run] = runs[s][run][static_cast<std::size_t>(day)];
+      const auto at = [&](double q) { return quantile_of_finite(today, q); };
       band.lo95[s][static_cast<std::size_t>(day)] = at(0.025);
       band.median[s][static_cast<std::size_t>(day)] = at(0.5);
       band.hi95[s][static_cast<std::size_t>(day)] = at(0.975);

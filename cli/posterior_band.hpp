@@ -3,8 +3,8 @@
 // classroom page: the scenario as loaded, run at K draws of a calibration's
 // posterior x R replicates (the runs `ppisim run SCENARIO --posterior FILE
 // --draws K --replicates R` makes, the same bits), and per day the median and
-// the interval where 95% of those runs fall: parameter and replicate
-// uncertainty together.
+// the interval where 95% of those runs fall, as `ppisim summary` takes it:
+// parameter and replicate uncertainty together.
 #include <nlohmann/json.hpp>
 
 #include <cstddef>

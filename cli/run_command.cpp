@@ -132,8 +132,6 @@ std::vector<std::vector<double>> write_replicates_from_ranks(results::ResultsWri
   return summaries;
 }
 
-constexpr std::size_t kDefaultDraws = 20;
-
 // A run over posterior draws: the scenario's parameters with each draw's calibrated values set.
 struct PosteriorDraws {
   lab::PosteriorSample sample;
@@ -142,7 +140,7 @@ struct PosteriorDraws {
 
 PosteriorDraws posterior_draws(const sim::ParameterSet& scenario, const RunOptions& options, std::uint64_t seed) {
   const sim::SourceLocation where{"--posterior", 0, 0};
-  const auto draws = options.draws > 0 ? static_cast<std::size_t>(options.draws) : kDefaultDraws;
+  const auto draws = options.draws > 0 ? static_cast<std::size_t>(options.draws) : lab::kDefaultPosteriorDraws;
   PosteriorDraws result{lab::sample_posterior(options.posterior, draws, seed, models::parameter_registry(), where), {}};
   for (std::size_t draw = 0; draw < result.sample.draws(); ++draw) {
     sim::ParameterSet set = scenario;

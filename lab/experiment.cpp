@@ -257,7 +257,7 @@ class ExperimentReader {
     if (!file_node.IsScalar() || file_node.Scalar().empty())
       throw sim::InputError(at(file_, file_node.Mark()), "key 'posterior.file': expected the path of a ppisim calibrate output, or default");
     const std::string given = file_node.Scalar() == kDefaultPosterior ? file_node.Scalar() : (path_.parent_path() / file_node.Scalar()).string();
-    const auto draws = node["draws"] ? static_cast<std::size_t>(whole_number(node["draws"], file_, "posterior.draws", 1, 1e5)) : 20;
+    const auto draws = node["draws"] ? static_cast<std::size_t>(whole_number(node["draws"], file_, "posterior.draws", 1, 1e5)) : kDefaultPosteriorDraws;
     experiment.posterior = sample_posterior(given, draws, experiment.seed, registry_, at(file_, file_node.Mark()));
     for (const auto* calibrated : experiment.posterior->parameters)
       for (const auto& factor : experiment.factors) {

@@ -16,6 +16,8 @@ namespace lab {
 
 // The word that names the shipped UK calibration (scenarios/calibration/uk_trials.h5).
 inline constexpr const char* kDefaultPosterior = "default";
+// Draws when none are asked for (`ppisim run --draws`, an experiment's `posterior.draws`).
+inline constexpr std::size_t kDefaultPosteriorDraws = 20;
 
 // `given` as a path: "default" is the shipped posterior of this source tree.
 std::filesystem::path resolve_posterior_path(const std::string& given);
