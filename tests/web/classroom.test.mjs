@@ -100,7 +100,11 @@ test("the world view draws the agents, updates as it runs, and inspects the one 
   }
   const before = await pixels(page, "#world");
   await stepWeeks(page, 2);
-  await page.waitForFunction((shot) => document.querySelector("#world").toDataURL() !== shot, before);
+  // The clock moves before the step's world arrives: wait for the world of the day reached,
+  // or the agents picked below may be redrawn elsewhere before the click lands.
+  const reached = await day(page);
+  await page.waitForFunction((d) => document.querySelector("#world-note").textContent.startsWith(`Day ${d}.`), reached);
+  assert.notEqual(await pixels(page, "#world"), before, "the world redrawn after two weeks");
   // Click one agent of each kind where the page drew it, and read what the inspector says.
   const want = { professional: /(midwife|health visitor) \d+.*concern about boundaries/s,
     volunteer: /volunteer \d+.*autonomy/s, mother: /Mother \d+.*baby's age.*breastfeeding/s };
