@@ -10,10 +10,25 @@ from pathlib import Path
 
 import h5py
 import numpy as np
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "scenarios"
 TIMEOUT_SECONDS = 120
+
+# `./dev sanitize` runs these tests against the AddressSanitizer build.
+SANITIZED = os.environ.get("PPISIM_SANITIZED") == "1"
+
+
+def release_only(reason: str):
+    """Skips a test against the sanitized build, saying why it runs only against the release one."""
+    return pytest.mark.skipif(SANITIZED, reason=reason)
+
+
+# The variations of a signal-and-resume test beyond its first repeat the sanitized
+# build's code paths (the same journal, stop and resume code) at several times the
+# release build's cost: under ./dev sanitize one variation of each stands for them.
+REPEATS_SANITIZED_PATHS = release_only("repeats code paths another variation runs under the sanitizer")
 
 # Small and quick: two replicates of one year (the horizon must exceed 182 days
 # so that mothers can be followed to 26 weeks).

@@ -16,7 +16,7 @@ from pathlib import Path
 import h5py
 import pytest
 
-from cli_support import FAST, REPO, describe, error_lines, hidden_files
+from cli_support import FAST, REPO, SANITIZED, describe, error_lines, hidden_files
 
 IS_ROOT = os.geteuid() == 0
 QUICK = ["--replicates", "1", "--set", "horizon=1year", "--quiet"]
@@ -240,7 +240,7 @@ def test_tiny_and_negative_zero_numbers_are_numbers(ppisim, tmp_path, breastfrie
 def _limit_memory() -> None:
     # 2 GB of address space: the refusal must come before any allocation of the population.
     # Not under AddressSanitizer (./dev sanitize), whose shadow memory alone reserves terabytes.
-    if os.environ.get("PPISIM_SANITIZED") != "1":
+    if not SANITIZED:
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
 

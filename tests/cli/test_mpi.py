@@ -17,7 +17,7 @@ import h5py
 import numpy as np
 import pytest
 
-from cli_support import REPO, describe
+from cli_support import REPEATS_SANITIZED_PATHS, REPO, describe
 from test_sweep import JOURNAL_HEADER_BYTES, assert_same_datasets, wait_for, write_model_experiment
 
 EXPERIMENT = REPO / "scenarios" / "experiments" / "quick_morris.yaml"
@@ -165,11 +165,13 @@ def threaded_reference(ppisim_binary, tmp_path_factory):
 
 
 @needs_mpirun
-@pytest.mark.parametrize("target,stop_signal", [("mpirun", signal.SIGINT), ("mpirun", signal.SIGTERM),
-                                                (0, signal.SIGTERM), (1, signal.SIGTERM), (2, signal.SIGINT),
-                                                (1, signal.SIGKILL)],
-                         ids=["SIGINT-mpirun", "SIGTERM-mpirun", "SIGTERM-rank0", "SIGTERM-worker", "SIGINT-worker",
-                              "SIGKILL-worker"])
+@pytest.mark.parametrize("target,stop_signal", [
+    pytest.param("mpirun", signal.SIGINT, id="SIGINT-mpirun", marks=REPEATS_SANITIZED_PATHS),
+    pytest.param("mpirun", signal.SIGTERM, id="SIGTERM-mpirun", marks=REPEATS_SANITIZED_PATHS),
+    pytest.param(0, signal.SIGTERM, id="SIGTERM-rank0", marks=REPEATS_SANITIZED_PATHS),
+    pytest.param(1, signal.SIGTERM, id="SIGTERM-worker"),  # the one the sanitized build runs
+    pytest.param(2, signal.SIGINT, id="SIGINT-worker", marks=REPEATS_SANITIZED_PATHS),
+    pytest.param(1, signal.SIGKILL, id="SIGKILL-worker", marks=REPEATS_SANITIZED_PATHS)])
 def test_a_signal_to_mpirun_or_any_rank_stops_every_rank_and_keeps_the_journal(ppisim_binary, tmp_path,
                                                                                threaded_reference, target, stop_signal):
     experiment = write_model_experiment(tmp_path, "killme", KILL_DESIGN, seed=17)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import random
 import re
 import shutil
@@ -24,7 +23,8 @@ import h5py
 import numpy as np
 import pytest
 
-from cli_support import SCENARIOS, assert_same_datasets, binary_path, describe, error_lines, read_datasets
+from cli_support import (REPEATS_SANITIZED_PATHS, SCENARIOS, assert_same_datasets, binary_path, describe, error_lines,
+                         read_datasets, release_only)
 
 BREASTFRIENDS = SCENARIOS / "breastfriends.yaml"
 PI = "3.141592653589793"
@@ -347,6 +347,9 @@ def uninterrupted(tmp_path_factory):
     return output, seconds
 
 
+# Under the sanitizer, test_a_signal_during_resume_keeps_every_finished_run and the
+# calibration's SIGKILL-and-resume test run the same journal and resume code.
+@REPEATS_SANITIZED_PATHS
 def test_sigkill_at_random_moments_then_resume_gives_the_uninterrupted_results(tmp_path, uninterrupted):
     reference, seconds = uninterrupted
     rng = random.Random(20240607)  # fixed: the same kill moments every time
@@ -392,7 +395,8 @@ def test_sigkill_at_random_moments_then_resume_gives_the_uninterrupted_results(t
     assert resumed_with_work_done >= 1, "no resumed sweep had finished runs to keep"
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("stop_signal", [pytest.param(signal.SIGINT, id="SIGINT"),
+                                         pytest.param(signal.SIGTERM, id="SIGTERM", marks=REPEATS_SANITIZED_PATHS)])
 def test_sigint_and_sigterm_stop_with_130_and_keep_the_journal(tmp_path, uninterrupted, stop_signal):
     reference, seconds = uninterrupted
     experiment = write_model_experiment(tmp_path, "killme", KILL_DESIGN, seed=17)
@@ -455,8 +459,7 @@ def peak_rss_kib(*args, cwd: Path) -> int:
 
 needs_time = pytest.mark.skipif(TIME is None, reason="GNU time not installed (./dev installs the time package)")
 # AddressSanitizer holds freed memory in quarantine, so peak memory measures it, not ppisim.
-not_sanitized = pytest.mark.skipif(os.environ.get("PPISIM_SANITIZED") == "1",
-                                   reason="memory figures are meaningless under AddressSanitizer")
+not_sanitized = release_only("memory figures are meaningless under AddressSanitizer")
 
 
 @needs_time
@@ -504,7 +507,8 @@ def _interrupt_when_journal_grows(args: list[str], folder: Path, journal: Path, 
     return process
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("stop_signal", [pytest.param(signal.SIGINT, id="SIGINT"),
+                                         pytest.param(signal.SIGTERM, id="SIGTERM", marks=REPEATS_SANITIZED_PATHS)])
 def test_a_signal_during_resume_keeps_every_finished_run(tmp_path, uninterrupted, stop_signal):
     reference, _ = uninterrupted
     experiment = write_model_experiment(tmp_path, "killme", KILL_DESIGN, seed=17)
