@@ -75,7 +75,7 @@ class PeerSupport final : public sim::Module {
       : Module({.name = "peer_support",
                 .purpose = "volunteers contact assigned mothers; some contacts cross unclear boundaries (F5)",
                 .reads = {"mothers.volunteer", "mothers.referred_by", "mothers.feeding", "mothers.next_peer_contact", "mothers.assigned_day", "mothers.culture", "scheme", "volunteers.skill", "volunteers.culture", "volunteers.autonomy"},
-                .writes = {"mothers.confidence", "mothers.peer_contacts", "mothers.first_peer_contact", "mothers.last_peer_contact", "mothers.volunteer", "mothers.next_peer_contact", "volunteers.caseload", "volunteers.contacts_today", "today.boundary_events", "today.joint_successes", "today.peer_contacts", "today.real_transgressions", "tally"}}),
+                .writes = {"mothers.confidence", "mothers.peer_contacts", "mothers.first_peer_contact", "mothers.last_peer_contact", "mothers.volunteer", "mothers.next_peer_contact", "volunteers.caseload", "volunteers.contacts_today", "today.boundary_events", "today.joint_successes", "today.peer_contacts", "today.peer_visits", "today.real_transgressions", "tally"}}),
         world_(world) {}
 
  private:

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+#include <string>
+
 #include "models/model.hpp"
 #include "models/parameters.hpp"
 
@@ -28,4 +31,21 @@ TEST_CASE("every module of the plan says what it reads and writes, and the print
     CHECK(printed.find(module->spec().writes.front()) != std::string::npos);
   }
   CHECK(plan.start_day);  // the engine, not a module, starts the day
+}
+
+// The day's scratch (`today.*`) is cleared when the engine starts a day, so a module that
+// reads it must come after one that declares writing it, or it reads nothing.
+TEST_CASE("every read of the day's scratch comes after a module that declares writing it") {
+  sim::ParameterSet p(models::parameter_registry());
+  p.set("name", std::string("t"), {});
+  const auto plan = models::build_plan(p);
+  std::set<std::string> written;
+  for (const auto& module : plan.modules) {
+    for (const auto& read : module->spec().reads) {
+      if (!read.starts_with("today.")) continue;
+      INFO(module->name() << " reads " << read);
+      CHECK(written.count(read) == 1);
+    }
+    written.insert(module->spec().writes.begin(), module->spec().writes.end());
+  }
 }
