@@ -17,7 +17,7 @@ import h5py
 import numpy as np
 import pytest
 
-from cli_support import REPEATS_SANITIZED_PATHS, REPO, describe
+from cli_support import REPEATS_SANITIZED_PATHS, REPO, SANITIZED, describe
 from test_sweep import JOURNAL_HEADER_BYTES, assert_same_datasets, wait_for, write_model_experiment
 
 EXPERIMENT = REPO / "scenarios" / "experiments" / "quick_morris.yaml"
@@ -51,9 +51,10 @@ def test_mpirun_sweep_equals_threaded_sweep(ppisim_binary, tmp_path):
 
 # --- what ppisim does under mpirun besides a sweep, signals, progress ----------------
 
-KILL_RUNS = 2000
 # 2,000 runs: about 5 s on three ranks of a quiet machine, so a signal always lands while runs remain
 # (400 runs took about a second, and a quiet machine finished some sweeps before the signal arrived).
+# The sanitized build runs each about four times slower: 500 last as long.
+KILL_RUNS = 500 if SANITIZED else 2000
 KILL_DESIGN = f"method: lhs, points: {KILL_RUNS // 2}, replicates: 2"
 needs_mpirun = pytest.mark.skipif(shutil.which("mpirun") is None, reason="Open MPI is not installed")
 MPI_ENVIRONMENT = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",

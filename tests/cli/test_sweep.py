@@ -23,8 +23,8 @@ import h5py
 import numpy as np
 import pytest
 
-from cli_support import (REPEATS_SANITIZED_PATHS, SCENARIOS, assert_same_datasets, binary_path, describe, error_lines,
-                         read_datasets, release_only)
+from cli_support import (REPEATS_SANITIZED_PATHS, SANITIZED, SCENARIOS, assert_same_datasets, binary_path, describe,
+                         error_lines, read_datasets, release_only)
 
 BREASTFRIENDS = SCENARIOS / "breastfriends.yaml"
 PI = "3.141592653589793"
@@ -330,7 +330,10 @@ def test_sobol_indices_of_analytic_models_match_closed_forms(ppisim, tmp_path, m
 
 # --- killed, interrupted and restarted sweeps ----------------------------------------
 
-KILL_DESIGN = "method: lhs, points: 400, replicates: 2"  # 800 runs: about 2 s on two threads
+# Sized so that a signal lands while runs remain: 800 runs take about 2 s on two threads of the
+# release build; the sanitized build runs each about four times slower, so a quarter suffice.
+KILL_RUNS = 200 if SANITIZED else 800
+KILL_DESIGN = f"method: lhs, points: {KILL_RUNS // 2}, replicates: 2"
 
 
 @pytest.fixture(scope="module")
@@ -383,7 +386,7 @@ def test_sigkill_at_random_moments_then_resume_gives_the_uninterrupted_results(t
         result = subprocess.run(sweep_args(experiment, output, "--threads", 1 + attempt % 2, "--resume"), cwd=folder,
                                 capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, describe(result)
-        match = re.search(r"resuming: (\d+) of 800 runs already done", result.stderr)
+        match = re.search(rf"resuming: (\d+) of {KILL_RUNS} runs already done", result.stderr)
         if match and int(match.group(1)) > 0:
             resumed_with_work_done += 1
         assert output.exists() and not journal.exists(), describe(result)
@@ -437,7 +440,7 @@ def test_sigint_and_sigterm_stop_with_130_and_keep_the_journal(tmp_path, uninter
         resumed = subprocess.run(sweep_args(experiment, output, "--threads", 2, "--resume"), cwd=tmp_path,
                                  capture_output=True, text=True, timeout=120)
         assert resumed.returncode == 0, describe(resumed)
-        assert re.search(r"resuming: [1-9]\d* of 800 runs already done", resumed.stderr), describe(resumed)
+        assert re.search(rf"resuming: [1-9]\d* of {KILL_RUNS} runs already done", resumed.stderr), describe(resumed)
     assert output.exists() and not journal.exists()
     assert_same_datasets(reference, output)
 
