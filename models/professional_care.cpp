@@ -16,6 +16,7 @@
 #include "sim/statistics.hpp"
 #include "models/parameters.hpp"
 #include "sim/quantity.hpp"
+#include "sim/sparse_scan.hpp"
 
 namespace models {
 namespace {
@@ -147,26 +148,30 @@ class ProfessionalCare final : public sim::Module {
   // Each professional's room grows by capacity / workload a day, up to one
   // two days' worth (at least one contact), and each contact uses one.
   void problem_driven_contacts(sim::RunContext& context, int day) {
-    auto& mothers = world_.mothers;
+    const auto& mothers = world_.mothers;
     const auto& pros = world_.professionals;
     for (std::size_t k = 0; k < pros.count(); ++k)
       room_[k] = std::min(room_[k] + problem_capacity_ / std::max(pros.workload[k], 1e-9), std::max(2.0 * problem_capacity_, 1.0));
-    for (std::size_t i = mothers.count(); i-- > mothers.departed;) {
-      if (mothers.difficulty[i] == Difficulty::none || mothers.feeding[i] == Feeding::none ||
-          mothers.last_professional_contact[i] == day)
-        continue;
-      const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
-      if (context.random().uniform(stream::difficulty_care, id, static_cast<std::uint32_t>(day)) >= difficulty_.help_seeking)
-        continue;
-      const auto professional = world_.professional_of(i, day);
-      if (professional == kNobody || (difficulty_.capacity_limits && room_[static_cast<std::size_t>(professional)] < 1.0)) {
-        ++world_.today.problem_requests_unmet;
-        continue;
-      }
-      room_[static_cast<std::size_t>(professional)] -= 1.0;
-      ++world_.today.problem_contacts;
-      contact(context, i, professional, day);
+    // Few mothers are in an episode: the scan skips blocks of mothers with none (sim/sparse_scan.hpp).
+    sim::for_each_present_descending(mothers.difficulty.data(), Difficulty::none, mothers.departed, mothers.count(),
+                                     [&](std::size_t i) { ask_for_contact(context, i, day); });
+  }
+
+  // Mother i, in an episode: if still breastfeeding and not seen today, she may ask for a contact.
+  void ask_for_contact(sim::RunContext& context, std::size_t i, int day) {
+    const auto& mothers = world_.mothers;
+    if (mothers.feeding[i] == Feeding::none || mothers.last_professional_contact[i] == day) return;
+    const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
+    if (context.random().uniform(stream::difficulty_care, id, static_cast<std::uint32_t>(day)) >= difficulty_.help_seeking)
+      return;
+    const auto professional = world_.professional_of(i, day);
+    if (professional == kNobody || (difficulty_.capacity_limits && room_[static_cast<std::size_t>(professional)] < 1.0)) {
+      ++world_.today.problem_requests_unmet;
+      return;
     }
+    room_[static_cast<std::size_t>(professional)] -= 1.0;
+    ++world_.today.problem_contacts;
+    contact(context, i, professional, day);
   }
 
   // Demand: the mothers a professional is responsible for today, less the
