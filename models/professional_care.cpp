@@ -152,10 +152,23 @@ class ProfessionalCare final : public sim::Module {
     const auto& pros = world_.professionals;
     for (std::size_t k = 0; k < pros.count(); ++k)
       room_[k] = std::min(room_[k] + problem_capacity_ / std::max(pros.workload[k], 1e-9), std::max(2.0 * problem_capacity_, 1.0));
-    // Few mothers are in an episode: the scan skips blocks of mothers with none (sim/sparse_scan.hpp).
+    // Few mothers are in an episode: their indices first, youngest first (the scan skips blocks of
+    // mothers with none, sim/sparse_scan.hpp), then each asks, the columns of the mother kAskAhead
+    // places on fetched ahead (they are scattered). A contact ends only her own episode, so the list
+    // is the one the plain descending loop would meet; each is checked again all the same.
+    in_episode_.clear();
     sim::for_each_present_descending(mothers.difficulty.data(), Difficulty::none, mothers.departed, mothers.count(),
-                                     [&](std::size_t i) { ask_for_contact(context, i, day); });
+                                     [&](std::size_t i) { in_episode_.push_back(i); });
+    for (std::size_t k = 0; k < in_episode_.size(); ++k) {
+      if (k + kAskAhead < in_episode_.size()) {
+        __builtin_prefetch(&mothers.feeding[in_episode_[k + kAskAhead]]);
+        __builtin_prefetch(&mothers.last_professional_contact[in_episode_[k + kAskAhead]]);
+      }
+      if (mothers.difficulty[in_episode_[k]] != Difficulty::none) ask_for_contact(context, in_episode_[k], day);
+    }
   }
+
+  static constexpr std::size_t kAskAhead = 8;
 
   // Mother i, in an episode: if still breastfeeding and not seen today, she may ask for a contact.
   void ask_for_contact(sim::RunContext& context, std::size_t i, int day) {
@@ -224,6 +237,7 @@ class ProfessionalCare final : public sim::Module {
   std::vector<int> visit_ages_;  // ages with a visit, oldest first
   DifficultyParameters difficulty_{};
   std::vector<double> room_;  // problem-driven contacts each professional can still make
+  std::vector<std::size_t> in_episode_;  // today's mothers in an episode, descending (reused between days)
   double problem_capacity_ = 1.0;
   double midwife_capacity_ = 1.0, health_visitor_capacity_ = 1.0, load_relief_ = 0.0, confidence_gain_ = 0.0;
 };
