@@ -254,18 +254,25 @@ class Difficulties final : public sim::Module {
     sim::DrawsBatch batch(context.random(), stream::difficulty_course, static_cast<std::uint32_t>(day));
     constexpr std::size_t kChunk = sim::DrawsBatch::kCapacity;
     std::array<std::size_t, kChunk> drawing{};
+    // The columns' addresses as locals: the batch's stores could otherwise alias them and force reloads.
+    const Feeding* feeding = mothers.feeding.data();
+    const Difficulty* difficulty = mothers.difficulty.data();
+    const std::int32_t* birth_day = mothers.birth_day.data();
+    const std::int32_t* ended = mothers.difficulty_ended.data();
+    const std::int64_t first_id = mothers.first_id;
     for (std::size_t start = mothers.departed; start < mothers.count(); start += kChunk) {
       const std::size_t end = std::min(start + kChunk, mothers.count());
       batch.clear();
       for (std::size_t i = start; i < end; ++i) {
-        if (mothers.feeding[i] == Feeding::none) {
-          if (mothers.difficulty[i] != Difficulty::none) resolve_difficulty(world_, i, day, Resolver::stopped);
-          continue;
-        }
+        // Breastfeeding and stopped mothers are mixed at random: no branch on which she is,
+        // only on the rare mother who stopped during an episode.
+        const bool breastfeeding = feeding[i] != Feeding::none;
+        if (!breastfeeding & (difficulty[i] != Difficulty::none)) [[unlikely]]
+          resolve_difficulty(world_, i, day, Resolver::stopped);
         // Not on her birth day, nor when resolved today: no new episode the same day.
-        const bool draws = (day - mothers.birth_day[i] >= 1) & (mothers.difficulty_ended[i] != day);
+        const bool draws = breastfeeding & (day - birth_day[i] >= 1) & (ended[i] != day);
         drawing[batch.size()] = i;
-        batch.add_if(draws, static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i)));
+        batch.add_if(draws, static_cast<std::uint32_t>(first_id + static_cast<std::int64_t>(i)));
       }
       batch.generate();
       for (std::size_t k = 0; k < batch.size(); ++k) course(drawing[k], day, batch.draws(k));

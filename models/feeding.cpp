@@ -141,27 +141,24 @@ class FeedingTransitions final : public sim::Module {
     auto& mothers = world_.mothers;
     sim::DrawsBatch batch(context.random(), stream::feeding, static_cast<std::uint32_t>(day));
     constexpr std::size_t kChunk = sim::DrawsBatch::kCapacity;
-    std::array<double, kChunk> gained{};  // confidence (support above usual care) at the start of the day
     std::array<std::size_t, kChunk> deciding{};
-    std::array<double, kChunk> deciding_gained{};
+    std::array<double, kChunk> deciding_gained{};  // her confidence (support above usual care) at the start of the day
     for (std::size_t start = mothers.departed; start < mothers.count(); start += kChunk) {
       const std::size_t n = std::min(kChunk, mothers.count() - start);
       double* confidence = mothers.confidence.data() + start;
-      const double keep = keep_;  // a local: stores to confidence cannot change it
-      for (std::size_t j = 0; j < n; ++j) {  // no branch: vectorises
-        gained[j] = confidence[j];
-        confidence[j] = keep * gained[j];
-      }
       // Breastfeeding and past the birth day; half of the mothers at random,
       // so chosen without a branch (each slot is written, kept if chosen).
+      // Read before the decay below (no copy of the chunk's confidence first).
       batch.clear();
       for (std::size_t j = 0; j < n; ++j) {
         const std::size_t i = start + j;
         const bool decides = (mothers.feeding[i] != Feeding::none) & (mothers.birth_day[i] < day);
         deciding[batch.size()] = i;
-        deciding_gained[batch.size()] = gained[j];
+        deciding_gained[batch.size()] = confidence[j];
         batch.add_if(decides, static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i)));
       }
+      const double keep = keep_;  // a local: stores to confidence cannot change it
+      for (std::size_t j = 0; j < n; ++j) confidence[j] *= keep;  // no branch: vectorises
       batch.generate();
       for (std::size_t k = 0; k < batch.size(); ++k) transition(deciding[k], day, deciding_gained[k], batch.draws(k));
     }

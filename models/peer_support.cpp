@@ -14,6 +14,7 @@
 #include "models/modules.hpp"
 #include "models/student_choices.hpp"
 #include "sim/quantity.hpp"
+#include "sim/sparse_scan.hpp"
 #include "sim/statistics.hpp"
 #include "models/streams.hpp"
 
@@ -100,32 +101,37 @@ class PeerSupport final : public sim::Module {
     const int day = context.day();
     closed_inactive_today_ = 0;
     auto& mothers = world_.mothers;
-    for (std::size_t i = mothers.departed; i < mothers.count(); ++i) {
-      if (mothers.volunteer[i] == kNobody) continue;
-      if (mothers.feeding[i] == Feeding::none) {
+    // Few mothers have a volunteer: the scan skips blocks of mothers with none (sim/sparse_scan.hpp).
+    sim::for_each_present(mothers.volunteer.data(), kNobody, mothers.departed, mothers.count(),
+                          [&](std::size_t i) { step_case(context, i, day); });
+  }
+
+  // Mother i's case today: closed if she stopped breastfeeding or went silent, else contacted when due.
+  void step_case(sim::RunContext& context, std::size_t i, int day) {
+    auto& mothers = world_.mothers;
+    if (mothers.feeding[i] == Feeding::none) {
+      close_case(i);
+      return;
+    }
+    const auto& scheme = world_.scheme[mothers.locality[i]];
+    const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
+    const bool due = scheme.proactive() ? mothers.next_peer_contact[i] == day
+                                      : context.random().uniform(stream::contact_request, id,
+                                                                 static_cast<std::uint32_t>(day)) <
+                                            scheme.request_probability;
+    if (!due) {
+      if (!scheme.proactive() && silent_for(i, day) >= scheme.reactive_close_after) {
+        ++closed_inactive_today_;
         close_case(i);
-        continue;
       }
-      const auto& scheme = world_.scheme[mothers.locality[i]];
-      const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
-      const bool due = scheme.proactive() ? mothers.next_peer_contact[i] == day
-                                        : context.random().uniform(stream::contact_request, id,
-                                                                   static_cast<std::uint32_t>(day)) <
-                                              scheme.request_probability;
-      if (!due) {
-        if (!scheme.proactive() && silent_for(i, day) >= scheme.reactive_close_after) {
-          ++closed_inactive_today_;
-          close_case(i);
-        }
-        continue;
-      }
-      contact(context, i, day);
-      if (mothers.peer_contacts[i] >= scheme.planned_contacts) {
-        world_.credit_joint_success(i, day);  // ended still breastfeeding (F3)
-        close_case(i);
-      } else if (scheme.proactive()) {
-        mothers.next_peer_contact[i] = day + scheme.interval;
-      }
+      return;
+    }
+    contact(context, i, day);
+    if (mothers.peer_contacts[i] >= scheme.planned_contacts) {
+      world_.credit_joint_success(i, day);  // ended still breastfeeding (F3)
+      close_case(i);
+    } else if (scheme.proactive()) {
+      mothers.next_peer_contact[i] = day + scheme.interval;
     }
   }
 

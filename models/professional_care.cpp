@@ -16,6 +16,7 @@
 #include "sim/statistics.hpp"
 #include "models/parameters.hpp"
 #include "sim/quantity.hpp"
+#include "sim/sparse_scan.hpp"
 
 namespace models {
 namespace {
@@ -147,26 +148,43 @@ class ProfessionalCare final : public sim::Module {
   // Each professional's room grows by capacity / workload a day, up to one
   // two days' worth (at least one contact), and each contact uses one.
   void problem_driven_contacts(sim::RunContext& context, int day) {
-    auto& mothers = world_.mothers;
+    const auto& mothers = world_.mothers;
     const auto& pros = world_.professionals;
     for (std::size_t k = 0; k < pros.count(); ++k)
       room_[k] = std::min(room_[k] + problem_capacity_ / std::max(pros.workload[k], 1e-9), std::max(2.0 * problem_capacity_, 1.0));
-    for (std::size_t i = mothers.count(); i-- > mothers.departed;) {
-      if (mothers.difficulty[i] == Difficulty::none || mothers.feeding[i] == Feeding::none ||
-          mothers.last_professional_contact[i] == day)
-        continue;
-      const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
-      if (context.random().uniform(stream::difficulty_care, id, static_cast<std::uint32_t>(day)) >= difficulty_.help_seeking)
-        continue;
-      const auto professional = world_.professional_of(i, day);
-      if (professional == kNobody || (difficulty_.capacity_limits && room_[static_cast<std::size_t>(professional)] < 1.0)) {
-        ++world_.today.problem_requests_unmet;
-        continue;
+    // Few mothers are in an episode: their indices first, youngest first (the scan skips blocks of
+    // mothers with none, sim/sparse_scan.hpp), then each asks, the columns of the mother kAskAhead
+    // places on fetched ahead (they are scattered). A contact ends only her own episode, so the list
+    // is the one the plain descending loop would meet; each is checked again all the same.
+    in_episode_.clear();
+    sim::for_each_present_descending(mothers.difficulty.data(), Difficulty::none, mothers.departed, mothers.count(),
+                                     [&](std::size_t i) { in_episode_.push_back(i); });
+    for (std::size_t k = 0; k < in_episode_.size(); ++k) {
+      if (k + kAskAhead < in_episode_.size()) {
+        __builtin_prefetch(&mothers.feeding[in_episode_[k + kAskAhead]]);
+        __builtin_prefetch(&mothers.last_professional_contact[in_episode_[k + kAskAhead]]);
       }
-      room_[static_cast<std::size_t>(professional)] -= 1.0;
-      ++world_.today.problem_contacts;
-      contact(context, i, professional, day);
+      if (mothers.difficulty[in_episode_[k]] != Difficulty::none) ask_for_contact(context, in_episode_[k], day);
     }
+  }
+
+  static constexpr std::size_t kAskAhead = 8;
+
+  // Mother i, in an episode: if still breastfeeding and not seen today, she may ask for a contact.
+  void ask_for_contact(sim::RunContext& context, std::size_t i, int day) {
+    const auto& mothers = world_.mothers;
+    if (mothers.feeding[i] == Feeding::none || mothers.last_professional_contact[i] == day) return;
+    const auto id = static_cast<std::uint32_t>(mothers.first_id + static_cast<std::int64_t>(i));
+    if (context.random().uniform(stream::difficulty_care, id, static_cast<std::uint32_t>(day)) >= difficulty_.help_seeking)
+      return;
+    const auto professional = world_.professional_of(i, day);
+    if (professional == kNobody || (difficulty_.capacity_limits && room_[static_cast<std::size_t>(professional)] < 1.0)) {
+      ++world_.today.problem_requests_unmet;
+      return;
+    }
+    room_[static_cast<std::size_t>(professional)] -= 1.0;
+    ++world_.today.problem_contacts;
+    contact(context, i, professional, day);
   }
 
   // Demand: the mothers a professional is responsible for today, less the
@@ -219,6 +237,7 @@ class ProfessionalCare final : public sim::Module {
   std::vector<int> visit_ages_;  // ages with a visit, oldest first
   DifficultyParameters difficulty_{};
   std::vector<double> room_;  // problem-driven contacts each professional can still make
+  std::vector<std::size_t> in_episode_;  // today's mothers in an episode, descending (reused between days)
   double problem_capacity_ = 1.0;
   double midwife_capacity_ = 1.0, health_visitor_capacity_ = 1.0, load_relief_ = 0.0, confidence_gain_ = 0.0;
 };

@@ -177,8 +177,13 @@ class Referral final : public sim::Module {
     auto& mothers = world_.mothers;
     auto& waiting = world_.waiting;
     std::size_t kept = 0;
-    for (const auto id : waiting) {
-      if (id < mothers.first_id + static_cast<std::int64_t>(mothers.departed)) continue;
+    const auto followed_from = mothers.first_id + static_cast<std::int64_t>(mothers.departed);
+    for (std::size_t k = 0; k < waiting.size(); ++k) {
+      // The list is in triage order, so its mothers are scattered over the columns: fetch a few ahead.
+      if (k + kWaitingAhead < waiting.size() && waiting[k + kWaitingAhead] >= followed_from)
+        prefetch_waiting_mother(mothers.index(waiting[k + kWaitingAhead]));
+      const auto id = waiting[k];
+      if (id < followed_from) continue;
       const auto i = mothers.index(id);
       if (mothers.waiting_since[i] == kNever) mothers.waiting_since[i] = day;  // joined since yesterday's pass
       if (mothers.feeding[i] == Feeding::none || mothers.volunteer[i] != kNobody) {
@@ -210,6 +215,17 @@ class Referral final : public sim::Module {
       assign(context, i, volunteer, day);
     }
     waiting.resize(kept);
+  }
+
+  static constexpr std::size_t kWaitingAhead = 16;
+
+  // The columns the waiting list's first pass reads of mother i.
+  void prefetch_waiting_mother(std::size_t i) const {
+    const auto& mothers = world_.mothers;
+    __builtin_prefetch(&mothers.waiting_since[i]);
+    __builtin_prefetch(&mothers.feeding[i]);
+    __builtin_prefetch(&mothers.volunteer[i]);
+    __builtin_prefetch(&mothers.locality[i]);
   }
 
   void lapse(std::size_t i, int day) {

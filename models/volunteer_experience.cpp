@@ -16,6 +16,7 @@
 #include "models/declare.hpp"
 #include "models/modules.hpp"
 #include "sim/quantity.hpp"
+#include "sim/sparse_scan.hpp"
 #include "sim/statistics.hpp"
 #include "models/streams.hpp"
 
@@ -278,9 +279,10 @@ class VolunteerExperience final : public sim::Module {
       slot_of_[static_cast<std::size_t>(dropped_today_[k])] = static_cast<std::int32_t>(k);
       cases_[k].clear();
     }
-    for (std::size_t i = mothers.departed; i < mothers.count(); ++i)
-      if (const auto v = mothers.volunteer[i]; v != kNobody && slot_of_[static_cast<std::size_t>(v)] >= 0)
-        cases_[static_cast<std::size_t>(slot_of_[static_cast<std::size_t>(v)])].push_back(i);
+    sim::for_each_present(mothers.volunteer.data(), kNobody, mothers.departed, mothers.count(), [&](std::size_t i) {
+      if (const auto slot = slot_of_[static_cast<std::size_t>(mothers.volunteer[i])]; slot >= 0)
+        cases_[static_cast<std::size_t>(slot)].push_back(i);
+    });
     for (std::size_t k = 0; k < dropped_today_.size(); ++k) {
       const auto v = static_cast<std::size_t>(dropped_today_[k]);
       for (const auto i : cases_[k]) {

@@ -374,15 +374,16 @@ def test_first_run_keeps_a_snapshot_of_the_social_graph(fast_run):
 
 
 def test_the_portable_random_path_gives_the_same_bits_as_the_vector_one(ppisim_binary, breastfriends, tmp_path):
-    """The feeding step draws through AVX2 where the CPU has it; PPISIM_NO_SIMD=1 forces the portable loop,
-    which other machines take. The results must not depend on which."""
+    """The feeding step draws through AVX-512 or AVX2 where the CPU has them; PPISIM_NO_AVX512=1 forces AVX2 and
+    PPISIM_NO_SIMD=1 the portable loop, which other machines take. The results must not depend on which."""
     files = {}
-    for label, extra in (("vector", {}), ("portable", {"PPISIM_NO_SIMD": "1"})):
+    for label, extra in (("vector", {}), ("avx2", {"PPISIM_NO_AVX512": "1"}), ("portable", {"PPISIM_NO_SIMD": "1"})):
         files[label] = tmp_path / f"{label}.h5"
         result = run_ppisim(ppisim_binary, "run", breastfriends, "-o", files[label], *FAST, "--quiet",
                             cwd=tmp_path, env={**os.environ, **extra})
         assert result.returncode == 0, describe(result)
-    vector, portable = read_datasets(files["vector"]), read_datasets(files["portable"])
+    vector, avx2, portable = (read_datasets(files[label]) for label in ("vector", "avx2", "portable"))
     for name in vector:
         if name.startswith(("timeseries/", "summary/")):
             assert np.array_equal(vector[name], portable[name], equal_nan=True), name
+            assert np.array_equal(avx2[name], portable[name], equal_nan=True), name
