@@ -149,11 +149,16 @@ def compare_samples(exact: Mapping[str, np.ndarray], candidate: Mapping[str, np.
             for name in names]
     table = pd.DataFrame(rows)
     compared = table["tost_p"].notna() if "tost_p" in table else pd.Series(False, index=table.index)
-    family = np.concatenate([table.loc[compared, "distribution_p"], table.loc[compared, "undefined_p"]])
+    # One Holm family: every compared outcome's KS test, and the undefined-share
+    # test of each outcome where either path has undefined values.
+    with_undefined = compared & (table.get("undefined_exact", 0) + table.get("undefined_candidate", 0) > 0)
+    family = np.concatenate([table.loc[compared, "distribution_p"], table.loc[with_undefined, "undefined_p"]])
     rejected = holm(family, settings.alpha)
     count = int(compared.sum())
     table["distribution_differs"] = False
-    table.loc[compared, "distribution_differs"] = rejected[:count] | rejected[count:]
+    table.loc[compared, "distribution_differs"] = rejected[:count]
+    table.loc[with_undefined, "distribution_differs"] |= rejected[count:]
+    table.attrs["distribution_tests"] = len(family)
     table["mean_within_margin"] = compared & (table.get("tost_p", 1.0) < settings.alpha)
     table["verdict"] = [
         MISSING if not is_compared else DISTRIBUTION_DIFFERS if differs else EQUIVALENT if within else MEAN_OUTSIDE
@@ -243,7 +248,7 @@ def power_statement(table: pd.DataFrame) -> str:
     n_exact, n_candidate = table.attrs["runs"]
     margin, alpha = table.attrs["margin"], table.attrs["alpha"]
     outcomes = len(table)
-    tests = outcomes + int((table.get("undefined_exact", 0) + table.get("undefined_candidate", 0) > 0).sum())
+    tests = table.attrs["distribution_tests"]
     return (f"power at {n_exact} and {n_candidate} runs: each outcome is declared equivalent with probability "
             f"{tost_power(margin, n_exact, n_candidate, alpha):.4f} if the paths are identical "
             f"(all {outcomes}: at least {joint_tost_power(margin, n_exact, n_candidate, outcomes, alpha):.3f}); "
