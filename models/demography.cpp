@@ -76,6 +76,7 @@ class Demography final : public sim::Module {
  private:
   void on_initialize(sim::RunContext& context) override {
     parameters_ = demography_parameters().read(context.parameters());
+    world_.mothers.reserve_for_births(world_.parameters.births_per_day);
     const auto& c = context.catalog();
     series_ = {c.series_index("mothers_followed"), c.series_index("births"), c.series_index("recruits"), c.series_index("recruits_through_ties")};
   }

@@ -1,5 +1,9 @@
 #include "models/world.hpp"
 
+#include <cmath>
+
+#include "models/parameters.hpp"
+
 namespace models {
 
 Mothers::Mothers() {
@@ -41,13 +45,21 @@ void Mothers::add(std::int32_t day, std::uint16_t locality_of, std::uint8_t cult
 
 void Mothers::retire_oldest(std::size_t retired) {
   departed += retired;
-  // Reclaimed once a quarter of the entries have left (not half): the columns'
-  // peak length, hence resident memory, is 4/3 of the mothers followed instead
-  // of twice, for moving the rest a little more often (still O(1) amortised).
-  if (departed * 4 < count()) return;
+  // Reclaimed once an eighth of the entries have left (not half): the columns'
+  // peak length, hence resident memory, is 8/7 of the mothers followed instead
+  // of twice, for moving the rest more often (each mother is moved about 7
+  // times in her 26 weeks: still O(1) amortised, and a copy every few weeks).
+  if (departed * kReclaimDivisor < count()) return;
   columns.erase_front(departed);
   first_id += static_cast<std::int64_t>(departed);
   departed = 0;
+}
+
+void Mothers::reserve_for_births(double births_per_day) {
+  // Followed: the births of 26 weeks and a day (Poisson: a few standard deviations of room).
+  const double followed = births_per_day * (kAge6Months + 1);
+  const double stored = (followed + 4.0 * std::sqrt(followed) + 64.0) * kReclaimDivisor / (kReclaimDivisor - 1);
+  columns.reserve(static_cast<std::size_t>(stored));
 }
 
 Volunteers::Volunteers() {

@@ -91,6 +91,13 @@ struct Mothers {
   // Stops following the `n` oldest followed mothers; storage is reclaimed
   // in bulk, so each call costs O(1) amortised.
   void retire_oldest(std::size_t n);
+  // Room in every column for the most mothers stored at once when about
+  // `births_per_day` are born a day and each is followed to 26 weeks.
+  void reserve_for_births(double births_per_day);
+
+  // The departed prefix is dropped once it is this fraction of the stored entries (1/8):
+  // the columns' peak length is then 8/7 of the mothers followed.
+  static constexpr std::size_t kReclaimDivisor = 8;
 };
 
 struct Volunteers {

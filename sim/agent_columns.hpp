@@ -4,6 +4,7 @@
 // with the value a new agent starts with, and every add and every removal
 // of departed agents reaches it without being listed again. Modules may
 // register columns of their own on the World's agents at initialize.
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <vector>
@@ -21,10 +22,20 @@ class AgentColumns {
   template <class T>
   void attach(std::vector<T>& column, T initial) {
     column.resize(count_, initial);
+    column.reserve(reserved_);
     columns_.push_back({[&column, initial] { column.push_back(initial); },
                         [&column](std::size_t n) {
                           column.erase(column.begin(), column.begin() + static_cast<std::ptrdiff_t>(n));
-                        }});
+                        },
+                        [&column](std::size_t n) { column.reserve(n); }});
+  }
+
+  // Room for n agents in every column, and in every column attached later: a
+  // store whose size is known ahead grows without doubling its columns (each
+  // doubling leaves the old buffer to the allocator, where it stays resident).
+  void reserve(std::size_t n) {
+    reserved_ = std::max(reserved_, n);
+    for (const auto& column : columns_) column.reserve(reserved_);
   }
 
   // One more agent: every column gets its initial value (the caller then sets what differs).
@@ -46,9 +57,11 @@ class AgentColumns {
   struct Column {
     std::function<void()> append;
     std::function<void(std::size_t)> erase_front;
+    std::function<void(std::size_t)> reserve;
   };
   std::vector<Column> columns_;
   std::size_t count_ = 0;
+  std::size_t reserved_ = 0;
 };
 
 }  // namespace sim

@@ -28,3 +28,25 @@ TEST_CASE("agent columns grow with their initial values and drop departed agents
   CHECK(flag.size() == 4);
   CHECK(score.size() == 4);
 }
+
+TEST_CASE("reserved room reaches every column, those attached later too, and appending within it moves nothing") {
+  std::vector<int> id;
+  sim::AgentColumns columns;
+  columns.attach(id, -1);
+  columns.append();
+  columns.reserve(1000);
+  std::vector<double> score;
+  columns.attach(score, 0.5);  // a module's own column, attached after the reserve
+  CHECK(id.capacity() >= 1000);
+  CHECK(score.capacity() >= 1000);
+  const int* ids = id.data();
+  const double* scores = score.data();
+  for (int i = 1; i < 1000; ++i) columns.append();
+  columns.erase_front(100);  // dropping the front keeps the buffer too
+  for (int i = 0; i < 100; ++i) columns.append();
+  CHECK(id.data() == ids);
+  CHECK(score.data() == scores);
+  CHECK(columns.count() == 1000);
+  columns.reserve(10);  // never shrinks
+  CHECK(id.capacity() >= 1000);
+}
