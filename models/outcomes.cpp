@@ -98,8 +98,8 @@ class Outcomes final : public sim::Module {
         never_contacted_ += referred;
         continue;
       }
-      first_contact_ages_.push_back(first - birth_day);
-      if (referred) referral_to_first_contact_.push_back(first - mothers.referred_day[i]);
+      first_contact_ages_.add(first - birth_day);
+      if (referred) referral_to_first_contact_.add(first - mothers.referred_day[i]);
     }
   }
 
@@ -141,13 +141,13 @@ class Outcomes final : public sim::Module {
     };
     const auto& delays = referral_to_first_contact_;
     const auto& ages = first_contact_ages_;
-    const auto within_48h = std::count_if(delays.begin(), delays.end(), [](int d) { return d <= 2; });
-    const auto after_6w = std::count_if(ages.begin(), ages.end(), [](int age) { return age > kAge6Weeks; });
-    context.set_summary(first_contact_summaries_.delay_median, sim::median(delays));
-    context.set_summary(first_contact_summaries_.within_48h, share(static_cast<std::size_t>(within_48h), delays.size()));
+    const auto within_48h = delays.at_most(2);
+    const auto after_6w = ages.count() - ages.at_most(kAge6Weeks);
+    context.set_summary(first_contact_summaries_.delay_median, delays.median());
+    context.set_summary(first_contact_summaries_.within_48h, share(within_48h, delays.count()));
     context.set_summary(first_contact_summaries_.never_contacted, share(never_contacted_, referred_));
-    context.set_summary(first_contact_summaries_.age_median, sim::median(ages));
-    context.set_summary(first_contact_summaries_.after_6w, share(static_cast<std::size_t>(after_6w), ages.size()));
+    context.set_summary(first_contact_summaries_.age_median, ages.median());
+    context.set_summary(first_contact_summaries_.after_6w, share(after_6w, ages.count()));
   }
 
   // From the counts, not the rounded shares: 1 - any_at / initiated (NaN when no mother started).
@@ -294,7 +294,7 @@ class Outcomes final : public sim::Module {
   // Measured mothers at 26 weeks: referred, referred and never contacted; per contacted mother,
   // days from referral to first contact (if referred) and her baby's age then.
   std::size_t referred_ = 0, never_contacted_ = 0;
-  std::vector<int> referral_to_first_contact_, first_contact_ages_;
+  sim::WholeNumberCounts referral_to_first_contact_, first_contact_ages_;  // days, over the measured mothers
   struct SummaryIndices {
     std::size_t mothers_measured, initiation_rate, reached_by_volunteer, peer_contacts_per_mother, referrals_per_mother, network_team_mean_degree, network_team_clustering, network_team_components, network_cohort_mean_degree, network_cohort_clustering, network_working_ties_per_volunteer, volunteers_active_end, volunteer_retention_1y;
   } summary_{};

@@ -35,13 +35,38 @@ Estimate estimate_mean(const std::vector<double>& values) {
   return estimate;
 }
 
-double median(std::vector<int> values) {
-  if (values.empty()) return std::nan("");
-  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
-  std::nth_element(values.begin(), middle, values.end());
-  const double upper = *middle;
-  if (values.size() % 2) return upper;
-  return (*std::max_element(values.begin(), middle) + upper) / 2.0;  // nth_element left the lower half before middle
+void WholeNumberCounts::add(int value) {
+  if (counts_.empty()) {
+    lowest_ = value;
+  } else if (value < lowest_) {
+    counts_.insert(counts_.begin(), static_cast<std::size_t>(lowest_ - value), 0);
+    lowest_ = value;
+  }
+  const auto k = static_cast<std::size_t>(value - lowest_);
+  if (k >= counts_.size()) counts_.resize(k + 1, 0);
+  ++counts_[k];
+  ++total_;
+}
+
+std::uint64_t WholeNumberCounts::at_most(int limit) const {
+  std::uint64_t n = 0;
+  for (std::size_t k = 0; k < counts_.size() && lowest_ + static_cast<int>(k) <= limit; ++k) n += counts_[k];
+  return n;
+}
+
+int WholeNumberCounts::value_at_rank(std::uint64_t rank) const {
+  std::uint64_t below = 0;
+  for (std::size_t k = 0;; ++k) {
+    below += counts_[k];
+    if (rank < below) return lowest_ + static_cast<int>(k);
+  }
+}
+
+double WholeNumberCounts::median() const {
+  if (total_ == 0) return std::nan("");
+  const double upper = value_at_rank(total_ / 2);
+  if (total_ % 2) return upper;
+  return (value_at_rank(total_ / 2 - 1) + upper) / 2.0;
 }
 
 }  // namespace sim

@@ -3,6 +3,7 @@
 // (Student's t, since replicate counts are often small).
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace sim {
@@ -31,8 +32,23 @@ struct Estimate {
 // Ignores NaN (an outcome undefined in that run); n = 0 gives NaNs.
 Estimate estimate_mean(const std::vector<double>& values);
 
-// The median of whole numbers (e.g. days): the middle value, the mean of the
-// two middle values for an even count, NaN when there are none.
-double median(std::vector<int> values);
+// Counts of whole numbers (e.g. days), kept as one count per value seen:
+// memory grows with the range of values, not with how many there are (a run
+// at England scale tallies over a million mothers' delays).
+class WholeNumberCounts {
+ public:
+  void add(int value);
+  [[nodiscard]] std::uint64_t count() const { return total_; }
+  // How many values are at most `limit`.
+  [[nodiscard]] std::uint64_t at_most(int limit) const;
+  // The middle value, the mean of the two middle values for an even count, NaN when there are none.
+  [[nodiscard]] double median() const;
+
+ private:
+  [[nodiscard]] int value_at_rank(std::uint64_t rank) const;  // 0-based, in ascending order
+  std::vector<std::uint64_t> counts_;  // counts_[k]: how many values equal lowest_ + k
+  int lowest_ = 0;
+  std::uint64_t total_ = 0;
+};
 
 }  // namespace sim
