@@ -42,9 +42,7 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -54,6 +52,7 @@ import pandas as pd
 from scipy import stats as _scipy_stats
 
 from .load import load_results
+from .stats import welch_se_df
 
 DEFAULT_MARGIN = 0.25          # the equivalence margin, in replicate standard deviations of the exact path
 DEFAULT_ALPHA = 0.05
@@ -78,12 +77,10 @@ def welch_tost(a: np.ndarray, b: np.ndarray, half_width: float) -> tuple[float, 
     the difference's 90% interval (TOST at 5% is the 90% interval inside the
     margin). Welch's standard error and degrees of freedom."""
     difference = float(b.mean() - a.mean())
-    var_a, var_b = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    standard_error = math.sqrt(var_a + var_b)
+    standard_error, df = welch_se_df(a.var(ddof=1) / len(a), b.var(ddof=1) / len(b), len(a), len(b))
     if standard_error == 0.0:
         inside = abs(difference) < half_width or (difference == 0.0 and half_width == 0.0)
         return (0.0 if inside else 1.0), difference, difference
-    df = (var_a + var_b) ** 2 / (var_a ** 2 / (len(a) - 1) + var_b ** 2 / (len(b) - 1))
     p_below = _scipy_stats.t.sf((difference + half_width) / standard_error, df)
     p_above = _scipy_stats.t.sf((half_width - difference) / standard_error, df)
     spread = _scipy_stats.t.ppf(0.95, df) * standard_error
@@ -280,19 +277,6 @@ def format_report(table: pd.DataFrame, show_all: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_csv_atomically(table: pd.DataFrame, path: Path) -> None:
-    """The table as CSV, written beside its destination and renamed: never a half-written file."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
-    try:
-        with os.fdopen(handle, "w", newline="") as stream:
-            table.to_csv(stream, index=False)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _positive(kind):
     def parse(text: str):
         value = kind(text)
@@ -337,7 +321,8 @@ def main(argv=None) -> int:
         return 2
     sys.stdout.write(format_report(table, args.all))
     if args.csv:
-        write_csv_atomically(table, args.csv)
+        from .report import write_atomically  # the report's writer: never a half-written file (imported only when needed)
+        write_atomically(args.csv, table.to_csv(index=False))
     return 0 if table.attrs["verdict"] == "equivalent" else 1
 
 

@@ -212,14 +212,22 @@ def pairing_of(a: Results, b: Results) -> str:
     return "unpaired"
 
 
-def _welch(mean_a, var_a, n_a, mean_b, var_b, n_b):
-    """Difference b - a with Welch's t interval; variances are sample variances."""
-    ua, ub = var_a / n_a, var_b / n_b
-    diff = mean_b - mean_a
+def welch_se_df(ua: float, ub: float, n_a: int, n_b: int) -> tuple[float, float]:
+    """The standard error of a difference of two independent means, from each
+    mean's variance ua, ub (a sample variance / n), and its Welch-Satterthwaite
+    degrees of freedom (NaN when the standard error is 0)."""
     se = math.sqrt(ua + ub)
     if se == 0.0:
+        return se, math.nan
+    return se, (ua + ub) ** 2 / (ua ** 2 / (n_a - 1) + ub ** 2 / (n_b - 1))
+
+
+def _welch(mean_a, var_a, n_a, mean_b, var_b, n_b):
+    """Difference b - a with Welch's t interval; variances are sample variances."""
+    diff = mean_b - mean_a
+    se, df = welch_se_df(var_a / n_a, var_b / n_b, n_a, n_b)
+    if se == 0.0:
         return diff, diff, diff
-    df = (ua + ub) ** 2 / (ua ** 2 / (n_a - 1) + ub ** 2 / (n_b - 1))
     half = t975(df) * se
     return diff, diff - half, diff + half
 
@@ -230,12 +238,10 @@ def _log_rr_unpaired(mean_a, var_a, n_a, mean_b, var_b, n_b):
     if not (mean_a > 0 and mean_b > 0):
         return math.nan, math.nan, math.nan
     log_rr = math.log(mean_b) - math.log(mean_a)
-    ua, ub = var_a / (n_a * mean_a ** 2), var_b / (n_b * mean_b ** 2)
-    se = math.sqrt(ua + ub)
+    se, df = welch_se_df(var_a / (n_a * mean_a ** 2), var_b / (n_b * mean_b ** 2), n_a, n_b)
     if se == 0.0:
         rr = math.exp(log_rr)
         return rr, rr, rr
-    df = (ua + ub) ** 2 / (ua ** 2 / (n_a - 1) + ub ** 2 / (n_b - 1))
     half = t975(df) * se
     return math.exp(log_rr), math.exp(log_rr - half), math.exp(log_rr + half)
 
