@@ -106,6 +106,10 @@ sim::Plan plan_of(const std::vector<ModuleType>& modules) {
     context.measure_from(state.measure_from);  // summaries that are means of a series count from here
   };
   plan.start_day = [&state = *world] { state.start_day(); };
+  // The end-of-run snapshot is of the graph (professionals, volunteers and
+  // their ties); the mothers' columns, a third of an England run's memory, are
+  // freed first, so the two are never resident together.
+  plan.before_end_snapshot = [&state = *world] { state.mothers.release(); };
   plan.shared_state = std::move(world);
   return plan;
 }

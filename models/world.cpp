@@ -62,6 +62,12 @@ void Mothers::reserve_for_births(double births_per_day) {
   columns.reserve(static_cast<std::size_t>(stored));
 }
 
+void Mothers::release() {
+  first_id = end_id();
+  departed = 0;
+  columns.release();
+}
+
 Volunteers::Volunteers() {
   columns.attach<std::uint16_t>(locality, 0);
   columns.attach<std::uint8_t>(culture, 0);

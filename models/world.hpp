@@ -94,6 +94,8 @@ struct Mothers {
   // Room in every column for the most mothers stored at once when about
   // `births_per_day` are born a day and each is followed to 26 weeks.
   void reserve_for_births(double births_per_day);
+  // Stops following every mother and gives her columns' memory back (the run is over).
+  void release();
 
   // The departed prefix is dropped once it is this fraction of the stored entries (1/8):
   // the columns' peak length is then 8/7 of the mothers followed.

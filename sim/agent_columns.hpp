@@ -27,7 +27,8 @@ class AgentColumns {
                         [&column](std::size_t n) {
                           column.erase(column.begin(), column.begin() + static_cast<std::ptrdiff_t>(n));
                         },
-                        [&column](std::size_t n) { column.reserve(n); }});
+                        [&column](std::size_t n) { column.reserve(n); },
+                        [&column] { std::vector<T>().swap(column); }});
   }
 
   // Room for n agents in every column, and in every column attached later: a
@@ -50,6 +51,14 @@ class AgentColumns {
     count_ -= n;
   }
 
+  // No agents left, and every column's memory given back (not only emptied:
+  // clear() keeps the capacity): for a store no one reads any more.
+  void release() {
+    for (const auto& column : columns_) column.release();
+    count_ = 0;
+    reserved_ = 0;
+  }
+
   [[nodiscard]] std::size_t count() const { return count_; }
   [[nodiscard]] std::size_t columns() const { return columns_.size(); }
 
@@ -58,6 +67,7 @@ class AgentColumns {
     std::function<void()> append;
     std::function<void(std::size_t)> erase_front;
     std::function<void(std::size_t)> reserve;
+    std::function<void()> release;
   };
   std::vector<Column> columns_;
   std::size_t count_ = 0;

@@ -81,6 +81,7 @@ class Module {
   void finalize(RunContext& context) { on_finalize(context); }
   // Between days or after finalize: the agents' state as table columns,
   // without changing it (the end-of-run snapshot, the web page's graph view).
+  // At the end of a run, the state the plan's before_end_snapshot freed is gone.
   void snapshot(RunContext& context) const { on_snapshot(context); }
   // Between days: more of the agents' state, for a live view only (the web
   // page's world view); never stored in a results file, so it may be large.
@@ -106,11 +107,17 @@ class Module {
 // engine calls set_up once (the shared state built from the run's
 // parameters, before any module initializes), start_day at the start of
 // every day (the day's events and counters cleared, before any module
-// steps), then each module's step, then each module's record.
+// steps), then each module's step, then each module's record; after the
+// last day each module's finalize, then, for a run that ends with a
+// snapshot, before_end_snapshot and the snapshot.
 struct Plan {
   std::shared_ptr<void> shared_state;  // owned here so modules can hold references to it
   std::function<void(RunContext&)> set_up;
   std::function<void()> start_day;
+  // Frees the shared state that no module's snapshot reads, so that it is not
+  // resident beside the end-of-run snapshot (a run's last large allocation).
+  // A run that ends without a snapshot keeps its state readable to the end.
+  std::function<void()> before_end_snapshot;
   std::vector<std::unique_ptr<Module>> modules;
 
   // "1. demography  births, initiation, leaving at 26 weeks" ... with each module's reads and writes.

@@ -80,7 +80,10 @@ RunResult SteppedRun::finish(bool with_snapshot) {
   finished_ = true;
   for (auto& module : plan_.modules) module->finalize(context_);
   compute_series_means();
-  if (with_snapshot) result_.snapshot = snapshot();
+  if (with_snapshot) {
+    if (plan_.before_end_snapshot) plan_.before_end_snapshot();
+    result_.snapshot = snapshot();
+  }
   return std::move(result_);
 }
 

@@ -50,3 +50,25 @@ TEST_CASE("reserved room reaches every column, those attached later too, and app
   columns.reserve(10);  // never shrinks
   CHECK(id.capacity() >= 1000);
 }
+
+TEST_CASE("a released store gives every column's memory back and can grow again") {
+  std::vector<int> id;
+  std::vector<double> score;
+  sim::AgentColumns columns;
+  columns.attach(id, -1);
+  columns.reserve(1000);
+  columns.attach(score, 0.5);
+  for (int i = 0; i < 10; ++i) columns.append();
+  columns.release();
+  CHECK(columns.count() == 0);
+  CHECK(id.empty());
+  CHECK(id.capacity() == 0);  // clear() would have kept it
+  CHECK(score.capacity() == 0);
+  std::vector<std::uint8_t> flag;
+  columns.attach<std::uint8_t>(flag, 7);  // the release dropped the reserve too
+  CHECK(flag.capacity() == 0);
+  columns.append();
+  CHECK(id == std::vector<int>{-1});
+  CHECK(score == std::vector<double>{0.5});
+  CHECK(flag == std::vector<std::uint8_t>{7});
+}
