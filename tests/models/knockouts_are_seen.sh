@@ -2,7 +2,7 @@
 # The knock-out check (issue 13, D): for every mechanism the model declares,
 # the science tests (tests/models/test_*science*.cpp and test_patterns.cpp)
 # run with that mechanism switched off in every run they build
-# (PPISIM_TEST_KNOCKOUT, tests/main.cpp); the check fails if any knock-out
+# (PPISIM_TEST_KNOCKOUT, tests/knockouts_from_environment.cpp); the check fails if any knock-out
 # passes them all, for then no test sees that mechanism.
 #
 # One failing test is enough to see a knock-out, so each mechanism first runs
