@@ -10,10 +10,14 @@
 // A mother in a difficulty episode has her hazards multiplied by
 // difficulties.hazard_ratio; the others have the episode-free hazards that
 // keep the survey's curve as the usual-care mean (difficulties.hpp).
+// numerics.feeding_exits chooses how the daily chances are drawn: a draw for
+// every breastfeeding mother every day (the reference), or thinned candidate
+// days (CandidateCalendar below), the same process from other draws.
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "models/declare.hpp"
 #include "models/difficulties.hpp"
@@ -25,11 +29,15 @@
 namespace models {
 namespace {
 
+// How a breastfeeding mother's daily chance of leaving her state is drawn (numerics.feeding_exits).
+enum class FeedingExits { daily_draws, thinned };
+
 struct FeedingParameters {
   double any_effect;  // mothers.confidence.effect
   double exclusive_effect;  // mothers.confidence.exclusive_effect
   double confidence_decay;  // mothers.confidence.decay
   bool separate_exits;  // mechanism separate_exit_effects
+  FeedingExits exits;  // numerics.feeding_exits
 };
 
 sim::ParameterBlock<FeedingParameters> declare_feeding_parameters() {
@@ -62,6 +70,15 @@ sim::ParameterBlock<FeedingParameters> declare_feeding_parameters() {
   block.bind(&FeedingParameters::confidence_decay, daily_rate("mothers.confidence.decay", 0.05,
                    "How fast confidence gained from support decays back to 0 (usual care)",
                    assumption("support wears off over about three weeks")));
+  block.choice(&FeedingParameters::exits,
+               {.path = "numerics.feeding_exits", .default_value = std::string("daily_draws"),
+                .description = "How each breastfeeding mother's daily chance of leaving her state is drawn: a draw "
+                               "every day (daily_draws, the reference), or her next candidate day drawn ahead from a "
+                               "bound of her hazard and kept with chance true / bound (thinned: the same process "
+                               "from other draws, with work only on candidate days)",
+                .source = setting("numerical method; thinned is checked against daily_draws for statistical "
+                                  "equivalence by tests/analysis/test_thinned_feeding_exits.py")},
+               {{"daily_draws", FeedingExits::daily_draws}, {"thinned", FeedingExits::thinned}});
   return block;
 }
 
@@ -70,6 +87,58 @@ const sim::ParameterBlock<FeedingParameters>& feeding_parameters() {
   return block;
 }
 
+
+// Thinned exits (numerics.feeding_exits: thinned). A breastfeeding mother's
+// daily hazard of leaving her state is at most her state's episode-free
+// hazard times the episode ratio (support only lowers it), the bound. Her
+// next candidate day is drawn ahead, by inverting the bound's cumulative
+// hazard, as if she drew a Bernoulli of the bound's chance every day; on a
+// candidate day her first uniform is scaled by the bound's chance, so she
+// leaves with chance true / bound. Each day's chance of leaving is then the
+// true one, as with a draw every day: the same process from other draws.
+class CandidateCalendar {
+ public:
+  void configure(const EpisodeHazards& hazards) {
+    const std::array<const std::vector<double>*, 2> tables{&hazards.partial_hazard, &hazards.exclusive_hazard};
+    for (std::size_t state = 0; state < 2; ++state) {
+      const auto& table = *tables[state];
+      chance_[state].assign(table.size(), 0.0);
+      cumulative_[state].assign(table.size(), 0.0);
+      for (std::size_t age = 1; age < table.size(); ++age) {  // no exit on the birth day (age 0)
+        const double bound = table[age] * hazards.hazard_ratio;
+        chance_[state][age] = 1.0 - std::exp(-bound);
+        cumulative_[state][age] = cumulative_[state][age - 1] + bound;
+      }
+    }
+    days_.assign(chance_[0].size() + 1, {});  // a candidate is at most a follow-up ahead
+  }
+
+  // The bound's chance of leaving at `age` for an exclusive (or partial) mother.
+  [[nodiscard]] double bound_chance(bool exclusive, int age) const {
+    return chance_[exclusive][static_cast<std::size_t>(age)];
+  }
+
+  // Her first candidate day after `after_age` (drawn with `exponential`, a
+  // standard exponential draw), if she reaches one while followed.
+  void schedule(std::int32_t id, std::int32_t birth_day, int after_age, bool exclusive, double exponential) {
+    const auto& cumulative = cumulative_[exclusive];
+    const double target = cumulative[static_cast<std::size_t>(after_age)] + exponential;
+    const auto at = std::lower_bound(cumulative.begin() + after_age + 1, cumulative.end(), target);
+    if (at == cumulative.end()) return;  // no candidate before she leaves at 26 weeks
+    const auto day = static_cast<std::size_t>(birth_day + (at - cumulative.begin()));
+    days_[day % days_.size()].push_back(id);
+  }
+
+  // The mothers whose candidate day is `day`, handed over with their list's
+  // memory: each day's list keeping the most it ever held cost 5 MiB at England.
+  [[nodiscard]] std::vector<std::int32_t> take(int day) {
+    return std::exchange(days_[static_cast<std::size_t>(day) % days_.size()], {});
+  }
+
+ private:
+  std::array<std::vector<double>, 2> chance_, cumulative_;  // [partial, exclusive][age]
+  std::vector<std::vector<std::int32_t>> days_;  // mother ids due, by day modulo the ring's length
+};
 
 class FeedingTransitions final : public sim::Module {
  public:
@@ -95,11 +164,11 @@ class FeedingTransitions final : public sim::Module {
                          .midwives = world_.parameters.midwives > 0,
                          .health_visitors = world_.parameters.health_visitors > 0};
     hazards_ = derive_episode_hazards(difficulty_parameters(parameters), world_.curve, care);
+    thinned_ = values.exits == FeedingExits::thinned;
+    if (thinned_) calendar_.configure(hazards_);
+    scheduled_until_ = world_.mothers.first_id;
   }
 
-  // Confidence first decays towards 0 (usual care) for every mother; then
-  // each breastfeeding mother past her birth day draws her transition. Mothers
-  // go in chunks so that their draws' Philox blocks are generated together.
   struct Band {
     std::size_t mothers = 0, any = 0, exclusive = 0;
   };
@@ -136,7 +205,14 @@ class FeedingTransitions final : public sim::Module {
     context.record(series_.confidence, followed > 0 ? confidence / followed : std::nan(""));
   }
 
+  // A draw every day: confidence first decays towards 0 (usual care) for every mother; then
+  // each breastfeeding mother past her birth day draws her transition. Mothers
+  // go in chunks so that their draws' Philox blocks are generated together.
   void on_step(sim::RunContext& context) override {
+    if (thinned_) {
+      step_thinned(context);
+      return;
+    }
     const int day = context.day();
     auto& mothers = world_.mothers;
     sim::DrawsBatch batch(context.random(), stream::feeding, static_cast<std::uint32_t>(day));
@@ -160,15 +236,73 @@ class FeedingTransitions final : public sim::Module {
       const double keep = keep_;  // a local: stores to confidence cannot change it
       for (std::size_t j = 0; j < n; ++j) confidence[j] *= keep;  // no branch: vectorises
       batch.generate();
-      for (std::size_t k = 0; k < batch.size(); ++k) transition(deciding[k], day, deciding_gained[k], batch.draws(k));
+      for (std::size_t k = 0; k < batch.size(); ++k) {
+        sim::Draws draws = batch.draws(k);
+        const double u = draws.uniform();
+        transition(deciding[k], day, deciding_gained[k], u, draws);
+      }
     }
   }
 
-  // The first uniform decides whether she leaves her state; an exclusive
-  // mother who leaves draws a second for where to. Her exits are competing
-  // hazards: exclusive -> none h q R_any, exclusive -> partial h (1 - q) R_excl,
-  // partial -> none h R_any (h the curve's hazard, q its exit_to_none).
-  void transition(std::size_t i, int day, double gained, sim::Draws draws) {
+  // Thinned exits: only the mothers whose candidate day is today decide, with
+  // their confidence at the start of the day (read before it decays).
+  void step_thinned(sim::RunContext& context) {
+    const int day = context.day();
+    auto& mothers = world_.mothers;
+    schedule_arrivals(context, day);
+    // In the order they were scheduled: the draws are keyed, so the order changes no number
+    // (sorting them cost more than it saved; fetching ahead is what the scattered reads need).
+    auto due = calendar_.take(day);
+    for (std::size_t k = 0; k < due.size(); ++k) {
+      if (k + kDueAhead < due.size()) prefetch_columns(mothers.index(due[k + kDueAhead]));  // they are scattered
+      const std::int32_t id = due[k];
+      const std::size_t i = mothers.index(id);
+      const bool exclusive = mothers.feeding[i] == Feeding::exclusive;
+      const int age = day - mothers.birth_day[i];
+      sim::Draws draws = context.random().draws(stream::feeding, static_cast<std::uint32_t>(id), static_cast<std::uint32_t>(day));
+      const double u = draws.uniform() * calendar_.bound_chance(exclusive, age);
+      transition(i, day, mothers.confidence[i], u, draws);
+      if (mothers.feeding[i] != Feeding::none) schedule(context, i, age, day);
+    }
+    const double keep = keep_;
+    for (std::size_t i = mothers.departed; i < mothers.count(); ++i) mothers.confidence[i] *= keep;
+  }
+
+  static constexpr std::size_t kDueAhead = 8;
+  void prefetch_columns(std::size_t i) const {
+    const auto& mothers = world_.mothers;
+    __builtin_prefetch(&mothers.birth_day[i]);
+    __builtin_prefetch(&mothers.confidence[i]);
+    __builtin_prefetch(&mothers.feeding[i]);
+    __builtin_prefetch(&mothers.difficulty[i]);
+  }
+
+  // Mothers who arrived since the last step (today's newborns; on the first
+  // day, any the world started with): their first candidate day. One past
+  // her birth day decides today, as with a draw every day, so she is
+  // scheduled from yesterday's age.
+  void schedule_arrivals(sim::RunContext& context, int day) {
+    auto& mothers = world_.mothers;
+    const std::size_t first = mothers.index(std::max(scheduled_until_, mothers.first_id + static_cast<std::int64_t>(mothers.departed)));
+    for (std::size_t i = first; i < mothers.count(); ++i)
+      if (mothers.feeding[i] != Feeding::none) schedule(context, i, std::max(day - mothers.birth_day[i] - 1, 0), day);
+    scheduled_until_ = mothers.end_id();
+  }
+
+  // Her next candidate day after `after_age`, drawn today in her current state.
+  void schedule(sim::RunContext& context, std::size_t i, int after_age, int day) {
+    auto& mothers = world_.mothers;
+    const auto id = static_cast<std::int32_t>(mothers.first_id + static_cast<std::int64_t>(i));
+    const double u = context.random().uniform(stream::feeding_schedule, static_cast<std::uint32_t>(id), static_cast<std::uint32_t>(day));
+    calendar_.schedule(id, mothers.birth_day[i], after_age, mothers.feeding[i] == Feeding::exclusive, -std::log1p(-u));
+  }
+
+  // The first uniform, u, decides whether she leaves her state (she leaves
+  // when u is below the chance); an exclusive mother who leaves draws a second
+  // for where to. Her exits are competing hazards: exclusive -> none h q R_any,
+  // exclusive -> partial h (1 - q) R_excl, partial -> none h R_any (h the
+  // curve's hazard, q its exit_to_none).
+  void transition(std::size_t i, int day, double gained, double u, sim::Draws& draws) {
     auto& mothers = world_.mothers;
     const auto& curve = world_.curve;
     const auto age = static_cast<std::size_t>(day - mothers.birth_day[i]);
@@ -177,7 +311,6 @@ class FeedingTransitions final : public sim::Module {
     const std::array<const double*, 2> hazards{hazards_.partial_hazard.data(), hazards_.exclusive_hazard.data()};
     const std::array<double, 2> episode{1.0, hazards_.hazard_ratio};
     const double hazard = hazards[exclusive][age] * episode[mothers.difficulty[i] != Difficulty::none];
-    const double u = draws.uniform();
     if (screened_out(u, hazard, gained)) return;
     const double any = gained == 0.0 ? 1.0 : std::exp(-any_effect_ * gained);
     if (!exclusive) {
@@ -207,6 +340,9 @@ class FeedingTransitions final : public sim::Module {
   } series_{};  // where this module records (looked up in the catalog)
   EpisodeHazards hazards_;  // the curve's hazards with episodes redistributing them
   double any_effect_ = 0.0, exclusive_effect_ = 0.0, keep_ = 1.0;
+  bool thinned_ = false;  // numerics.feeding_exits: thinned
+  CandidateCalendar calendar_;  // thinned: who decides on which day
+  std::int64_t scheduled_until_ = 0;  // thinned: mothers from this id on have no candidate day yet
 };
 
 }  // namespace

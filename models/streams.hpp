@@ -27,6 +27,7 @@ enum : std::uint32_t {
   difficulty_peer,    // agent: mother id; resolving at a peer contact
   mother_ties,        // agent: mother id; her community ties on arrival
   word_of_mouth,      // agent: id of the supported mother who tells; slot: her tie
+  feeding_schedule,   // agent: mother id; day: the day her next candidate day for a feeding exit is drawn (thinned exits)
 };
 
 }  // namespace models::stream

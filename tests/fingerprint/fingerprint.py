@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The fingerprint of ppisim's numbers: every summary outcome of every run,
 and a hash of every daily series, parameter column and snapshot column, for
-every scenario in scenarios/ and the quick Morris sweep, at a fixed seed.
+every scenario in scenarios/, the quick Morris sweep and each numerical
+variant (VARIANTS), at a fixed seed.
 
     tests/fingerprint/fingerprint.py            # compare with the committed baseline; exit 1 and a per-key diff if it moved
     tests/fingerprint/fingerprint.py --update   # rewrite the baseline (then paste the diff into the commit message)
@@ -32,6 +33,11 @@ BASELINE = Path(__file__).with_name("fingerprint.yaml")
 SEED = 2026
 REPLICATES = 4
 SWEEPS = ["scenarios/experiments/quick_morris.yaml"]
+# Numerical options whose numbers differ from the default path's (other draws, the same model): each
+# pinned on a scenario of its own, so that a change to the option's code shows here too.
+VARIANTS = {
+    "breastfriends_thinned_feeding_exits": ["scenarios/breastfriends.yaml", "--set", "numerics.feeding_exits=thinned"],
+}
 
 
 def binary() -> str:
@@ -89,13 +95,15 @@ def run(arguments: list[str]) -> None:
 
 
 def measure() -> dict:
-    result: dict = {"seed": SEED, "replicates": REPLICATES, "scenarios": {}, "sweeps": {}}
+    result: dict = {"seed": SEED, "replicates": REPLICATES, "scenarios": {}, "sweeps": {}, "variants": {}}
+    runs = {Path(scenario).stem: [scenario] for scenario in scenarios()}
     with tempfile.TemporaryDirectory() as directory:
-        for scenario in scenarios():
-            out = Path(directory) / (Path(scenario).stem + ".h5")
-            run(["run", scenario, "-o", str(out), "--seed", str(SEED), "--replicates", str(REPLICATES),
-                 "--threads", "2", "--quiet", "--force"])
-            result["scenarios"][Path(scenario).stem] = describe(out)
+        for group, named in (("scenarios", runs), ("variants", VARIANTS)):
+            for name, (scenario, *options) in named.items():
+                out = Path(directory) / (name + ".h5")
+                run(["run", scenario, *options, "-o", str(out), "--seed", str(SEED), "--replicates", str(REPLICATES),
+                     "--threads", "2", "--quiet", "--force"])
+                result[group][name] = describe(out)
         for sweep in SWEEPS:
             out = Path(directory) / (Path(sweep).stem + ".h5")
             run(["sweep", sweep, "-o", str(out), "--threads", "2", "--quiet", "--force"])

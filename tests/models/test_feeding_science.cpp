@@ -53,6 +53,15 @@ TEST_CASE("usual care alone follows the closed form of the feeding hazards") {
   check_against_closed_form(no_support_effects(false), 11);
 }
 
+// The thinned exits draw other numbers for the same process: with difficulty
+// episodes on, a mother's true hazard is below the bound most days, so the
+// acceptance step is exercised, not only the candidate days.
+TEST_CASE("thinned feeding exits follow the closed form of the feeding hazards too") {
+  auto p = no_support_effects(false);
+  sim::apply_override(p, "numerics.feeding_exits=thinned");
+  check_against_closed_form(p, 11);
+}
+
 TEST_CASE("peer contacts with no effect leave the feeding curve unchanged") {
   const auto p = no_support_effects(true);
   check_against_closed_form(p, 12);
