@@ -109,6 +109,7 @@ void run_jobs(std::size_t count, const std::function<RunJob(std::size_t)>& make_
     return planned > 0 ? static_cast<double>(days_done.load()) / planned * begun : 0.0;
   };
   try {
+    if (options.alongside_first_runs) options.alongside_first_runs();
     for (std::size_t position = 0; position < count;) {
       Done done;
       if (queue.pop(position, done, std::chrono::milliseconds(100))) {

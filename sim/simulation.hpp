@@ -32,6 +32,9 @@ struct RunOptions {
   int threads = 1;
   const std::atomic<bool>* stop = nullptr;                  // checked once a simulated day
   std::function<void(double done_fraction)> on_progress;    // called from the calling thread
+  // Called once on the calling thread as soon as the workers have started, before the
+  // first result is consumed: set-up that can overlap the first runs (a results file).
+  std::function<void()> alongside_first_runs;
 };
 
 // Runs one simulation to the end.

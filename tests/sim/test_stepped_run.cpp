@@ -3,7 +3,10 @@
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
+#include "sim/simulation.hpp"
 #include "sim/stepped_run.hpp"
 
 namespace {
@@ -150,4 +153,33 @@ TEST_CASE("the engine times each module's step when asked, and the timing change
   REQUIRE(seconds.size() == 1);
   CHECK(seconds[0] >= 0.0);
   CHECK(same_bits(timed.result().series, untimed.result().series));
+}
+
+// run_all's set-up that overlaps the first runs (the results file, cli/run_command.cpp): once,
+// on the calling thread, before any result is consumed; and if it fails, the call fails.
+TEST_CASE("run_all calls alongside_first_runs once on the calling thread before the first result") {
+  const sim::ParameterRegistry registry;
+  const sim::ParameterSet parameters(registry);
+  std::vector<sim::RunRequest> requests;
+  for (std::uint64_t r = 0; r < 6; ++r) requests.push_back({r, 100 + r, &parameters});
+  sim::RunOptions options;
+  options.days = 30;
+  options.threads = 2;
+  int calls = 0;
+  std::thread::id called_on;
+  std::vector<bool> set_up_before;
+  options.alongside_first_runs = [&] {
+    ++calls;
+    called_on = std::this_thread::get_id();
+  };
+  sim::run_all(requests, toy_plan, toy_catalog(), options, [&](sim::RunResult&&) { set_up_before.push_back(calls == 1); });
+  CHECK(calls == 1);
+  CHECK(called_on == std::this_thread::get_id());
+  CHECK(set_up_before == std::vector<bool>(6, true));
+
+  options.alongside_first_runs = [] { throw std::runtime_error("disk full"); };
+  int consumed = 0;
+  CHECK_THROWS_WITH(sim::run_all(requests, toy_plan, toy_catalog(), options, [&](sim::RunResult&&) { ++consumed; }),
+                    "disk full");
+  CHECK(consumed == 0);
 }
