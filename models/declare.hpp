@@ -16,6 +16,11 @@ inline sim::Source data(std::string reference) { return {sim::Provenance::data, 
 inline sim::Source calibrated(std::string target) { return {sim::Provenance::calibrated, std::move(target)}; }
 inline sim::Source assumption(std::string rationale) { return {sim::Provenance::assumption, std::move(rationale)}; }
 inline sim::Source setting(std::string note) { return {sim::Provenance::setting, std::move(note)}; }
+// A numerical choice whose other way draws other random numbers for the same process.
+inline sim::Source equivalent_formulation(const std::string& other_way) {
+  return setting("numerical method; " + other_way + " is checked against daily_draws for statistical equivalence "
+                 "by tests/analysis/test_scheduled_draws.py");
+}
 
 // A share in [0, 1].
 inline sim::ParameterSpec share(std::string path, double value, std::string description, sim::Source source,

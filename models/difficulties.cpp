@@ -18,7 +18,9 @@
 #include "models/modules.hpp"
 #include "models/parameters.hpp"
 #include "models/streams.hpp"
+#include "sim/day_calendar.hpp"
 #include "sim/quantity.hpp"
+#include "sim/sparse_scan.hpp"
 
 namespace models {
 namespace {
@@ -110,6 +112,14 @@ sim::ParameterBlock<DifficultyParameters> declare_block() {
          share("difficulties.kinds.pain", 0.31,
                "Share of episodes that are pain (breasts or nipples); the rest are perceived low supply",
                assumption(std::string("22 of 72; low supply 17 of 72; ") + kReasons)));
+  b.choice(&DifficultyParameters::course,
+           {.path = "numerics.difficulty_course", .default_value = std::string("daily_draws"),
+            .description = "How episodes' onsets and their resolving on their own are drawn: a draw for every "
+                           "breastfeeding mother every day (daily_draws, the reference), or each mother's next onset "
+                           "day and each episode's day of resolving on its own drawn ahead from the same daily "
+                           "chances (scheduled: the same process from other draws, with work only on those days)",
+            .source = equivalent_formulation("scheduled")},
+           {{"daily_draws", DifficultyCourse::daily_draws}, {"scheduled", DifficultyCourse::scheduled}});
   return b;
 }
 
@@ -213,6 +223,7 @@ void resolve_difficulty(World& world, std::size_t i, int day, Resolver who) {
   }
   mothers.difficulty[i] = Difficulty::none;
   mothers.difficulty_ended[i] = day;
+  world.today.episodes_ended.push_back(mothers.first_id + static_cast<std::int64_t>(i));
 }
 
 namespace {
@@ -240,6 +251,8 @@ class Difficulties final : public sim::Module {
                 c.summary_index("difficulties_resolved_by_peer_share"),
                 c.summary_index("difficulties_resolved_on_own_share"),
                 c.summary_index("difficulties_ended_by_stopping_share")};
+    scheduled_ = parameters_.course == DifficultyCourse::scheduled;
+    if (scheduled_) configure_schedule();
   }
 
   void on_step(sim::RunContext& context) override {
@@ -249,6 +262,10 @@ class Difficulties final : public sim::Module {
     auto& tally = world_.difficulty_tally;
     for (std::size_t i = mothers.first_born_from(day); i < mothers.count(); ++i)
       tally.starters += world_.measured(day) && mothers.feeding[i] != Feeding::none;
+    if (scheduled_) {
+      step_scheduled(context, day);
+      return;
+    }
     // Mothers go in chunks so that their draws' Philox blocks are generated
     // together (as in feeding.cpp); each mother's draws are still her own keyed ones.
     sim::DrawsBatch batch(context.random(), stream::difficulty_course, static_cast<std::uint32_t>(day));
@@ -289,6 +306,94 @@ class Difficulties final : public sim::Module {
       start(i, day, age, draws.uniform());
     }
   }
+
+  // Scheduled course (numerics.difficulty_course: scheduled). A breastfeeding
+  // mother with no episode draws the day her next one starts, from the onset
+  // chances by age, when she becomes able to have one (the day after her
+  // birth, or after her last episode ended); an episode draws the day it
+  // resolves on its own when it starts. Each is the first day a draw every day
+  // would have succeeded on, so the process is the same; only those days cost
+  // work. Entries made stale (she stopped, or another ended her episode) are
+  // skipped when due.
+  struct Resolution {
+    std::int32_t mother;  // id
+    std::int32_t since;   // the day her episode began
+  };
+
+  void configure_schedule() {
+    onset_cumulative_.assign(kAge6Months + 1, 0.0);
+    for (int age = 1; age <= kAge6Months; ++age)
+      onset_cumulative_[static_cast<std::size_t>(age)] =
+          onset_cumulative_[static_cast<std::size_t>(age - 1)] - std::log1p(-onset_chance(parameters_, age));
+    onsets_.reset(kAge6Months + 1);
+    resolutions_.reset(kAge6Months + 1);
+    scheduled_until_ = world_.mothers.first_id;
+  }
+
+  void step_scheduled(sim::RunContext& context, int day) {
+    auto& mothers = world_.mothers;
+    schedule_arrivals(context, day);
+    // Stopped during an episode (feeding comes after this module: she stopped yesterday).
+    sim::for_each_present(mothers.difficulty.data(), Difficulty::none, mothers.departed, mothers.count(), [&](std::size_t i) {
+      if (mothers.feeding[i] == Feeding::none) resolve_difficulty(world_, i, day, Resolver::stopped);
+    });
+    const auto followed_from = mothers.first_id + static_cast<std::int64_t>(mothers.departed);
+    for (const auto& [id, since] : resolutions_.take(day)) {
+      if (id < followed_from) continue;
+      const std::size_t i = mothers.index(id);
+      if (mothers.difficulty[i] != Difficulty::none && mothers.difficulty_since[i] == since)
+        resolve_difficulty(world_, i, day, Resolver::on_own);
+    }
+    for (const std::int32_t id : onsets_.take(day)) {
+      if (id < followed_from) continue;
+      const std::size_t i = mothers.index(id);
+      if (mothers.feeding[i] == Feeding::none || mothers.difficulty[i] != Difficulty::none) continue;
+      const int age = day - mothers.birth_day[i];
+      start(i, day, age, context.random().uniform(stream::difficulty_course, static_cast<std::uint32_t>(id), static_cast<std::uint32_t>(day)));
+      schedule_resolution(context, i, day);
+    }
+    // Those whose episode ended today (here or at a professional contact), still breastfeeding: from tomorrow.
+    for (const auto id : world_.today.episodes_ended) {
+      if (id < followed_from) continue;
+      const std::size_t i = mothers.index(id);
+      if (mothers.feeding[i] != Feeding::none) schedule_onset(context, i, day - mothers.birth_day[i], day);
+    }
+  }
+
+  // Mothers who arrived since the last step (today's newborns; on the first
+  // day, any the world started with): their first onset day, from yesterday's
+  // age, so that one past her birth day can start an episode today, as with a
+  // draw every day.
+  void schedule_arrivals(sim::RunContext& context, int day) {
+    auto& mothers = world_.mothers;
+    const auto followed_from = mothers.first_id + static_cast<std::int64_t>(mothers.departed);
+    for (std::size_t i = mothers.index(std::max(scheduled_until_, followed_from)); i < mothers.count(); ++i)
+      if (mothers.feeding[i] != Feeding::none && mothers.difficulty[i] == Difficulty::none)
+        schedule_onset(context, i, std::max(day - mothers.birth_day[i] - 1, 0), day);
+    scheduled_until_ = mothers.end_id();
+  }
+
+  void schedule_onset(sim::RunContext& context, std::size_t i, int after_age, int day) {
+    const auto id = static_cast<std::uint32_t>(world_.mothers.first_id + static_cast<std::int64_t>(i));
+    const double u = context.random().uniform(stream::difficulty_schedule, id, static_cast<std::uint32_t>(day), kOnsetSlot);
+    const auto age = sim::first_day_reaching(onset_cumulative_, static_cast<std::size_t>(after_age), -std::log1p(-u));
+    if (age < onset_cumulative_.size())
+      onsets_.schedule(world_.mothers.birth_day[i] + static_cast<int>(age), static_cast<std::int32_t>(id));
+  }
+
+  // The first day after `day` on which a daily chance p succeeds: 1 + a geometric number of days.
+  void schedule_resolution(sim::RunContext& context, std::size_t i, int day) {
+    const double p = parameters_.self_resolution;
+    if (p <= 0.0) return;
+    const auto id = static_cast<std::uint32_t>(world_.mothers.first_id + static_cast<std::int64_t>(i));
+    const double u = context.random().uniform(stream::difficulty_schedule, id, static_cast<std::uint32_t>(day), kResolutionSlot);
+    const double wait = p >= 1.0 ? 1.0 : 1.0 + std::floor(std::log1p(-u) / std::log1p(-p));
+    const int last_day = world_.mothers.birth_day[i] + kAge6Months;  // she is followed to here
+    if (wait <= static_cast<double>(last_day - day))
+      resolutions_.schedule(day + static_cast<int>(wait), {static_cast<std::int32_t>(id), day});
+  }
+
+  static constexpr std::uint16_t kOnsetSlot = 0, kResolutionSlot = 1;
 
   // Today's peer contacts (peer_support.cpp): the chance of resolving grows
   // with the volunteer's skill and is lower across cultures (F4).
@@ -350,6 +455,11 @@ class Difficulties final : public sim::Module {
   World& world_;
   DifficultyParameters parameters_{};
   PeerContactQuality quality_;
+  bool scheduled_ = false;  // numerics.difficulty_course: scheduled
+  std::vector<double> onset_cumulative_;  // scheduled: the onset hazards summed by age
+  sim::DayCalendar<std::int32_t> onsets_;  // scheduled: mother ids by the day an episode starts
+  sim::DayCalendar<Resolution> resolutions_;  // scheduled: episodes by the day they resolve on their own
+  std::int64_t scheduled_until_ = 0;  // scheduled: mothers from this id on have not been seen yet
   struct SeriesIndices {
     std::size_t onsets, ongoing, by_professional, by_peer, on_own, stopped;
   } series_{};

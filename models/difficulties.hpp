@@ -23,6 +23,9 @@
 
 namespace models {
 
+// How episodes' onsets and resolutions on their own are drawn (numerics.difficulty_course).
+enum class DifficultyCourse { daily_draws, scheduled };
+
 struct DifficultyParameters {
   // Mechanisms (switches mechanisms.NAME, declared in difficulties.cpp).
   bool episodes;                     // difficulty_episodes
@@ -41,6 +44,7 @@ struct DifficultyParameters {
   double knowledge_gain;             // difficulties.knowledge_gain
   double peer_resolution;            // difficulties.peer_resolution (per contact, fully skilled, same culture)
   double latch_share, pain_share;    // difficulties.kinds: shares of latch and pain (the rest: low supply)
+  DifficultyCourse course;           // numerics.difficulty_course
 };
 
 DifficultyParameters difficulty_parameters(const sim::ParameterSet& parameters);

@@ -17,11 +17,11 @@
 #include <array>
 #include <cmath>
 #include <string>
-#include <utility>
 
 #include "models/declare.hpp"
 #include "models/difficulties.hpp"
 #include "models/modules.hpp"
+#include "sim/day_calendar.hpp"
 #include "sim/statistics.hpp"
 #include "models/parameters.hpp"
 #include "models/streams.hpp"
@@ -76,8 +76,7 @@ sim::ParameterBlock<FeedingParameters> declare_feeding_parameters() {
                                "every day (daily_draws, the reference), or her next candidate day drawn ahead from a "
                                "bound of her hazard and kept with chance true / bound (thinned: the same process "
                                "from other draws, with work only on candidate days)",
-                .source = setting("numerical method; thinned is checked against daily_draws for statistical "
-                                  "equivalence by tests/analysis/test_thinned_feeding_exits.py")},
+                .source = equivalent_formulation("thinned")},
                {{"daily_draws", FeedingExits::daily_draws}, {"thinned", FeedingExits::thinned}});
   return block;
 }
@@ -110,7 +109,7 @@ class CandidateCalendar {
         cumulative_[state][age] = cumulative_[state][age - 1] + bound;
       }
     }
-    days_.assign(chance_[0].size() + 1, {});  // a candidate is at most a follow-up ahead
+    due_.reset(chance_[0].size());  // a candidate is at most a follow-up ahead
   }
 
   // The bound's chance of leaving at `age` for an exclusive (or partial) mother.
@@ -121,23 +120,16 @@ class CandidateCalendar {
   // Her first candidate day after `after_age` (drawn with `exponential`, a
   // standard exponential draw), if she reaches one while followed.
   void schedule(std::int32_t id, std::int32_t birth_day, int after_age, bool exclusive, double exponential) {
-    const auto& cumulative = cumulative_[exclusive];
-    const double target = cumulative[static_cast<std::size_t>(after_age)] + exponential;
-    const auto at = std::lower_bound(cumulative.begin() + after_age + 1, cumulative.end(), target);
-    if (at == cumulative.end()) return;  // no candidate before she leaves at 26 weeks
-    const auto day = static_cast<std::size_t>(birth_day + (at - cumulative.begin()));
-    days_[day % days_.size()].push_back(id);
+    const auto age = sim::first_day_reaching(cumulative_[exclusive], static_cast<std::size_t>(after_age), exponential);
+    if (age < cumulative_[exclusive].size()) due_.schedule(birth_day + static_cast<int>(age), id);
   }
 
-  // The mothers whose candidate day is `day`, handed over with their list's
-  // memory: each day's list keeping the most it ever held cost 5 MiB at England.
-  [[nodiscard]] std::vector<std::int32_t> take(int day) {
-    return std::exchange(days_[static_cast<std::size_t>(day) % days_.size()], {});
-  }
+  // The mothers whose candidate day is `day`.
+  [[nodiscard]] std::vector<std::int32_t> take(int day) { return due_.take(day); }
 
  private:
   std::array<std::vector<double>, 2> chance_, cumulative_;  // [partial, exclusive][age]
-  std::vector<std::vector<std::int32_t>> days_;  // mother ids due, by day modulo the ring's length
+  sim::DayCalendar<std::int32_t> due_;  // mother ids by candidate day
 };
 
 class FeedingTransitions final : public sim::Module {

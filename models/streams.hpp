@@ -28,6 +28,7 @@ enum : std::uint32_t {
   mother_ties,        // agent: mother id; her community ties on arrival
   word_of_mouth,      // agent: id of the supported mother who tells; slot: her tie
   feeding_schedule,   // agent: mother id; day: the day her next candidate day for a feeding exit is drawn (thinned exits)
+  difficulty_schedule,  // agent: mother id; day: the day drawn; slot 0: her next onset day, 1: her episode's day of resolving on its own
 };
 
 }  // namespace models::stream

@@ -142,6 +142,7 @@ void DayEvents::clear() {
   joint_successes.clear();
   joint_contacts.clear();
   extra_cohort.clear();
+  episodes_ended.clear();
   peer_visits.clear();
   difficulty_onsets = difficulties_ended_by_stopping = problem_contacts = problem_requests_unmet = 0;
   std::fill(std::begin(difficulties_resolved), std::end(difficulties_resolved), 0U);

@@ -189,6 +189,7 @@ struct DayEvents {
   std::vector<ProfessionalVolunteer> joint_contacts;    // professional_care -> learning: contact with a supported mother (F4)
   std::vector<std::uint16_t> extra_cohort;              // interventions -> demography: localities of an extra cohort joining today
   std::vector<PeerVisit> peer_visits;                   // peer_support -> difficulties: today's peer contacts
+  std::vector<std::int64_t> episodes_ended;             // resolve_difficulty -> difficulties: mothers whose episode ended today
   std::uint32_t difficulty_onsets = 0, difficulties_ended_by_stopping = 0, problem_contacts = 0, problem_requests_unmet = 0;
   std::uint32_t difficulties_resolved[3] = {};          // by Resolver::professional, peer, on_own
   // Counts of today's events, recorded as daily series.

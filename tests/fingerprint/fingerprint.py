@@ -37,6 +37,8 @@ SWEEPS = ["scenarios/experiments/quick_morris.yaml"]
 # pinned on a scenario of its own, so that a change to the option's code shows here too.
 VARIANTS = {
     "breastfriends_thinned_feeding_exits": ["scenarios/breastfriends.yaml", "--set", "numerics.feeding_exits=thinned"],
+    "breastfriends_scheduled_difficulty_course": ["scenarios/breastfriends.yaml", "--set",
+                                                  "numerics.difficulty_course=scheduled"],
 }
 
 

@@ -62,6 +62,15 @@ TEST_CASE("thinned feeding exits follow the closed form of the feeding hazards t
   check_against_closed_form(p, 11);
 }
 
+// Episodes' onsets and resolving on their own drawn ahead: the episodes still
+// redistribute the same hazards, so usual care still follows the closed form.
+TEST_CASE("scheduled difficulty episodes, with thinned exits, follow the closed form of the feeding hazards too") {
+  auto p = no_support_effects(false);
+  sim::apply_override(p, "numerics.feeding_exits=thinned");
+  sim::apply_override(p, "numerics.difficulty_course=scheduled");
+  check_against_closed_form(p, 11);
+}
+
 TEST_CASE("peer contacts with no effect leave the feeding curve unchanged") {
   const auto p = no_support_effects(true);
   check_against_closed_form(p, 12);
