@@ -10,17 +10,32 @@
 // as the plain loop would see it. A visit must not move the column (no resize).
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
 
 namespace sim {
 
 inline constexpr std::size_t kScanBlock = 32;
 
-// Whether the kScanBlock entries from `block` all equal `absent` (no branch: vectorises).
+// The unsigned integer a column's entries are compared as (an enum's underlying type).
+template <class T, bool = std::is_enum_v<T>>
+struct ScanBits {
+  using type = std::make_unsigned_t<T>;
+};
+template <class T>
+struct ScanBits<T, true> {
+  using type = std::make_unsigned_t<std::underlying_type_t<T>>;
+};
+
+// Whether the kScanBlock entries from `block` all equal `absent`: the OR of
+// their differing bits, with no branch and no bool, which GCC vectorises for
+// byte columns too (an OR of comparisons it did not, for the episode column).
 template <class T>
 [[nodiscard]] bool block_absent(const T* block, T absent) {
-  bool any = false;
-  for (std::size_t k = 0; k < kScanBlock; ++k) any |= block[k] != absent;
-  return !any;
+  static_assert(std::is_integral_v<T> || std::is_enum_v<T>, "a column of whole numbers or an enum");
+  using Bits = typename ScanBits<T>::type;
+  Bits differ = 0;
+  for (std::size_t k = 0; k < kScanBlock; ++k) differ |= static_cast<Bits>(static_cast<Bits>(block[k]) ^ static_cast<Bits>(absent));
+  return differ == 0;
 }
 
 // visit(i) for every i in [from, to), ascending, with column[i] != absent when the pass reaches it.

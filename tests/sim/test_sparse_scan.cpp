@@ -73,3 +73,18 @@ TEST_CASE("for_each_present works on byte columns") {
   sim::for_each_present<std::uint8_t>(column.data(), 0, 0, column.size(), [&](std::size_t i) { seen.push_back(i); });
   CHECK(seen == std::vector<std::size_t>{0, 40, 99});
 }
+
+TEST_CASE("for_each_present compares enums and negative absent values as whole entries") {
+  enum class Kind : std::uint8_t { a = 1, absent = 3 };
+  std::vector<Kind> kinds(70, Kind::absent);
+  kinds[5] = kinds[64] = Kind::a;
+  std::vector<std::size_t> seen;
+  sim::for_each_present(kinds.data(), Kind::absent, 0, kinds.size(), [&](std::size_t i) { seen.push_back(i); });
+  CHECK(seen == std::vector<std::size_t>{5, 64});
+  std::vector<std::int32_t> ids(70, -1);  // kNobody
+  ids[33] = 0;                            // a present 0 differs from -1 in every bit
+  ids[34] = -2;                           // and -2 in one
+  seen.clear();
+  sim::for_each_present(ids.data(), -1, 0, ids.size(), [&](std::size_t i) { seen.push_back(i); });
+  CHECK(seen == std::vector<std::size_t>{33, 34});
+}
