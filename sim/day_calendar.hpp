@@ -29,14 +29,17 @@ class DayCalendar {
 // cumulative[a]: the sum of an event's daily hazards -log(1 - chance) up to
 // day a. The first day a > after on which the event happens, when each day's
 // chance is independent of the others', is the first at which the hazard
-// since `after` reaches a standard exponential draw; cumulative.size() when
-// that is beyond the table.
+// since `after` reaches a standard exponential draw, and never a day with no
+// hazard (a draw of exactly 0 would otherwise take the next day, chance or
+// not); cumulative.size() when that is beyond the table.
 [[nodiscard]] inline std::size_t first_day_reaching(const std::vector<double>& cumulative, std::size_t after,
                                                     double exponential) {
   if (after + 1 >= cumulative.size()) return cumulative.size();
-  const double target = cumulative[after] + exponential;
+  const double reached = cumulative[after];
   const auto first = cumulative.begin() + static_cast<std::ptrdiff_t>(after + 1);
-  return static_cast<std::size_t>(std::lower_bound(first, cumulative.end(), target) - cumulative.begin());
+  const auto by_draw = std::lower_bound(first, cumulative.end(), reached + exponential);
+  const auto with_hazard = std::upper_bound(first, cumulative.end(), reached);
+  return static_cast<std::size_t>(std::max(by_draw, with_hazard) - cumulative.begin());
 }
 
 }  // namespace sim

@@ -22,11 +22,17 @@ TEST_CASE("a day calendar hands over each day's items once, and its ring reuses 
 
 TEST_CASE("the first day reaching an exponential draw is found at the table's edges") {
   const std::vector<double> cumulative{0.0, 0.5, 1.0, 1.5};
-  CHECK(sim::first_day_reaching(cumulative, 0, 0.0) == 1);   // any hazard on day 1 reaches 0
+  CHECK(sim::first_day_reaching(cumulative, 0, 0.0) == 1);   // day 1 has a hazard, and any reaches 0
   CHECK(sim::first_day_reaching(cumulative, 0, 0.75) == 2);
   CHECK(sim::first_day_reaching(cumulative, 1, 0.5) == 2);   // reaching it exactly counts
   CHECK(sim::first_day_reaching(cumulative, 1, 1.01) == 4);  // beyond the table
   CHECK(sim::first_day_reaching(cumulative, 3, 0.0) == 4);   // no day after the last
+  // Days with no hazard never have the event, even for a draw of 0.
+  const std::vector<double> flat_then_rising{0.0, 0.0, 0.0, 0.2, 0.2, 0.9};
+  CHECK(sim::first_day_reaching(flat_then_rising, 0, 0.0) == 3);
+  CHECK(sim::first_day_reaching(flat_then_rising, 3, 0.0) == 5);
+  CHECK(sim::first_day_reaching(flat_then_rising, 3, 0.7) == 5);
+  CHECK(sim::first_day_reaching(std::vector<double>(6, 0.0), 0, 0.0) == 6);
 }
 
 // A constant daily chance p: the first day is geometric, P(day > k) = (1 - p)^k.
