@@ -366,11 +366,9 @@ class Difficulties final : public sim::Module {
   // draw every day.
   void schedule_arrivals(sim::RunContext& context, int day) {
     auto& mothers = world_.mothers;
-    const auto followed_from = mothers.first_id + static_cast<std::int64_t>(mothers.departed);
-    for (std::size_t i = mothers.index(std::max(scheduled_until_, followed_from)); i < mothers.count(); ++i)
+    for (std::size_t i = mothers.take_arrivals(scheduled_until_); i < mothers.count(); ++i)
       if (mothers.feeding[i] != Feeding::none && mothers.difficulty[i] == Difficulty::none)
-        schedule_onset(context, i, std::max(day - mothers.birth_day[i] - 1, 0), day);
-    scheduled_until_ = mothers.end_id();
+        schedule_onset(context, i, mothers.age_yesterday(i, day), day);
   }
 
   void schedule_onset(sim::RunContext& context, std::size_t i, int after_age, int day) {

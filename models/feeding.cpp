@@ -275,10 +275,8 @@ class FeedingTransitions final : public sim::Module {
   // scheduled from yesterday's age.
   void schedule_arrivals(sim::RunContext& context, int day) {
     auto& mothers = world_.mothers;
-    const std::size_t first = mothers.index(std::max(scheduled_until_, mothers.first_id + static_cast<std::int64_t>(mothers.departed)));
-    for (std::size_t i = first; i < mothers.count(); ++i)
-      if (mothers.feeding[i] != Feeding::none) schedule(context, i, std::max(day - mothers.birth_day[i] - 1, 0), day);
-    scheduled_until_ = mothers.end_id();
+    for (std::size_t i = mothers.take_arrivals(scheduled_until_); i < mothers.count(); ++i)
+      if (mothers.feeding[i] != Feeding::none) schedule(context, i, mothers.age_yesterday(i, day), day);
   }
 
   // Her next candidate day after `after_age`, drawn today in her current state.

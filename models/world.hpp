@@ -97,6 +97,18 @@ struct Mothers {
   // Stops following every mother and gives her columns' memory back (the run is over).
   void release();
 
+  // For a module that schedules mothers' events ahead: the first index of the followed
+  // mothers with ids from `seen_until` on (those who arrived since it last looked; count()
+  // if none), with seen_until moved past them.
+  [[nodiscard]] std::size_t take_arrivals(std::int64_t& seen_until) {
+    const std::size_t first = index(std::max(seen_until, first_id + static_cast<std::int64_t>(departed)));
+    seen_until = end_id();
+    return first;
+  }
+  // The age after which mother i's daily chances are still to be drawn on `day`: yesterday's
+  // (today's draw is still to come), or 0 on her birth day (nothing is drawn at age 0).
+  [[nodiscard]] int age_yesterday(std::size_t i, int day) const { return std::max(day - birth_day[i] - 1, 0); }
+
   // The departed prefix is dropped once it is this fraction of the stored entries (1/8):
   // the columns' peak length is then 8/7 of the mothers followed.
   static constexpr std::size_t kReclaimDivisor = 8;
