@@ -16,10 +16,11 @@ inline sim::Source data(std::string reference) { return {sim::Provenance::data, 
 inline sim::Source calibrated(std::string target) { return {sim::Provenance::calibrated, std::move(target)}; }
 inline sim::Source assumption(std::string rationale) { return {sim::Provenance::assumption, std::move(rationale)}; }
 inline sim::Source setting(std::string note) { return {sim::Provenance::setting, std::move(note)}; }
-// A numerical choice whose other way draws other random numbers for the same process.
-inline sim::Source equivalent_formulation(const std::string& other_way) {
-  return setting("numerical method; " + other_way + " is checked against daily_draws for statistical equivalence "
-                 "by tests/analysis/test_scheduled_draws.py");
+// A numerical choice whose default draws other random numbers for the same process than the
+// reference, daily_draws.
+inline sim::Source equivalent_formulation(const std::string& default_way) {
+  return setting("numerical method; the default, " + default_way + ", is checked against daily_draws (the reference) "
+                 "for statistical equivalence by tests/analysis/test_scheduled_draws.py");
 }
 
 // A share in [0, 1].

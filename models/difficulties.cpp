@@ -113,11 +113,11 @@ sim::ParameterBlock<DifficultyParameters> declare_block() {
                "Share of episodes that are pain (breasts or nipples); the rest are perceived low supply",
                assumption(std::string("22 of 72; low supply 17 of 72; ") + kReasons)));
   b.choice(&DifficultyParameters::course,
-           {.path = "numerics.difficulty_course", .default_value = std::string("daily_draws"),
-            .description = "How episodes' onsets and their resolving on their own are drawn: a draw for every "
-                           "breastfeeding mother every day (daily_draws, the reference), or each mother's next onset "
-                           "day and each episode's day of resolving on its own drawn ahead from the same daily "
-                           "chances (scheduled: the same process from other draws, with work only on those days)",
+           {.path = "numerics.difficulty_course", .default_value = std::string("scheduled"),
+            .description = "How episodes' onsets and their resolving on their own are drawn: each mother's next onset "
+                           "day and each episode's day of resolving on its own drawn ahead from the daily chances "
+                           "(scheduled, the default: work only on those days), or a draw for every breastfeeding "
+                           "mother every day (daily_draws, the reference: the same process from other draws)",
             .source = equivalent_formulation("scheduled")},
            {{"daily_draws", DifficultyCourse::daily_draws}, {"scheduled", DifficultyCourse::scheduled}});
   return b;

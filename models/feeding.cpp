@@ -71,11 +71,11 @@ sim::ParameterBlock<FeedingParameters> declare_feeding_parameters() {
                    "How fast confidence gained from support decays back to 0 (usual care)",
                    assumption("support wears off over about three weeks")));
   block.choice(&FeedingParameters::exits,
-               {.path = "numerics.feeding_exits", .default_value = std::string("daily_draws"),
-                .description = "How each breastfeeding mother's daily chance of leaving her state is drawn: a draw "
-                               "every day (daily_draws, the reference), or her next candidate day drawn ahead from a "
-                               "bound of her hazard and kept with chance true / bound (thinned: the same process "
-                               "from other draws, with work only on candidate days)",
+               {.path = "numerics.feeding_exits", .default_value = std::string("thinned"),
+                .description = "How each breastfeeding mother's daily chance of leaving her state is drawn: her next "
+                               "candidate day drawn ahead from a bound of her hazard and kept with chance true / bound "
+                               "(thinned, the default: work only on candidate days), or a draw every day (daily_draws, "
+                               "the reference: the same process from other draws)",
                 .source = equivalent_formulation("thinned")},
                {{"daily_draws", FeedingExits::daily_draws}, {"thinned", FeedingExits::thinned}});
   return block;

@@ -47,8 +47,9 @@ def runs_of(binary, tmp_path_factory):
 
 
 @pytest.mark.parametrize("name, seed, settings", [
-    ("thinned_feeding_exits", 12, ["numerics.feeding_exits=thinned"]),
-    ("scheduled_difficulty_course", 13, ["numerics.difficulty_course=scheduled"]),
+    # Each formulation alone is the other option at the reference: the defaults are both scheduled.
+    ("thinned_feeding_exits", 12, ["numerics.feeding_exits=thinned", "numerics.difficulty_course=daily_draws"]),
+    ("scheduled_difficulty_course", 13, ["numerics.difficulty_course=scheduled", "numerics.feeding_exits=daily_draws"]),
     ("both", 14, ["numerics.feeding_exits=thinned", "numerics.difficulty_course=scheduled"]),
 ])
 def test_a_scheduled_formulation_is_equivalent_to_a_draw_every_day(runs_of, capsys, name, seed, settings):

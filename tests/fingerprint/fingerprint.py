@@ -34,11 +34,17 @@ SEED = 2026
 REPLICATES = 4
 SWEEPS = ["scenarios/experiments/quick_morris.yaml"]
 # Numerical options whose numbers differ from the default path's (other draws, the same model): each
-# pinned on a scenario of its own, so that a change to the option's code shows here too.
+# pinned on a scenario of its own, so that a change to the option's code shows here too. The defaults
+# are thinned exits with scheduled episodes; the reference (a draw every day for both) and each
+# formulation alone are the variants.
 VARIANTS = {
-    "breastfriends_thinned_feeding_exits": ["scenarios/breastfriends.yaml", "--set", "numerics.feeding_exits=thinned"],
+    "breastfriends_reference_daily_draws": ["scenarios/breastfriends.yaml", "--set", "numerics.feeding_exits=daily_draws",
+                                            "--set", "numerics.difficulty_course=daily_draws"],
+    "breastfriends_thinned_feeding_exits": ["scenarios/breastfriends.yaml", "--set", "numerics.feeding_exits=thinned",
+                                            "--set", "numerics.difficulty_course=daily_draws"],
     "breastfriends_scheduled_difficulty_course": ["scenarios/breastfriends.yaml", "--set",
-                                                  "numerics.difficulty_course=scheduled"],
+                                                  "numerics.difficulty_course=scheduled", "--set",
+                                                  "numerics.feeding_exits=daily_draws"],
 }
 
 

@@ -49,8 +49,11 @@ void check_against_closed_form(const sim::ParameterSet& p, std::uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("usual care alone follows the closed form of the feeding hazards") {
-  check_against_closed_form(no_support_effects(false), 11);
+TEST_CASE("usual care alone, on the reference path (a draw every day), follows the closed form of the feeding hazards") {
+  auto p = no_support_effects(false);
+  sim::apply_override(p, "numerics.feeding_exits=daily_draws");
+  sim::apply_override(p, "numerics.difficulty_course=daily_draws");
+  check_against_closed_form(p, 11);
 }
 
 // The thinned exits draw other numbers for the same process: with difficulty
@@ -59,11 +62,13 @@ TEST_CASE("usual care alone follows the closed form of the feeding hazards") {
 TEST_CASE("thinned feeding exits follow the closed form of the feeding hazards too") {
   auto p = no_support_effects(false);
   sim::apply_override(p, "numerics.feeding_exits=thinned");
+  sim::apply_override(p, "numerics.difficulty_course=daily_draws");
   check_against_closed_form(p, 11);
 }
 
-// Episodes' onsets and resolving on their own drawn ahead: the episodes still
-// redistribute the same hazards, so usual care still follows the closed form.
+// Episodes' onsets and resolving on their own drawn ahead (with thinned exits,
+// the defaults): the episodes still redistribute the same hazards, so usual
+// care still follows the closed form.
 TEST_CASE("scheduled difficulty episodes, with thinned exits, follow the closed form of the feeding hazards too") {
   auto p = no_support_effects(false);
   sim::apply_override(p, "numerics.feeding_exits=thinned");

@@ -74,10 +74,10 @@ test("1-3 min: play at 1 week per tick to day 182; concern creeps up, gate-keepi
   assert.ok(Math.abs(await monitor("prof_boundary_concern") - 0.32) <= 0.011, "concern about 0.32");
   says("eases (0.50 to 0.48 by day 182)");
   assert.ok(Math.abs(await monitor("prof_gatekeeping") - 0.48) <= 0.011, "gate-keeping about 0.48");
-  says("volunteer* (47 on day 182");
-  assert.equal(await monitor("mothers_waiting"), 47);
-  says("from 83% on day 0 to 50% at 26 weeks");
-  assert.ok(Math.abs(await monitor("any_bf_share") - 50) <= 2, "breastfeeding about 50% at the end of the warm-up");
+  says("volunteer* (46 on day 182");
+  assert.equal(await monitor("mothers_waiting"), 46);
+  says("from 83% on day 0 to 48% at 26 weeks");
+  assert.ok(Math.abs(await monitor("any_bf_share") - 48) <= 2, "breastfeeding about 48% at the end of the warm-up");
   await page.screenshot({ path: path.join(shots, "guide-1-day180.png") });
 });
 
@@ -90,10 +90,10 @@ test("3-5 min: make the role clear; concern and tension fall, the baseline carri
   const concern = await seriesMeans("prof_boundary_concern", ...WINDOW);
   near(concern.baseline, 0.36, 0.01, "baseline concern");
   near(concern.live, 0.32, 0.006, "concern");
-  says("the tension index with it (0.070 to 0.052)");
+  says("the tension index with it (0.023 to 0.006)");
   const tension = await seriesMeans("tension_index", ...WINDOW);
-  near(tension.baseline, 0.070, 0.005, "baseline tension");
-  near(tension.live, 0.052, 0.002, "tension");
+  near(tension.baseline, 0.023, 0.005, "baseline tension");
+  near(tension.live, 0.006, 0.002, "tension");
   await page.screenshot({ path: path.join(shots, "guide-2-clear-role.png") });
 });
 
@@ -108,12 +108,12 @@ test("5-7 min: meet; Reset brings clarity back to 0.3, and joint meetings lower 
   await page.check("#development");
   await waitForMessage(page, /Joint meetings start/);
   await playToWeek(page, WINDOW[1]);
-  says("Concern drops (0.36 to 0.12), trust in volunteers rises (0.59 to 0.68), gate-keeping halves (0.43 to 0.22)");
+  says("Concern drops (0.36 to 0.12), trust in volunteers rises (0.60 to 0.69), gate-keeping halves (0.43 to 0.22)");
   const concern = await seriesMeans("prof_boundary_concern", ...WINDOW);
   near(concern.live, 0.12, 0.006, "concern");
   const trust = await seriesMeans("prof_trust_in_volunteers", ...WINDOW);
-  near(trust.baseline, 0.59, 0.01, "baseline trust");
-  near(trust.live, 0.68, 0.006, "trust");
+  near(trust.baseline, 0.60, 0.01, "baseline trust");
+  near(trust.live, 0.69, 0.006, "trust");
   const gatekeeping = await seriesMeans("prof_gatekeeping", ...WINDOW);
   near(gatekeeping.baseline, 0.43, 0.01, "baseline gate-keeping");
   near(gatekeeping.live, 0.22, 0.006, "gate-keeping");
@@ -135,17 +135,17 @@ test("7-9 min: refer everyone; the waiting list shortens", async () => {
   await page.selectOption("#p-scheme-referral_policy", "opt_out");
   await waitForMessage(page, /Referral policy: opt_out from day/);
   await playToWeek(page, WINDOW[1]);
-  says("The waiting list shortens (34 to 27 mothers)");
+  says("The waiting list shortens (43 to 33 mothers)");
   const waiting = await seriesMeans("mothers_waiting", ...WINDOW);
-  near(waiting.baseline, 34, 1, "baseline waiting");
-  near(waiting.live, 27, 1, "mothers waiting");
+  near(waiting.baseline, 43, 1, "baseline waiting");
+  near(waiting.live, 33, 1, "mothers waiting");
 });
 
 test("9-10 min: breastfeeding barely moved from the baseline", async () => {
-  says("barely moved from the baseline (52.5%; at most 52.8%)");  // this run's: opt-out
+  says("barely moved from the baseline (52.9%; at most 53.2%)");  // this run's: opt-out
   const share = await seriesMeans("any_bf_share", ...WINDOW);
-  near(share.baseline, 0.525, 0.001, "baseline breastfeeding");
-  assert.ok(share.live >= 0.525 && share.live <= 0.528, `breastfeeding ${share.live}: at most 0.528`);
+  near(share.baseline, 0.529, 0.001, "baseline breastfeeding");
+  assert.ok(share.live >= 0.529 && share.live <= 0.5325, `breastfeeding ${share.live}: at most 53.2%`);
   const shown = await monitor("any_bf_share");
   assert.ok(shown > 45 && shown < 60, `the monitor shows ${shown}%`);
 });
