@@ -12,7 +12,7 @@
 // keep the survey's curve as the usual-care mean (difficulties.hpp).
 // numerics.feeding_exits chooses how the daily chances are drawn: a draw for
 // every breastfeeding mother every day (the reference), or thinned candidate
-// days (CandidateCalendar below), the same process from other draws.
+// days (CandidateCalendar below, the default), the same process from other draws.
 #include <algorithm>
 #include <array>
 #include <cmath>

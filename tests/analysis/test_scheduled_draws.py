@@ -47,7 +47,7 @@ def runs_of(binary, tmp_path_factory):
 
 
 @pytest.mark.parametrize("name, seed, settings", [
-    # Each formulation alone is the other option at the reference: the defaults are both scheduled.
+    # Each formulation alone has the other option at the reference (the defaults are both formulations).
     ("thinned_feeding_exits", 12, ["numerics.feeding_exits=thinned", "numerics.difficulty_course=daily_draws"]),
     ("scheduled_difficulty_course", 13, ["numerics.difficulty_course=scheduled", "numerics.feeding_exits=daily_draws"]),
     ("both", 14, ["numerics.feeding_exits=thinned", "numerics.difficulty_course=scheduled"]),
