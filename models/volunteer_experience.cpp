@@ -132,7 +132,7 @@ class VolunteerExperience final : public sim::Module {
       : Module({.name = "volunteer_experience",
                 .purpose = "self-esteem, support, skill, autonomy, trust, commitment, dropout (F1, F2, F7, F8)",
                 .reads = {"professionals.surveillance", "trust", "graph.cohort", "volunteers.contacts_today", "volunteers.referrals_today", "volunteers.caseload", "volunteers (experience)"},
-                .writes = {"volunteers.felt_surveillance", "volunteers (experience)", "volunteers.active", "volunteers.caseload", "mothers.volunteer", "mothers.next_peer_contact", "waiting", "today.dropouts"}}),
+                .writes = {"volunteers.felt_surveillance", "volunteers (experience)", "volunteers.active", "volunteers_in", "volunteers.caseload", "mothers.volunteer", "mothers.next_peer_contact", "waiting", "today.dropouts"}}),
         world_(world) {}
 
  private:
@@ -258,6 +258,8 @@ class VolunteerExperience final : public sim::Module {
     auto& volunteers = world_.volunteers;
     volunteers.active[v] = 0;
     volunteers.left_day[v] = day;
+    auto& in_locality = world_.volunteers_in[volunteers.locality[v]];  // its readers look for active volunteers
+    in_locality.erase(std::find(in_locality.begin(), in_locality.end(), static_cast<std::int32_t>(v)));
     ++world_.today.dropouts;
     if (day >= measure_from_) tenure_at_dropout_.add(months_of_service(v, day));
     for (const auto other : cohort_ties_[v]) --active_cohort_ties_[static_cast<std::size_t>(other)];

@@ -258,7 +258,8 @@ struct World {
   Mothers mothers;
   Volunteers volunteers;
   Professionals professionals;
-  std::vector<std::vector<std::int32_t>> midwives_in, health_visitors_in, volunteers_in;  // by locality
+  // By locality, ids ascending; volunteers_in holds the active volunteers only (a dropout leaves it).
+  std::vector<std::vector<std::int32_t>> midwives_in, health_visitors_in, volunteers_in;
   std::vector<std::vector<std::size_t>> teams;  // graph vertices of each locality's professionals
   std::vector<double> cumulative_culture;       // cumulative shares of the cultural groups
   std::size_t next_locality = 0;                // where the next volunteer is dealt (round-robin)
