@@ -218,8 +218,14 @@ class ProfessionalAttitudes final : public sim::Module {
     pros.orientation.swap(orientation);
   }
 
-  // Today's perceived transgressions, joint successes and contacts (events of day t).
+  // Today's perceived transgressions, joint successes and contacts (events of day t); the
+  // professionals whose trust moved are summarised while their ties are still in the cache.
   void apply_events(Eigen::VectorXd& next_concern) {
+    change_by_events(next_concern);
+    world_.summarise_changed_trust();
+  }
+
+  void change_by_events(Eigen::VectorXd& next_concern) {
     for (const auto& [professional, volunteer] : world_.today.perceived) {
       double& c = next_concern[professional];
       c += jump_ * (1.0 - c);

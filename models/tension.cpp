@@ -49,9 +49,6 @@ class WindowedShare {
   double events_total_ = 0.0, opportunities_total_ = 0.0;
 };
 
-// How far `value` has fallen below `start`, as a share of `start` (0 if it has not).
-double shortfall(double value, double start) { return start > 0.0 ? std::max(0.0, start - value) / start : 0.0; }
-
 class Tension final : public sim::Module {
  public:
   explicit Tension(World& world)
@@ -96,15 +93,16 @@ class Tension final : public sim::Module {
     return mean.n ? mean.value() : 0.0;
   }
 
+  // From each professional's summary (World::trust_summary): a pass over professionals, not over
+  // every tie, whose blocks lie scattered over the heap.
   [[nodiscard]] double professional_trust_lost() const {
-    sim::RunningMean mean;
-    const auto& all = world_.trust;
-    constexpr std::size_t kAhead = 8;  // each professional's ties are a separate block: fetch a few ahead
-    for (std::size_t k = 0; k < all.size(); ++k) {
-      if (k + kAhead < all.size()) __builtin_prefetch(all[k + kAhead].data());
-      for (const auto& [volunteer, trust] : all[k]) mean.add(shortfall(trust, world_.initial_trust));
+    double total = 0.0;
+    std::size_t ties = 0;
+    for (std::size_t k = 0; k < world_.trust.size(); ++k) {
+      total += world_.trust_summary(k).shortfall_total;
+      ties += world_.trust[k].size();
     }
-    return mean.n ? mean.value() : 0.0;
+    return ties ? total / static_cast<double>(ties) : 0.0;
   }
 
   [[nodiscard]] double volunteer_trust_lost() const {

@@ -1,5 +1,6 @@
 #include "models/world.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "models/parameters.hpp"
@@ -101,8 +102,10 @@ double World::trust_between(std::int32_t professional, std::int32_t volunteer) c
 }
 
 double& World::trust_edge(std::int32_t professional, std::int32_t volunteer) {
-  if (trust_mean_stale.size() != trust.size()) trust_mean_stale.assign(trust.size(), 1);
-  trust_mean_stale[static_cast<std::size_t>(professional)] = 1;  // the caller changes it next
+  if (trust_stale.size() != trust.size()) trust_stale.assign(trust.size(), kTrustStale);  // a world built by hand
+  auto& state = trust_stale[static_cast<std::size_t>(professional)];
+  if (!(state & kTrustQueued)) trust_changed.push_back(professional);  // once: the list stays within the professionals
+  state = kTrustStale | kTrustQueued;
   auto& ties = trust[static_cast<std::size_t>(professional)];
   for (auto& [v, value] : ties)
     if (v == volunteer) return value;
@@ -113,22 +116,31 @@ double& World::trust_edge(std::int32_t professional, std::int32_t volunteer) {
   return ties.back().second;
 }
 
-double World::trust_of(std::size_t professional) const {
-  if (trust_mean.size() != trust.size()) {  // World::build sizes both; a world built by hand gets them here
-    trust_mean.resize(trust.size());
-    trust_mean_stale.assign(trust.size(), 1);
+const World::TrustSummary& World::trust_summary(std::size_t professional) const {
+  if (trust_summaries.size() != trust.size()) {  // World::build sizes both; a world built by hand gets them here
+    trust_summaries.resize(trust.size());
+    trust_stale.assign(trust.size(), kTrustStale);
   }
-  if (!trust_mean_stale[professional]) return trust_mean[professional];
+  auto& summary = trust_summaries[professional];
+  if (!(trust_stale[professional] & kTrustStale)) return summary;
   const auto& ties = trust[professional];
-  double mean = initial_trust;
-  if (!ties.empty()) {
-    double total = 0.0;
-    for (const auto& [v, value] : ties) total += value;
-    mean = total / static_cast<double>(ties.size());
+  double total = 0.0, shortfall_total = 0.0;
+  for (const auto& [v, value] : ties) {
+    total += value;
+    shortfall_total += shortfall(value, initial_trust);
   }
-  trust_mean[professional] = mean;
-  trust_mean_stale[professional] = 0;
-  return mean;
+  summary.mean = ties.empty() ? initial_trust : total / static_cast<double>(ties.size());
+  summary.shortfall_total = shortfall_total;
+  trust_stale[professional] &= static_cast<std::uint8_t>(~kTrustStale);
+  return summary;
+}
+
+void World::summarise_changed_trust() const {
+  for (const auto professional : trust_changed) {
+    (void)trust_summary(static_cast<std::size_t>(professional));
+    trust_stale[static_cast<std::size_t>(professional)] = 0;
+  }
+  trust_changed.clear();
 }
 
 }  // namespace models

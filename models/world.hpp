@@ -32,6 +32,9 @@ enum class Resolver : std::uint8_t { professional = 0, peer = 1, on_own = 2, sto
 inline constexpr std::int32_t kNobody = -1;
 inline constexpr std::int32_t kNever = -1'000'000;  // a day long before any run starts
 
+// How far `value` has fallen below `start`, as a share of `start` (0 if it has not): trust lost.
+inline double shortfall(double value, double start) { return start > 0.0 ? std::max(0.0, start - value) / start : 0.0; }
+
 // A mother's community ties (the mother-mother layer, F8), formed on arrival
 // by mother_network: ids of other mothers, who may since have left. Bounded,
 // so the layer's memory is linear in the mothers followed. Ids fit in 32 bits:
@@ -273,13 +276,26 @@ struct World {
   std::vector<std::vector<std::pair<std::int32_t, double>>> trust;  // [professional] -> (volunteer, trust)
   double initial_trust = 0.5;
   [[nodiscard]] double trust_between(std::int32_t professional, std::int32_t volunteer) const;
+  // Write trust only through this (the caller changes the tie next): it marks her summary stale.
   double& trust_edge(std::int32_t professional, std::int32_t volunteer);
-  // Mean trust of a professional in the volunteers she works with (initial trust when none).
-  // Cached: recomputed (in the same order, so to the same bits) only after trust_edge
-  // has handed out one of her ties; write trust only through trust_edge.
-  [[nodiscard]] double trust_of(std::size_t professional) const;
-  mutable std::vector<double> trust_mean;        // by professional, valid where trust_mean_stale is 0
-  mutable std::vector<std::uint8_t> trust_mean_stale;
+
+  // What modules read of a professional's ties every day, summarised once per change of them:
+  // computed (in the same order, so to the same bits) only after trust_edge has handed out
+  // one of her ties.
+  struct TrustSummary {
+    double mean = 0.0;             // mean trust in the volunteers she works with (initial trust when none)
+    double shortfall_total = 0.0;  // summed over her ties: trust below initial trust, as a share of it
+  };
+  [[nodiscard]] const TrustSummary& trust_summary(std::size_t professional) const;
+  [[nodiscard]] double trust_of(std::size_t professional) const { return trust_summary(professional).mean; }
+  // Summarises the professionals whose ties changed since the last call: call it right after
+  // changing many ties, while they are still in the cache (a summary read before then is
+  // computed when read, so this changes when, not what).
+  void summarise_changed_trust() const;
+  mutable std::vector<TrustSummary> trust_summaries;  // by professional, valid without kTrustStale
+  static constexpr std::uint8_t kTrustStale = 1, kTrustQueued = 2;
+  mutable std::vector<std::uint8_t> trust_stale;     // by professional: kTrustStale | kTrustQueued
+  mutable std::vector<std::int32_t> trust_changed;  // the professionals kTrustQueued, in the order they changed
   // By volunteer: the professionals with a trust tie to her, ascending (kept by trust_edge).
   std::vector<std::vector<std::int32_t>> trusted_by;
 
