@@ -299,11 +299,14 @@ class VolunteerExperience final : public sim::Module {
   }
 
   // The mean surveillance of the professionals with a trust tie to her, summed
-  // in ascending order of professional (World::trusted_by).
+  // in ascending order of professional (World::trusted_by). Felt while she is
+  // active: one who left keeps the value of her last day (the snapshot shows
+  // it), and her ties, which stay, cost the daily pass nothing.
   void update_felt_surveillance() {
     auto& volunteers = world_.volunteers;
     const auto& surveillance = world_.professionals.surveillance;
     for (std::size_t v = 0; v < volunteers.count(); ++v) {
+      if (!volunteers.active[v]) continue;
       if (v >= world_.trusted_by.size() || world_.trusted_by[v].empty()) {
         volunteers.felt_surveillance[v] = 0.0;
         continue;

@@ -213,3 +213,26 @@ TEST_CASE("cohort support: ties within a training cohort raise social support an
   check_rises(paired(off, on, series_mean_of("volunteer_social_support")), 0.05, "mean social support");
   check_rises(paired(off, on, summary_of("volunteer_retention_1y")), 0.03, "one-year retention");
 }
+
+TEST_CASE("a volunteer who left keeps the surveillance she felt on her last day; those still active go on feeling it") {
+  // The same run to two horizons: up to day 300 the longer one is the shorter one.
+  const std::vector<std::string> settings{"professionals.initial.surveillance=0.6"};
+  auto shorter_settings = settings, longer_settings = settings;
+  shorter_settings.push_back("horizon=300 days");
+  longer_settings.push_back("horizon=500 days");
+  const auto shorter = test_support::run_world(shorter_settings, kSeed);
+  const auto longer = test_support::run_world(longer_settings, kSeed);
+  const auto& before = shorter->world().volunteers;
+  const auto& after = longer->world().volunteers;
+  std::size_t left = 0, felt_more_or_less = 0;
+  for (std::size_t v = 0; v < before.count(); ++v) {
+    if (!before.active[v]) {
+      ++left;
+      CHECK(after.felt_surveillance[v] == before.felt_surveillance[v]);
+    } else if (after.active[v] && after.felt_surveillance[v] != before.felt_surveillance[v]) {
+      ++felt_more_or_less;
+    }
+  }
+  CHECK(left > 0);               // some had left by day 300
+  CHECK(felt_more_or_less > 0);  // surveillance kept moving for those who stayed
+}
