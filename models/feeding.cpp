@@ -191,8 +191,7 @@ class FeedingTransitions final : public sim::Module {
     context.record(series_.exclusive_young, share(young.exclusive, young.mothers));
     context.record(series_.any_older, share(older.any, older.mothers));
     context.record(series_.exclusive_older, share(older.exclusive, older.mothers));
-    double confidence = 0.0;
-    for (std::size_t i = mothers.departed; i < mothers.count(); ++i) confidence += mothers.confidence[i];
+    const double confidence = sim::sum_in_lanes(mothers.confidence.data(), mothers.departed, mothers.count());
     const auto followed = static_cast<double>(mothers.count() - mothers.departed);
     context.record(series_.confidence, followed > 0 ? confidence / followed : std::nan(""));
   }

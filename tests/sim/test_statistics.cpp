@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "sim/statistics.hpp"
@@ -67,4 +68,16 @@ TEST_CASE("whole-number counts grow both ways and agree with a sorted list") {
       CHECK(counts.at_most(limit) ==
             static_cast<std::uint64_t>(std::count_if(values.begin(), values.end(), [&](int v) { return v <= limit; })));
   }
+}
+
+TEST_CASE("a sum in lanes is the sum, to rounding, over any range, and the same bits every time") {
+  std::vector<double> values;
+  for (int k = 0; k < 1003; ++k) values.push_back(0.1 * k + 1.0 / (k + 1));
+  for (const auto& [from, to] : {std::pair<std::size_t, std::size_t>{0, 1003}, {5, 6}, {7, 7}, {3, 10}, {998, 1003}}) {
+    double plain = 0.0;
+    for (std::size_t i = from; i < to; ++i) plain += values[i];
+    CHECK(sim::sum_in_lanes(values.data(), from, to) == Approx(plain).epsilon(1e-14));
+    CHECK(sim::sum_in_lanes(values.data(), from, to) == sim::sum_in_lanes(values.data(), from, to));
+  }
+  CHECK(sim::sum_in_lanes(values.data(), 7, 7) == 0.0);
 }
