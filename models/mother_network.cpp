@@ -123,29 +123,7 @@ class MotherNetwork final : public sim::Module {
     // Today's supported mothers: a plain search of one column (the pass over the mothers is its cost).
     // Today's peer contacts (peer_support lists them in index order, one per mother):
     // the mothers whose last peer contact is today, without a scan of every mother.
-    const auto& visits = world_.today.peer_visits;
-    for (std::size_t v = 0; v < visits.size(); ++v) {
-      // Her ties' columns are scattered over the last weeks' mothers: fetch in two stages ahead,
-      // the tie records first, then (once those have arrived) what tell_ties reads of each tie.
-      if (v + 2 * kVisitsAhead < visits.size()) __builtin_prefetch(&mothers.ties[mothers.index(visits[v + 2 * kVisitsAhead].mother)]);
-      if (v + kVisitsAhead < visits.size()) prefetch_ties_of(mothers.index(visits[v + kVisitsAhead].mother));
-      tell_ties(context, mothers.index(visits[v].mother), day);
-    }
-  }
-
-  static constexpr std::size_t kVisitsAhead = 8;
-
-  void prefetch_ties_of(std::size_t i) const {
-    const auto& mothers = world_.mothers;
-    const auto followed_from = mothers.first_id + static_cast<std::int64_t>(mothers.departed);
-    const auto& ties = mothers.ties[i];
-    for (std::uint8_t k = 0; k < ties.count; ++k) {
-      if (ties.id[k] < followed_from) continue;
-      const auto j = mothers.index(ties.id[k]);
-      __builtin_prefetch(&mothers.feeding[j]);
-      __builtin_prefetch(&mothers.referred_day[j]);
-      __builtin_prefetch(&mothers.volunteer[j]);
-    }
+    for (const auto& visit : world_.today.peer_visits) tell_ties(context, mothers.index(visit.mother), day);
   }
 
   // Her ties among the recent arrivals of her locality (of her group, with
