@@ -102,7 +102,7 @@ double World::trust_between(std::int32_t professional, std::int32_t volunteer) c
 }
 
 double& World::trust_edge(std::int32_t professional, std::int32_t volunteer) {
-  if (trust_stale.size() != trust.size()) trust_stale.assign(trust.size(), kTrustStale);  // a world built by hand
+  size_trust_caches();
   auto& state = trust_stale[static_cast<std::size_t>(professional)];
   if (!(state & kTrustQueued)) trust_changed.push_back(professional);  // once: the list stays within the professionals
   state = kTrustStale | kTrustQueued;
@@ -116,11 +116,15 @@ double& World::trust_edge(std::int32_t professional, std::int32_t volunteer) {
   return ties.back().second;
 }
 
+// World::build sizes both; a world built by hand gets them here (new entries stale, the rest kept).
+void World::size_trust_caches() const {
+  if (trust_summaries.size() == trust.size() && trust_stale.size() == trust.size()) return;
+  trust_summaries.resize(trust.size());
+  trust_stale.resize(trust.size(), kTrustStale);
+}
+
 const World::TrustSummary& World::trust_summary(std::size_t professional) const {
-  if (trust_summaries.size() != trust.size()) {  // World::build sizes both; a world built by hand gets them here
-    trust_summaries.resize(trust.size());
-    trust_stale.assign(trust.size(), kTrustStale);
-  }
+  size_trust_caches();
   auto& summary = trust_summaries[professional];
   if (!(trust_stale[professional] & kTrustStale)) return summary;
   const auto& ties = trust[professional];

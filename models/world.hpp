@@ -292,6 +292,7 @@ struct World {
   // changing many ties, while they are still in the cache (a summary read before then is
   // computed when read, so this changes when, not what).
   void summarise_changed_trust() const;
+  void size_trust_caches() const;
   mutable std::vector<TrustSummary> trust_summaries;  // by professional, valid without kTrustStale
   static constexpr std::uint8_t kTrustStale = 1, kTrustQueued = 2;
   mutable std::vector<std::uint8_t> trust_stale;     // by professional: kTrustStale | kTrustQueued

@@ -214,7 +214,7 @@ TEST_CASE("cohort support: ties within a training cohort raise social support an
   check_rises(paired(off, on, summary_of("volunteer_retention_1y")), 0.03, "one-year retention");
 }
 
-TEST_CASE("a volunteer who left keeps the surveillance she felt on her last day; those still active go on feeling it") {
+TEST_CASE("a volunteer who left keeps the surveillance she felt on her last day, and those still active go on feeling it") {
   // The same run to two horizons: up to day 300 the longer one is the shorter one.
   const std::vector<std::string> settings{"professionals.initial.surveillance=0.6"};
   auto shorter_settings = settings, longer_settings = settings;
