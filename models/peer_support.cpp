@@ -76,7 +76,7 @@ class PeerSupport final : public sim::Module {
       : Module({.name = "peer_support",
                 .purpose = "volunteers contact assigned mothers; some contacts cross unclear boundaries (F5)",
                 .reads = {"mothers.volunteer", "mothers.referred_by", "mothers.feeding", "mothers.next_peer_contact", "mothers.assigned_day", "mothers.culture", "scheme", "volunteers.skill", "volunteers.culture", "volunteers.autonomy"},
-                .writes = {"mothers.confidence", "mothers.peer_contacts", "mothers.first_peer_contact", "mothers.last_peer_contact", "mothers.volunteer", "mothers.next_peer_contact", "volunteers.caseload", "volunteers.contacts_today", "today.boundary_events", "today.joint_successes", "today.peer_contacts", "today.peer_visits", "today.real_transgressions", "tally"}}),
+                .writes = {"mothers.confidence", "mothers.peer_contacts", "mothers.first_peer_contact", "mothers.last_peer_contact", "mothers.volunteer", "volunteer_changes", "mothers.next_peer_contact", "volunteers.caseload", "volunteers.contacts_today", "today.boundary_events", "today.joint_successes", "today.peer_contacts", "today.peer_visits", "today.real_transgressions", "tally"}}),
         world_(world) {}
 
  private:
@@ -181,7 +181,7 @@ class PeerSupport final : public sim::Module {
   void close_case(std::size_t i) {
     auto& mothers = world_.mothers;
     --world_.volunteers.caseload[static_cast<std::size_t>(mothers.volunteer[i])];
-    mothers.volunteer[i] = kNobody;
+    world_.set_volunteer(i, kNobody);
     mothers.next_peer_contact[i] = kNever;
   }
 

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "models/declare.hpp"
+#include "models/demand_counts.hpp"
 #include "models/difficulties.hpp"
 #include "models/streams.hpp"
 #include "models/modules.hpp"
@@ -85,8 +86,8 @@ class ProfessionalCare final : public sim::Module {
   explicit ProfessionalCare(World& world)
       : Module({.name = "professional_care",
                 .purpose = "workload, then scheduled midwife and health-visitor contacts (F3, F4)",
-                .reads = {"mothers.birth_day", "mothers.midwife", "mothers.health_visitor", "mothers.volunteer", "mothers.culture", "mothers.feeding", "mothers.difficulty", "professionals.knowledge"},
-                .writes = {"professionals.workload", "mothers.professional_contacts", "mothers.last_professional_contact", "mothers.confidence", "mothers.difficulty", "today.contacts", "today.joint_contacts", "today.problem_contacts", "today.difficulties"}}),
+                .reads = {"mothers.birth_day", "mothers.midwife", "mothers.health_visitor", "mothers.volunteer", "volunteer_changes", "mothers.culture", "mothers.feeding", "mothers.difficulty", "professionals.knowledge"},
+                .writes = {"professionals.workload", "volunteer_changes", "mothers.professional_contacts", "mothers.last_professional_contact", "mothers.confidence", "mothers.difficulty", "today.contacts", "today.joint_contacts", "today.problem_contacts", "today.difficulties"}}),
         world_(world) {}
 
  private:
@@ -188,28 +189,16 @@ class ProfessionalCare final : public sim::Module {
   }
 
   // Demand: the mothers a professional is responsible for today, less the
-  // share volunteers take over ("spread the load", F3). Mothers before
-  // `handover` (older) are the health visitors', the rest the midwives'
-  // (World::professional_of); both ranges in index order, as one pass would.
+  // share volunteers take over ("spread the load", F3), from counts kept
+  // day by day (models/demand_counts.hpp) rather than a pass over the mothers.
   void update_workload(int day) {
     auto& pros = world_.professionals;
-    std::fill(pros.workload.begin(), pros.workload.end(), 0.0);
-    const auto& mothers = world_.mothers;
-    const std::size_t handover = mothers.first_born_from(day - world_.handover_age + 1);
-    add_demand(mothers.health_visitor, mothers.departed, handover);
-    add_demand(mothers.midwife, handover, mothers.count());
+    demand_.follow(world_, day);
+    const double supported_weight = 1.0 - load_relief_;
     for (std::size_t k = 0; k < pros.count(); ++k)
-      pros.workload[k] /= pros.role[k] == Role::midwife ? midwife_capacity_ : health_visitor_capacity_;
-  }
-
-  void add_demand(const std::vector<std::int32_t>& professional_of, std::size_t from, std::size_t to) {
-    auto& workload = world_.professionals.workload;
-    const auto& volunteer = world_.mothers.volunteer;
-    for (std::size_t i = from; i < to; ++i) {
-      const auto professional = professional_of[i];
-      if (professional == kNobody) continue;
-      workload[static_cast<std::size_t>(professional)] += volunteer[i] == kNobody ? 1.0 : 1.0 - load_relief_;
-    }
+      pros.workload[k] = demand_.demand(k, supported_weight) /
+                         (pros.role[k] == Role::midwife ? midwife_capacity_ : health_visitor_capacity_);
+    demand_.drop_last_day(world_, day);
   }
 
   void contact(sim::RunContext& context, std::size_t i, std::int32_t professional, int day) {
@@ -236,6 +225,7 @@ class ProfessionalCare final : public sim::Module {
   std::vector<std::uint8_t> visits_by_age_;
   std::vector<int> visit_ages_;  // ages with a visit, oldest first
   DifficultyParameters difficulty_{};
+  DemandCounts demand_;
   std::vector<double> room_;  // problem-driven contacts each professional can still make
   std::vector<std::size_t> in_episode_;  // today's mothers in an episode, descending (reused between days)
   double problem_capacity_ = 1.0;

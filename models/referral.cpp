@@ -68,7 +68,7 @@ class Referral final : public sim::Module {
       : Module({.name = "referral",
                 .purpose = "professionals refer or withhold (F6, F3); volunteers' direct access is granted or refused",
                 .reads = {"today.contacts", "mothers.feeding", "mothers.referred_day", "mothers.declined_day", "mothers.waiting_since", "mothers.birth_day", "mothers.volunteer", "mothers.locality", "professionals.workload", "professionals.gatekeeping", "scheme", "volunteers.active", "volunteers.caseload", "volunteers.capacity", "volunteers.autonomy", "waiting"},
-                .writes = {"mothers.referred_day", "mothers.referred_by", "mothers.declined_day", "mothers.waiting_since", "mothers.lapsed_day", "mothers.assigned_day", "mothers.volunteer", "mothers.next_peer_contact", "waiting", "volunteers.caseload", "volunteers.referrals_today", "today.referrals", "today.referrals_withheld", "today.access_granted", "today.access_refused", "tally"}}),
+                .writes = {"mothers.referred_day", "mothers.referred_by", "mothers.declined_day", "mothers.waiting_since", "mothers.lapsed_day", "mothers.assigned_day", "mothers.volunteer", "volunteer_changes", "mothers.next_peer_contact", "waiting", "volunteers.caseload", "volunteers.referrals_today", "today.referrals", "today.referrals_withheld", "today.access_granted", "today.access_refused", "tally"}}),
         world_(world) {}
 
  private:
@@ -262,7 +262,7 @@ class Referral final : public sim::Module {
 
   void assign(sim::RunContext& context, std::size_t i, std::int32_t volunteer, int day) {
     auto& mothers = world_.mothers;
-    mothers.volunteer[i] = volunteer;
+    world_.set_volunteer(i, volunteer);
     mothers.assigned_day[i] = day;
     ++world_.volunteers.caseload[static_cast<std::size_t>(volunteer)];
     const auto& scheme = world_.scheme[mothers.locality[i]];

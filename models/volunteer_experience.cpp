@@ -132,7 +132,7 @@ class VolunteerExperience final : public sim::Module {
       : Module({.name = "volunteer_experience",
                 .purpose = "self-esteem, support, skill, autonomy, trust, commitment, dropout (F1, F2, F7, F8)",
                 .reads = {"professionals.surveillance", "trust", "graph.cohort", "volunteers.contacts_today", "volunteers.referrals_today", "volunteers.caseload", "volunteers (experience)"},
-                .writes = {"volunteers.felt_surveillance", "volunteers (experience)", "volunteers.active", "volunteers_in", "volunteers.caseload", "mothers.volunteer", "mothers.next_peer_contact", "waiting", "today.dropouts"}}),
+                .writes = {"volunteers.felt_surveillance", "volunteers (experience)", "volunteers.active", "volunteers_in", "volunteers.caseload", "mothers.volunteer", "volunteer_changes", "mothers.next_peer_contact", "waiting", "today.dropouts"}}),
         world_(world) {}
 
  private:
@@ -289,7 +289,7 @@ class VolunteerExperience final : public sim::Module {
       const auto v = static_cast<std::size_t>(dropped_today_[k]);
       for (const auto i : cases_[k]) {
         if (volunteers.caseload[v] == 0) break;
-        mothers.volunteer[i] = kNobody;
+        world_.set_volunteer(i, kNobody);
         mothers.next_peer_contact[i] = kNever;
         --volunteers.caseload[v];
         if (mothers.feeding[i] != Feeding::none) world_.waiting.push_back(mothers.first_id + static_cast<std::int64_t>(i));

@@ -95,6 +95,14 @@ void Volunteers::add(std::uint16_t locality_of, std::uint8_t culture_of, std::in
   cohort.back() = cohort_of;
 }
 
+void World::set_volunteer(std::size_t mother_index, std::int32_t volunteer) {
+  auto& current = mothers.volunteer[mother_index];
+  const int change = static_cast<int>(volunteer != kNobody) - static_cast<int>(current != kNobody);
+  current = volunteer;
+  if (change != 0)
+    volunteer_changes.push_back({mothers.first_id + static_cast<std::int64_t>(mother_index), static_cast<std::int8_t>(change)});
+}
+
 double World::trust_between(std::int32_t professional, std::int32_t volunteer) const {
   for (const auto& [v, value] : trust[static_cast<std::size_t>(professional)])
     if (v == volunteer) return value;

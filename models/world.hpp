@@ -56,7 +56,7 @@ struct Mothers {
   std::vector<Feeding> feeding;
   std::vector<std::int32_t> midwife, health_visitor;  // professional ids
   std::vector<std::int32_t> referred_day;              // kNever when not referred
-  std::vector<std::int32_t> volunteer;                 // kNobody when none assigned
+  std::vector<std::int32_t> volunteer;                 // kNobody when none assigned; set through World::set_volunteer
   std::vector<std::int32_t> next_peer_contact;         // day of the next proactive contact, kNever if none
   std::vector<std::int32_t> last_peer_contact, last_professional_contact;
   std::vector<std::int32_t> first_peer_contact;        // day of her first peer contact, kNever until then
@@ -299,6 +299,15 @@ struct World {
   mutable std::vector<std::int32_t> trust_changed;  // the professionals kTrustQueued, in the order they changed
   // By volunteer: the professionals with a trust tie to her, ascending (kept by trust_edge).
   std::vector<std::vector<std::int32_t>> trusted_by;
+
+  // Mother i's volunteer (kNobody: none), set only through this: a volunteer taken on or lost
+  // is also queued for the demand counts (models/demand_counts.hpp), which take the queue.
+  void set_volunteer(std::size_t mother_index, std::int32_t volunteer);
+  struct VolunteerChange {
+    std::int64_t mother;  // id
+    std::int8_t supported;  // +1 a volunteer taken on, -1 lost
+  };
+  std::vector<VolunteerChange> volunteer_changes;
 
   // The professional responsible for a mother of this age: midwife, then health visitor.
   int handover_age = 14;
