@@ -4,8 +4,8 @@
 // health visitor's; World::professional_of), and how many of those a
 // volunteer supports. Kept as counts from each day's changes instead of a
 // pass over every followed mother: a mother is counted from her birth, passes
-// to her health visitor at the handover age, and is dropped on her last
-// followed day; a volunteer taken on or lost reaches the counts through
+// to her health visitor at the handover age, and is dropped once her last
+// followed day has been counted; a volunteer taken on or lost reaches them through
 // World::volunteer_changes. The counts are whole numbers, so the order in
 // which changes arrive cannot move them.
 #include <cstddef>
