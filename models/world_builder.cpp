@@ -132,8 +132,7 @@ void World::build(const sim::ParameterSet& run_parameters, const sim::RandomStre
   add_professionals(Role::midwife, p.midwives);
   add_professionals(Role::health_visitor, p.health_visitors);
   trust.assign(professionals.count(), {});
-  trust_summaries.assign(professionals.count(), {});  // none summarised yet (World::trust_summary)
-  trust_stale.assign(professionals.count(), kTrustStale);
+  size_trust_caches();  // none summarised yet (World::trust_summary)
   graph = sim::SocialGraph(professionals.count());
   // Midwives and health visitors of a locality work as one team.
   for (std::uint16_t locality = 0; locality < localities; ++locality) {
